@@ -1,0 +1,195 @@
+/**
+ * The storage contract. Every engine (DuckDB embedded default, ClickHouse for scale-out)
+ * implements `Storage`, and one contract suite (storage/contract.test-helper.ts) runs against each.
+ *
+ * Rules every adapter keeps:
+ * - `tenant_id` is a column of every table and leads every sort key / ORDER BY.
+ * - A write promise resolves only once its rows are durably committed; ingest acknowledges
+ *   the OTLP request only after that.
+ * - Spans are idempotent on (tenant_id, trace_id, span_id): a resent duplicate never double-counts.
+ * - Every read takes a `TenantScope`; a scope bound to a tenant can never see another tenant's rows.
+ */
+
+/** Which tenants a caller may see. `tenantId: null` means all tenants (admin / platform read key). */
+export interface TenantScope {
+  readonly tenantId: string | null;
+}
+
+export type AttributeValue =
+  | string
+  | number
+  | boolean
+  | null
+  | AttributeValue[]
+  | { [key: string]: AttributeValue };
+export type Attributes = Record<string, AttributeValue>;
+
+export interface SpanEventRow {
+  timeUnixNano: bigint;
+  name: string;
+  attributes: Attributes;
+}
+
+export interface SpanLinkRow {
+  traceId: string;
+  spanId: string;
+  attributes: Attributes;
+}
+
+/** One span as stored. Hot fields are typed columns; the rest stays in `attributes`. */
+export interface SpanRow {
+  tenantId: string;
+  /** 32 lowercase hex chars. */
+  traceId: string;
+  /** 16 lowercase hex chars. */
+  spanId: string;
+  /** Empty string for a root span. */
+  parentSpanId: string;
+  name: string;
+  /** OTLP SpanKind number (0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer). */
+  kind: number;
+  startTimeUnixNano: bigint;
+  endTimeUnixNano: bigint;
+  durationNs: bigint;
+  /** OTLP status code: 0 unset, 1 ok, 2 error. */
+  statusCode: number;
+  statusMessage: string;
+  serviceName: string;
+  scopeName: string;
+  agentId: string | null;
+  agentName: string | null;
+  /** gen_ai.operation.name: invoke_agent, chat, execute_tool, embeddings, ... */
+  operation: string | null;
+  /** gen_ai.request.model (falls back to gen_ai.response.model). */
+  model: string | null;
+  /** gen_ai.provider.name (falls back to gen_ai.system). */
+  provider: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  toolName: string | null;
+  errorType: string | null;
+  /** True for an agent run root: operation invoke_agent with no parent span in the same tenant's trace. */
+  isRun: boolean;
+  userId: string | null;
+  conversationId: string | null;
+  attributes: Attributes;
+  resourceAttributes: Attributes;
+  events: SpanEventRow[];
+  links: SpanLinkRow[];
+}
+
+export interface LogRow {
+  tenantId: string;
+  timeUnixNano: bigint;
+  observedTimeUnixNano: bigint;
+  /** Empty string when the record carries no trace context. */
+  traceId: string;
+  spanId: string;
+  severityNumber: number;
+  severityText: string;
+  body: string;
+  serviceName: string;
+  agentId: string | null;
+  attributes: Attributes;
+  resourceAttributes: Attributes;
+}
+
+export type MetricKind = 'sum' | 'gauge' | 'histogram' | 'exponential_histogram' | 'summary';
+
+/** One metric data point. Histograms keep count/sum/bounds/bucket counts; sums and gauges `value`. */
+export interface MetricPointRow {
+  tenantId: string;
+  name: string;
+  kind: MetricKind;
+  unit: string;
+  /** 1 delta, 2 cumulative, 0 unspecified/gauge. */
+  temporality: number;
+  isMonotonic: boolean;
+  startTimeUnixNano: bigint;
+  timeUnixNano: bigint;
+  value: number | null;
+  count: number | null;
+  sum: number | null;
+  min: number | null;
+  max: number | null;
+  explicitBounds: number[];
+  bucketCounts: number[];
+  serviceName: string;
+  attributes: Attributes;
+  resourceAttributes: Attributes;
+}
+
+export interface WriteBatch {
+  spans: SpanRow[];
+  logs: LogRow[];
+  metrics: MetricPointRow[];
+}
+
+export interface WriteResult {
+  spansWritten: number;
+  /** Spans skipped because (tenant, trace, span) was already stored. */
+  spansDuplicate: number;
+  logsWritten: number;
+  metricsWritten: number;
+}
+
+export interface DeleteCounts {
+  spans: number;
+  logs: number;
+  metrics: number;
+  alertEvents: number;
+}
+
+/** Write side: used by the ingest pipeline's batching writer. */
+export interface WriteStore {
+  write(batch: WriteBatch): Promise<WriteResult>;
+}
+
+/** Retention and erasure. */
+export interface LifecycleStore {
+  /** Removes rows of `tenantId` older than `cutoffUnixNano`. */
+  deleteOlderThan(tenantId: string, cutoffUnixNano: bigint): Promise<DeleteCounts>;
+  /** Removes all rows of a tenant (spans, logs, metrics, alert history). Idempotent. */
+  deleteTenant(tenantId: string): Promise<DeleteCounts>;
+  /** Removes the runs (whole traces) of one end user (`user.id`) and their logs. */
+  deleteUser(tenantId: string, userId: string): Promise<DeleteCounts>;
+  /** Distinct tenants present in storage (for retention sweeps and alert evaluation). */
+  listTenantIds(): Promise<string[]>;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  /** Hex SHA-256 of the secret; the secret itself is never stored. */
+  hash: string;
+  /** First characters of the secret, shown in listings so a human can tell keys apart. */
+  prefix: string;
+  kind: 'admin' | 'ingest' | 'read';
+  tenantId: string | null;
+  name: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** API keys live in the storage backend so that several stateless servers share them. */
+export interface KeyStore {
+  insertKey(key: ApiKeyRecord): Promise<void>;
+  listKeys(): Promise<ApiKeyRecord[]>;
+  findKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
+  revokeKey(id: string, revokedAt: string): Promise<boolean>;
+}
+
+export interface StorageEngineInfo {
+  engine: 'duckdb' | 'clickhouse';
+  version: string;
+}
+
+/**
+ * The whole storage surface. The read side (`ReadStore`, in storage/read-types.ts) is owned by the
+ * query API and added to this interface there.
+ */
+export interface StorageBase extends WriteStore, LifecycleStore, KeyStore {
+  info(): StorageEngineInfo;
+  /** Creates or migrates the schema. Safe to call on every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
