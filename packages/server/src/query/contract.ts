@@ -51,7 +51,13 @@ export interface TenantSummary {
 export interface TenantsResponse extends Page<TenantSummary> {
   range: TimeRange;
   /** Fleet totals over the same range, for share-of-tokens / share-of-LLM-time columns. */
-  fleet: { tenants: number; inputTokens: number; outputTokens: number; llmTimeMs: number; runs: number };
+  fleet: {
+    tenants: number;
+    inputTokens: number;
+    outputTokens: number;
+    llmTimeMs: number;
+    runs: number;
+  };
 }
 
 export type TimeseriesMetric =
@@ -188,7 +194,13 @@ export interface DoctorFinding {
   severity: 'critical' | 'warning';
   count: number;
   /** Up to 10 examples, each linkable in the dashboard. */
-  examples: Array<{ tenantId: string; traceId: string; spanId: string | null; name: string | null; detail: string }>;
+  examples: Array<{
+    tenantId: string;
+    traceId: string;
+    spanId: string | null;
+    name: string | null;
+    detail: string;
+  }>;
   /** What usually causes it and how to fix it. */
   hint: string;
 }

@@ -187,9 +187,60 @@ export interface StorageEngineInfo {
  * The whole storage surface. The read side (`ReadStore`, in storage/read-types.ts) is owned by the
  * query API and added to this interface there.
  */
-export interface StorageBase extends WriteStore, LifecycleStore, KeyStore {
+export interface StorageBase extends WriteStore, LifecycleStore, KeyStore, AlertStore {
   info(): StorageEngineInfo;
   /** Creates or migrates the schema. Safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+}
+
+// ---- alert state, history and API-managed rules (used by alerts/, stored with the data) ----
+
+export type AlertStateName = 'inactive' | 'pending' | 'firing' | 'resolved';
+
+/** Current state of one (rule, tenant) pair. Upserted by the alert engine each evaluation. */
+export interface AlertStateRecord {
+  ruleId: string;
+  tenantId: string;
+  state: AlertStateName;
+  /** Epoch ms when the current state began. */
+  since: number;
+  lastEvaluated: number;
+  value: number;
+  threshold: number;
+  /** Epoch ms of the last notification sent for this pair, or null. */
+  lastNotifiedAt: number | null;
+  exampleTraceId: string | null;
+}
+
+export interface AlertTransitionRecord {
+  ruleId: string;
+  tenantId: string;
+  from: AlertStateName;
+  to: AlertStateName;
+  /** Epoch ms. */
+  at: number;
+  value: number;
+  threshold: number;
+}
+
+export interface AlertRuleRecord {
+  id: string;
+  /** The rule as validated by alerts/ (JSON-serialisable). */
+  definition: Record<string, unknown>;
+  updatedAt: string;
+}
+
+export interface AlertStore {
+  loadAlertStates(): Promise<AlertStateRecord[]>;
+  /** Upserts by (tenantId, ruleId). */
+  saveAlertStates(states: AlertStateRecord[]): Promise<void>;
+  appendAlertTransitions(transitions: AlertTransitionRecord[]): Promise<void>;
+  listAlertTransitions(
+    scope: TenantScope,
+    query: { fromMs?: number; toMs?: number; limit: number; cursor?: string },
+  ): Promise<{ items: AlertTransitionRecord[]; nextCursor: string | null }>;
+  listAlertRules(): Promise<AlertRuleRecord[]>;
+  upsertAlertRule(rule: AlertRuleRecord): Promise<void>;
+  deleteAlertRule(id: string): Promise<boolean>;
 }
