@@ -15,7 +15,10 @@ export function report(result: BenchResult): void {
 }
 
 /** Runs `fn` for about `ms` milliseconds after a warm-up and returns the mean µs per call. */
-export async function timePerCall(fn: () => unknown | Promise<unknown>, ms = 1500): Promise<number> {
+export async function timePerCall(
+  fn: () => unknown | Promise<unknown>,
+  ms = 1500,
+): Promise<number> {
   const warmUntil = performance.now() + Math.min(300, ms / 3);
   while (performance.now() < warmUntil) await fn();
   let calls = 0;
