@@ -15,6 +15,7 @@ export default defineConfig({
   test: {
     include: [
       'packages/*/src/**/*.test.ts',
+      'packages/ui/e2e/**/*.test.ts',
       'test/**/*.test.ts',
       'examples/**/*.test.ts',
       'deploy/**/*.test.ts',
