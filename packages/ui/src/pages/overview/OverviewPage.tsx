@@ -1,0 +1,183 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef, useState } from 'react';
+import type { AlertsResponse, TenantsResponse } from '../../api/types.js';
+import { useApi } from '../../api/useApi.js';
+import { Link } from '../../app/Link.js';
+import { href, setParams, useUrl } from '../../app/router.js';
+import { carryParams, tenantPath } from '../../controls/tenant.js';
+import { useTimeRange } from '../../controls/timeRange.js';
+import { fmtNum } from '../../ui/format.js';
+import { QueryView } from '../../ui/states.js';
+import { buildRows, type Column, columns, compareRows, type SortKey } from './columns.js';
+import { TenantSparkline } from './TenantSparkline.js';
+
+const PAGE = 1000;
+const ROW_PX = 34;
+
+/** Every tenant in one sortable table; the noisy neighbours stand out in the share columns. */
+export function OverviewPage() {
+  const range = useTimeRange();
+  const { search } = useUrl();
+  const sort = (search.get('sort') ?? 'failure') as SortKey;
+  const desc = search.get('dir') !== 'asc';
+  const filter = search.get('q') ?? '';
+  const [limit, setLimit] = useState(PAGE);
+
+  const tenants = useApi<TenantsResponse>('/tenants', {
+    from: range.from,
+    to: range.to,
+    limit,
+    q: filter.trim(),
+  });
+  const alerts = useApi<AlertsResponse>('/alerts');
+
+  const firing = useMemo(() => {
+    const m = new Map<string, number>();
+    for (const a of alerts.data?.items ?? [])
+      if (a.state === 'firing') m.set(a.tenantId, (m.get(a.tenantId) ?? 0) + 1);
+    return m;
+  }, [alerts.data]);
+
+  return (
+    <section className="overview">
+      <div className="page-head">
+        <h1>Overview</h1>
+        <input
+          type="search"
+          aria-label="Filter tenants"
+          placeholder="Filter tenants…"
+          value={filter}
+          onChange={(e) => setParams({ q: e.target.value }, { replace: true })}
+        />
+        {tenants.status === 'loading' && tenants.data && <span className="spinner" />}
+      </div>
+      <QueryView
+        state={tenants}
+        onRetry={tenants.reload}
+        isEmpty={(d) => d.items.length === 0}
+        empty="No tenant sent data in this range."
+      >
+        {(data) => (
+          <OverviewTable
+            data={data}
+            firing={firing}
+            rangeMs={range.toMs - range.fromMs}
+            sort={sort}
+            desc={desc}
+            keep={carryParams(search)}
+            onMore={data.nextCursor ? () => setLimit((l) => l + PAGE) : null}
+          />
+        )}
+      </QueryView>
+    </section>
+  );
+}
+
+function OverviewTable(props: {
+  data: TenantsResponse;
+  firing: Map<string, number>;
+  rangeMs: number;
+  sort: SortKey;
+  desc: boolean;
+  keep: Record<string, string | null>;
+  onMore: (() => void) | null;
+}) {
+  const { data, firing, rangeMs, sort, desc, keep } = props;
+  const fair = data.fleet.tenants > 0 ? 1 / data.fleet.tenants : 1;
+  const cols = useMemo(() => columns(fair), [fair]);
+  const rows = useMemo(() => {
+    const built = buildRows(data, firing, rangeMs);
+    const col: Column | null = cols.find((c) => c.key === sort) ?? null;
+    const sign = desc ? -1 : 1;
+    return built.sort((a, b) => {
+      const c = compareRows(a, b, col);
+      // Nulls already sink; only flip real comparisons.
+      const av = col?.value(a) ?? 0;
+      const bv = col?.value(b) ?? 0;
+      return av === null || bv === null ? c : sign * c || a.t.tenantId.localeCompare(b.t.tenantId);
+    });
+  }, [data, firing, rangeMs, cols, sort, desc]);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_PX,
+    overscan: 10,
+  });
+  const items = virtualizer.getVirtualItems();
+  const padTop = items[0]?.start ?? 0;
+  const padBottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
+
+  const sortBy = (key: SortKey) =>
+    setParams({ sort: key, dir: key === sort && desc ? 'asc' : null }, { replace: true });
+
+  const header = (key: SortKey, label: string, title: string, numeric: boolean) => (
+    <th
+      key={key}
+      className={numeric ? 'num' : undefined}
+      aria-sort={sort === key ? (desc ? 'descending' : 'ascending') : 'none'}
+    >
+      <button type="button" className="sort" title={title} onClick={() => sortBy(key)}>
+        {label}
+        {sort === key ? (desc ? ' ▾' : ' ▴') : ''}
+      </button>
+    </th>
+  );
+
+  return (
+    <>
+      <div className="muted summary" data-testid="overview-count">
+        {fmtNum(rows.length)} tenants
+        {data.nextCursor ? ' loaded (more on the server)' : ''} · fleet {fmtNum(data.fleet.runs)}{' '}
+        runs, {fmtNum(data.fleet.inputTokens + data.fleet.outputTokens)} tokens
+      </div>
+      <div className="table-scroll" ref={scrollRef}>
+        <table className="grid overview-table">
+          <thead>
+            <tr>
+              {header('tenant', 'Tenant', 'Tenant id', false)}
+              {cols.map((c) => header(c.key, c.label, c.title, c.numeric))}
+              <th>Runs over time</th>
+            </tr>
+          </thead>
+          <tbody>
+            {padTop > 0 && (
+              <tr className="pad">
+                <td style={{ height: padTop }} colSpan={cols.length + 2} />
+              </tr>
+            )}
+            {items.map((vr) => {
+              const r = rows[vr.index]!;
+              return (
+                <tr key={r.t.tenantId} style={{ height: ROW_PX }} data-tenant={r.t.tenantId}>
+                  <td>
+                    <Link href={href(tenantPath(r.t.tenantId), keep)}>{r.t.tenantId}</Link>
+                  </td>
+                  {cols.map((c) => (
+                    <td key={c.key} className={c.numeric ? 'num' : undefined}>
+                      {c.render(r)}
+                    </td>
+                  ))}
+                  <td className="spark-cell">
+                    <TenantSparkline tenant={r.t.tenantId} />
+                  </td>
+                </tr>
+              );
+            })}
+            {padBottom > 0 && (
+              <tr className="pad">
+                <td style={{ height: padBottom }} colSpan={cols.length + 2} />
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      {props.onMore && (
+        <button type="button" onClick={props.onMore}>
+          Load more tenants
+        </button>
+      )}
+    </>
+  );
+}
