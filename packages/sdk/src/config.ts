@@ -1,0 +1,120 @@
+/**
+ * init() options, their defaults, and the one place environment variables are read
+ * (`loadConfig()`, called by init(), never at import).
+ */
+import type { Attributes } from '@opentelemetry/api';
+import type { BufferConfig, Sampler, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { RedactHook } from './redaction/redactor.js';
+import { DEFAULT_MAX_ATTRIBUTE_LENGTH } from './runtime.js';
+
+export type ExporterChoice = 'console' | 'otlp' | 'none' | SpanExporter;
+
+export interface InitOptions {
+  /** Defaults to OTEL_SERVICE_NAME, then 'unknown_service'. */
+  serviceName?: string;
+  /** Where spans go. Default: 'otlp' when an endpoint is configured, else 'console'. */
+  exporter?: ExporterChoice;
+  /** Console exporter output: an indented tree per trace (default) or one JSON line per span. */
+  consoleFormat?: 'tree' | 'json';
+  /** Console exporter destination; default process.stdout. */
+  consoleStream?: NodeJS.WritableStream;
+  /** OTLP base URL; `/v1/traces`, `/v1/logs`, `/v1/metrics` are appended. Env: OTEL_EXPORTER_OTLP_ENDPOINT. */
+  endpoint?: string;
+  /** Sent as `Authorization: Bearer <apiKey>` to the OTLP endpoint. */
+  apiKey?: string;
+  /** Extra OTLP headers; merged over OTEL_EXPORTER_OTLP_HEADERS. */
+  headers?: Record<string, string>;
+  /** Record tool results and other content (redacted). Off by default. */
+  captureContent?: boolean;
+  /** Replaces recorded values (run input, tool args, content, exception messages, log fields). */
+  redact?: RedactHook;
+  /** Fraction of new traces to sample (parent-based). Default 1. */
+  sampleRatio?: number;
+  /** A full sampler; wins over sampleRatio. */
+  sampler?: Sampler;
+  /** Longer string attributes are cut with a `…[truncated N chars]` marker. Default 4096. */
+  maxAttributeLength?: number;
+  /** BatchSpanProcessor tuning. */
+  batch?: BufferConfig;
+  resourceAttributes?: Attributes;
+}
+
+export interface ResolvedConfig {
+  serviceName: string;
+  exporter: ExporterChoice;
+  consoleFormat: 'tree' | 'json';
+  consoleStream: NodeJS.WritableStream | undefined;
+  endpoint: string | undefined;
+  headers: Record<string, string>;
+  captureContent: boolean;
+  redact: RedactHook | undefined;
+  sampleRatio: number;
+  sampler: Sampler | undefined;
+  maxAttributeLength: number;
+  batch: BufferConfig;
+  resourceAttributes: Attributes;
+}
+
+export const DEFAULTS = {
+  serviceName: 'unknown_service',
+  consoleFormat: 'tree',
+  captureContent: false,
+  sampleRatio: 1,
+  maxAttributeLength: DEFAULT_MAX_ATTRIBUTE_LENGTH,
+  batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 1000 },
+} as const;
+
+export function loadConfig(
+  options: InitOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedConfig {
+  const endpoint = stripSlash(options.endpoint ?? nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT));
+  const headers = { ...parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS), ...options.headers };
+  if (options.apiKey !== undefined) headers.Authorization = `Bearer ${options.apiKey}`;
+  return {
+    serviceName: options.serviceName ?? nonEmpty(env.OTEL_SERVICE_NAME) ?? DEFAULTS.serviceName,
+    exporter: options.exporter ?? (endpoint !== undefined ? 'otlp' : 'console'),
+    consoleFormat: options.consoleFormat ?? DEFAULTS.consoleFormat,
+    consoleStream: options.consoleStream,
+    endpoint,
+    headers,
+    captureContent: options.captureContent ?? DEFAULTS.captureContent,
+    redact: options.redact,
+    sampleRatio: clampRatio(options.sampleRatio ?? DEFAULTS.sampleRatio),
+    sampler: options.sampler,
+    maxAttributeLength: Math.max(16, options.maxAttributeLength ?? DEFAULTS.maxAttributeLength),
+    batch: { ...DEFAULTS.batch, ...options.batch },
+    resourceAttributes: options.resourceAttributes ?? {},
+  };
+}
+
+/** OTEL_EXPORTER_OTLP_HEADERS: `k1=v1,k2=v2`, values URL-encoded per the OTel spec. */
+export function parseHeaders(raw: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (raw === undefined) return out;
+  for (const pair of raw.split(',')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) continue;
+    const key = pair.slice(0, at).trim();
+    const value = pair.slice(at + 1).trim();
+    try {
+      out[key] = decodeURIComponent(value);
+    } catch {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function stripSlash(url: string | undefined): string | undefined {
+  return url?.replace(/\/+$/, '');
+}
+
+function clampRatio(ratio: number): number {
+  if (!Number.isFinite(ratio)) return 1;
+  return Math.min(1, Math.max(0, ratio));
+}

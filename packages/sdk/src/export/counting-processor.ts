@@ -1,0 +1,106 @@
+import type { Context } from '@opentelemetry/api';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import {
+  BatchSpanProcessor,
+  type BufferConfig,
+  type ReadableSpan,
+  type Span,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { warnOnce } from '../diag/warn.js';
+
+export interface SpanDeliveryStats {
+  /** Spans handed to the exporter and acknowledged. */
+  exported: number;
+  /** Spans lost: queue full, or the exporter reported failure. Never silent: warned once. */
+  dropped: number;
+}
+
+/**
+ * A BatchSpanProcessor that knows how many spans it lost. The stock one only logs drops through
+ * `diag` (off by default) and resets its counter; we count what enters the queue and what
+ * leaves it, so a full queue is detected exactly where the stock processor would drop.
+ */
+export class CountingBatchSpanProcessor implements SpanProcessor {
+  private readonly inner: BatchSpanProcessor;
+  private readonly maxQueueSize: number;
+  private queued = 0;
+  readonly stats: SpanDeliveryStats = { exported: 0, dropped: 0 };
+
+  constructor(exporter: SpanExporter, config: BufferConfig = {}) {
+    this.maxQueueSize = config.maxQueueSize ?? 2048;
+    this.inner = new BatchSpanProcessor(new CountingExporter(exporter, this), config);
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    this.inner.onStart(span, parentContext);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    // The batch processor skips unsampled spans too; they are not drops.
+    if ((span.spanContext().traceFlags & 1) === 0) return;
+    if (this.queued >= this.maxQueueSize) {
+      this.drop(1, 'queue', `span queue full (${this.maxQueueSize}); spans are being dropped`);
+      return;
+    }
+    this.queued++;
+    this.inner.onEnd(span);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  /** @internal called by the exporter wrapper */
+  taken(count: number): void {
+    this.queued = Math.max(0, this.queued - count);
+  }
+
+  /** @internal */
+  drop(count: number, kind: 'queue' | 'export', why: string): void {
+    this.stats.dropped += count;
+    warnOnce(`dropped-spans:${kind}`, `dropped ${count} span(s): ${why}; see droppedSpans()`);
+  }
+}
+
+class CountingExporter implements SpanExporter {
+  constructor(
+    private readonly inner: SpanExporter,
+    private readonly owner: CountingBatchSpanProcessor,
+  ) {}
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    this.owner.taken(spans.length);
+    let settled = false;
+    const done = (result: ExportResult) => {
+      if (settled) return;
+      settled = true;
+      if (result.code === ExportResultCode.SUCCESS) this.owner.stats.exported += spans.length;
+      else
+        this.owner.drop(
+          spans.length,
+          'export',
+          `export failed: ${result.error?.message ?? 'unknown'}`,
+        );
+      resultCallback(result);
+    };
+    try {
+      this.inner.export(spans, done);
+    } catch (error) {
+      done({ code: ExportResultCode.FAILED, error: error as Error });
+    }
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+}

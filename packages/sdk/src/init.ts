@@ -1,0 +1,123 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  ParentBasedSampler,
+  type SpanExporter,
+  type SpanProcessor,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { type InitOptions, loadConfig, type ResolvedConfig } from './config.js';
+import { warnOnce } from './diag/warn.js';
+import { ConsoleTreeExporter } from './export/console.js';
+import { CountingBatchSpanProcessor } from './export/counting-processor.js';
+import { fromHook, identityRedactor } from './redaction/redactor.js';
+import { resetRuntime, runtime, SCOPE_NAME, SCOPE_VERSION } from './runtime.js';
+import { TenantSpanProcessor } from './trace/processor.js';
+
+export interface TenantryHandle {
+  /** Exports everything recorded so far. Never rejects. */
+  forceFlush(): Promise<void>;
+  /** Flushes and stops; the helpers keep working but record nothing. Never rejects. */
+  shutdown(): Promise<void>;
+  /** Spans lost so far (full queue or failed export); each kind is also warned once. */
+  droppedSpans(): number;
+  /** Spans the exporter acknowledged so far. */
+  exportedSpans(): number;
+}
+
+/**
+ * Sets up tracing for the process: a TracerProvider with tenant stamping and batch export,
+ * AsyncLocalStorage context propagation, and the redactor used by every helper.
+ */
+export function init(options: InitOptions = {}): TenantryHandle {
+  const config = loadConfig(options);
+  const batch = new CountingBatchSpanProcessor(createExporter(config), config.batch);
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({
+      ...config.resourceAttributes,
+      'service.name': config.serviceName,
+    }),
+    sampler:
+      config.sampler ??
+      new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
+    spanProcessors: [new TenantSpanProcessor(), batch],
+  });
+  // A second init() (tests, hot reload) replaces the first instead of being ignored by the API.
+  trace.disable();
+  context.disable();
+  propagation.disable();
+  provider.register({ contextManager: new AsyncLocalStorageContextManager() });
+
+  runtime.tracer = provider.getTracer(SCOPE_NAME, SCOPE_VERSION);
+  runtime.captureContent = config.captureContent;
+  runtime.maxAttributeLength = config.maxAttributeLength;
+  runtime.redactor = config.redact !== undefined ? fromHook(config.redact) : identityRedactor;
+
+  let stopped = false;
+  return {
+    forceFlush: () => safely('forceFlush', () => provider.forceFlush()),
+    shutdown: async () => {
+      if (stopped) return;
+      stopped = true;
+      await safely('shutdown', () => provider.shutdown());
+      if (runtime.tracer !== undefined) resetRuntime();
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    },
+    droppedSpans: () => batch.stats.dropped,
+    exportedSpans: () => batch.stats.exported,
+  };
+}
+
+/** For hosts with their own NodeSDK/TracerProvider: tenant stamping first, then batch export. */
+export function tenantrySpanProcessors(options: InitOptions = {}): SpanProcessor[] {
+  const config = loadConfig(options);
+  runtime.captureContent = config.captureContent;
+  runtime.maxAttributeLength = config.maxAttributeLength;
+  if (config.redact !== undefined) runtime.redactor = fromHook(config.redact);
+  const processors: SpanProcessor[] = [new TenantSpanProcessor()];
+  if (config.exporter !== 'none' || options.exporter !== undefined) {
+    processors.push(new CountingBatchSpanProcessor(createExporter(config), config.batch));
+  }
+  return processors;
+}
+
+function createExporter(config: ResolvedConfig): SpanExporter {
+  const choice = config.exporter;
+  if (typeof choice === 'object') return choice;
+  switch (choice) {
+    case 'none':
+      return new NoopExporter();
+    case 'console':
+      return new ConsoleTreeExporter({
+        format: config.consoleFormat,
+        stream: config.consoleStream,
+      });
+    case 'otlp':
+      return new OTLPTraceExporter({
+        url: `${config.endpoint ?? 'http://localhost:4318'}/v1/traces`,
+        headers: config.headers,
+      });
+  }
+}
+
+class NoopExporter implements SpanExporter {
+  export(_spans: unknown[], done: (result: { code: 0 }) => void): void {
+    done({ code: 0 });
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+async function safely(what: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    warnOnce(`handle-${what}`, `${what}() failed: ${String(error)}`);
+  }
+}

@@ -1,0 +1,94 @@
+import { context, SpanKind } from '@opentelemetry/api';
+import {
+  assertSameTenant,
+  getScope,
+  type RunScope,
+  setScope,
+  validateTenantId,
+} from '../context/tenant.js';
+import { InvalidTenantError } from '../errors.js';
+import { runtime } from '../runtime.js';
+import {
+  ATTR_AGENT_ID,
+  ATTR_AGENT_NAME,
+  ATTR_CONVERSATION_ID,
+  ATTR_OPERATION_NAME,
+  ATTR_RUN_INPUT,
+  ATTR_TENANT_ID,
+  ATTR_USER_ID,
+  truncate,
+} from './attributes.js';
+import type { AgentSpan } from './handle.js';
+import { runInSpan } from './run-span.js';
+
+export interface AgentRunOptions {
+  tenantId: string;
+  agentId: string;
+  agentName?: string;
+  conversationId?: string;
+  userId?: string;
+  /** Recorded as `tenantry.run.input` after redaction and truncation. */
+  input?: unknown;
+}
+
+export interface SubAgentOptions {
+  agentId: string;
+  agentName?: string;
+  input?: unknown;
+}
+
+/**
+ * Runs `fn` as one agent run of one tenant: a root `invoke_agent {agentName}` span whose tenant
+ * every span started inside inherits. Returns what `fn` returns; a throw marks the run failed.
+ */
+export function agentRun<T>(options: AgentRunOptions, fn: (span: AgentSpan) => T): T {
+  const tenantId = validateTenantId(options?.tenantId);
+  const parent = context.active();
+  assertSameTenant(parent, tenantId);
+  return startAgentSpan(parent, tenantId, options, fn);
+}
+
+/** A child `invoke_agent` span for another agent working for the same tenant. */
+export function subAgent<T>(options: SubAgentOptions, fn: (span: AgentSpan) => T): T {
+  const parent = context.active();
+  const scope = getScope(parent);
+  if (scope === undefined) {
+    throw new InvalidTenantError('subAgent() must run inside agentRun() (no active tenant)');
+  }
+  return startAgentSpan(parent, scope.tenantId, options, fn);
+}
+
+function startAgentSpan<T>(
+  parent: ReturnType<typeof context.active>,
+  tenantId: string,
+  options: SubAgentOptions & { conversationId?: string; userId?: string },
+  fn: (span: AgentSpan) => T,
+): T {
+  const agentName = options.agentName ?? options.agentId;
+  const scope: RunScope = { tenantId, agentId: options.agentId };
+  const attributes: Record<string, string> = {
+    [ATTR_TENANT_ID]: tenantId,
+    [ATTR_OPERATION_NAME]: 'invoke_agent',
+    [ATTR_AGENT_ID]: String(options.agentId),
+    [ATTR_AGENT_NAME]: agentName,
+  };
+  if (options.conversationId !== undefined) {
+    attributes[ATTR_CONVERSATION_ID] = options.conversationId;
+  }
+  if (options.userId !== undefined) attributes[ATTR_USER_ID] = options.userId;
+  return runInSpan(
+    `invoke_agent ${agentName}`,
+    { kind: SpanKind.INTERNAL, attributes },
+    setScope(parent, scope),
+    tenantId,
+    (handle) => {
+      if (options.input !== undefined) {
+        handle.span.setAttribute(
+          ATTR_RUN_INPUT,
+          truncate(handle.redactToJson(options.input), runtime.maxAttributeLength),
+        );
+      }
+      return fn(handle);
+    },
+  );
+}
