@@ -1,0 +1,164 @@
+/**
+ * Detectors anchored on punctuation: email (`@`), credentials in URLs (`://user:pass@`), IPv6
+ * (`:`), and sensitive assignments in text (`password=...`, `?access_token=...`).
+ */
+import type { SensitiveKeys } from '../policy/keys.js';
+import { ALNUM, CLS, DOMAIN, HEX, LOCAL } from './chars.js';
+import { ipv6Valid } from './checksums.js';
+import type { Match } from './match.js';
+
+function bits(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  return c < 128 ? CLS[c]! : 0;
+}
+
+/** Email around the `@` at `at`; the local part never reaches back before `floor`. */
+export function detectEmail(s: string, at: number, floor: number, out: Match[]): number {
+  let ls = at;
+  while (ls > floor && at - ls < 64 && (bits(s, ls - 1) & (ALNUM | LOCAL)) !== 0) ls--;
+  while (ls < at && (s.charCodeAt(ls) === 46 || s.charCodeAt(ls) === 39)) ls++;
+  if (ls === at) return -1;
+  let de = at + 1;
+  while (de < s.length && de - at < 254 && (bits(s, de) & (ALNUM | DOMAIN)) !== 0) de++;
+  // A sentence may end right after the address: drop trailing dots and dashes.
+  while (de > at + 1 && (s.charCodeAt(de - 1) === 46 || s.charCodeAt(de - 1) === 45)) de--;
+  const domain = s.slice(at + 1, de);
+  const dot = domain.lastIndexOf('.');
+  if (dot <= 0) return -1;
+  const tld = domain.slice(dot + 1);
+  if (tld.length < 2 || tld.length > 24) return -1;
+  for (let i = 0; i < tld.length; i++) {
+    const c = tld.charCodeAt(i) | 32;
+    if (c < 97 || c > 122) return -1;
+  }
+  if (domain.includes('..') || domain[0] === '-' || domain[0] === '.') return -1;
+  out.push({ start: ls, end: de, type: 'EMAIL' });
+  return de;
+}
+
+/** `scheme://user:pass@host`: the userinfo is a credential. `i` is the `:` of `://`. */
+export function detectUrlCredential(s: string, i: number, out: Match[]): number {
+  const start = i + 3;
+  let p = start;
+  let at = -1;
+  let colon = -1;
+  while (p < s.length && p - start < 512) {
+    const c = s.charCodeAt(p);
+    if (c <= 32 || c === 47 || c === 63 || c === 35 || c === 34 || c === 39 || c === 60 || c === 62)
+      break;
+    if (c === 64) at = p;
+    else if (c === 58 && at === -1 && colon === -1) colon = p;
+    p++;
+  }
+  if (at <= start) return -1;
+  // `https://token@host` carries a bare token; `https://user@host` (short) is just a user name.
+  if (colon === -1 && at - start < 20) return -1;
+  out.push({ start, end: at, type: 'CREDENTIAL' });
+  return at;
+}
+
+/** IPv6 starting at `i` (a hex digit or `::`); returns the end or -1. */
+export function detectIpv6(s: string, i: number, out: Match[]): number {
+  let p = i;
+  while (p < s.length && p - i < 46) {
+    const c = s.charCodeAt(p);
+    if ((c < 128 && (CLS[c]! & HEX) !== 0) || c === 58 || c === 46) p++;
+    else break;
+  }
+  let end = p;
+  while (end > i && s.charCodeAt(end - 1) === 46) end--;
+  if (s.charCodeAt(end - 1) === 58 && s.charCodeAt(end - 2) !== 58) end--;
+  if (end - i < 2 || (bits(s, p) & ALNUM) !== 0) return -1;
+  if (!ipv6Valid(s.slice(i, end))) return -1;
+  out.push({ start: i, end, type: 'IP_ADDRESS' });
+  return end;
+}
+
+/** Cheap test before detectIpv6: 1-4 hex digits then `:` at word start `i`. */
+export function looksLikeIpv6(s: string, i: number): boolean {
+  let p = i;
+  while (p - i < 4 && (bits(s, p) & HEX) !== 0) p++;
+  return p > i && s.charCodeAt(p) === 58;
+}
+
+/** Parameters that carry tokens in URLs, beyond the sensitive keys. */
+const QUERY_KEYS = new Set([
+  'key',
+  'code',
+  'sig',
+  'jwt',
+  'accesskey',
+  'xamzsignature',
+  'xamzcredential',
+  'xamzsecuritytoken',
+  'xgoogsignature',
+  'xgoogcredential',
+]);
+
+const AUTH_SCHEME = /^(?:bearer|basic|token|digest|bot|negotiate|apikey)$/i;
+
+function isKeyChar(c: number): boolean {
+  return (c < 128 && (CLS[c]! & ALNUM) !== 0) || c === 95 || c === 45 || c === 46;
+}
+
+/**
+ * `password=hunter2`, `"api_key": "..."`, `?access_token=...`: a value after `=` or `:` whose key
+ * is sensitive. `i` is the `=` or `:`.
+ */
+export function detectAssignment(
+  s: string,
+  i: number,
+  floor: number,
+  keys: SensitiveKeys,
+  out: Match[],
+): number {
+  const eq = s.charCodeAt(i) === 61;
+  let ke = i;
+  const q = s.charCodeAt(ke - 1);
+  if (q === 34 || q === 39) ke--;
+  let ks = ke;
+  while (ks > floor && ke - ks < 48 && isKeyChar(s.charCodeAt(ks - 1))) ks--;
+  if (ke - ks < 2) return -1;
+  const before = ks > 0 ? s.charCodeAt(ks - 1) : 0;
+  // `[CREDENTIAL:1a2b3c4d]` is our own hash marker, not an assignment.
+  if (before === 91) return -1;
+  const key = s.slice(ks, ke);
+  const inQuery = eq && (before === 63 || before === 38);
+  if (!keys.has(key) && !(inQuery && QUERY_KEYS.has(key.toLowerCase().replace(/[-_.]/g, '')))) {
+    return -1;
+  }
+  let p = i + 1;
+  if (eq && s.charCodeAt(p) === 61) return -1;
+  while (p < s.length && p - i < 3 && (s.charCodeAt(p) === 32 || s.charCodeAt(p) === 9)) p++;
+  let vs = p;
+  let ve: number;
+  const open = s.charCodeAt(p);
+  if (open === 34 || open === 39) {
+    vs = p + 1;
+    ve = vs;
+    while (ve < s.length && ve - vs < 4096 && s.charCodeAt(ve) !== open) {
+      if (s.charCodeAt(ve) === 92) ve++;
+      ve++;
+    }
+    if (ve > s.length) ve = s.length;
+  } else {
+    ve = vs;
+    while (ve < s.length && ve - vs < 4096) {
+      const c = s.charCodeAt(ve);
+      if (c <= 32 || c === 44 || c === 59 || c === 38 || c === 34 || c === 39 || c === 41) break;
+      if (c === 125 || c === 93 || c === 62 || c === 35) break;
+      ve++;
+    }
+  }
+  // `Authorization: Bearer abc...`: the scheme stays readable, the token after it is the secret.
+  if (open !== 34 && open !== 39 && s.charCodeAt(ve) === 32 && AUTH_SCHEME.test(s.slice(vs, ve))) {
+    vs = ve + 1;
+    ve = vs;
+    while (ve < s.length && ve - vs < 4096 && s.charCodeAt(ve) > 32) ve++;
+  }
+  if (ve - vs < (eq ? 1 : 3)) return -1;
+  // Already redacted (`[REDACTED:...]`, `****1234`): nothing left to hide.
+  if (s.charCodeAt(vs) === 91 || s.startsWith('****', vs)) return -1;
+  out.push({ start: vs, end: ve, type: 'CREDENTIAL' });
+  return ve;
+}

@@ -1,0 +1,268 @@
+/**
+ * Numeric detectors (cards, phones, US SSNs, IPv4), run on one parsed "numeric span": digit groups
+ * joined by single separators. Parsing once and classifying the groups keeps this linear, where a
+ * set of alternative regexes would rescan and backtrack on every digit run of a prompt.
+ */
+import { ALNUM, CLS, DIGIT } from './chars.js';
+import { cardValid, ipv4Valid, ssnValid } from './checksums.js';
+import type { Match } from './match.js';
+
+const MAX_GROUPS = 12;
+
+/** Digit groups of a span; `sep[k]` joins group k-1 and k ('' after a closing parenthesis). */
+export interface NumericSpan {
+  plus: boolean;
+  starts: number[];
+  ends: number[];
+  paren: boolean[];
+  sep: string[];
+  /** End of the last group, after its closing parenthesis if any. */
+  end: number;
+}
+
+function code(s: string, i: number): number {
+  return i < s.length ? s.charCodeAt(i) : 0;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Parses the span starting at `i` (a digit, `+digit` or `(digit`), or undefined. */
+export function parseNumeric(s: string, i: number): NumericSpan | undefined {
+  const span: NumericSpan = { plus: false, starts: [], ends: [], paren: [], sep: [], end: i };
+  let p = i;
+  if (code(s, p) === 43) {
+    span.plus = true;
+    p++;
+  }
+  let sep = '';
+  while (span.starts.length < MAX_GROUPS) {
+    let paren = false;
+    if (code(s, p) === 40) {
+      paren = true;
+      p++;
+    }
+    const gs = p;
+    while (isDigit(code(s, p))) p++;
+    if (p === gs || p - gs > 24) break;
+    const ge = p;
+    if (paren) {
+      if (code(s, p) !== 41) break;
+      p++;
+    }
+    span.starts.push(gs);
+    span.ends.push(ge);
+    span.paren.push(paren);
+    span.sep.push(sep);
+    span.end = p;
+    const c = code(s, p);
+    if (c === 32 || c === 45 || c === 46 || c === 47) {
+      sep = String.fromCharCode(c);
+      if (isDigit(code(s, p + 1)) || (code(s, p + 1) === 40 && isDigit(code(s, p + 2)))) {
+        p++;
+        continue;
+      }
+      break;
+    }
+    if (c === 40 && isDigit(code(s, p + 1))) {
+      sep = '';
+      continue;
+    }
+    if (paren && isDigit(c)) {
+      sep = '';
+      continue;
+    }
+    break;
+  }
+  return span.starts.length === 0 ? undefined : span;
+}
+
+function len(span: NumericSpan, k: number): number {
+  return span.ends[k]! - span.starts[k]!;
+}
+
+function digitsOf(s: string, span: NumericSpan, from: number, to: number): string {
+  let d = '';
+  for (let k = from; k < to; k++) d += s.slice(span.starts[k], span.ends[k]);
+  return d;
+}
+
+/** End offset of group k-1 including its closing parenthesis. */
+function groupEnd(span: NumericSpan, k: number): number {
+  return span.ends[k - 1]! + (span.paren[k - 1] ? 1 : 0);
+}
+
+/** The character after a number must not continue it (`4111...1111x`, `1.2.3.4.5`, `555-1234-9`). */
+function endsCleanly(s: string, end: number): boolean {
+  const c = code(s, end);
+  if (c < 128 && (CLS[c]! & ALNUM) !== 0) return false;
+  if ((c === 46 || c === 45 || c === 47) && isDigit(code(s, end + 1))) return false;
+  return true;
+}
+
+function phoneE164(s: string, span: NumericSpan): number {
+  // Longest prefix of groups with 8-15 digits, separators any of space, dash, dot, parentheses.
+  let digits = 0;
+  let best = -1;
+  for (let k = 0; k < span.starts.length; k++) {
+    if (k > 0 && span.sep[k] === '/') break;
+    digits += len(span, k);
+    if (digits > 15) break;
+    if (digits >= 8 && endsCleanly(s, groupEnd(span, k + 1))) best = k + 1;
+  }
+  return best === -1 ? -1 : groupEnd(span, best);
+}
+
+function ssn(s: string, span: NumericSpan): number {
+  if (span.starts.length < 3 || span.paren[0] || span.paren[1] || span.paren[2]) return -1;
+  const sep = span.sep[1];
+  if ((sep !== '-' && sep !== ' ') || span.sep[2] !== sep) return -1;
+  if (len(span, 0) !== 3 || len(span, 1) !== 2 || len(span, 2) !== 4) return -1;
+  const end = span.ends[2]!;
+  if (!endsCleanly(s, end)) return -1;
+  if (span.starts.length > 3 && span.sep[3] === sep) return -1;
+  const valid = ssnValid(
+    s.slice(span.starts[0], span.ends[0]),
+    s.slice(span.starts[1], span.ends[1]),
+    s.slice(span.starts[2], span.ends[2]),
+  );
+  return valid ? end : -1;
+}
+
+function ipv4(s: string, span: NumericSpan): number {
+  if (span.starts.length < 4) return -1;
+  for (let k = 0; k < 4; k++) if (span.paren[k] || (k > 0 && span.sep[k] !== '.')) return -1;
+  if (span.starts.length > 4 && span.sep[4] === '.') return -1;
+  const end = span.ends[3]!;
+  if (!endsCleanly(s, end)) return -1;
+  return ipv4Valid(s.slice(span.starts[0], end)) ? end : -1;
+}
+
+function card(s: string, span: NumericSpan): number {
+  if (span.paren[0]) return -1;
+  const first = len(span, 0);
+  if (first >= 13 && first <= 19) {
+    const end = span.ends[0]!;
+    return endsCleanly(s, end) && cardValid(s.slice(span.starts[0], end)) ? end : -1;
+  }
+  // Grouped: same separator (space or dash) throughout, groups of 3-6 digits, longest valid wins.
+  const sep = span.sep[1];
+  if (sep !== ' ' && sep !== '-') return -1;
+  let n = 1;
+  let digits = first;
+  while (
+    n < span.starts.length &&
+    span.sep[n] === sep &&
+    !span.paren[n] &&
+    len(span, n) >= 3 &&
+    len(span, n) <= 6
+  ) {
+    digits += len(span, n);
+    n++;
+    if (digits > 19) break;
+  }
+  if (first < 3 || first > 6) return -1;
+  for (let k = n; k >= 2; k--) {
+    const d = digitsOf(s, span, 0, k);
+    if (d.length < 13 || d.length > 19) continue;
+    if (cardValid(d) && endsCleanly(s, span.ends[k - 1]!)) return span.ends[k - 1]!;
+  }
+  return -1;
+}
+
+function firstDigit(s: string, span: NumericSpan, k: number): number {
+  return s.charCodeAt(span.starts[k]!) - 48;
+}
+
+/** North American numbers: (NXX) NXX-XXXX, NXX-NXX-XXXX, NXX.NXX.XXXX, 1-NXX-NXX-XXXX. */
+function phoneNanp(s: string, span: NumericSpan): number {
+  let k = 0;
+  if (span.starts.length >= 4 && len(span, 0) === 1 && firstDigit(s, span, 0) === 1) k = 1;
+  if (span.starts.length < k + 3) return -1;
+  if (len(span, k) !== 3 || len(span, k + 1) !== 3 || len(span, k + 2) !== 4) return -1;
+  if (span.paren[k + 1] || span.paren[k + 2] || (k === 1 && span.paren[0])) return -1;
+  if (firstDigit(s, span, k) < 2 || firstDigit(s, span, k + 1) < 2) return -1;
+  const s1 = span.sep[k + 1]!;
+  const s2 = span.sep[k + 2]!;
+  if (s2 === '/' || s1 === '/') return -1;
+  if (!span.paren[k] && s1 !== s2) return -1;
+  if (span.paren[k] && s2 !== '-' && s2 !== ' ' && s2 !== '.') return -1;
+  const end = span.ends[k + 2]!;
+  if (!endsCleanly(s, end)) return -1;
+  if (span.starts.length > k + 3 && span.sep[k + 3] === s2) return -1;
+  return end;
+}
+
+/** National numbers with a trunk 0 (UK, DE, FR, ...): 2+ groups, one separator, 9-12 digits. */
+function phoneNational(s: string, span: NumericSpan): number {
+  if (s.charCodeAt(span.starts[0]!) !== 48) return -1;
+  const n = span.starts.length;
+  if (n < 2) return -1;
+  const sep = span.sep[1];
+  if (sep !== ' ' && sep !== '-') return -1;
+  let digits = len(span, 0);
+  let k = 1;
+  while (k < n && span.sep[k] === sep && !span.paren[k] && len(span, k) >= 2) {
+    digits += len(span, k);
+    k++;
+  }
+  if (k < n && span.sep[k] === sep) return -1;
+  if (digits < 9 || digits > 12) return -1;
+  const end = span.ends[k - 1]!;
+  return endsCleanly(s, end) ? end : -1;
+}
+
+/**
+ * Classifies the span at `start`; pushes a match and returns its end, or returns -1. `start` is a
+ * token start: the scanner guarantees the previous character is not alphanumeric.
+ */
+export function detectNumeric(s: string, start: number, out: Match[]): number {
+  // `ORD-4111...`, `v1.2.3.4`, `10:30:00`: digits glued to an identifier or a time are not PII.
+  const prev = start > 0 ? s.charCodeAt(start - 1) : 0;
+  if (start > 1) {
+    const pp = s.charCodeAt(start - 2);
+    const ppAlnum = pp < 128 && (CLS[pp]! & ALNUM) !== 0;
+    if ((prev === 45 || prev === 46 || prev === 47 || prev === 95) && ppAlnum) return -1;
+    if (prev === 58 && pp < 128 && (CLS[pp]! & DIGIT) !== 0) return -1;
+  }
+  const span = parseNumeric(s, start);
+  if (span === undefined) return -1;
+  let end: number;
+  if (span.plus) {
+    end = phoneE164(s, span);
+    if (end !== -1) out.push({ start, end, type: 'PHONE' });
+    return end;
+  }
+  end = ssn(s, span);
+  if (end !== -1) {
+    out.push({ start, end, type: 'US_SSN' });
+    return end;
+  }
+  end = ipv4(s, span);
+  if (end !== -1) {
+    out.push({ start, end, type: 'IP_ADDRESS' });
+    return end;
+  }
+  end = card(s, span);
+  if (end !== -1) {
+    out.push({ start, end, type: 'CREDIT_CARD' });
+    return end;
+  }
+  end = phoneNanp(s, span);
+  if (end === -1) end = phoneNational(s, span);
+  if (end !== -1) {
+    out.push({ start, end, type: 'PHONE' });
+    return end;
+  }
+  return -1;
+}
+
+/** Where to resume after a span that matched nothing: after its first group. */
+export function skipNumeric(s: string, start: number): number {
+  let p = start;
+  const c = code(s, p);
+  if (c === 43 || c === 40) p++;
+  while (isDigit(code(s, p))) p++;
+  return p > start ? p : start + 1;
+}

@@ -1,0 +1,91 @@
+/**
+ * Key-based detection: a value under a key like `password` or `X-Api-Key` is sensitive whatever it
+ * looks like. Keys are compared after normalisation so `API-Key`, `apiKey` and `x_api_key` agree.
+ */
+
+/** Built-in sensitive keys, in normalised form (lower case, no separators). */
+export const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'passphrase',
+  'secret',
+  'clientsecret',
+  'secretkey',
+  'token',
+  'accesstoken',
+  'refreshtoken',
+  'idtoken',
+  'authtoken',
+  'sessiontoken',
+  'csrftoken',
+  'xsrftoken',
+  'apikey',
+  'xapikey',
+  'apitoken',
+  'privatekey',
+  'authorization',
+  'proxyauthorization',
+  'auth',
+  'cookie',
+  'setcookie',
+  'sessionid',
+  'sid',
+  'credentials',
+  'credential',
+  'awssecretaccesskey',
+  'secretaccesskey',
+  'connectionstring',
+  'dsn',
+  'otp',
+  'pin',
+  'cvv',
+  'cvc',
+  'signature',
+];
+
+/** Lower-cases and removes `-`, `_`, `.` and spaces, so header, snake and camel spellings agree. */
+export function normalizeKey(key: string): string {
+  let out = '';
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c === 45 || c === 95 || c === 46 || c === 32) continue;
+    out += c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : key[i];
+  }
+  return out;
+}
+
+/**
+ * The key set for one policy. Besides exact matches, a key whose normalised form ends with a
+ * sensitive word made of at least 5 letters (`db_password`, `github_token`, `x-api-key`) matches, so
+ * users do not need to list every prefix; short words (`pin`, `sid`) must match exactly.
+ */
+export class SensitiveKeys {
+  private readonly exact: Set<string>;
+  private readonly suffixes: string[];
+  private readonly cache = new Map<string, boolean>();
+
+  constructor(extra: readonly string[] = []) {
+    this.exact = new Set([...DEFAULT_SENSITIVE_KEYS, ...extra.map(normalizeKey)]);
+    this.suffixes = [...this.exact].filter((k) => k.length >= 5);
+  }
+
+  has(key: string): boolean {
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit;
+    const norm = normalizeKey(key);
+    let result = this.exact.has(norm);
+    if (!result) {
+      for (const s of this.suffixes) {
+        if (norm.length > s.length && norm.endsWith(s)) {
+          result = true;
+          break;
+        }
+      }
+    }
+    // Keys repeat a lot in telemetry; bound the cache so hostile input cannot grow it forever.
+    if (this.cache.size < 4096) this.cache.set(key, result);
+    return result;
+  }
+}

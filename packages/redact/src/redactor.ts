@@ -1,0 +1,64 @@
+/** createRedactor: compiles a policy once, resolves each tenant's settings once, then walks values. */
+import {
+  loadConfig,
+  type RedactConfig,
+  type ResolvedPolicy,
+  resolvePolicy,
+} from './policy/config.js';
+import type { RedactionPolicy, RedactOptions, Redactor, RedactResult } from './types.js';
+import { Walker } from './walk.js';
+
+/** What a value becomes if redaction itself fails: nothing leaks when we are wrong. */
+export const FAILED = '[REDACTED:ERROR]';
+
+const MAX_CACHED_TENANTS = 10_000;
+
+class PolicyRedactor implements Redactor {
+  private readonly tenants = new Map<string, ResolvedPolicy>();
+
+  constructor(private readonly config: RedactConfig) {}
+
+  private policyFor(tenantId: string): ResolvedPolicy {
+    let p = this.tenants.get(tenantId);
+    if (p === undefined) {
+      p = resolvePolicy(this.config, tenantId);
+      // Tenant ids come from telemetry; cap the cache so a flood of ids cannot exhaust memory.
+      if (this.tenants.size >= MAX_CACHED_TENANTS) this.tenants.clear();
+      this.tenants.set(tenantId, p);
+    }
+    return p;
+  }
+
+  redact<T>(value: T, opts?: RedactOptions): RedactResult<T> {
+    try {
+      const walker = new Walker(this.policyFor(tenantOf(opts)));
+      const out = walker.value(value, 0) as T;
+      return { value: out, findings: walker.findings };
+    } catch {
+      return { value: FAILED as T, findings: {} };
+    }
+  }
+
+  redactString(s: string, opts?: RedactOptions): RedactResult<string> {
+    try {
+      const walker = new Walker(this.policyFor(tenantOf(opts)));
+      const text = typeof s === 'string' ? s : String(s);
+      return { value: walker.string(text, 0), findings: walker.findings };
+    } catch {
+      return { value: FAILED, findings: {} };
+    }
+  }
+}
+
+function tenantOf(opts: RedactOptions | undefined): string {
+  const t = opts?.tenantId;
+  return typeof t === 'string' ? t : '';
+}
+
+/**
+ * Creates a redactor. The policy is trusted (validate files with parsePolicy first); the hash
+ * secret comes from the policy, else TENANTRY_REDACT_HASH_KEY, else a random per-redactor key.
+ */
+export function createRedactor(policy?: RedactionPolicy): Redactor {
+  return new PolicyRedactor(loadConfig(policy));
+}

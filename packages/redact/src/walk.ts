@@ -1,0 +1,215 @@
+/**
+ * Walks one value under one tenant's policy: strings are scanned, objects and arrays copied with
+ * sensitive keys replaced, JSON inside strings parsed and re-serialised. Limits (depth, node count,
+ * string length) bound the work whatever the input; cycles become `[CIRCULAR]`.
+ */
+import { isMarker, replace } from './actions.js';
+import type { Match } from './detect/match.js';
+import { scanText } from './detect/scan.js';
+import type { ResolvedPolicy } from './policy/config.js';
+import type { EntityType } from './types.js';
+
+/** Text scanned beyond the cut, so a value straddling maxStringLength is still found whole. */
+const CUT_LOOKAHEAD = 512;
+
+/** Marks a property for removal (`drop` on a sensitive key). */
+const DROP = Symbol('drop');
+
+export class Walker {
+  readonly findings: Record<string, number> = {};
+  private nodes = 0;
+  private readonly ancestors = new Set<object>();
+
+  constructor(private readonly p: ResolvedPolicy) {}
+
+  private count(type: EntityType): void {
+    this.findings[type] = (this.findings[type] ?? 0) + 1;
+  }
+
+  /** Redacts free text (no JSON detection). */
+  text(s: string): string {
+    let work = s;
+    const cut = s.length > this.p.maxStringLength;
+    if (cut) work = s.slice(0, this.p.maxStringLength + CUT_LOOKAHEAD);
+    let out = work;
+    if (!this.p.allAllowed) {
+      const matches: Match[] = [];
+      scanText(work, this.p.keys, matches);
+      if (matches.length > 0) out = this.apply(work, matches);
+    }
+    if (cut) {
+      this.editCount++;
+      out = truncate(out, this.p.maxStringLength, s.length);
+    }
+    return out;
+  }
+
+  private apply(s: string, matches: Match[]): string {
+    let out = '';
+    let last = 0;
+    for (const m of matches) {
+      this.count(m.type);
+      const r = replace(
+        m.type,
+        s.slice(m.start, m.end),
+        this.p.actions[m.type],
+        this.p.tenantHashKey,
+      );
+      if (r === undefined) continue;
+      out += s.slice(last, m.start) + r;
+      last = m.end;
+    }
+    return out + s.slice(last);
+  }
+
+  /** Redacts a string, parsing it first when it holds a JSON object or array. */
+  string(s: string, depth: number): string {
+    if (this.p.parseJsonStrings && s.length <= this.p.maxStringLength && looksLikeJson(s)) {
+      let parsed: unknown;
+      let ok = false;
+      try {
+        parsed = JSON.parse(s);
+        ok = typeof parsed === 'object' && parsed !== null;
+      } catch {
+        ok = false;
+      }
+      if (ok) {
+        const before = this.edits();
+        const redacted = this.value(parsed, depth + 1);
+        // Untouched JSON keeps its original formatting.
+        return this.edits() === before ? s : JSON.stringify(redacted);
+      }
+    }
+    return this.text(s);
+  }
+
+  private editCount = 0;
+
+  private edits(): number {
+    let n = this.editCount;
+    for (const k in this.findings) n += this.findings[k]!;
+    return n;
+  }
+
+  value(v: unknown, depth: number): unknown {
+    if (++this.nodes > this.p.maxNodes) {
+      this.editCount++;
+      return '[TRUNCATED:SIZE]';
+    }
+    switch (typeof v) {
+      case 'string':
+        return this.string(v, depth);
+      case 'object':
+        if (v === null) return v;
+        return this.object(v, depth);
+      default:
+        return v;
+    }
+  }
+
+  private object(o: object, depth: number): unknown {
+    if (depth >= this.p.maxDepth) {
+      this.editCount++;
+      return '[TRUNCATED:DEPTH]';
+    }
+    if (this.ancestors.has(o)) {
+      this.editCount++;
+      return '[CIRCULAR]';
+    }
+    if (o instanceof Date || o instanceof RegExp || ArrayBuffer.isView(o)) return o;
+    if (o instanceof ArrayBuffer) return o;
+    this.ancestors.add(o);
+    try {
+      if (Array.isArray(o)) {
+        const out: unknown[] = new Array(o.length);
+        for (let i = 0; i < o.length; i++) out[i] = this.value(read(o, i), depth + 1);
+        return out;
+      }
+      if (o instanceof Map) {
+        const out = new Map<unknown, unknown>();
+        for (const [k, v] of o) {
+          const r = typeof k === 'string' ? this.property(k, v, depth) : this.value(v, depth + 1);
+          if (r !== DROP) out.set(k, r);
+        }
+        return out;
+      }
+      if (o instanceof Set) {
+        const out = new Set<unknown>();
+        for (const v of o) out.add(this.value(v, depth + 1));
+        return out;
+      }
+      const out: Record<string, unknown> = {};
+      if (o instanceof Error) {
+        // name and message are not enumerable, but they are what carries the PII.
+        out['name'] = o.name;
+        out['message'] = this.value(o.message, depth + 1);
+      }
+      for (const k of Object.keys(o)) {
+        const r = this.property(k, read(o, k), depth);
+        if (r === DROP) continue;
+        if (k === '__proto__') {
+          Object.defineProperty(out, k, {
+            value: r,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else {
+          out[k] = r;
+        }
+      }
+      return out;
+    } finally {
+      this.ancestors.delete(o);
+    }
+  }
+
+  private property(key: string, v: unknown, depth: number): unknown {
+    const action = this.p.actions.SENSITIVE_KEY;
+    if (action === 'allow' || !this.p.keys.has(key)) return this.value(v, depth + 1);
+    // Empty values and our own markers reveal nothing.
+    if (v === null || v === undefined || v === '' || (typeof v === 'string' && isMarker(v)))
+      return v;
+    this.count('SENSITIVE_KEY');
+    if (action === 'drop') return DROP;
+    const text = typeof v === 'string' ? v : safeJson(v);
+    return replace('SENSITIVE_KEY', text, action, this.p.tenantHashKey);
+  }
+}
+
+const UNREADABLE = '[UNREADABLE]';
+
+/** Getters and proxies can throw; a value we cannot read is replaced, never propagated. */
+function read(o: object, k: string | number): unknown {
+  try {
+    return (o as Record<string | number, unknown>)[k];
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+function looksLikeJson(s: string): boolean {
+  let a = 0;
+  while (a < s.length && s.charCodeAt(a) <= 32) a++;
+  let b = s.length - 1;
+  while (b > a && s.charCodeAt(b) <= 32) b--;
+  const first = s.charCodeAt(a);
+  const last = s.charCodeAt(b);
+  return (first === 123 && last === 125) || (first === 91 && last === 93);
+}
+
+/** Cuts at `max` UTF-16 units without splitting a surrogate pair, and says how long it was. */
+export function truncate(s: string, max: number, originalLength: number): string {
+  let end = Math.min(max, s.length);
+  const c = s.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return `${s.slice(0, end)}…[TRUNCATED:${originalLength}]`;
+}
