@@ -3,7 +3,10 @@
  * (`loadConfig()`, called by init(), never at import).
  */
 import type { Attributes } from '@opentelemetry/api';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import type { BufferConfig, Sampler, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { DEFAULT_MAX_TENANTS_PER_METRIC } from './metrics/tenant-guard.js';
 import type { RedactHook } from './redaction/redactor.js';
 import { DEFAULT_MAX_ATTRIBUTE_LENGTH } from './runtime.js';
 
@@ -37,6 +40,25 @@ export interface InitOptions {
   /** BatchSpanProcessor tuning. */
   batch?: BufferConfig;
   resourceAttributes?: Attributes;
+  metrics?: MetricsOptions;
+  logs?: LogsOptions;
+}
+
+export interface MetricsOptions {
+  /** 'otlp' sends to `${endpoint}/v1/metrics` with delta temporality. Default: 'otlp' when spans go over OTLP. */
+  exporter?: 'otlp' | 'none';
+  exportIntervalMillis?: number;
+  /** Extra readers, e.g. an in-memory reader in tests. */
+  readers?: IMetricReader[];
+  /** Serve a Prometheus scrape endpoint (cumulative, as Prometheus expects). */
+  prometheus?: { port?: number; host?: string; endpoint?: string };
+  /** Distinct tenants per metric before points go to tenant.id="__overflow__". Default 2000. */
+  maxTenantsPerMetric?: number;
+}
+
+export interface LogsOptions {
+  /** Where getLogger() lines go besides stdout. Default: 'otlp' when spans go over OTLP. */
+  exporter?: 'otlp' | 'none' | LogRecordExporter;
 }
 
 export interface ResolvedConfig {
@@ -53,6 +75,14 @@ export interface ResolvedConfig {
   maxAttributeLength: number;
   batch: BufferConfig;
   resourceAttributes: Attributes;
+  metrics: {
+    exporter: 'otlp' | 'none';
+    exportIntervalMillis: number;
+    readers: IMetricReader[];
+    prometheus: { port?: number; host?: string; endpoint?: string } | undefined;
+    maxTenantsPerMetric: number;
+  };
+  logs: { exporter: 'otlp' | 'none' | LogRecordExporter };
 }
 
 export const DEFAULTS = {
@@ -62,6 +92,8 @@ export const DEFAULTS = {
   sampleRatio: 1,
   maxAttributeLength: DEFAULT_MAX_ATTRIBUTE_LENGTH,
   batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 1000 },
+  exportIntervalMillis: 10_000,
+  maxTenantsPerMetric: DEFAULT_MAX_TENANTS_PER_METRIC,
 } as const;
 
 export function loadConfig(
@@ -71,9 +103,11 @@ export function loadConfig(
   const endpoint = stripSlash(options.endpoint ?? nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT));
   const headers = { ...parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS), ...options.headers };
   if (options.apiKey !== undefined) headers.Authorization = `Bearer ${options.apiKey}`;
+  const exporter = options.exporter ?? (endpoint !== undefined ? 'otlp' : 'console');
+  const signalDefault = exporter === 'otlp' ? 'otlp' : 'none';
   return {
     serviceName: options.serviceName ?? nonEmpty(env.OTEL_SERVICE_NAME) ?? DEFAULTS.serviceName,
-    exporter: options.exporter ?? (endpoint !== undefined ? 'otlp' : 'console'),
+    exporter,
     consoleFormat: options.consoleFormat ?? DEFAULTS.consoleFormat,
     consoleStream: options.consoleStream,
     endpoint,
@@ -85,6 +119,20 @@ export function loadConfig(
     maxAttributeLength: Math.max(16, options.maxAttributeLength ?? DEFAULTS.maxAttributeLength),
     batch: { ...DEFAULTS.batch, ...options.batch },
     resourceAttributes: options.resourceAttributes ?? {},
+    metrics: {
+      exporter: options.metrics?.exporter ?? signalDefault,
+      exportIntervalMillis: Math.max(
+        100,
+        options.metrics?.exportIntervalMillis ?? DEFAULTS.exportIntervalMillis,
+      ),
+      readers: options.metrics?.readers ?? [],
+      prometheus: options.metrics?.prometheus,
+      maxTenantsPerMetric: Math.max(
+        1,
+        options.metrics?.maxTenantsPerMetric ?? DEFAULTS.maxTenantsPerMetric,
+      ),
+    },
+    logs: { exporter: options.logs?.exporter ?? signalDefault },
   };
 }
 

@@ -1,4 +1,4 @@
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -13,6 +13,8 @@ import { type InitOptions, loadConfig, type ResolvedConfig } from './config.js';
 import { warnOnce } from './diag/warn.js';
 import { ConsoleTreeExporter } from './export/console.js';
 import { CountingBatchSpanProcessor } from './export/counting-processor.js';
+import { TenantryMetrics } from './metrics/instruments.js';
+import { createLoggerProvider, createMeterProvider } from './pipelines.js';
 import { fromHook, identityRedactor } from './redaction/redactor.js';
 import { resetRuntime, runtime, SCOPE_NAME, SCOPE_VERSION } from './runtime.js';
 import { TenantSpanProcessor } from './trace/processor.js';
@@ -34,12 +36,13 @@ export interface TenantryHandle {
  */
 export function init(options: InitOptions = {}): TenantryHandle {
   const config = loadConfig(options);
+  const resource = resourceFromAttributes({
+    ...config.resourceAttributes,
+    'service.name': config.serviceName,
+  });
   const batch = new CountingBatchSpanProcessor(createExporter(config), config.batch);
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({
-      ...config.resourceAttributes,
-      'service.name': config.serviceName,
-    }),
+    resource,
     sampler:
       config.sampler ??
       new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
@@ -49,24 +52,46 @@ export function init(options: InitOptions = {}): TenantryHandle {
   trace.disable();
   context.disable();
   propagation.disable();
+  metrics.disable();
   provider.register({ contextManager: new AsyncLocalStorageContextManager() });
+  const meterProvider = createMeterProvider(config, resource);
+  if (meterProvider !== undefined) metrics.setGlobalMeterProvider(meterProvider);
+  const loggerProvider = createLoggerProvider(config, resource);
 
   runtime.tracer = provider.getTracer(SCOPE_NAME, SCOPE_VERSION);
   runtime.captureContent = config.captureContent;
   runtime.maxAttributeLength = config.maxAttributeLength;
   runtime.redactor = config.redact !== undefined ? fromHook(config.redact) : identityRedactor;
+  // Without a MeterProvider the instruments are no-ops: recording then costs next to nothing.
+  runtime.metrics = new TenantryMetrics(
+    (meterProvider ?? metrics).getMeter(SCOPE_NAME, SCOPE_VERSION),
+    config.metrics.maxTenantsPerMetric,
+  );
+  runtime.otelLogger = loggerProvider?.getLogger(SCOPE_NAME, SCOPE_VERSION);
 
+  const flushAll = async () => {
+    await Promise.all([
+      safely('forceFlush', () => provider.forceFlush()),
+      safely('forceFlush', () => meterProvider?.forceFlush() ?? Promise.resolve()),
+      safely('forceFlush', () => loggerProvider?.forceFlush() ?? Promise.resolve()),
+    ]);
+  };
   let stopped = false;
   return {
-    forceFlush: () => safely('forceFlush', () => provider.forceFlush()),
+    forceFlush: flushAll,
     shutdown: async () => {
       if (stopped) return;
       stopped = true;
-      await safely('shutdown', () => provider.shutdown());
-      if (runtime.tracer !== undefined) resetRuntime();
+      await Promise.all([
+        safely('shutdown', () => provider.shutdown()),
+        safely('shutdown', () => meterProvider?.shutdown() ?? Promise.resolve()),
+        safely('shutdown', () => loggerProvider?.shutdown() ?? Promise.resolve()),
+      ]);
+      resetRuntime();
       trace.disable();
       context.disable();
       propagation.disable();
+      metrics.disable();
     },
     droppedSpans: () => batch.stats.dropped,
     exportedSpans: () => batch.stats.exported,
@@ -80,7 +105,7 @@ export function tenantrySpanProcessors(options: InitOptions = {}): SpanProcessor
   runtime.maxAttributeLength = config.maxAttributeLength;
   if (config.redact !== undefined) runtime.redactor = fromHook(config.redact);
   const processors: SpanProcessor[] = [new TenantSpanProcessor()];
-  if (config.exporter !== 'none' || options.exporter !== undefined) {
+  if (config.exporter !== 'none') {
     processors.push(new CountingBatchSpanProcessor(createExporter(config), config.batch));
   }
   return processors;

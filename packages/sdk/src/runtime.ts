@@ -2,7 +2,10 @@
  * Process-wide SDK state that `init()` fills in and `shutdown()` clears. Without `init()` the
  * helpers still work against whatever TracerProvider the host registered (own NodeSDK).
  */
-import { type Tracer, trace } from '@opentelemetry/api';
+import { metrics, type Tracer, trace } from '@opentelemetry/api';
+import type { Logger as OtelLogger } from '@opentelemetry/api-logs';
+import { TenantryMetrics } from './metrics/instruments.js';
+import { DEFAULT_MAX_TENANTS_PER_METRIC } from './metrics/tenant-guard.js';
 import { identityRedactor, type Redactor } from './redaction/redactor.js';
 
 export const SCOPE_NAME = '@tenantry/sdk';
@@ -14,6 +17,10 @@ export interface Runtime {
   captureContent: boolean;
   maxAttributeLength: number;
   redactor: Redactor;
+  /** Set by init(); otherwise built from the global MeterProvider on first use. */
+  metrics: TenantryMetrics | undefined;
+  /** Set by init() when logs go somewhere besides stdout (OTLP /v1/logs or a custom exporter). */
+  otelLogger: OtelLogger | undefined;
 }
 
 export const DEFAULT_MAX_ATTRIBUTE_LENGTH = 4096;
@@ -23,6 +30,8 @@ export const runtime: Runtime = {
   captureContent: false,
   maxAttributeLength: DEFAULT_MAX_ATTRIBUTE_LENGTH,
   redactor: identityRedactor,
+  metrics: undefined,
+  otelLogger: undefined,
 };
 
 export function getTracer(): Tracer {
@@ -30,7 +39,19 @@ export function getTracer(): Tracer {
   return runtime.tracer;
 }
 
+export function getMetrics(): TenantryMetrics {
+  if (runtime.metrics === undefined) {
+    runtime.metrics = new TenantryMetrics(
+      metrics.getMeter(SCOPE_NAME, SCOPE_VERSION),
+      DEFAULT_MAX_TENANTS_PER_METRIC,
+    );
+  }
+  return runtime.metrics;
+}
+
 export function resetRuntime(): void {
+  runtime.metrics = undefined;
+  runtime.otelLogger = undefined;
   runtime.tracer = undefined;
   runtime.captureContent = false;
   runtime.maxAttributeLength = DEFAULT_MAX_ATTRIBUTE_LENGTH;

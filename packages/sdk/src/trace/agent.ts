@@ -7,7 +7,7 @@ import {
   validateTenantId,
 } from '../context/tenant.js';
 import { InvalidTenantError } from '../errors.js';
-import { runtime } from '../runtime.js';
+import { getMetrics, runtime } from '../runtime.js';
 import {
   ATTR_AGENT_ID,
   ATTR_AGENT_NAME,
@@ -45,7 +45,7 @@ export function agentRun<T>(options: AgentRunOptions, fn: (span: AgentSpan) => T
   const tenantId = validateTenantId(options?.tenantId);
   const parent = context.active();
   assertSameTenant(parent, tenantId);
-  return startAgentSpan(parent, tenantId, options, fn);
+  return startAgentSpan(parent, tenantId, options, fn, true);
 }
 
 /** A child `invoke_agent` span for another agent working for the same tenant. */
@@ -55,7 +55,7 @@ export function subAgent<T>(options: SubAgentOptions, fn: (span: AgentSpan) => T
   if (scope === undefined) {
     throw new InvalidTenantError('subAgent() must run inside agentRun() (no active tenant)');
   }
-  return startAgentSpan(parent, scope.tenantId, options, fn);
+  return startAgentSpan(parent, scope.tenantId, options, fn, false);
 }
 
 function startAgentSpan<T>(
@@ -63,6 +63,7 @@ function startAgentSpan<T>(
   tenantId: string,
   options: SubAgentOptions & { conversationId?: string; userId?: string },
   fn: (span: AgentSpan) => T,
+  isRun: boolean,
 ): T {
   const agentName = options.agentName ?? options.agentId;
   const scope: RunScope = { tenantId, agentId: options.agentId };
@@ -90,5 +91,15 @@ function startAgentSpan<T>(
       }
       return fn(handle);
     },
+    // Run metrics count runs, not agents: a sub-agent is part of its parent's run.
+    isRun
+      ? (_handle, _result, error, seconds) =>
+          getMetrics().recordRun(
+            tenantId,
+            options.agentId,
+            error === undefined ? 'ok' : 'error',
+            seconds,
+          )
+      : undefined,
   );
 }

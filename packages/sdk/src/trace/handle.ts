@@ -29,7 +29,8 @@ export interface TokenUsage {
 export interface SpanHandle {
   /** The underlying OTel span, for anything the handle does not cover. */
   readonly span: Span;
-  readonly tenantId: string;
+  /** Undefined only when a helper is used outside any run (warned once). */
+  readonly tenantId: string | undefined;
   readonly traceId: string;
   readonly spanId: string;
   /** Strings longer than the attribute limit are cut with a `…[truncated N chars]` marker. */
@@ -60,7 +61,7 @@ export interface RetrievalSpan extends SpanHandle {
 /** One implementation behind all handle types; the types above narrow what each helper offers. */
 export class TenantrySpanHandle implements LlmSpan, ToolSpan, RetrievalSpan {
   readonly span: Span;
-  readonly tenantId: string;
+  readonly tenantId: string | undefined;
   usage: TokenUsage | undefined;
   resultCount: number | undefined;
   responseModel: string | undefined;
@@ -68,7 +69,7 @@ export class TenantrySpanHandle implements LlmSpan, ToolSpan, RetrievalSpan {
   resultSet = false;
   redactedCount = 0;
 
-  constructor(span: Span, tenantId: string) {
+  constructor(span: Span, tenantId: string | undefined) {
     this.span = span;
     this.tenantId = tenantId;
   }

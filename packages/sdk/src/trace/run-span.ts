@@ -20,7 +20,7 @@ export function runInSpan<T>(
   name: string,
   options: SpanOptions,
   ctx: Context,
-  tenantId: string,
+  tenantId: string | undefined,
   fn: (handle: TenantrySpanHandle) => T,
   onFinish?: OnFinish,
 ): T {

@@ -1,0 +1,28 @@
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { getScope } from '../context/tenant.js';
+
+/** The correlation fields of a log line; absent (never wrong) outside a run or span. */
+export interface TenantryLogFields {
+  tenant_id?: string;
+  trace_id?: string;
+  span_id?: string;
+  agent_id?: string;
+}
+
+/**
+ * The fields tenantry adds to every log line, read from the active context. Use it as a pino
+ * `mixin` or inside a winston format if you keep your own logger.
+ */
+export function tenantryLogFields(): TenantryLogFields {
+  const ctx = context.active();
+  const fields: TenantryLogFields = {};
+  const scope = getScope(ctx);
+  if (scope !== undefined) fields.tenant_id = scope.tenantId;
+  const spanContext = trace.getSpanContext(ctx);
+  if (spanContext !== undefined && isSpanContextValid(spanContext)) {
+    fields.trace_id = spanContext.traceId;
+    fields.span_id = spanContext.spanId;
+  }
+  if (scope?.agentId !== undefined) fields.agent_id = scope.agentId;
+  return fields;
+}

@@ -1,0 +1,123 @@
+/**
+ * The per-tenant metrics the span helpers record, so users do no bookkeeping: run latency and
+ * failures, tokens, model call latency and tool errors. Names follow the OTel GenAI conventions.
+ */
+import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import { TenantGuard } from './tenant-guard.js';
+
+const DURATION_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
+const TOKEN_BUCKETS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+];
+
+export type Outcome = 'ok' | 'error';
+
+export interface LlmMeasurement {
+  tenantId: string;
+  operation: string;
+  model: string;
+  provider: string;
+  durationSeconds: number;
+  inputTokens: number | undefined;
+  outputTokens: number | undefined;
+  errorType: string | undefined;
+}
+
+export class TenantryMetrics {
+  private readonly runDuration: Histogram;
+  private readonly runs: Counter;
+  private readonly tokenUsage: Histogram;
+  private readonly operationDuration: Histogram;
+  private readonly toolCalls: Counter;
+  private readonly guards: Record<
+    'runDuration' | 'runs' | 'tokenUsage' | 'operationDuration' | 'toolCalls',
+    TenantGuard
+  >;
+
+  constructor(meter: Meter, maxTenantsPerMetric: number) {
+    this.runDuration = meter.createHistogram('tenantry.agent.run.duration', {
+      unit: 's',
+      description: 'Duration of agent runs',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+    this.runs = meter.createCounter('tenantry.agent.runs', {
+      unit: '{run}',
+      description: 'Agent runs by status',
+    });
+    this.tokenUsage = meter.createHistogram('gen_ai.client.token.usage', {
+      unit: '{token}',
+      description: 'Tokens used per model call',
+      advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
+    });
+    this.operationDuration = meter.createHistogram('gen_ai.client.operation.duration', {
+      unit: 's',
+      description: 'Duration of model calls',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+    this.toolCalls = meter.createCounter('tenantry.tool.calls', {
+      unit: '{call}',
+      description: 'Tool calls by tool and status',
+    });
+    const overflow = meter.createCounter('tenantry.metrics.tenant_overflow', {
+      unit: '{point}',
+      description: 'Points recorded under tenant.id="__overflow__" because a metric hit its cap',
+    });
+    const guard = (name: string) => new TenantGuard(name, maxTenantsPerMetric, overflow);
+    this.guards = {
+      runDuration: guard('tenantry.agent.run.duration'),
+      runs: guard('tenantry.agent.runs'),
+      tokenUsage: guard('gen_ai.client.token.usage'),
+      operationDuration: guard('gen_ai.client.operation.duration'),
+      toolCalls: guard('tenantry.tool.calls'),
+    };
+  }
+
+  recordRun(tenantId: string, agent: string, status: Outcome, durationSeconds: number): void {
+    this.runDuration.record(durationSeconds, {
+      'tenant.id': this.guards.runDuration.resolve(tenantId),
+      status,
+      agent,
+    });
+    this.runs.add(1, { 'tenant.id': this.guards.runs.resolve(tenantId), status, agent });
+  }
+
+  recordLlm(m: LlmMeasurement): void {
+    const base = {
+      'gen_ai.operation.name': m.operation,
+      'gen_ai.request.model': m.model,
+      'gen_ai.provider.name': m.provider,
+    };
+    const duration: Attributes = {
+      ...base,
+      'tenant.id': this.guards.operationDuration.resolve(m.tenantId),
+    };
+    if (m.errorType !== undefined) duration['error.type'] = m.errorType;
+    this.operationDuration.record(m.durationSeconds, duration);
+    if (m.inputTokens === undefined && m.outputTokens === undefined) return;
+    const tenant = this.guards.tokenUsage.resolve(m.tenantId);
+    if (m.inputTokens !== undefined) {
+      this.tokenUsage.record(m.inputTokens, {
+        ...base,
+        'tenant.id': tenant,
+        'gen_ai.token.type': 'input',
+      });
+    }
+    if (m.outputTokens !== undefined) {
+      this.tokenUsage.record(m.outputTokens, {
+        ...base,
+        'tenant.id': tenant,
+        'gen_ai.token.type': 'output',
+      });
+    }
+  }
+
+  recordTool(tenantId: string, tool: string, status: Outcome): void {
+    this.toolCalls.add(1, {
+      'tenant.id': this.guards.toolCalls.resolve(tenantId),
+      'gen_ai.tool.name': tool,
+      status,
+    });
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Reads token usage, response model and finish reasons from the response shapes users get from
+ * provider SDKs, so a plain `return await client.chat.completions.create(...)` is enough.
+ * Shapes: OpenAI Chat Completions, OpenAI Responses, Anthropic Messages, Vercel AI SDK results.
+ */
+import type { TokenUsage } from './handle.js';
+
+export interface ResponseFacts {
+  usage: TokenUsage | undefined;
+  model: string | undefined;
+  finishReasons: string[] | undefined;
+}
+
+export function readResponse(response: unknown): ResponseFacts {
+  const facts: ResponseFacts = { usage: undefined, model: undefined, finishReasons: undefined };
+  if (!isObject(response)) return facts;
+  facts.usage = readUsage(response.usage);
+  facts.model = str(response.model) ?? str(obj(response.response)?.modelId);
+  facts.finishReasons = readFinishReasons(response);
+  return facts;
+}
+
+function readUsage(raw: unknown): TokenUsage | undefined {
+  if (!isObject(raw)) return undefined;
+  // OpenAI Chat Completions: prompt_tokens already includes cached tokens.
+  if (num(raw.prompt_tokens) !== undefined || num(raw.completion_tokens) !== undefined) {
+    return compact({
+      inputTokens: num(raw.prompt_tokens),
+      outputTokens: num(raw.completion_tokens),
+      cacheReadInputTokens: num(obj(raw.prompt_tokens_details)?.cached_tokens),
+      reasoningOutputTokens: num(obj(raw.completion_tokens_details)?.reasoning_tokens),
+    });
+  }
+  if (num(raw.input_tokens) !== undefined || num(raw.output_tokens) !== undefined) {
+    const cacheRead = num(raw.cache_read_input_tokens);
+    const cacheCreation = num(raw.cache_creation_input_tokens);
+    if (cacheRead !== undefined || cacheCreation !== undefined) {
+      // Anthropic counts cached input separately; the GenAI conventions want input to include it.
+      return compact({
+        inputTokens: (num(raw.input_tokens) ?? 0) + (cacheRead ?? 0) + (cacheCreation ?? 0),
+        outputTokens: num(raw.output_tokens),
+        cacheReadInputTokens: cacheRead,
+        cacheCreationInputTokens: cacheCreation,
+      });
+    }
+    // OpenAI Responses API (and Anthropic without caching).
+    return compact({
+      inputTokens: num(raw.input_tokens),
+      outputTokens: num(raw.output_tokens),
+      cacheReadInputTokens: num(obj(raw.input_tokens_details)?.cached_tokens),
+      reasoningOutputTokens: num(obj(raw.output_tokens_details)?.reasoning_tokens),
+    });
+  }
+  if (num(raw.inputTokens) !== undefined || num(raw.outputTokens) !== undefined) {
+    // Vercel AI SDK
+    return compact({
+      inputTokens: num(raw.inputTokens),
+      outputTokens: num(raw.outputTokens),
+      cacheReadInputTokens: num(raw.cachedInputTokens),
+      reasoningOutputTokens: num(raw.reasoningTokens),
+    });
+  }
+  return undefined;
+}
+
+function readFinishReasons(response: Record<string, unknown>): string[] | undefined {
+  if (Array.isArray(response.choices)) {
+    const reasons = response.choices
+      .map((c) => str(obj(c)?.finish_reason))
+      .filter((r): r is string => r !== undefined);
+    return reasons.length > 0 ? reasons : undefined;
+  }
+  const single = str(response.stop_reason) ?? str(response.finishReason);
+  if (single !== undefined) return [single];
+  const incomplete = str(obj(response.incomplete_details)?.reason);
+  if (incomplete !== undefined) return [incomplete];
+  if (response.object === 'response' && response.status === 'completed') return ['stop'];
+  return undefined;
+}
+
+function compact(usage: TokenUsage): TokenUsage {
+  const out: TokenUsage = {};
+  for (const [key, value] of Object.entries(usage) as [keyof TokenUsage, number | undefined][]) {
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function obj(value: unknown): Record<string, unknown> | undefined {
+  return isObject(value) ? value : undefined;
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
