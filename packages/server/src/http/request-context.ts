@@ -1,3 +1,4 @@
+import type {} from 'fastify';
 import type { Principal } from '../auth/principal.js';
 
 declare module 'fastify' {

@@ -1,0 +1,182 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { TenantryError } from '../errors.js';
+import { DEFAULT_INGEST_LIMITS } from '../limits/tenant-limits.js';
+
+/** tenantry.yaml, the environment or a flag holds a value that is not valid. */
+export class InvalidConfigError extends TenantryError {
+  constructor(message: string) {
+    super('TENANTRY_E_INVALID_CONFIG', message);
+  }
+}
+
+const limitsSchema = z
+  .object({
+    itemsPerSecond: z.number().positive(),
+    burstItems: z.number().positive(),
+    bytesPerSecond: z.number().positive(),
+    burstBytes: z.number().positive(),
+    maxAttributesPerSpan: z.number().int().positive(),
+    maxAttributeLength: z.number().int().positive(),
+  })
+  .partial()
+  .strict();
+
+const priceSchema = z
+  .object({ input: z.number().nonnegative(), output: z.number().nonnegative() })
+  .strict();
+
+const serverSchema = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(4318),
+    dataDir: z.string().default('./.tenantry'),
+    /** Decompressed OTLP body limit. */
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(20 * 1024 * 1024),
+    /** Base URL printed in alert links; defaults to http://host:port. */
+    publicUrl: z.string().url().optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: serverSchema.default(serverSchema.parse({})),
+    storage: z
+      .object({
+        engine: z.enum(['duckdb', 'clickhouse']).default('duckdb'),
+        clickhouse: z
+          .object({
+            url: z.string().default('http://127.0.0.1:8123'),
+            database: z.string().regex(/^\w+$/).default('tenantry'),
+            cluster: z.string().regex(/^\w+$/).optional(),
+            username: z.string().optional(),
+            password: z.string().optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({ engine: 'duckdb' }),
+    limits: z
+      .object({
+        default: limitsSchema.default({}),
+        tenants: z.record(z.string(), limitsSchema).default({}),
+        maxQueuedItems: z.number().int().positive().default(500_000),
+      })
+      .strict()
+      .default({ default: {}, tenants: {}, maxQueuedItems: 500_000 }),
+    redaction: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** A @tenantry/redact policy, validated by its parsePolicy. */
+        policy: z.record(z.string(), z.unknown()).optional(),
+        tenants: z.record(z.string(), z.object({ enabled: z.boolean() }).strict()).default({}),
+      })
+      .strict()
+      .default({ enabled: true, tenants: {} }),
+    retention: z
+      .object({
+        defaultDays: z.number().positive().default(30),
+        tenants: z.record(z.string(), z.number().positive()).default({}),
+        intervalMinutes: z.number().positive().default(60),
+      })
+      .strict()
+      .default({ defaultDays: 30, tenants: {}, intervalMinutes: 60 }),
+    /** USD per million tokens, by model. A model missing here is reported unpriced, never free. */
+    pricing: z
+      .object({ models: z.record(z.string(), priceSchema).default({}) })
+      .strict()
+      .default({ models: {} }),
+    /** Validated by the alerts module (alerts/rules). */
+    alerts: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export type TenantryConfig = z.infer<typeof configSchema>;
+
+export function defaultLimits(config: TenantryConfig) {
+  return { ...DEFAULT_INGEST_LIMITS, ...config.limits.default };
+}
+
+function formatZodError(err: z.ZodError): string {
+  return err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+export function parseConfig(input: unknown): TenantryConfig {
+  const result = configSchema.safeParse(input ?? {});
+  if (!result.success) {
+    throw new InvalidConfigError(`invalid configuration: ${formatZodError(result.error)}`);
+  }
+  return result.data;
+}
+
+export interface ConfigOverrides {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  storage?: 'duckdb' | 'clickhouse';
+  clickhouseUrl?: string;
+  clickhouseCluster?: string;
+}
+
+export interface ConfigSources {
+  /** Path to tenantry.yaml; a missing default file is fine, a missing explicit one is an error. */
+  file?: string;
+  fileIsExplicit?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Overrides from flags, applied last. */
+  overrides?: ConfigOverrides;
+}
+
+function section(raw: Record<string, unknown>, key: string): Record<string, unknown> {
+  const v = raw[key];
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? { ...(v as Record<string, unknown>) }
+    : {};
+}
+
+/** File, then TENANTRY_* env vars, then flags: later sources win. */
+export function loadConfig(sources: ConfigSources = {}): TenantryConfig {
+  const env = sources.env ?? process.env;
+  const file = sources.file ?? env.TENANTRY_CONFIG ?? 'tenantry.yaml';
+  let raw: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new InvalidConfigError(`${file} is not valid YAML: ${(err as Error).message}`);
+    }
+    if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) {
+      throw new InvalidConfigError(`${file} must hold a mapping`);
+    }
+    raw = (parsed as Record<string, unknown> | null) ?? {};
+  } else if (sources.fileIsExplicit || env.TENANTRY_CONFIG) {
+    throw new InvalidConfigError(`config file ${file} does not exist`);
+  }
+  const server = section(raw, 'server');
+  const storage = section(raw, 'storage');
+  const o = sources.overrides ?? {};
+  const host = o.host ?? env.TENANTRY_HOST;
+  const port = o.port ?? (env.TENANTRY_PORT !== undefined ? Number(env.TENANTRY_PORT) : undefined);
+  const dataDir = o.dataDir ?? env.TENANTRY_DATA_DIR;
+  if (host !== undefined) server.host = host;
+  if (port !== undefined) server.port = port;
+  if (dataDir !== undefined) server.dataDir = dataDir;
+  const engine = o.storage ?? env.TENANTRY_STORAGE;
+  if (engine !== undefined) storage.engine = engine;
+  const chUrl = o.clickhouseUrl ?? env.TENANTRY_CLICKHOUSE_URL;
+  const chCluster = o.clickhouseCluster ?? env.TENANTRY_CLICKHOUSE_CLUSTER;
+  if (chUrl !== undefined || chCluster !== undefined) {
+    const ch = section(storage, 'clickhouse');
+    if (chUrl !== undefined) ch.url = chUrl;
+    if (chCluster !== undefined) ch.cluster = chCluster;
+    storage.clickhouse = ch;
+  }
+  return parseConfig({ ...raw, server, storage });
+}

@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { NotFoundError } from '../errors.js';
+import { type OtlpRouteDeps, otlpRoutes } from '../otlp/routes.js';
+import type { ServerMetrics } from '../telemetry/registry.js';
+import type { Authenticate } from './auth-plugin.js';
+import { mapError, sendJsonError } from './errors.js';
+import './request-context.js';
+
+export type ApiPlugin = (app: FastifyInstance) => Promise<void>;
+
+export interface AppDeps {
+  authenticate: Authenticate;
+  metrics: ServerMetrics;
+  otlp: Omit<OtlpRouteDeps, 'authenticate' | 'metrics'>;
+  /** Route groups under /api/v1, registered after the auth hook. */
+  api: ApiPlugin[];
+  ready: () => Promise<boolean>;
+  /** Built dashboard to serve at `/`; skipped when it has not been built. */
+  uiDir?: string;
+  logger?: boolean;
+}
+
+export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../ui/dist/', import.meta.url));
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ? { level: 'info' } : false,
+    bodyLimit: 1024 * 1024,
+    // Keys are secrets: never let one reach a log line.
+    disableRequestLogging: true,
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const mapped = mapError(err);
+    if (mapped.status >= 500) request.log.error({ err }, 'request failed');
+    return sendJsonError(reply, mapped);
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const ok = await deps.ready().catch(() => false);
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready' });
+  });
+  app.get('/metrics', async (_req, reply) =>
+    reply.type('text/plain; version=0.0.4').send(deps.metrics.registry.render()),
+  );
+
+  await app.register(otlpRoutes, {
+    ...deps.otlp,
+    authenticate: deps.authenticate,
+    metrics: deps.metrics,
+  });
+
+  await app.register(
+    async (api) => {
+      api.decorateRequest('principal');
+      api.addHook('onRequest', async (request: FastifyRequest) => {
+        request.principal = await deps.authenticate(request);
+      });
+      api.get('/whoami', async (request) => ({
+        keyId: request.principal.keyId,
+        kind: request.principal.kind,
+        tenantId: request.principal.tenantId,
+      }));
+      for (const plugin of deps.api) await api.register(plugin);
+      api.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
+        sendJsonError(
+          reply,
+          mapError(new NotFoundError(`no route ${request.method} ${request.url}`)),
+        ),
+      );
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const uiDir = deps.uiDir ?? DEFAULT_UI_DIR;
+  if (existsSync(`${uiDir}/index.html`)) {
+    await app.register(fastifyStatic, { root: uiDir, wildcard: false });
+    // History routing: any other GET path is the dashboard's (alert links point at deep paths).
+    app.setNotFoundHandler((request, reply) => {
+      if (
+        request.method === 'GET' &&
+        !request.url.startsWith('/api/') &&
+        !request.url.startsWith('/v1/')
+      ) {
+        return reply.sendFile('index.html');
+      }
+      return sendJsonError(
+        reply,
+        mapError(new NotFoundError(`no route ${request.method} ${request.url}`)),
+      );
+    });
+  } else {
+    app.setNotFoundHandler((request, reply) =>
+      sendJsonError(
+        reply,
+        mapError(new NotFoundError(`no route ${request.method} ${request.url}`)),
+      ),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,51 @@
+import { createRedactor, parsePolicy, type Redactor } from '@tenantry/redact';
+import type { TenantryConfig } from '../config/config.js';
+import type { Attributes } from '../storage/types.js';
+import type { ServerMetrics } from '../telemetry/registry.js';
+import type { IngestRedactor } from './pipeline.js';
+
+export const REDACTED_COUNT_ATTRIBUTE = 'tenantry.redacted.count';
+
+/**
+ * Server-side redaction, on by default and per-tenant configurable: whatever SDK sent the data
+ * (ours, a Python agent, a collector), PII and secrets are removed before anything is stored.
+ * Only counts are recorded, on the item (`tenantry.redacted.count`) and in /metrics by type.
+ */
+export function createIngestRedactor(
+  settings: TenantryConfig['redaction'],
+  metrics: ServerMetrics,
+): IngestRedactor {
+  const redactor: Redactor = createRedactor(
+    settings.policy ? parsePolicy(settings.policy) : undefined,
+  );
+  const enabledFor = (tenantId: string) => settings.tenants[tenantId]?.enabled ?? settings.enabled;
+
+  const count = (tenantId: string, findings: Record<string, number>): number => {
+    let total = 0;
+    for (const type in findings) {
+      const n = findings[type]!;
+      total += n;
+      metrics.redacted.inc({ tenant: tenantId, type }, n);
+    }
+    return total;
+  };
+
+  return {
+    attributes(tenantId, attrs) {
+      if (!enabledFor(tenantId)) return attrs;
+      const { value, findings } = redactor.redact(attrs, { tenantId });
+      const total = count(tenantId, findings);
+      if (total === 0) return value;
+      const out: Attributes = { ...value };
+      const previous = out[REDACTED_COUNT_ATTRIBUTE];
+      out[REDACTED_COUNT_ATTRIBUTE] = (typeof previous === 'number' ? previous : 0) + total;
+      return out;
+    },
+    text(tenantId, text) {
+      if (!enabledFor(tenantId) || text === '') return text;
+      const { value, findings } = redactor.redactString(text, { tenantId });
+      count(tenantId, findings);
+      return value;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { Attributes, AttributeValue } from '../storage/types.js';
+
+export const TRUNCATION_MARKER = '…[truncated]';
+
+/**
+ * Applies a tenant's attribute limits: strings longer than `maxLength` are cut with a marker, and
+ * attributes past `maxCount` are dropped (counted by the caller, never silent).
+ */
+export function limitAttributes(
+  attrs: Attributes,
+  maxCount: number,
+  maxLength: number,
+): { attributes: Attributes; dropped: number; truncated: number } {
+  let dropped = 0;
+  let truncated = 0;
+  let n = 0;
+  const out: Attributes = {};
+  for (const k in attrs) {
+    if (n >= maxCount) {
+      dropped++;
+      continue;
+    }
+    n++;
+    const v = attrs[k]!;
+    if (typeof v === 'string' && v.length > maxLength) {
+      out[k] = v.slice(0, maxLength) + TRUNCATION_MARKER;
+      truncated++;
+    } else if (typeof v === 'object' && v !== null) {
+      const json = JSON.stringify(v);
+      if (json.length > maxLength) {
+        out[k] = json.slice(0, maxLength) + TRUNCATION_MARKER;
+        truncated++;
+      } else out[k] = v;
+    } else out[k] = v;
+  }
+  return { attributes: out, dropped, truncated };
+}
+
+export function asString(v: AttributeValue | undefined): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+export function asNumber(v: AttributeValue | undefined): number | null {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return null;
+}
+
+/** Log bodies may be any AnyValue; stored as text (JSON for structured bodies). */
+export function bodyToText(body: AttributeValue): string {
+  if (body === null) return '';
+  return typeof body === 'string' ? body : JSON.stringify(body);
+}

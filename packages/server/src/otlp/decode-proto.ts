@@ -1,0 +1,244 @@
+import type { Attributes, SpanEventRow, SpanLinkRow } from '../storage/types.js';
+import { readAnyValue, readKeyValueInto, readResourceGroups } from './decode-proto-common.js';
+import {
+  type DecodedLog,
+  type DecodedLogs,
+  type DecodedMetric,
+  type DecodedMetrics,
+  type DecodedPoint,
+  type DecodedSpan,
+  type DecodedTraces,
+  emptyPoint,
+} from './model.js';
+import { ProtoReader } from './proto-reader.js';
+
+/** Decoders for ExportTraceServiceRequest, ExportLogsServiceRequest, ExportMetricsServiceRequest. */
+
+export function decodeTracesProto(buf: Buffer): DecodedTraces {
+  return readResourceGroups(new ProtoReader(buf), readSpan);
+}
+
+export function decodeLogsProto(buf: Buffer): DecodedLogs {
+  return readResourceGroups(new ProtoReader(buf), readLog);
+}
+
+export function decodeMetricsProto(buf: Buffer): DecodedMetrics {
+  return readResourceGroups(new ProtoReader(buf), readMetric);
+}
+
+function readSpan(r: ProtoReader): DecodedSpan {
+  const span: DecodedSpan = {
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
+    name: '',
+    kind: 0,
+    startTimeUnixNano: 0n,
+    endTimeUnixNano: 0n,
+    attributes: {},
+    events: [],
+    links: [],
+    statusCode: 0,
+    statusMessage: '',
+  };
+  while (!r.done) {
+    const [field, wt] = r.tag();
+    switch (field) {
+      case 1:
+        span.traceId = r.hex();
+        break;
+      case 2:
+        span.spanId = r.hex();
+        break;
+      case 4:
+        span.parentSpanId = r.hex();
+        break;
+      case 5:
+        span.name = r.string();
+        break;
+      case 6:
+        span.kind = r.varint();
+        break;
+      case 7:
+        r.expect(wt, 1, 'Span.start_time_unix_nano');
+        span.startTimeUnixNano = r.fixed64();
+        break;
+      case 8:
+        r.expect(wt, 1, 'Span.end_time_unix_nano');
+        span.endTimeUnixNano = r.fixed64();
+        break;
+      case 9:
+        readKeyValueInto(r.sub(), span.attributes);
+        break;
+      case 11:
+        span.events.push(readEvent(r.sub()));
+        break;
+      case 13:
+        span.links.push(readLink(r.sub()));
+        break;
+      case 15: {
+        const sr = r.sub();
+        while (!sr.done) {
+          const [f, w] = sr.tag();
+          if (f === 2) span.statusMessage = sr.string();
+          else if (f === 3) span.statusCode = sr.varint();
+          else sr.skip(w);
+        }
+        break;
+      }
+      default:
+        r.skip(wt);
+    }
+  }
+  return span;
+}
+
+function readEvent(r: ProtoReader): SpanEventRow {
+  const event: SpanEventRow = { timeUnixNano: 0n, name: '', attributes: {} };
+  while (!r.done) {
+    const [field, wt] = r.tag();
+    if (field === 1 && wt === 1) event.timeUnixNano = r.fixed64();
+    else if (field === 2) event.name = r.string();
+    else if (field === 3) readKeyValueInto(r.sub(), event.attributes);
+    else r.skip(wt);
+  }
+  return event;
+}
+
+function readLink(r: ProtoReader): SpanLinkRow {
+  const link: SpanLinkRow = { traceId: '', spanId: '', attributes: {} };
+  while (!r.done) {
+    const [field, wt] = r.tag();
+    if (field === 1) link.traceId = r.hex();
+    else if (field === 2) link.spanId = r.hex();
+    else if (field === 4) readKeyValueInto(r.sub(), link.attributes);
+    else r.skip(wt);
+  }
+  return link;
+}
+
+function readLog(r: ProtoReader): DecodedLog {
+  const log: DecodedLog = {
+    timeUnixNano: 0n,
+    observedTimeUnixNano: 0n,
+    severityNumber: 0,
+    severityText: '',
+    body: null,
+    attributes: {},
+    traceId: '',
+    spanId: '',
+  };
+  while (!r.done) {
+    const [field, wt] = r.tag();
+    switch (field) {
+      case 1:
+        r.expect(wt, 1, 'LogRecord.time_unix_nano');
+        log.timeUnixNano = r.fixed64();
+        break;
+      case 2:
+        log.severityNumber = r.varint();
+        break;
+      case 3:
+        log.severityText = r.string();
+        break;
+      case 5:
+        log.body = readAnyValue(r.sub());
+        break;
+      case 6:
+        readKeyValueInto(r.sub(), log.attributes);
+        break;
+      case 9:
+        log.traceId = r.hex();
+        break;
+      case 10:
+        log.spanId = r.hex();
+        break;
+      case 11:
+        r.expect(wt, 1, 'LogRecord.observed_time_unix_nano');
+        log.observedTimeUnixNano = r.fixed64();
+        break;
+      default:
+        r.skip(wt);
+    }
+  }
+  return log;
+}
+
+const METRIC_KINDS: Record<number, DecodedMetric['kind']> = {
+  5: 'gauge',
+  7: 'sum',
+  9: 'histogram',
+  10: 'exponential_histogram',
+  11: 'summary',
+};
+
+function readMetric(r: ProtoReader): DecodedMetric {
+  const metric: DecodedMetric = {
+    name: '',
+    unit: '',
+    kind: 'gauge',
+    temporality: 0,
+    isMonotonic: false,
+    points: [],
+  };
+  while (!r.done) {
+    const [field, wt] = r.tag();
+    const kind = METRIC_KINDS[field];
+    if (field === 1) metric.name = r.string();
+    else if (field === 3) metric.unit = r.string();
+    else if (kind !== undefined) {
+      metric.kind = kind;
+      readMetricData(r.sub(), metric);
+    } else r.skip(wt);
+  }
+  return metric;
+}
+
+function readMetricData(r: ProtoReader, metric: DecodedMetric): void {
+  while (!r.done) {
+    const [field, wt] = r.tag();
+    if (field === 1) metric.points.push(readPoint(r.sub(), metric.kind));
+    else if (field === 2 && metric.kind !== 'gauge') metric.temporality = r.varint();
+    else if (field === 3 && metric.kind === 'sum') metric.isMonotonic = r.varint() !== 0;
+    else r.skip(wt);
+  }
+}
+
+/** Field numbers differ per point type; attributes are 7 (number, summary), 9 (histogram), 1 (exp). */
+function readPoint(r: ProtoReader, kind: DecodedMetric['kind']): DecodedPoint {
+  const p = emptyPoint();
+  const attrField = kind === 'histogram' ? 9 : kind === 'exponential_histogram' ? 1 : 7;
+  while (!r.done) {
+    const [field, wt] = r.tag();
+    if (field === attrField) {
+      readKeyValueInto(r.sub(), p.attributes as Attributes);
+      continue;
+    }
+    if (field === 2 && wt === 1) {
+      p.startTimeUnixNano = r.fixed64();
+      continue;
+    }
+    if (field === 3 && wt === 1) {
+      p.timeUnixNano = r.fixed64();
+      continue;
+    }
+    if (kind === 'gauge' || kind === 'sum') {
+      if (field === 4 && wt === 1) p.value = r.double();
+      else if (field === 6 && wt === 1) p.value = r.sfixed64();
+      else r.skip(wt);
+      continue;
+    }
+    if (field === 4 && wt === 1) p.count = Number(r.fixed64());
+    else if (field === 5 && wt === 1) p.sum = r.double();
+    else if (kind === 'histogram' && field === 6)
+      r.repeated8(wt, (x) => p.bucketCounts.push(Number(x.fixed64())));
+    else if (kind === 'histogram' && field === 7)
+      r.repeated8(wt, (x) => p.explicitBounds.push(x.double()));
+    else if (kind === 'histogram' && field === 11 && wt === 1) p.min = r.double();
+    else if (kind === 'histogram' && field === 12 && wt === 1) p.max = r.double();
+    else if (kind === 'exponential_histogram' && field === 12 && wt === 1) p.min = r.double();
+    else if (kind === 'exponential_histogram' && field === 13 && wt === 1) p.max = r.double();
+    else r.skip(wt);
+  }
+  return p;
+}

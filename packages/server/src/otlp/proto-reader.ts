@@ -1,0 +1,168 @@
+import { MalformedOtlpError } from './errors.js';
+
+/**
+ * A minimal protobuf wire-format reader. OTLP decoding is the ingest hot path, so messages are
+ * decoded by hand into our own types instead of through reflection, and 64-bit fields stay exact
+ * (bigint) where timestamps need nanoseconds.
+ */
+export class ProtoReader {
+  pos: number;
+  readonly end: number;
+  constructor(
+    readonly buf: Buffer,
+    start = 0,
+    end = buf.length,
+  ) {
+    this.pos = start;
+    this.end = end;
+  }
+
+  get done(): boolean {
+    return this.pos >= this.end;
+  }
+
+  /** Reads a field tag; returns [fieldNumber, wireType]. */
+  tag(): [number, number] {
+    const t = this.varint();
+    const field = Math.floor(t / 8);
+    if (field === 0)
+      throw new MalformedOtlpError(`invalid protobuf field number 0 at byte ${this.pos}`);
+    return [field, t & 7];
+  }
+
+  /** Varint as a JS number; exact up to 2^53, which covers every count OTLP carries. */
+  varint(): number {
+    let result = 0;
+    let shift = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) throw this.truncated();
+      const b = this.buf[this.pos++]!;
+      result += (b & 0x7f) * shift;
+      if (b < 0x80) return result;
+      shift *= 128;
+    }
+    throw new MalformedOtlpError(`varint longer than 10 bytes at byte ${this.pos}`);
+  }
+
+  /** Varint as a signed 64-bit integer (two's complement), e.g. AnyValue.int_value. */
+  int64(): number {
+    const start = this.pos;
+    let result = 0n;
+    let shift = 0n;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) throw this.truncated();
+      const b = this.buf[this.pos++]!;
+      result |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) return Number(BigInt.asIntN(64, result));
+      shift += 7n;
+    }
+    throw new MalformedOtlpError(`varint longer than 10 bytes at byte ${start}`);
+  }
+
+  sint32(): number {
+    const v = this.varint();
+    return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+  }
+
+  fixed64(): bigint {
+    if (this.pos + 8 > this.end) throw this.truncated();
+    const v = this.buf.readBigUInt64LE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  sfixed64(): number {
+    if (this.pos + 8 > this.end) throw this.truncated();
+    const v = this.buf.readBigInt64LE(this.pos);
+    this.pos += 8;
+    return Number(v);
+  }
+
+  fixed32(): number {
+    if (this.pos + 4 > this.end) throw this.truncated();
+    const v = this.buf.readUInt32LE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  double(): number {
+    if (this.pos + 8 > this.end) throw this.truncated();
+    const v = this.buf.readDoubleLE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  /** Returns a reader over a length-delimited field and advances past it. */
+  sub(): ProtoReader {
+    const len = this.varint();
+    const start = this.pos;
+    if (start + len > this.end) throw this.truncated();
+    this.pos = start + len;
+    return new ProtoReader(this.buf, start, start + len);
+  }
+
+  string(): string {
+    const r = this.sub();
+    return this.buf.toString('utf8', r.pos, r.end);
+  }
+
+  hex(): string {
+    const r = this.sub();
+    return this.buf.toString('hex', r.pos, r.end);
+  }
+
+  bytesBase64(): string {
+    const r = this.sub();
+    return this.buf.toString('base64', r.pos, r.end);
+  }
+
+  /** Packed or unpacked repeated fixed64/double: calls `each` per element. */
+  repeated8(wireType: number, each: (r: ProtoReader) => void): void {
+    if (wireType === 2) {
+      const r = this.sub();
+      while (!r.done) each(r);
+    } else if (wireType === 1) {
+      each(this);
+    } else {
+      throw new MalformedOtlpError(`unexpected wire type ${wireType} for a repeated 64-bit field`);
+    }
+  }
+
+  skip(wireType: number): void {
+    switch (wireType) {
+      case 0:
+        this.varint();
+        return;
+      case 1:
+        this.advance(8);
+        return;
+      case 2:
+        this.sub();
+        return;
+      case 5:
+        this.advance(4);
+        return;
+      default:
+        throw new MalformedOtlpError(
+          `unsupported protobuf wire type ${wireType} at byte ${this.pos}`,
+        );
+    }
+  }
+
+  expect(wireType: number, expected: number, field: string): void {
+    if (wireType !== expected) {
+      throw new MalformedOtlpError(
+        `field ${field} has wire type ${wireType}, expected ${expected}`,
+      );
+    }
+  }
+
+  private advance(n: number): void {
+    if (this.pos + n > this.end) throw this.truncated();
+    this.pos += n;
+  }
+
+  private truncated(): MalformedOtlpError {
+    return new MalformedOtlpError(`protobuf body is truncated at byte ${this.pos}`);
+  }
+}

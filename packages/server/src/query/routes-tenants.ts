@@ -1,0 +1,228 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { readScope, requireAdmin } from '../auth/scope.js';
+import { InvalidRequestError } from '../errors.js';
+import { encodeOffsetCursor } from '../storage/cursor.js';
+import type { TenantAggregateRow } from '../storage/read-types.js';
+import type {
+  DeleteResponse,
+  TenantSummary,
+  TenantsResponse,
+  TimeseriesMetric,
+  TimeseriesResponse,
+} from './contract.js';
+import type { QueryDeps } from './deps.js';
+import {
+  isoRange,
+  page,
+  pageFields,
+  parseQuery,
+  rangeFields,
+  resolveRange,
+  tenantId,
+  text,
+} from './params.js';
+import { nsToIso } from './views.js';
+
+const tenantsQuery = z
+  .object({
+    ...rangeFields,
+    ...pageFields,
+    q: text.optional(),
+    sort: z
+      .enum([
+        'tenant',
+        'runs',
+        'failure_rate',
+        'p95',
+        'tokens',
+        'cost',
+        'tool_error_rate',
+        'last_seen',
+      ])
+      .optional(),
+    order: z.enum(['asc', 'desc']).optional(),
+  })
+  .strict();
+
+const METRICS = [
+  'runs',
+  'failure_rate',
+  'run_latency_p50',
+  'run_latency_p95',
+  'run_latency_p99',
+  'tokens_input',
+  'tokens_output',
+  'cost',
+  'tool_calls',
+  'tool_error_rate',
+  'llm_latency_p95',
+] as const satisfies readonly TimeseriesMetric[];
+
+const timeseriesQuery = z
+  .object({
+    ...rangeFields,
+    metrics: z
+      .string()
+      .max(400)
+      .transform((s) => s.split(',').map((m) => m.trim()))
+      .pipe(z.array(z.enum(METRICS)).min(1)),
+    step: z
+      .union([
+        z.literal('1d'),
+        z
+          .string()
+          .regex(/^\d{1,7}$/)
+          .transform(Number)
+          .pipe(z.number().int().min(10)),
+      ])
+      .optional(),
+  })
+  .strict();
+
+const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
+const ms = (ns: number | null) => (ns === null ? null : ns / 1e6);
+
+function summary(r: TenantAggregateRow): TenantSummary {
+  return {
+    tenantId: r.tenantId,
+    runs: r.runs,
+    failedRuns: r.failedRuns,
+    failureRate: ratio(r.failedRuns, r.runs),
+    runLatencyMs: { p50: ms(r.p50Ns), p95: ms(r.p95Ns), p99: ms(r.p99Ns) },
+    llmCalls: r.llmCalls,
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    cost: { usd: r.costUsd, unpricedModels: r.unpricedModels },
+    llmTimeMs: r.llmTimeNs / 1e6,
+    toolCalls: r.toolCalls,
+    toolErrors: r.toolErrors,
+    toolErrorRate: ratio(r.toolErrors, r.toolCalls),
+    lastSeen: r.lastSeenNs === null ? null : nsToIso(r.lastSeenNs),
+  };
+}
+
+const MAX_BUCKETS = 5000;
+
+export function tenantRoutes(deps: QueryDeps) {
+  return async (app: FastifyInstance) => {
+    app.get('/tenants', async (request): Promise<TenantsResponse> => {
+      const q = parseQuery(tenantsQuery, request.query);
+      const scope = readScope(request.principal);
+      const range = resolveRange(q, deps.clock);
+      const { limit, offset } = page(q, 100);
+      const [rows, fleet] = await Promise.all([
+        deps.storage.tenantAggregates(scope, {
+          range: range.ns,
+          q: q.q,
+          sort: q.sort ?? 'runs',
+          order: q.order ?? (q.sort === 'tenant' ? 'asc' : 'desc'),
+          limit: limit + 1,
+          offset,
+          prices: deps.prices,
+        }),
+        deps.storage.fleetTotals(scope, range.ns),
+      ]);
+      return {
+        items: rows.slice(0, limit).map(summary),
+        nextCursor: rows.length > limit ? encodeOffsetCursor(offset + limit) : null,
+        range: isoRange(range),
+        fleet: {
+          tenants: fleet.tenants,
+          runs: fleet.runs,
+          inputTokens: fleet.inputTokens,
+          outputTokens: fleet.outputTokens,
+          llmTimeMs: fleet.llmTimeNs / 1e6,
+        },
+      };
+    });
+
+    app.get<{ Params: { tenant: string } }>(
+      '/tenants/:tenant/timeseries',
+      async (request): Promise<TimeseriesResponse> => {
+        const tenant = parseQuery(tenantId, request.params.tenant);
+        const scope = readScope(request.principal, tenant);
+        const q = parseQuery(timeseriesQuery, request.query);
+        const range = resolveRange(q, deps.clock);
+        const stepSeconds = q.step === '1d' ? 86_400 : (q.step ?? 60);
+        const stepMs = stepSeconds * 1000;
+        const first = Math.floor(range.fromMs / stepMs) * stepMs;
+        const count = Math.ceil((range.toMs - first) / stepMs);
+        if (count > MAX_BUCKETS) {
+          throw new InvalidRequestError(
+            `range/step gives ${count} buckets; at most ${MAX_BUCKETS}`,
+          );
+        }
+        const rows = await deps.storage.tenantBuckets(
+          scope.tenantId ?? tenant,
+          range.ns,
+          BigInt(stepMs) * 1_000_000n,
+          deps.prices,
+        );
+        const byBucket = new Map(rows.map((r) => [r.bucket, r]));
+        const timestamps = Array.from({ length: count }, (_, i) => first + i * stepMs);
+        const series: TimeseriesResponse['series'] = {};
+        for (const metric of q.metrics) {
+          series[metric] = timestamps.map((t) => {
+            const r = byBucket.get(t);
+            if (!r)
+              return metric === 'runs' ||
+                metric.startsWith('tokens') ||
+                metric === 'cost' ||
+                metric === 'tool_calls'
+                ? 0
+                : null;
+            switch (metric) {
+              case 'runs':
+                return r.runs;
+              case 'failure_rate':
+                return ratio(r.failedRuns, r.runs);
+              case 'run_latency_p50':
+                return ms(r.p50Ns);
+              case 'run_latency_p95':
+                return ms(r.p95Ns);
+              case 'run_latency_p99':
+                return ms(r.p99Ns);
+              case 'tokens_input':
+                return r.inputTokens;
+              case 'tokens_output':
+                return r.outputTokens;
+              case 'cost':
+                return r.costUsd;
+              case 'tool_calls':
+                return r.toolCalls;
+              case 'tool_error_rate':
+                return ratio(r.toolErrors, r.toolCalls);
+              case 'llm_latency_p95':
+                return ms(r.llmP95Ns);
+              default:
+                return null;
+            }
+          });
+        }
+        return { tenantId: tenant, range: isoRange(range), stepSeconds, timestamps, series };
+      },
+    );
+
+    app.delete<{ Params: { tenant: string } }>(
+      '/tenants/:tenant',
+      async (request): Promise<DeleteResponse> => {
+        requireAdmin(request.principal);
+        const tenant = parseQuery(tenantId, request.params.tenant);
+        const deleted = await deps.storage.deleteTenant(tenant);
+        return { tenantId: tenant, deleted };
+      },
+    );
+
+    app.delete<{ Params: { tenant: string; userId: string } }>(
+      '/tenants/:tenant/users/:userId',
+      async (request): Promise<DeleteResponse> => {
+        requireAdmin(request.principal);
+        const tenant = parseQuery(tenantId, request.params.tenant);
+        const userId = parseQuery(z.string().min(1).max(256), request.params.userId);
+        const deleted = await deps.storage.deleteUser(tenant, userId);
+        return { tenantId: tenant, userId, deleted };
+      },
+    );
+  };
+}

@@ -1,0 +1,320 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { readScope } from '../auth/scope.js';
+import { NotFoundError } from '../errors.js';
+import { encodeOffsetCursor } from '../storage/cursor.js';
+import type { DoctorCounts } from '../storage/read-types.js';
+import type { LogRow } from '../storage/types.js';
+import type {
+  DoctorResponse,
+  LogsResponse,
+  Page,
+  RunSummary,
+  SpansResponse,
+  TraceResponse,
+} from './contract.js';
+import type { QueryDeps } from './deps.js';
+import {
+  isoRange,
+  page,
+  pageFields,
+  parseQuery,
+  type ResolvedRange,
+  rangeFields,
+  resolveRange,
+  statusSchema,
+  tenantId,
+  text,
+  traceIdSchema,
+} from './params.js';
+import { logView, nsToIso, spanSummaryView, spanView, statusOf } from './views.js';
+
+const runsQuery = z
+  .object({
+    ...rangeFields,
+    ...pageFields,
+    tenant: tenantId.optional(),
+    status: statusSchema.optional(),
+    agent: text.optional(),
+    minDurationMs: z
+      .string()
+      .regex(/^\d{1,9}(\.\d+)?$/)
+      .transform(Number)
+      .optional(),
+    q: text.optional(),
+  })
+  .strict();
+
+const ATTR_KEY = /^[\w.\-:/]{1,128}$/;
+
+const spansQuery = z
+  .object({
+    ...rangeFields,
+    ...pageFields,
+    tenant: tenantId.optional(),
+    name: text.optional(),
+    tool: text.optional(),
+    model: text.optional(),
+    status: statusSchema.optional(),
+  })
+  .catchall(z.string().max(400));
+
+const LEVELS: Record<string, number> = {
+  trace: 1,
+  debug: 5,
+  info: 9,
+  warn: 13,
+  error: 17,
+  fatal: 21,
+};
+
+const logsQuery = z
+  .object({
+    ...rangeFields,
+    ...pageFields,
+    tenant: tenantId.optional(),
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional(),
+    q: text.optional(),
+    traceId: traceIdSchema.optional(),
+    agent: text.optional(),
+  })
+  .strict();
+
+const doctorQuery = z.object({ ...rangeFields, tenant: tenantId.optional() }).strict();
+
+function nextCursor(rows: unknown[], limit: number, offset: number): string | null {
+  return rows.length > limit ? encodeOffsetCursor(offset + limit) : null;
+}
+
+export function traceRoutes(deps: QueryDeps) {
+  return async (app: FastifyInstance) => {
+    app.get('/runs', async (request): Promise<Page<RunSummary>> => {
+      const q = parseQuery(runsQuery, request.query);
+      const scope = readScope(request.principal, q.tenant);
+      const range = resolveRange(q, deps.clock);
+      const { limit, offset } = page(q);
+      const rows = await deps.storage.listRuns(scope, {
+        range: range.ns,
+        status: q.status,
+        agent: q.agent,
+        minDurationNs:
+          q.minDurationMs === undefined ? undefined : BigInt(Math.round(q.minDurationMs * 1e6)),
+        q: q.q,
+        limit: limit + 1,
+        offset,
+      });
+      return {
+        items: rows.slice(0, limit).map((r) => ({
+          tenantId: r.span.tenantId,
+          traceId: r.span.traceId,
+          spanId: r.span.spanId,
+          name: r.span.name,
+          agentId: r.span.agentId,
+          agentName: r.span.agentName,
+          userId: r.span.userId,
+          conversationId: r.span.conversationId,
+          serviceName: r.span.serviceName,
+          startTime: nsToIso(r.span.startTimeUnixNano),
+          durationMs: Number(r.span.durationNs) / 1e6,
+          status: statusOf(r.span.statusCode),
+          inputTokens: r.inputTokens,
+          outputTokens: r.outputTokens,
+          llmCalls: r.llmCalls,
+          toolCalls: r.toolCalls,
+          toolErrors: r.toolErrors,
+          firstError: r.firstError,
+        })),
+        nextCursor: nextCursor(rows, limit, offset),
+      };
+    });
+
+    app.get<{ Params: { traceId: string } }>(
+      '/traces/:traceId',
+      async (request): Promise<TraceResponse> => {
+        const notFound = () => new NotFoundError(`trace '${request.params.traceId}' not found`);
+        const parsed = traceIdSchema.safeParse(request.params.traceId.toLowerCase());
+        if (!parsed.success) throw notFound();
+        const traceId = parsed.data;
+        const scope = readScope(request.principal);
+        const spans = await deps.storage.traceSpans(scope, traceId);
+        // Another tenant's trace and a missing one answer identically: ids are no oracle.
+        if (spans.length === 0) throw notFound();
+        const root = spans.find((s) => s.parentSpanId === '') ?? spans[0]!;
+        const tenantScope = { tenantId: root.tenantId };
+        const logs = await deps.storage.traceLogs(
+          scope.tenantId === null ? tenantScope : scope,
+          traceId,
+        );
+        const logsBySpan = new Map<string, LogRow[]>();
+        const unattached: LogRow[] = [];
+        const spanIds = new Set(spans.map((s) => s.spanId));
+        for (const l of logs) {
+          if (l.spanId && spanIds.has(l.spanId)) {
+            let list = logsBySpan.get(l.spanId);
+            if (!list) {
+              list = [];
+              logsBySpan.set(l.spanId, list);
+            }
+            list.push(l);
+          } else unattached.push(l);
+        }
+        const children = new Map<string, string[]>();
+        for (const s of spans) {
+          if (!s.parentSpanId) continue;
+          let list = children.get(s.parentSpanId);
+          if (!list) {
+            list = [];
+            children.set(s.parentSpanId, list);
+          }
+          list.push(s.spanId);
+        }
+        const byId = new Map(spans.map((s) => [s.spanId, s]));
+        const runs = spans
+          .filter((s) => s.isRun || (s.operation === 'invoke_agent' && !byId.has(s.parentSpanId)))
+          .map((run) => {
+            let inputTokens = 0;
+            let outputTokens = 0;
+            const stack = [run.spanId];
+            while (stack.length > 0) {
+              const id = stack.pop()!;
+              const s = byId.get(id)!;
+              if (s.operation !== 'invoke_agent') {
+                inputTokens += s.inputTokens ?? 0;
+                outputTokens += s.outputTokens ?? 0;
+              }
+              stack.push(...(children.get(id) ?? []));
+            }
+            return { spanId: run.spanId, inputTokens, outputTokens };
+          });
+        const linksTo = [...new Set(spans.flatMap((s) => s.links.map((l) => l.traceId)))].filter(
+          (t) => t !== traceId,
+        );
+        const linkedTraces = await deps.storage.linkedTraces(
+          scope.tenantId === null ? tenantScope : scope,
+          traceId,
+          linksTo,
+        );
+        return {
+          traceId,
+          tenantId: root.tenantId,
+          spans: spans.map((s) => spanView(s, logsBySpan.get(s.spanId) ?? [])),
+          runs,
+          linkedTraces,
+          unattachedLogs: unattached.map(logView),
+        };
+      },
+    );
+
+    app.get('/spans', async (request): Promise<SpansResponse> => {
+      const raw = parseQuery(spansQuery, request.query);
+      const attributes: Array<{ key: string; value: string }> = [];
+      const known = new Set([
+        'from',
+        'to',
+        'limit',
+        'cursor',
+        'tenant',
+        'name',
+        'tool',
+        'model',
+        'status',
+      ]);
+      for (const [k, v] of Object.entries(raw)) {
+        if (known.has(k)) continue;
+        const key = k.startsWith('attr.') ? k.slice(5) : null;
+        if (key === null || !ATTR_KEY.test(key) || typeof v !== 'string') {
+          parseQuery(
+            z.never(),
+            `unknown parameter '${k.slice(0, 40)}' (attribute filters are attr.<key>=<value>)`,
+          );
+        }
+        attributes.push({ key: key!, value: v as string });
+      }
+      if (attributes.length > 10) parseQuery(z.never(), 'at most 10 attribute filters');
+      const q = raw as z.infer<typeof spansQuery>;
+      const scope = readScope(request.principal, q.tenant);
+      const range = resolveRange(q, deps.clock);
+      const { limit, offset } = page(q);
+      const rows = await deps.storage.searchSpans(scope, {
+        range: range.ns,
+        name: q.name,
+        tool: q.tool,
+        model: q.model,
+        status: q.status,
+        attributes,
+        limit: limit + 1,
+        offset,
+      });
+      return {
+        items: rows.slice(0, limit).map(spanSummaryView),
+        nextCursor: nextCursor(rows, limit, offset),
+      };
+    });
+
+    app.get('/logs', async (request): Promise<LogsResponse> => {
+      const q = parseQuery(logsQuery, request.query);
+      const scope = readScope(request.principal, q.tenant);
+      const range = resolveRange(q, deps.clock);
+      const { limit, offset } = page(q, 100);
+      const rows = await deps.storage.searchLogs(scope, {
+        range: range.ns,
+        minSeverity: q.level ? LEVELS[q.level] : undefined,
+        q: q.q,
+        traceId: q.traceId,
+        agent: q.agent,
+        limit: limit + 1,
+        offset,
+      });
+      return {
+        items: rows.slice(0, limit).map(logView),
+        nextCursor: nextCursor(rows, limit, offset),
+      };
+    });
+
+    app.get('/doctor', async (request) => {
+      const q = parseQuery(doctorQuery, request.query);
+      const scope = readScope(request.principal, q.tenant);
+      const range = resolveRange(q, deps.clock);
+      const settled = BigInt(deps.clock.now() - deps.doctorGraceMs) * 1_000_000n;
+      const d = await deps.storage.doctor(scope, range.ns, settled);
+      return doctorResponse(d, scope.tenantId, range);
+    });
+  };
+}
+
+function doctorResponse(
+  d: DoctorCounts,
+  tenant: string | null,
+  range: ResolvedRange,
+): DoctorResponse {
+  return {
+    range: isoRange(range),
+    tenantId: tenant,
+    findings: [
+      {
+        kind: 'mixed_tenant_trace',
+        severity: 'critical',
+        ...d.mixedTenantTraces,
+        hint: "Spans of different tenants share a trace: context from one tenant leaked into another tenant's work (a shared client, a global, a pooled worker). Start each run with agentRun({ tenantId }) and pass context with inject/extract.",
+      },
+      {
+        kind: 'orphan_span',
+        severity: 'warning',
+        ...d.orphanSpans,
+        hint: 'A parent span never arrived: context was lost across an async boundary, a queue or an HTTP hop, or the parent service does not export. Use inject(carrier) before the hop and extract(carrier, fn) after it.',
+      },
+      {
+        kind: 'missing_tenant',
+        severity: 'warning',
+        ...d.missingTenant,
+        hint: 'Spans arrived with no tenant.id through a platform key: start work inside agentRun({ tenantId }), or send with a tenant-bound ingest key.',
+      },
+      {
+        kind: 'unfinished_run',
+        severity: 'warning',
+        ...d.unfinishedRuns,
+        hint: 'A run root never ended or was never exported: the process crashed or exited before shutdown()/forceFlush().',
+      },
+    ],
+  };
+}

@@ -1,0 +1,124 @@
+import type { FastifyInstance } from 'fastify';
+import { createAuthenticator } from './auth/hook.js';
+import { createKey } from './auth/keys.js';
+import { keyRoutes } from './auth/routes.js';
+import { type Clock, systemClock } from './clock.js';
+import { defaultLimits, parseConfig, type TenantryConfig } from './config/config.js';
+import { type ApiPlugin, buildApp } from './http/app.js';
+import { IngestPipeline, type IngestRedactor } from './ingest/pipeline.js';
+import { createIngestRedactor } from './ingest/redaction.js';
+import { TenantLimiter } from './limits/tenant-limits.js';
+import type { QueryDeps } from './query/deps.js';
+import { tenantRoutes } from './query/routes-tenants.js';
+import { traceRoutes } from './query/routes-traces.js';
+import { BatchWriter } from './storage/batch-writer.js';
+import { openStorage, type Storage } from './storage/open.js';
+import { createServerMetrics } from './telemetry/registry.js';
+
+export interface StartServerOptions {
+  /** tenantry.yaml contents (already loaded); defaults apply to what is missing. */
+  config?: TenantryConfig | Record<string, unknown>;
+  clock?: Clock;
+  logger?: boolean;
+  uiDir?: string;
+  /** An already-open storage (e.g. a shared ClickHouse); otherwise opened from config. */
+  storage?: Storage;
+  /** Extra /api/v1 route groups. */
+  api?: ApiPlugin[];
+}
+
+export interface BootstrapKeys {
+  admin: string;
+  ingest: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  storage: Storage;
+  config: TenantryConfig;
+  /** Set only on the first start of a data dir: the secrets are shown once, stored as hashes. */
+  bootstrapKeys: BootstrapKeys | null;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const config = parseConfig(options.config ?? {});
+  const clock = options.clock ?? systemClock;
+  const storage = options.storage ?? (await openStorage(config));
+  await storage.migrate();
+
+  let bootstrapKeys: BootstrapKeys | null = null;
+  if ((await storage.listKeys()).length === 0) {
+    const admin = await createKey(storage, { kind: 'admin', name: 'bootstrap admin' });
+    const ingest = await createKey(storage, { kind: 'ingest', name: 'platform ingest' });
+    bootstrapKeys = { admin: admin.secret, ingest: ingest.secret };
+  }
+
+  const metrics = createServerMetrics();
+  const writer = new BatchWriter(
+    storage,
+    {
+      maxQueuedItems: config.limits.maxQueuedItems,
+      maxBatchItems: 50_000,
+    },
+    metrics,
+  );
+  const limiter = new TenantLimiter(defaultLimits(config), config.limits.tenants);
+  const redactor: IngestRedactor = createIngestRedactor(config.redaction, metrics);
+  const pipeline = new IngestPipeline({ limiter, writer, metrics, redactor });
+  const authenticate = createAuthenticator(storage);
+
+  const services = { storage, config, clock, metrics };
+  const app = await buildApp({
+    authenticate,
+    metrics,
+    otlp: { pipeline, maxBodyBytes: config.server.maxBodyBytes },
+    api: [keyRoutes(storage), ...(options.api ?? []), ...apiPlugins(services)],
+    ready: async () => writer.depth < config.limits.maxQueuedItems,
+    uiDir: options.uiDir,
+    logger: options.logger,
+  });
+
+  await app.listen({ host: config.server.host, port: config.server.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+
+  let closed = false;
+  return {
+    url,
+    port,
+    app,
+    storage,
+    config,
+    bootstrapKeys,
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Stop accepting, then let every acknowledged-or-queued batch commit before closing storage.
+      await app.close();
+      await writer.drain();
+      await storage.close();
+    },
+  };
+}
+
+interface Services {
+  storage: Storage;
+  config: TenantryConfig;
+  clock: Clock;
+  metrics: ReturnType<typeof createServerMetrics>;
+}
+
+/** Route groups that need the server's services; query and alert routes join here. */
+function apiPlugins(services: Services): ApiPlugin[] {
+  const deps: QueryDeps = {
+    storage: services.storage,
+    clock: services.clock,
+    prices: services.config.pricing.models,
+    doctorGraceMs: 60_000,
+  };
+  return [tenantRoutes(deps), traceRoutes(deps)];
+}

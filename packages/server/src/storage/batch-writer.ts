@@ -1,0 +1,104 @@
+import { ServerSaturatedError } from '../ingest/errors.js';
+import type { ServerMetrics } from '../telemetry/registry.js';
+import type { WriteBatch, WriteResult, WriteStore } from './types.js';
+
+interface Pending {
+  batch: WriteBatch;
+  items: number;
+  resolve: (r: WriteResult) => void;
+  reject: (e: Error) => void;
+}
+
+export interface BatchWriterOptions {
+  /** Items waiting for a commit; past this, writes are refused with 503 instead of growing memory. */
+  maxQueuedItems: number;
+  /** Items merged into one transaction. */
+  maxBatchItems: number;
+}
+
+export const DEFAULT_BATCH_WRITER_OPTIONS: BatchWriterOptions = {
+  maxQueuedItems: 500_000,
+  maxBatchItems: 50_000,
+};
+
+const size = (b: WriteBatch) => b.spans.length + b.logs.length + b.metrics.length;
+
+/**
+ * Group commit: requests that arrive while a transaction is running are merged into the next one,
+ * so throughput grows with load while each request still waits for its own commit. A request is
+ * acknowledged only when the transaction holding its rows has committed.
+ */
+export class BatchWriter {
+  private readonly queue: Pending[] = [];
+  private queuedItems = 0;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: WriteStore,
+    private readonly options: BatchWriterOptions,
+    private readonly metrics?: ServerMetrics,
+  ) {
+    metrics?.queueDepth.track(() => this.queuedItems);
+  }
+
+  get depth(): number {
+    return this.queuedItems;
+  }
+
+  write(batch: WriteBatch): Promise<WriteResult> {
+    const items = size(batch);
+    if (this.queuedItems + items > this.options.maxQueuedItems) {
+      return Promise.reject(
+        new ServerSaturatedError(`write queue is full (${this.queuedItems} items waiting); retry`),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ batch, items, resolve, reject });
+      this.queuedItems += items;
+      if (!this.running) this.running = this.loop();
+    });
+  }
+
+  /** Resolves when everything queued so far is committed (or failed). */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const group: Pending[] = [];
+        let n = 0;
+        while (
+          this.queue.length > 0 &&
+          (group.length === 0 || n + this.queue[0]!.items <= this.options.maxBatchItems)
+        ) {
+          const p = this.queue.shift()!;
+          group.push(p);
+          n += p.items;
+        }
+        const merged: WriteBatch = { spans: [], logs: [], metrics: [] };
+        for (const p of group) {
+          for (const s of p.batch.spans) merged.spans.push(s);
+          for (const l of p.batch.logs) merged.logs.push(l);
+          for (const m of p.batch.metrics) merged.metrics.push(m);
+        }
+        const started = performance.now();
+        try {
+          const result = await this.store.write(merged);
+          this.metrics?.commitSeconds.observe((performance.now() - started) / 1000);
+          for (const p of group) p.resolve(result);
+        } catch (err) {
+          const failure = new ServerSaturatedError(
+            `storage write failed: ${(err as Error).message}`,
+          );
+          for (const p of group) p.reject(failure);
+        } finally {
+          this.queuedItems -= n;
+        }
+      }
+    } finally {
+      this.running = null;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { JS } from '@duckdb/node-api/lib/JS.js';
+
+export type Row = Record<string, JS>;
+export type Params = DuckDBValue[];
+
+/**
+ * One DuckDB file, one write connection (writes are serialised by the batching writer anyway) and a
+ * small pool of read connections so queries never wait behind a commit.
+ */
+export class DuckDb {
+  private readonly readers: DuckDBConnection[] = [];
+  private nextReader = 0;
+
+  private constructor(
+    readonly instance: DuckDBInstance,
+    readonly writer: DuckDBConnection,
+  ) {}
+
+  static async open(path: string, readConnections = 3): Promise<DuckDb> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const instance = await DuckDBInstance.create(path);
+    const db = new DuckDb(instance, await instance.connect());
+    for (let i = 0; i < readConnections; i++) db.readers.push(await instance.connect());
+    return db;
+  }
+
+  async exec(sql: string, params?: Params): Promise<void> {
+    await this.writer.run(sql, params);
+  }
+
+  /** Runs a write statement and returns the number of rows it changed. */
+  async change(sql: string, params?: Params): Promise<number> {
+    const result = await this.writer.run(sql, params);
+    return Number(result.rowsChanged);
+  }
+
+  async query(sql: string, params?: Params): Promise<Row[]> {
+    const conn = this.readers[this.nextReader++ % this.readers.length]!;
+    const reader = await conn.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS() as Row[];
+  }
+
+  /** Same as query, but on the write connection: sees the writer's uncommitted transaction. */
+  async queryOnWriter(sql: string, params?: Params): Promise<Row[]> {
+    const reader = await this.writer.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS() as Row[];
+  }
+
+  close(): void {
+    for (const r of this.readers) r.closeSync();
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+export function num(v: JS | undefined): number {
+  if (v === null || v === undefined) return 0;
+  return typeof v === 'bigint' ? Number(v) : Number(v);
+}
+
+export function numOrNull(v: JS | undefined): number | null {
+  if (v === null || v === undefined) return null;
+  return typeof v === 'bigint' ? Number(v) : Number(v);
+}
+
+export function strOrNull(v: JS | undefined): string | null {
+  return v === null || v === undefined ? null : String(v);
+}
+
+export function big(v: JS | undefined): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number') return BigInt(Math.trunc(v));
+  return 0n;
+}

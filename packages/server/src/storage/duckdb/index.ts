@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import type { ReadStore } from '../read-types.js';
+import type { StorageBase, StorageEngineInfo, WriteBatch } from '../types.js';
+import { DuckDb } from './database.js';
+import { duckAlertStore, duckKeyStore } from './keys-alerts.js';
+import { duckLifecycleStore } from './lifecycle.js';
+import { doctor, runawayRuns } from './read-doctor.js';
+import {
+  linkedTraces,
+  listRuns,
+  searchLogs,
+  searchSpans,
+  traceLogs,
+  traceSpans,
+} from './read-runs.js';
+import { fleetTotals, tenantAggregates, tenantBuckets, windowStats } from './read-tenants.js';
+import { MIGRATIONS } from './schema.js';
+import { writeBatch } from './write.js';
+
+export interface DuckDbOptions {
+  /** Directory holding tenantry.duckdb; ':memory:' for an in-memory database. */
+  dataDir: string;
+}
+
+export async function openDuckDbStorage(options: DuckDbOptions) {
+  const path =
+    options.dataDir === ':memory:' ? ':memory:' : join(options.dataDir, 'tenantry.duckdb');
+  const db = await DuckDb.open(path);
+  const version = String((await db.queryOnWriter('SELECT version() AS v'))[0]?.v ?? 'unknown');
+  const storage = {
+    db,
+    info: (): StorageEngineInfo => ({ engine: 'duckdb', version }),
+    async migrate() {
+      await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
+      const done = new Set(
+        (await db.queryOnWriter('SELECT version FROM schema_migrations')).map((r) =>
+          Number(r.version),
+        ),
+      );
+      for (const m of MIGRATIONS) {
+        if (done.has(m.version)) continue;
+        for (const statement of m.statements) await db.exec(statement);
+        await db.exec('INSERT INTO schema_migrations VALUES (?)', [m.version]);
+      }
+    },
+    write: (batch: WriteBatch) => writeBatch(db, batch),
+    async close() {
+      // A checkpoint folds the WAL into the database file so the next start is fast.
+      await db.exec('CHECKPOINT').catch(() => {});
+      db.close();
+    },
+    ...duckKeyStore(db),
+    ...duckAlertStore(db),
+    ...duckLifecycleStore(db),
+    tenantAggregates: (scope, q) => tenantAggregates(db, scope, q),
+    fleetTotals: (scope, range) => fleetTotals(db, scope, range),
+    tenantBuckets: (tenantId, range, step, prices) =>
+      tenantBuckets(db, tenantId, range, step, prices),
+    listRuns: (scope, f) => listRuns(db, scope, f),
+    traceSpans: (scope, traceId) => traceSpans(db, scope, traceId),
+    traceLogs: (scope, traceId) => traceLogs(db, scope, traceId),
+    linkedTraces: (scope, traceId, linksTo) => linkedTraces(db, scope, traceId, linksTo),
+    searchSpans: (scope, f) => searchSpans(db, scope, f),
+    searchLogs: (scope, f) => searchLogs(db, scope, f),
+    doctor: (scope, range, settled) => doctor(db, scope, range, settled),
+    windowStats: (fromMs, toMs, tenantIds) => windowStats(db, fromMs, toMs, tenantIds),
+    runawayRuns: (fromMs, toMs, t) => runawayRuns(db, fromMs, toMs, t),
+  } satisfies StorageBase & ReadStore & { db: DuckDb };
+  return storage;
+}

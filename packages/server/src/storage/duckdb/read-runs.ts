@@ -1,0 +1,162 @@
+import type { LogFilter, RunFilter, RunRow, SpanFilter } from '../read-types.js';
+import type { LogRow, SpanRow, TenantScope } from '../types.js';
+import { type DuckDb, num, strOrNull } from './database.js';
+import { IS_LLM, IS_TOOL, likePattern, logFromRow, spanFromRow, Where } from './rows.js';
+
+const STATUS_CODE = { unset: 0, ok: 1, error: 2 } as const;
+
+export async function listRuns(db: DuckDb, scope: TenantScope, f: RunFilter): Promise<RunRow[]> {
+  const where = new Where()
+    .scope(scope.tenantId)
+    .add('is_run')
+    .add('start_ns >= ?', f.range.fromNs)
+    .add('start_ns < ?', f.range.toNs);
+  if (f.status) where.add('status_code = ?', STATUS_CODE[f.status]);
+  if (f.agent) where.add('(agent_name = ? OR agent_id = ?)', f.agent, f.agent);
+  if (f.minDurationNs !== undefined) where.add('duration_ns >= ?', f.minDurationNs);
+  if (f.q) {
+    const p = likePattern(f.q);
+    where.add(
+      `(name ILIKE ? ESCAPE '\\' OR status_message ILIKE ? ESCAPE '\\' OR trace_id = ? OR attributes ILIKE ? ESCAPE '\\')`,
+      p,
+      p,
+      f.q.toLowerCase(),
+      p,
+    );
+  }
+  const roots = (
+    await db.query(
+      `SELECT * FROM spans ${where.sql} ORDER BY start_ns DESC, span_id LIMIT ${f.limit} OFFSET ${f.offset}`,
+      where.params,
+    )
+  ).map(spanFromRow);
+  if (roots.length === 0) return [];
+  // Children are aggregated per trace for just this page of runs.
+  const keys = roots.map((r) => `${r.tenantId}\u0000${r.traceId}`);
+  const traceIds = [...new Set(roots.map((r) => r.traceId))];
+  const aggWhere = new Where()
+    .scope(scope.tenantId)
+    .add(`trace_id IN (${traceIds.map(() => '?').join(', ')})`, ...traceIds);
+  const aggs = await db.query(
+    `SELECT tenant_id, trace_id,
+       count(*) FILTER (WHERE ${IS_LLM}) AS llm_calls,
+       coalesce(sum(input_tokens) FILTER (WHERE ${IS_LLM}), 0) AS input_tokens,
+       coalesce(sum(output_tokens) FILTER (WHERE ${IS_LLM}), 0) AS output_tokens,
+       count(*) FILTER (WHERE ${IS_TOOL}) AS tool_calls,
+       count(*) FILTER (WHERE ${IS_TOOL} AND status_code = 2) AS tool_errors,
+       arg_min(CASE WHEN status_message <> '' THEN status_message ELSE coalesce(error_type, name) END, start_ns)
+         FILTER (WHERE status_code = 2) AS first_error
+     FROM spans ${aggWhere.sql}
+     GROUP BY tenant_id, trace_id`,
+    aggWhere.params,
+  );
+  const byKey = new Map(aggs.map((a) => [`${a.tenant_id}\u0000${a.trace_id}`, a]));
+  return roots.map((span, i) => {
+    const a = byKey.get(keys[i]!);
+    return {
+      span,
+      llmCalls: num(a?.llm_calls),
+      inputTokens: num(a?.input_tokens),
+      outputTokens: num(a?.output_tokens),
+      toolCalls: num(a?.tool_calls),
+      toolErrors: num(a?.tool_errors),
+      firstError: strOrNull(a?.first_error),
+    };
+  });
+}
+
+export async function traceSpans(
+  db: DuckDb,
+  scope: TenantScope,
+  traceId: string,
+): Promise<SpanRow[]> {
+  const where = new Where().add('trace_id = ?', traceId).scope(scope.tenantId);
+  const rows = await db.query(
+    `SELECT * FROM spans ${where.sql} ORDER BY start_ns, span_id LIMIT 20000`,
+    where.params,
+  );
+  return rows.map(spanFromRow);
+}
+
+export async function traceLogs(
+  db: DuckDb,
+  scope: TenantScope,
+  traceId: string,
+): Promise<LogRow[]> {
+  const where = new Where().add('trace_id = ?', traceId).scope(scope.tenantId);
+  const rows = await db.query(
+    `SELECT * FROM logs ${where.sql} ORDER BY time_ns LIMIT 20000`,
+    where.params,
+  );
+  return rows.map(logFromRow);
+}
+
+export async function linkedTraces(
+  db: DuckDb,
+  scope: TenantScope,
+  traceId: string,
+  linksTo: string[],
+): Promise<Array<{ traceId: string; rootName: string; relation: 'links_to' | 'linked_from' }>> {
+  const out: Array<{ traceId: string; rootName: string; relation: 'links_to' | 'linked_from' }> =
+    [];
+  if (linksTo.length > 0) {
+    const where = new Where()
+      .scope(scope.tenantId)
+      .add(`trace_id IN (${linksTo.map(() => '?').join(', ')})`, ...linksTo)
+      .add(`parent_span_id = ''`);
+    for (const r of await db.query(`SELECT trace_id, name FROM spans ${where.sql}`, where.params)) {
+      out.push({ traceId: String(r.trace_id), rootName: String(r.name), relation: 'links_to' });
+    }
+  }
+  const where = new Where()
+    .scope(scope.tenantId)
+    .add('links LIKE ?', `%"traceId":"${traceId}"%`)
+    .add('trace_id <> ?', traceId);
+  const from = await db.query(
+    `SELECT trace_id, arg_min(name, start_ns) AS name FROM spans ${where.sql} GROUP BY trace_id LIMIT 100`,
+    where.params,
+  );
+  for (const r of from)
+    out.push({ traceId: String(r.trace_id), rootName: String(r.name), relation: 'linked_from' });
+  return out;
+}
+
+export async function searchSpans(
+  db: DuckDb,
+  scope: TenantScope,
+  f: SpanFilter,
+): Promise<SpanRow[]> {
+  const where = new Where()
+    .scope(scope.tenantId)
+    .add('start_ns >= ?', f.range.fromNs)
+    .add('start_ns < ?', f.range.toNs);
+  if (f.name) where.add('name = ?', f.name);
+  if (f.tool) where.add('tool_name = ?', f.tool);
+  if (f.model) where.add('model = ?', f.model);
+  if (f.status) where.add('status_code = ?', STATUS_CODE[f.status]);
+  for (const { key, value } of f.attributes) {
+    // The JSON path is a bound parameter too: an attribute key can never become SQL.
+    where.add('json_extract_string(attributes, ?) = ?', `$."${key}"`, value);
+  }
+  const rows = await db.query(
+    `SELECT * FROM spans ${where.sql} ORDER BY start_ns DESC, span_id LIMIT ${f.limit} OFFSET ${f.offset}`,
+    where.params,
+  );
+  return rows.map(spanFromRow);
+}
+
+export async function searchLogs(db: DuckDb, scope: TenantScope, f: LogFilter): Promise<LogRow[]> {
+  const where = new Where()
+    .scope(scope.tenantId)
+    .add('time_ns >= ?', f.range.fromNs)
+    .add('time_ns < ?', f.range.toNs);
+  if (f.minSeverity !== undefined) where.add('severity_number >= ?', f.minSeverity);
+  if (f.q) where.add(`body ILIKE ? ESCAPE '\\'`, likePattern(f.q));
+  if (f.traceId) where.add('trace_id = ?', f.traceId);
+  if (f.agent) where.add('agent_id = ?', f.agent);
+  const rows = await db.query(
+    `SELECT * FROM logs ${where.sql} ORDER BY time_ns DESC LIMIT ${f.limit} OFFSET ${f.offset}`,
+    where.params,
+  );
+  return rows.map(logFromRow);
+}

@@ -1,0 +1,38 @@
+import type { Attributes, SpanEventRow, SpanLinkRow } from './types.js';
+
+/** JSON columns: attributes, events and links, with bigint timestamps as decimal strings. */
+
+export function attrsToJson(attrs: Attributes): string {
+  return JSON.stringify(attrs);
+}
+
+export function eventsToJson(events: SpanEventRow[]): string {
+  if (events.length === 0) return '[]';
+  return JSON.stringify(
+    events.map((e) => ({ t: e.timeUnixNano.toString(), name: e.name, attributes: e.attributes })),
+  );
+}
+
+export function linksToJson(links: SpanLinkRow[]): string {
+  return links.length === 0 ? '[]' : JSON.stringify(links);
+}
+
+export function parseAttrs(json: string | null): Attributes {
+  if (!json) return {};
+  try {
+    return JSON.parse(json) as Attributes;
+  } catch {
+    return {};
+  }
+}
+
+export function parseEvents(json: string | null): SpanEventRow[] {
+  if (!json || json === '[]') return [];
+  const raw = JSON.parse(json) as Array<{ t: string; name: string; attributes: Attributes }>;
+  return raw.map((e) => ({ timeUnixNano: BigInt(e.t), name: e.name, attributes: e.attributes }));
+}
+
+export function parseLinks(json: string | null): SpanLinkRow[] {
+  if (!json || json === '[]') return [];
+  return JSON.parse(json) as SpanLinkRow[];
+}

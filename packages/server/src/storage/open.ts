@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+import type { TenantryConfig } from '../config/config.js';
+import { openDuckDbStorage } from './duckdb/index.js';
+import type { ReadStore } from './read-types.js';
+import type { StorageBase } from './types.js';
+
+/** What the server needs of an engine: the write, lifecycle, key and alert stores plus reads. */
+export type Storage = StorageBase & ReadStore;
+
+export async function openStorage(config: TenantryConfig): Promise<Storage> {
+  if (config.storage.engine === 'clickhouse') {
+    throw new Error('the ClickHouse adapter is not available in this build');
+  }
+  return openDuckDbStorage({
+    dataDir: config.server.dataDir === ':memory:' ? ':memory:' : join(config.server.dataDir),
+  });
+}

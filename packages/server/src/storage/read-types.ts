@@ -1,0 +1,144 @@
+import type { AlertDataSource } from '../alerts/source.js';
+import type { LogRow, SpanRow, TenantScope } from './types.js';
+
+/** Read side of the storage contract: what the query API, alerts and doctor ask of an engine. */
+
+export interface NsRange {
+  fromNs: bigint;
+  toNs: bigint;
+}
+
+/** USD per million tokens by model. */
+export type PriceTable = Record<string, { input: number; output: number }>;
+
+export type TenantSort =
+  | 'tenant'
+  | 'runs'
+  | 'failure_rate'
+  | 'p95'
+  | 'tokens'
+  | 'cost'
+  | 'tool_error_rate'
+  | 'last_seen';
+
+export interface TenantAggregateRow {
+  tenantId: string;
+  runs: number;
+  failedRuns: number;
+  p50Ns: number | null;
+  p95Ns: number | null;
+  p99Ns: number | null;
+  llmCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  llmTimeNs: number;
+  costUsd: number;
+  unpricedModels: string[];
+  toolCalls: number;
+  toolErrors: number;
+  lastSeenNs: bigint | null;
+}
+
+export interface TenantListQuery {
+  range: NsRange;
+  q?: string;
+  sort: TenantSort;
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+  prices: PriceTable;
+}
+
+export interface FleetTotals {
+  tenants: number;
+  runs: number;
+  inputTokens: number;
+  outputTokens: number;
+  llmTimeNs: number;
+}
+
+export interface BucketRow extends Omit<TenantAggregateRow, 'tenantId' | 'lastSeenNs'> {
+  bucket: number;
+  llmP95Ns: number | null;
+}
+
+export interface RunFilter {
+  range: NsRange;
+  status?: 'ok' | 'error' | 'unset';
+  agent?: string;
+  minDurationNs?: bigint;
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface RunRow {
+  span: SpanRow;
+  llmCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  toolCalls: number;
+  toolErrors: number;
+  firstError: string | null;
+}
+
+export interface SpanFilter {
+  range: NsRange;
+  name?: string;
+  tool?: string;
+  model?: string;
+  status?: 'ok' | 'error' | 'unset';
+  attributes: Array<{ key: string; value: string }>;
+  limit: number;
+  offset: number;
+}
+
+export interface LogFilter {
+  range: NsRange;
+  minSeverity?: number;
+  q?: string;
+  traceId?: string;
+  agent?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface DoctorExample {
+  tenantId: string;
+  traceId: string;
+  spanId: string | null;
+  name: string | null;
+  detail: string;
+}
+
+export interface DoctorCounts {
+  orphanSpans: { count: number; examples: DoctorExample[] };
+  missingTenant: { count: number; examples: DoctorExample[] };
+  mixedTenantTraces: { count: number; examples: DoctorExample[] };
+  unfinishedRuns: { count: number; examples: DoctorExample[] };
+}
+
+export interface ReadStore extends AlertDataSource {
+  tenantAggregates(scope: TenantScope, query: TenantListQuery): Promise<TenantAggregateRow[]>;
+  fleetTotals(scope: TenantScope, range: NsRange): Promise<FleetTotals>;
+  /** Buckets of `stepNs` aligned to multiples of the step since the epoch. */
+  tenantBuckets(
+    tenantId: string,
+    range: NsRange,
+    stepNs: bigint,
+    prices: PriceTable,
+  ): Promise<BucketRow[]>;
+  listRuns(scope: TenantScope, filter: RunFilter): Promise<RunRow[]>;
+  /** Every span of a trace visible in scope (none when the trace is another tenant's). */
+  traceSpans(scope: TenantScope, traceId: string): Promise<SpanRow[]>;
+  traceLogs(scope: TenantScope, traceId: string): Promise<LogRow[]>;
+  /** Root span names of the given traces, in scope, plus traces that link to `traceId`. */
+  linkedTraces(
+    scope: TenantScope,
+    traceId: string,
+    linksTo: string[],
+  ): Promise<Array<{ traceId: string; rootName: string; relation: 'links_to' | 'linked_from' }>>;
+  searchSpans(scope: TenantScope, filter: SpanFilter): Promise<SpanRow[]>;
+  searchLogs(scope: TenantScope, filter: LogFilter): Promise<LogRow[]>;
+  doctor(scope: TenantScope, range: NsRange, settledBeforeNs: bigint): Promise<DoctorCounts>;
+}
