@@ -1,0 +1,343 @@
+import type { Clock } from '../clock.js';
+import type { AlertView } from '../query/contract.js';
+import type {
+  AlertStateName,
+  AlertStateRecord,
+  AlertStore,
+  AlertTransitionRecord,
+  TenantScope,
+} from '../storage/types.js';
+import { durationMs } from './duration.js';
+import { evaluateRule, type TenantVerdict, WindowCache } from './evaluate.js';
+import { tenantRunsUrl, traceUrl } from './links.js';
+import type { AlertNotifier } from './notifier.js';
+import type { AlertNotification } from './payload.js';
+import { type AlertRule, ruleForTenant } from './rules.js';
+import type { AlertDataSource } from './source.js';
+import { nextState } from './state.js';
+
+export interface AlertEngineOptions {
+  source: AlertDataSource;
+  store: AlertStore;
+  notifier: AlertNotifier;
+  clock: Clock;
+  /** Current rules (config + API-managed), read at every evaluation so edits apply at once. */
+  rules: () => AlertRule[] | Promise<AlertRule[]>;
+  intervalMs?: number;
+  /** How often a still-firing alert is notified again. */
+  repeatIntervalMs?: number;
+  /** Base URL of the dashboard, for links in notifications and views. */
+  dashboardUrl: string;
+  /** Called when an evaluation fails as a whole (e.g. the store is down); never throws into the timer. */
+  onError?: (err: unknown) => void;
+}
+
+export interface EvaluationReport {
+  at: number;
+  durationMs: number;
+  rules: number;
+  /** (rule, tenant) pairs with a verdict this evaluation. */
+  verdicts: number;
+  /** windowStats queries issued (identical windows across rules are shared). */
+  queries: number;
+  transitions: AlertTransitionRecord[];
+  notifications: number;
+  pending: number;
+  firing: number;
+  errors: Array<{ ruleId: string; message: string }>;
+}
+
+export interface AlertEngine {
+  evaluateOnce(): Promise<EvaluationReport>;
+  start(): void;
+  stop(): Promise<void>;
+  /** Pending and firing alerts the scope may see. */
+  listAlerts(scope: TenantScope): Promise<AlertView[]>;
+  lastReport(): EvaluationReport | null;
+}
+
+interface Tracked {
+  record: AlertStateRecord;
+  rule: AlertRule;
+  summary: string;
+  fromMs: number;
+  toMs: number;
+}
+
+const key = (ruleId: string, tenantId: string) => `${ruleId}\u0000${tenantId}`;
+
+function onlyFailures(rule: AlertRule): boolean {
+  return rule.kind === 'failure_rate' || rule.kind === 'tool_error_rate';
+}
+
+export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
+  const intervalMs = opts.intervalMs ?? 30_000;
+  const repeatIntervalMs = opts.repeatIntervalMs ?? 4 * 3_600_000;
+  const tracked = new Map<string, Tracked>();
+  let loaded: Promise<void> | null = null;
+  let running: Promise<EvaluationReport> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = true;
+  let last: EvaluationReport | null = null;
+
+  function ensureLoaded(): Promise<void> {
+    loaded ??= (async () => {
+      const rules = new Map((await opts.rules()).map((r) => [r.id, r]));
+      for (const record of await opts.store.loadAlertStates()) {
+        const rule = rules.get(record.ruleId);
+        if (!rule || record.state === 'inactive') continue;
+        const windowMs = durationMs(rule.window);
+        tracked.set(key(record.ruleId, record.tenantId), {
+          record,
+          rule: ruleForTenant(rule, record.tenantId) ?? rule,
+          summary: `${rule.name}: value ${record.value}, threshold ${record.threshold}`,
+          fromMs: record.lastEvaluated - windowMs,
+          toMs: record.lastEvaluated,
+        });
+      }
+    })().catch((err) => {
+      loaded = null;
+      throw err;
+    });
+    return loaded;
+  }
+
+  function dashboardLink(t: Tracked): string {
+    return tenantRunsUrl(opts.dashboardUrl, t.record.tenantId, t, onlyFailures(t.rule));
+  }
+
+  function notification(
+    t: Tracked,
+    state: 'firing' | 'resolved',
+    repeat: boolean,
+    now: number,
+  ): AlertNotification {
+    const r = t.record;
+    return {
+      dedupKey: `${r.ruleId}|${r.tenantId}|${state}|${r.since}${repeat ? `|${now}` : ''}`,
+      state,
+      repeat,
+      tenantId: r.tenantId,
+      ruleId: r.ruleId,
+      ruleName: t.rule.name,
+      ruleKind: t.rule.kind,
+      severity: t.rule.severity,
+      labels: t.rule.labels,
+      value: r.value,
+      threshold: r.threshold,
+      window: t.rule.window,
+      windowSeconds: durationMs(t.rule.window) / 1000,
+      since: r.since,
+      at: now,
+      summary: t.summary,
+      dashboardUrl: dashboardLink(t),
+      exampleTraceId: r.exampleTraceId,
+      exampleTraceUrl: r.exampleTraceId ? traceUrl(opts.dashboardUrl, r.exampleTraceId) : null,
+    };
+  }
+
+  /** Applies one rule's verdicts; returns the records to save and transitions to append. */
+  function apply(
+    rule: AlertRule,
+    verdicts: TenantVerdict[],
+    now: number,
+    out: {
+      save: AlertStateRecord[];
+      transitions: AlertTransitionRecord[];
+      notify: AlertNotification[];
+    },
+  ): void {
+    const byTenant = new Map(verdicts.map((v) => [v.tenantId, v]));
+    // Tenants with a verdict, plus tracked ones that had none (no traffic now: the condition is off).
+    const tenants = new Set(byTenant.keys());
+    for (const t of tracked.values())
+      if (t.record.ruleId === rule.id) tenants.add(t.record.tenantId);
+    for (const tenantId of tenants) {
+      const v = byTenant.get(tenantId);
+      const k = key(rule.id, tenantId);
+      const prev = tracked.get(k);
+      const from: AlertStateName = prev?.record.state ?? 'inactive';
+      const since = prev?.record.since ?? now;
+      const applied = v?.rule ?? prev?.rule ?? rule;
+      const to = nextState(from, since, v?.active ?? false, durationMs(applied.for), now);
+      if (!prev && to === 'inactive') continue;
+      const record: AlertStateRecord = {
+        ruleId: rule.id,
+        tenantId,
+        state: to,
+        since: to === from ? since : now,
+        lastEvaluated: now,
+        value: v?.value ?? 0,
+        threshold: v?.threshold ?? prev?.record.threshold ?? applied.threshold,
+        lastNotifiedAt: prev?.record.lastNotifiedAt ?? null,
+        exampleTraceId: v?.exampleTraceId ?? prev?.record.exampleTraceId ?? null,
+      };
+      const t: Tracked = {
+        record,
+        rule: applied,
+        summary: v?.summary ?? prev?.summary ?? applied.name,
+        fromMs: v?.fromMs ?? now - durationMs(applied.window),
+        toMs: v?.toMs ?? now,
+      };
+      if (to !== from) {
+        out.transitions.push({
+          ruleId: rule.id,
+          tenantId,
+          from,
+          to,
+          at: now,
+          value: record.value,
+          threshold: record.threshold,
+        });
+      }
+      const fired = to === 'firing' && from !== 'firing';
+      const resolved = to === 'resolved' && from === 'firing';
+      const due =
+        to === 'firing' &&
+        !fired &&
+        record.lastNotifiedAt !== null &&
+        now - record.lastNotifiedAt >= repeatIntervalMs;
+      if (fired || resolved || due) {
+        out.notify.push(notification(t, fired || due ? 'firing' : 'resolved', due, now));
+        record.lastNotifiedAt = now;
+      }
+      if (to === 'inactive') tracked.delete(k);
+      else tracked.set(k, t);
+      // Inactive and resolved pairs that did not change need no write: that keeps 10,000 quiet
+      // tenants from costing 10,000 upserts every 30 s.
+      if (to !== from || to === 'pending' || to === 'firing') out.save.push(record);
+    }
+  }
+
+  async function evaluate(): Promise<EvaluationReport> {
+    const started = performance.now();
+    await ensureLoaded();
+    const now = opts.clock.now();
+    const rules = (await opts.rules()).filter((r) => r.enabled);
+    const cache = new WindowCache(opts.source);
+    const errors: EvaluationReport['errors'] = [];
+    const results = await Promise.all(
+      rules.map(async (rule) => {
+        try {
+          return { rule, verdicts: await evaluateRule(rule, now, cache, opts.source) };
+        } catch (err) {
+          // One failing rule (or query) keeps its alerts as they were; the others still evaluate.
+          errors.push({
+            ruleId: rule.id,
+            message: err instanceof Error ? err.message : String(err),
+          });
+          return null;
+        }
+      }),
+    );
+    const ids = new Set(rules.map((r) => r.id));
+    for (const [k, t] of tracked) if (!ids.has(t.record.ruleId)) tracked.delete(k);
+
+    const out = {
+      save: [] as AlertStateRecord[],
+      transitions: [] as AlertTransitionRecord[],
+      notify: [] as AlertNotification[],
+    };
+    let verdicts = 0;
+    for (const result of results) {
+      if (!result) continue;
+      verdicts += result.verdicts.length;
+      apply(result.rule, result.verdicts, now, out);
+    }
+    if (out.save.length > 0) await opts.store.saveAlertStates(out.save);
+    if (out.transitions.length > 0) await opts.store.appendAlertTransitions(out.transitions);
+    for (const n of out.notify) opts.notifier.notify(n);
+
+    let pending = 0;
+    let firing = 0;
+    for (const t of tracked.values()) {
+      if (t.record.state === 'pending') pending++;
+      else if (t.record.state === 'firing') firing++;
+    }
+    last = {
+      at: now,
+      durationMs: performance.now() - started,
+      rules: rules.length,
+      verdicts,
+      queries: cache.queries,
+      transitions: out.transitions,
+      notifications: out.notify.length,
+      pending,
+      firing,
+      errors,
+    };
+    return last;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      timer = null;
+      engine
+        .evaluateOnce()
+        .catch((err) => opts.onError?.(err))
+        .finally(schedule);
+    }, intervalMs);
+    timer.unref();
+  }
+
+  const engine: AlertEngine = {
+    evaluateOnce() {
+      // Evaluations never overlap: a caller arriving mid-evaluation shares its result.
+      running ??= evaluate().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      engine
+        .evaluateOnce()
+        .catch((err) => opts.onError?.(err))
+        .finally(schedule);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running?.catch(() => undefined);
+    },
+    async listAlerts(scope) {
+      await ensureLoaded();
+      const views: AlertView[] = [];
+      for (const t of tracked.values()) {
+        const r = t.record;
+        if (r.state !== 'pending' && r.state !== 'firing') continue;
+        if (scope.tenantId !== null && r.tenantId !== scope.tenantId) continue;
+        views.push({
+          id: `${r.ruleId}:${r.tenantId}`,
+          ruleId: r.ruleId,
+          ruleName: t.rule.name,
+          ruleKind: t.rule.kind,
+          tenantId: r.tenantId,
+          state: r.state,
+          severity: t.rule.severity,
+          value: r.value,
+          threshold: r.threshold,
+          windowSeconds: durationMs(t.rule.window) / 1000,
+          since: new Date(r.since).toISOString(),
+          lastEvaluated: new Date(r.lastEvaluated).toISOString(),
+          labels: t.rule.labels,
+          summary: t.summary,
+          dashboardUrl: dashboardLink(t),
+          exampleTraceId: r.exampleTraceId,
+        });
+      }
+      const rank = { firing: 0, pending: 1 } as const;
+      return views.sort(
+        (a, b) =>
+          rank[a.state as 'firing' | 'pending'] - rank[b.state as 'firing' | 'pending'] ||
+          a.tenantId.localeCompare(b.tenantId) ||
+          a.ruleId.localeCompare(b.ruleId),
+      );
+    },
+    lastReport: () => last,
+  };
+  return engine;
+}
