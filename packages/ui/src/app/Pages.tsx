@@ -1,7 +1,14 @@
 import { useEffect } from 'react';
 import { useSession } from '../auth/session-context.js';
 import { tenantPath } from '../controls/tenant.js';
+import { AlertsPage } from '../pages/alerts/AlertsPage.js';
+import { DoctorPage } from '../pages/doctor/DoctorPage.js';
+import { KeysPage } from '../pages/keys/KeysPage.js';
+import { LogsPage } from '../pages/logs/LogsPage.js';
 import { OverviewPage } from '../pages/overview/OverviewPage.js';
+import { RunsPage } from '../pages/runs/RunsPage.js';
+import { TenantPage } from '../pages/tenant/TenantPage.js';
+import { TracePage } from '../pages/trace/TracePage.js';
 import { Empty } from '../ui/states.js';
 import { Link } from './Link.js';
 import { matchRoute, navigate, useUrl } from './router.js';
@@ -21,14 +28,31 @@ export function Pages() {
 
   switch (route.page) {
     case 'overview':
+    case 'login':
       return bound ? null : <OverviewPage />;
+    case 'tenant':
+      return <TenantPage key={route.tenant} tenant={route.tenant} />;
+    case 'runs':
+      return <RunsPage tenant={route.tenant} />;
+    case 'trace':
+      return <TracePage key={route.traceId} traceId={route.traceId} />;
+    case 'logs':
+      return <LogsPage />;
+    case 'alerts':
+      return <AlertsPage />;
+    case 'doctor':
+      return <DoctorPage />;
+    case 'keys':
+      return whoami.kind === 'admin' ? (
+        <KeysPage />
+      ) : (
+        <Empty>Only an admin key can manage keys.</Empty>
+      );
     case 'notFound':
       return (
         <Empty>
           No page at <code>{route.path}</code>. <Link href="/">Go to the overview</Link>.
         </Empty>
       );
-    default:
-      return <Empty>This page is not built yet.</Empty>;
   }
 }

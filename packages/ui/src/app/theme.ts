@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 
 export type Theme = 'light' | 'dark';
 const STORAGE_KEY = 'tenantry.theme';
@@ -15,8 +15,22 @@ export function useTheme(): [Theme, () => void] {
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
     window.localStorage.setItem(STORAGE_KEY, theme);
+    for (const l of listeners) l();
   }, [theme]);
   return [theme, () => setTheme((t) => (t === 'dark' ? 'light' : 'dark'))];
+}
+
+const listeners = new Set<() => void>();
+
+/** The theme in force, for canvas charts that must redraw with the new colours. */
+export function useThemeName(): string {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => document.documentElement.dataset.theme ?? 'light',
+  );
 }
 
 /** Chart colours come from CSS so uPlot follows the theme. */

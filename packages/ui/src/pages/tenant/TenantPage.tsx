@@ -1,0 +1,112 @@
+import { useMemo } from 'react';
+import type { AlertsResponse, Page, RunSummary, TenantsResponse } from '../../api/types.js';
+import { useApi } from '../../api/useApi.js';
+import { Link } from '../../app/Link.js';
+import { href, useUrl } from '../../app/router.js';
+import { useSession } from '../../auth/session-context.js';
+import { carryParams, tenantPath } from '../../controls/tenant.js';
+import { useTimeRange } from '../../controls/timeRange.js';
+import { fmtNum, fmtPct, fmtUsd } from '../../ui/format.js';
+import { QueryView } from '../../ui/states.js';
+import { AlertList } from '../alerts/AlertList.js';
+import { RunTable } from '../runs/RunTable.js';
+import { FleetComparison } from './FleetComparison.js';
+import { median } from './fleet.js';
+import { TenantCharts } from './TenantCharts.js';
+
+/** One tenant's health: firing alerts first, then charts against the fleet, then failed runs. */
+export function TenantPage({ tenant }: { tenant: string }) {
+  const range = useTimeRange();
+  const { whoami } = useSession();
+  const { search } = useUrl();
+  const keep = carryParams(search);
+  const days = Math.max((range.toMs - range.fromMs) / 86_400_000, 1 / 24);
+
+  // The fleet list feeds both this tenant's row and the medians; a bound key's fleet is itself.
+  const fleet = useApi<TenantsResponse>('/tenants', {
+    from: range.from,
+    to: range.to,
+    limit: 1000,
+  });
+  const alerts = useApi<AlertsResponse>('/alerts', { tenant });
+  const failed = useApi<Page<RunSummary>>('/runs', {
+    tenant,
+    status: 'error',
+    from: range.from,
+    to: range.to,
+    limit: 10,
+  });
+
+  const mine = fleet.data?.items.find((t) => t.tenantId === tenant) ?? null;
+  const showFleet = whoami.tenantId === null;
+  const medians = useMemo(() => {
+    const items = showFleet ? (fleet.data?.items ?? []) : [];
+    const vals = (f: (t: TenantsResponse['items'][number]) => number | null) =>
+      median(items.map(f).filter((v): v is number => v !== null));
+    return {
+      p95: vals((t) => t.runLatencyMs.p95),
+      failure: vals((t) => t.failureRate),
+      toolErrors: vals((t) => t.toolErrorRate),
+    };
+  }, [fleet.data, showFleet]);
+
+  const active = (alerts.data?.items ?? []).filter(
+    (a) => a.state === 'firing' || a.state === 'pending',
+  );
+
+  return (
+    <section className="tenant-page">
+      <div className="page-head">
+        <h1>
+          Tenant <span className="mono">{tenant}</span>
+        </h1>
+        {mine && (
+          <span className="muted">
+            {fmtNum(mine.runs)} runs · {fmtPct(mine.failureRate)} failed ·{' '}
+            {fmtNum(mine.inputTokens + mine.outputTokens)} tokens · {fmtUsd(mine.cost.usd)}
+          </span>
+        )}
+        <Link href={href(tenantPath(tenant, '/runs'), keep)}>All runs →</Link>
+      </div>
+
+      <h2>Firing alerts</h2>
+      <QueryView
+        state={alerts}
+        onRetry={alerts.reload}
+        isEmpty={() => active.length === 0}
+        empty="No firing or pending alerts for this tenant."
+      >
+        {() => <AlertList alerts={active} showTenant={false} />}
+      </QueryView>
+
+      <div className={showFleet ? 'tenant-grid' : 'tenant-grid single'}>
+        <div>
+          <TenantCharts tenant={tenant} range={range} medians={medians} />
+        </div>
+        {showFleet && (
+          <aside className="panel">
+            <h2>Against the fleet median</h2>
+            <QueryView state={fleet} onRetry={fleet.reload}>
+              {(d) => <FleetComparison tenant={mine} fleet={d.items} days={days} />}
+            </QueryView>
+          </aside>
+        )}
+      </div>
+
+      <h2>
+        Recent failed runs{' '}
+        <Link href={href(tenantPath(tenant, '/runs'), { ...keep, status: 'error' })}>
+          (all failed runs)
+        </Link>
+      </h2>
+      <QueryView
+        state={failed}
+        onRetry={failed.reload}
+        isEmpty={(d) => d.items.length === 0}
+        empty="No failed runs in this range."
+      >
+        {(d) => <RunTable runs={d.items} />}
+      </QueryView>
+    </section>
+  );
+}
