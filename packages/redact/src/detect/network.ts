@@ -130,6 +130,8 @@ export function detectAssignment(
   let p = i + 1;
   if (eq && s.charCodeAt(p) === 61) return -1;
   while (p < s.length && p - i < 3 && (s.charCodeAt(p) === 32 || s.charCodeAt(p) === 9)) p++;
+  // JSON-escaped text (`\"secret\"`) quotes with a backslash in front.
+  if (s.charCodeAt(p) === 92 && (s.charCodeAt(p + 1) === 34 || s.charCodeAt(p + 1) === 39)) p++;
   let vs = p;
   let ve: number;
   const open = s.charCodeAt(p);
@@ -137,7 +139,10 @@ export function detectAssignment(
     vs = p + 1;
     ve = vs;
     while (ve < s.length && ve - vs < 4096 && s.charCodeAt(ve) !== open) {
-      if (s.charCodeAt(ve) === 92) ve++;
+      if (s.charCodeAt(ve) === 92) {
+        if (s.charCodeAt(ve + 1) === open) break;
+        ve++;
+      }
       ve++;
     }
     if (ve > s.length) ve = s.length;

@@ -196,7 +196,8 @@ function phoneNanp(s: string, span: NumericSpan): number {
 
 /** National numbers with a trunk 0 (UK, DE, FR, ...): 2+ groups, one separator, 9-12 digits. */
 function phoneNational(s: string, span: NumericSpan): number {
-  if (s.charCodeAt(span.starts[0]!) !== 48) return -1;
+  // A trunk 0 then an area code; `00` is an international prefix and `000-...` is no number.
+  if (s.charCodeAt(span.starts[0]!) !== 48 || s.charCodeAt(span.starts[0]! + 1) === 48) return -1;
   const n = span.starts.length;
   if (n < 2) return -1;
   const sep = span.sep[1];
@@ -248,6 +249,14 @@ export function detectNumeric(s: string, start: number, out: Match[]): number {
   if (end !== -1) {
     out.push({ start, end, type: 'CREDIT_CARD' });
     return end;
+  }
+  // The tail of a longer digit sequence (`5277 0755 9227 4709` failing Luhn) is not a phone.
+  if (
+    (prev === 32 || prev === 45 || prev === 46) &&
+    start > 1 &&
+    isDigit(s.charCodeAt(start - 2))
+  ) {
+    return -1;
   }
   end = phoneNanp(s, span);
   if (end === -1) end = phoneNational(s, span);

@@ -1,0 +1,278 @@
+/**
+ * Fake values for the labeled corpus: positives carry valid checksums (Luhn, mod-97, SSN ranges,
+ * decodable JWT headers) and realistic formats; hard negatives look like PII but are not.
+ */
+import type { EntityType } from '../types.js';
+import { ALNUM, B64URL, HEX, type Rng, UPPER_ALNUM } from './rng.js';
+
+const FIRST = ['john', 'maria', 'wei', 'fatima', 'oliver', 'ana', 'kenji', 'lena', 'raj', 'zoe'];
+const LAST = ['smith', 'garcia', 'chen', 'khan', 'mueller', 'rossi', 'sato', 'novak', 'patel'];
+const DOMAINS = ['example.com', 'acme.io', 'mail.example.org', 'corp.co.uk', 'globex.de', 'b.co'];
+
+export function email(r: Rng): string {
+  const f = r.pick(FIRST);
+  const l = r.pick(LAST);
+  const local = r.pick([
+    `${f}.${l}`,
+    `${f}${r.int(1, 99)}`,
+    `${f[0]}${l}`,
+    `${f}+tag`,
+    `${f}_${l}`,
+  ]);
+  return `${r.chance(0.2) ? local.toUpperCase() : local}@${r.pick(DOMAINS)}`;
+}
+
+function luhnComplete(partial: string): string {
+  // Appends the check digit that makes `partial + d` pass Luhn.
+  for (let d = 0; d <= 9; d++) {
+    const n = partial + d;
+    let sum = 0;
+    let dbl = false;
+    for (let i = n.length - 1; i >= 0; i--) {
+      let x = n.charCodeAt(i) - 48;
+      if (dbl) {
+        x *= 2;
+        if (x > 9) x -= 9;
+      }
+      sum += x;
+      dbl = !dbl;
+    }
+    if (sum % 10 === 0) return n;
+  }
+  return partial;
+}
+
+export function cardDigits(r: Rng): string {
+  const kind = r.int(0, 4);
+  if (kind === 0) return luhnComplete(`4${r.digits(14)}`);
+  if (kind === 1) return luhnComplete(`5${r.int(1, 5)}${r.digits(13)}`);
+  if (kind === 2) return luhnComplete(`3${r.pick(['4', '7'])}${r.digits(12)}`);
+  if (kind === 3) return luhnComplete(`6011${r.digits(11)}`);
+  return luhnComplete(`4${r.digits(17)}`);
+}
+
+export function card(r: Rng): string {
+  const d = cardDigits(r);
+  const style = r.int(0, 2);
+  if (style === 0 || d.length !== 16) {
+    if (d.length === 15 && style !== 0) return `${d.slice(0, 4)} ${d.slice(4, 10)} ${d.slice(10)}`;
+    return d;
+  }
+  const sep = style === 1 ? ' ' : '-';
+  return [d.slice(0, 4), d.slice(4, 8), d.slice(8, 12), d.slice(12)].join(sep);
+}
+
+/** Card-shaped numbers that fail Luhn. */
+export function cardLikeInvalid(r: Rng): string {
+  const valid = cardDigits(r);
+  const last = valid.charCodeAt(valid.length - 1) - 48;
+  const d = valid.slice(0, -1) + String((last + r.int(1, 9)) % 10);
+  return r.chance(0.5) ? d : [d.slice(0, 4), d.slice(4, 8), d.slice(8, 12), d.slice(12)].join(' ');
+}
+
+export function phone(r: Rng): string {
+  const n = () => String(r.int(2, 9)) + r.digits(2);
+  switch (r.int(0, 7)) {
+    case 0:
+      return `+1 (${n()}) ${n()}-${r.digits(4)}`;
+    case 1:
+      return `(${n()}) ${n()}-${r.digits(4)}`;
+    case 2:
+      return `${n()}-${n()}-${r.digits(4)}`;
+    case 3:
+      return `${n()}.${n()}.${r.digits(4)}`;
+    case 4:
+      return `+44 20 ${r.digits(4)} ${r.digits(4)}`;
+    case 5:
+      return `+49${r.int(30, 89)}${r.digits(7)}`;
+    case 6:
+      return `0${r.int(20, 79)} ${r.digits(4)} ${r.digits(4)}`;
+    default:
+      return `+33 ${r.int(1, 9)} ${r.digits(2)} ${r.digits(2)} ${r.digits(2)} ${r.digits(2)}`;
+  }
+}
+
+const IBAN_SHAPES: Array<[string, string]> = [
+  ['DE', 'NNNNNNNNNNNNNNNNNN'],
+  ['GB', 'AAAANNNNNNNNNNNNNN'],
+  ['FR', 'NNNNNNNNNNXXXXXXXXXXXNN'],
+  ['NL', 'AAAANNNNNNNNNN'],
+  ['ES', 'NNNNNNNNNNNNNNNNNNNN'],
+  ['IT', 'ANNNNNNNNNNXXXXXXXXXXXX'],
+  ['CH', 'NNNNNXXXXXXXXXXXX'],
+  ['BE', 'NNNNNNNNNNNN'],
+];
+
+function mod97(s: string): number {
+  let rem = 0;
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    rem = c >= 65 ? (rem * 100 + (c - 55)) % 97 : (rem * 10 + (c - 48)) % 97;
+  }
+  return rem;
+}
+
+export function iban(r: Rng): string {
+  const [cc, shape] = r.pick(IBAN_SHAPES);
+  let bban = '';
+  for (const k of shape) {
+    bban +=
+      k === 'N'
+        ? r.digits(1)
+        : k === 'A'
+          ? r.fromAlphabet('ABCDEFGHIJKLMNOPQRSTUVWXYZ', 1)
+          : r.fromAlphabet(UPPER_ALNUM, 1);
+  }
+  const check = String(98 - mod97(`${bban}${cc}00`)).padStart(2, '0');
+  const compact = `${cc}${check}${bban}`;
+  return r.chance(0.5) ? compact : (compact.match(/.{1,4}/g) ?? []).join(' ');
+}
+
+export function ssn(r: Rng): string {
+  let area = r.int(1, 899);
+  if (area === 666) area = 665;
+  const a = String(area).padStart(3, '0');
+  const g = String(r.int(1, 99)).padStart(2, '0');
+  const s = String(r.int(1, 9999)).padStart(4, '0');
+  return r.chance(0.85) ? `${a}-${g}-${s}` : `${a} ${g} ${s}`;
+}
+
+export function ipv4(r: Rng): string {
+  return r.pick([
+    () => `192.168.${r.int(0, 255)}.${r.int(1, 254)}`,
+    () => `10.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`,
+    () => `${r.int(11, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`,
+  ])();
+}
+
+export function ipv6(r: Rng): string {
+  const g = () => r.fromAlphabet(HEX, r.int(1, 4)).replace(/^0+(?=.)/, '');
+  return r.pick([
+    () => `2001:db8:${g()}:${g()}::${g()}`,
+    () => `fe80::${g()}:${g()}:${g()}:${r.int(1, 9)}${g().slice(0, 3)}`,
+    () => Array.from({ length: 8 }, () => g()).join(':'),
+    () => '::1',
+    () => `::ffff:${ipv4(r)}`,
+  ])();
+}
+
+export function ip(r: Rng): string {
+  return r.chance(0.6) ? ipv4(r) : ipv6(r);
+}
+
+function b64url(s: string): string {
+  return Buffer.from(s).toString('base64url');
+}
+
+export function secret(r: Rng): string {
+  return r.pick([
+    () => `sk-${r.fromAlphabet(ALNUM, 48)}`,
+    () => `sk-proj-${r.fromAlphabet(B64URL, 64)}`,
+    () => `sk-ant-api03-${r.fromAlphabet(B64URL, 93)}AA`,
+    () => `AKIA${r.fromAlphabet('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`,
+    () => `ghp_${r.fromAlphabet(ALNUM, 36)}`,
+    () => `gho_${r.fromAlphabet(ALNUM, 36)}`,
+    () => `ghs_${r.fromAlphabet(ALNUM, 36)}`,
+    () => `github_pat_11${r.fromAlphabet(UPPER_ALNUM, 20)}_${r.fromAlphabet(ALNUM, 59)}`,
+    () => `xoxb-${r.digits(12)}-${r.digits(13)}-${r.fromAlphabet(ALNUM, 24)}`,
+    () => `xoxp-${r.digits(12)}-${r.digits(12)}-${r.digits(13)}-${r.fromAlphabet(HEX, 32)}`,
+    () => `sk_live_${r.fromAlphabet(ALNUM, 24)}`,
+    () => `rk_live_${r.fromAlphabet(ALNUM, 24)}`,
+    () => `AIza${r.fromAlphabet(B64URL, 35)}`,
+    () =>
+      `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(
+        JSON.stringify({ sub: r.digits(8), name: r.pick(FIRST), iat: 1700000000 + r.int(0, 1e6) }),
+      )}.${r.fromAlphabet(B64URL, 43)}`,
+    () =>
+      `-----BEGIN ${r.pick(['RSA ', 'EC ', 'OPENSSH ', ''])}PRIVATE KEY-----\n${Array.from(
+        { length: r.int(3, 8) },
+        () => r.fromAlphabet(`${ALNUM}+/`, 64),
+      ).join('\n')}\n-----END PRIVATE KEY-----`,
+  ])();
+}
+
+/** A credential and the text around it; only `value` must disappear. */
+export function credential(r: Rng): { text: string; value: string } {
+  const token = r.fromAlphabet(ALNUM, r.int(24, 40)) + r.digits(2);
+  const user = r.pick(FIRST);
+  const pw = r.fromAlphabet(ALNUM, r.int(8, 16));
+  return r.pick([
+    () => ({ text: `Authorization: Bearer ${token}`, value: token }),
+    () => ({ text: `Bearer ${token}`, value: token }),
+    () => {
+      const b = Buffer.from(`${user}:${pw}`).toString('base64');
+      return { text: `Authorization: Basic ${b}`, value: b };
+    },
+    () => ({ text: `postgres://${user}:${pw}@db.internal:5432/app`, value: `${user}:${pw}` }),
+    () => ({ text: `https://${user}:${pw}@git.example.com/repo.git`, value: `${user}:${pw}` }),
+    () => ({ text: `https://api.example.com/v1/items?access_token=${token}&page=2`, value: token }),
+    () => ({ text: `https://example.com/cb?state=x&api_key=${token}`, value: token }),
+    () => ({ text: `password=${pw}`, value: pw }),
+    () => ({ text: `DB_PASSWORD="${pw}"`, value: pw }),
+    () => ({ text: `client_secret: ${pw}`, value: pw }),
+  ])();
+}
+
+/** IBAN-shaped strings whose mod-97 check fails. */
+export function ibanLikeInvalid(r: Rng): string {
+  const bban = r.digits(18);
+  const check = String(98 - mod97(`${bban}DE00`)).padStart(2, '0');
+  const wrong = String((Number(check) + r.int(1, 40)) % 97).padStart(2, '0');
+  return `DE${wrong === check ? '00' : wrong}${bban}`;
+}
+
+/** Values that look like PII or secrets but are not; none may be redacted. */
+export function hardNegative(r: Rng): string {
+  return r.pick([
+    () => `ORD-${r.digits(10)}`,
+    () => `order #${r.digits(8)}`,
+    () => `INV-${r.int(2019, 2026)}-${r.digits(6)}`,
+    () =>
+      `${r.int(2019, 2026)}-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}T${String(r.int(0, 23)).padStart(2, '0')}:${r.int(10, 59)}:${r.int(10, 59)}Z`,
+    () =>
+      `${r.int(2019, 2026)}-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')} ${r.int(10, 23)}:${r.int(10, 59)}`,
+    () => String(1_600_000_000 + r.int(0, 200_000_000)),
+    () => String(1_600_000_000_000 + r.int(0, 2e11)),
+    () => [8, 4, 4, 4, 12].map((n) => r.fromAlphabet(HEX, n)).join('-'),
+    () => r.fromAlphabet(HEX, 40),
+    () => r.fromAlphabet(HEX, 7),
+    () => cardLikeInvalid(r),
+    () => `v${r.int(0, 9)}.${r.int(0, 30)}.${r.int(0, 99)}`,
+    () => `${r.int(0, 9)}.${r.int(0, 30)}.${r.int(0, 99)}`,
+    () => `${r.int(1, 9)}.${r.int(0, 9)}.${r.int(0, 9)}-beta.${r.int(1, 9)}`,
+    () => `$${r.int(1, 9999)}.${r.digits(2)}`,
+    () => `€${r.int(1, 99)},${r.digits(2)}`,
+    () => `USD ${r.int(1, 999)},${r.digits(3)}.${r.digits(2)}`,
+    () => `${r.int(1, 99)}%`,
+    () => `${r.int(900, 999)}-${r.digits(2)}-${r.digits(4)}`,
+    () => `000-${r.digits(2)}-${r.digits(4)}`,
+    () => `${r.int(2, 9)}${r.digits(2)}-${r.digits(4)}`,
+    () => `sku ${r.fromAlphabet(UPPER_ALNUM, 10)}`,
+    () => `build ${r.int(1000, 99999)}`,
+    () => `${r.int(1, 12)}/${r.int(1, 28)}/${r.int(2019, 2026)}`,
+    () => `port ${r.int(1024, 65535)}`,
+    () => `@${r.pick(['tenantry', 'types', 'vitest'])}/${r.pick(['redact', 'node', 'core'])}`,
+    () => `${r.pick(['react', 'zod', 'vite'])}@${r.int(1, 19)}.${r.int(0, 9)}.${r.int(0, 9)}`,
+    () => `std::vector`,
+    () => `${r.int(10, 23)}:${r.int(10, 59)}:${r.int(10, 59)}`,
+    () => `tokens: ${r.int(100, 99999)}`,
+    () => `sk-learn`,
+    () => `a Basic plan`,
+    () => `the bearer of news`,
+    () => `ISBN 978-${r.digits(1)}-${r.digits(3)}-${r.digits(5)}-${r.digits(1)}`,
+    () => ibanLikeInvalid(r),
+  ])();
+}
+
+export const GENERATORS: Record<
+  Exclude<EntityType, 'SENSITIVE_KEY' | 'CREDENTIAL'>,
+  (r: Rng) => string
+> = {
+  EMAIL: email,
+  PHONE: phone,
+  CREDIT_CARD: card,
+  IBAN: iban,
+  US_SSN: ssn,
+  IP_ADDRESS: ip,
+  SECRET: secret,
+};
