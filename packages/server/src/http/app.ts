@@ -27,10 +27,10 @@ export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../ui/dist/', import.
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ? { level: 'info' } : false,
+    // Request lines are not logged (they are in /metrics); warnings and errors are. Headers,
+    // which carry keys, are never logged.
+    logger: deps.logger ? { level: 'warn' } : false,
     bodyLimit: 1024 * 1024,
-    // Keys are secrets: never let one reach a log line.
-    disableRequestLogging: true,
   });
 
   app.setErrorHandler((err, request, reply) => {

@@ -1,0 +1,199 @@
+import { parseArgs } from 'node:util';
+import type {
+  LogsResponse,
+  Page,
+  RunSummary,
+  TenantsResponse,
+  TraceResponse,
+} from '@tenantry/server';
+import { ApiCallError, callApi, targetFrom } from '../api-client.js';
+import { UsageError, usageErrors } from '../args.js';
+import type { CliIo } from '../io.js';
+import { printTable } from '../table.js';
+
+const HELP = `usage: tenantry query <runs|trace|logs|tenants> [options]
+
+  tenantry query tenants [--q text] [--sort runs|failure_rate|p95|tokens|cost|last_seen]
+  tenantry query runs [--tenant id] [--status ok|error] [--agent name] [--q text]
+  tenantry query trace <trace-id>
+  tenantry query logs [--tenant id] [--level info|warn|error] [--q text] [--trace-id id]
+
+  --from, --to  ISO 8601 or epoch ms (default: the last hour)
+  --limit <n>   rows (default 50)
+  --url, --key  server URL and API key (env TENANTRY_URL, TENANTRY_API_KEY)
+  --json        print the API's JSON instead of a table
+`;
+
+const fmtMs = (v: number | null) => (v === null ? '-' : `${Math.round(v)}ms`);
+const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(1)}%`);
+
+export async function run(args: string[], io: CliIo, env = process.env): Promise<number> {
+  try {
+    const { values, positionals } = usageErrors(() =>
+      parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          url: { type: 'string' },
+          key: { type: 'string' },
+          tenant: { type: 'string' },
+          status: { type: 'string' },
+          agent: { type: 'string' },
+          level: { type: 'string' },
+          q: { type: 'string' },
+          sort: { type: 'string' },
+          'trace-id': { type: 'string' },
+          from: { type: 'string' },
+          to: { type: 'string' },
+          limit: { type: 'string' },
+          json: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }),
+    );
+    if (values.help) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    const [what, id] = positionals;
+    const target = targetFrom(values, env);
+    const qs = (fields: Record<string, string | undefined>) => {
+      const p = new URLSearchParams();
+      for (const [k, v] of Object.entries({
+        ...fields,
+        from: values.from,
+        to: values.to,
+        limit: values.limit,
+      })) {
+        if (v !== undefined) p.set(k, v);
+      }
+      const s = p.toString();
+      return s ? `?${s}` : '';
+    };
+    const out = (json: unknown, table: () => void) => {
+      if (values.json) io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+      else table();
+    };
+    switch (what) {
+      case 'tenants': {
+        const r = await callApi<TenantsResponse>(
+          target,
+          'GET',
+          `/api/v1/tenants${qs({ q: values.q, sort: values.sort })}`,
+        );
+        out(r, () =>
+          printTable(
+            io.stdout,
+            ['tenant', 'runs', 'failure', 'p50', 'p95', 'p99', 'tokens in/out', 'cost', 'tool err'],
+            r.items.map((t) => [
+              t.tenantId,
+              String(t.runs),
+              pct(t.failureRate),
+              fmtMs(t.runLatencyMs.p50),
+              fmtMs(t.runLatencyMs.p95),
+              fmtMs(t.runLatencyMs.p99),
+              `${t.inputTokens}/${t.outputTokens}`,
+              `$${t.cost.usd.toFixed(4)}${t.cost.unpricedModels.length ? '+unpriced' : ''}`,
+              pct(t.toolErrorRate),
+            ]),
+          ),
+        );
+        return 0;
+      }
+      case 'runs': {
+        const r = await callApi<Page<RunSummary>>(
+          target,
+          'GET',
+          `/api/v1/runs${qs({ tenant: values.tenant, status: values.status, agent: values.agent, q: values.q })}`,
+        );
+        out(r, () =>
+          printTable(
+            io.stdout,
+            [
+              'start',
+              'tenant',
+              'agent',
+              'status',
+              'duration',
+              'tokens',
+              'tools (err)',
+              'trace',
+              'first error',
+            ],
+            r.items.map((x) => [
+              x.startTime,
+              x.tenantId,
+              x.agentName ?? '',
+              x.status,
+              fmtMs(x.durationMs),
+              String(x.inputTokens + x.outputTokens),
+              `${x.toolCalls} (${x.toolErrors})`,
+              x.traceId,
+              (x.firstError ?? '').slice(0, 60),
+            ]),
+          ),
+        );
+        return 0;
+      }
+      case 'trace': {
+        if (!id) throw new UsageError('trace needs a trace id');
+        const t = await callApi<TraceResponse>(
+          target,
+          'GET',
+          `/api/v1/traces/${encodeURIComponent(id)}`,
+        );
+        out(t, () => {
+          const depth = new Map<string, number>();
+          for (const s of t.spans)
+            depth.set(s.spanId, s.parentSpanId ? (depth.get(s.parentSpanId) ?? 0) + 1 : 0);
+          for (const s of t.spans) {
+            const mark = s.status === 'error' ? ' ✗' : '';
+            const tokens =
+              s.inputTokens !== null ? ` [${s.inputTokens}→${s.outputTokens} tok]` : '';
+            io.stdout.write(
+              `${'  '.repeat(depth.get(s.spanId) ?? 0)}${s.name} ${fmtMs(s.durationMs)}${tokens}${mark}\n`,
+            );
+            for (const l of s.logs)
+              io.stdout.write(
+                `${'  '.repeat((depth.get(s.spanId) ?? 0) + 1)}· ${l.severityText} ${l.body}\n`,
+              );
+          }
+        });
+        return 0;
+      }
+      case 'logs': {
+        const r = await callApi<LogsResponse>(
+          target,
+          'GET',
+          `/api/v1/logs${qs({ tenant: values.tenant, level: values.level, q: values.q, traceId: values['trace-id'] })}`,
+        );
+        out(r, () =>
+          printTable(
+            io.stdout,
+            ['time', 'tenant', 'level', 'message', 'trace'],
+            r.items.map((l) => [
+              l.time,
+              l.tenantId,
+              l.severityText,
+              l.body.slice(0, 80),
+              l.traceId ?? '',
+            ]),
+          ),
+        );
+        return 0;
+      }
+      default:
+        throw new UsageError(what ? `unknown query '${what}'` : 'missing what to query');
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`tenantry query: ${err.message}\n\n${HELP}`);
+      return 2;
+    }
+    if (err instanceof ApiCallError) {
+      io.stderr.write(`tenantry query: ${err.code}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import { loadConfig, type RunningServer, startServer, TenantryError } from '@tenantry/server';
+import { intFlag, UsageError, usageErrors } from '../args.js';
+import type { CliIo } from '../io.js';
+
+const HELP = `usage: tenantry up [options]
+
+  --host <addr>             listen address (env TENANTRY_HOST, default 127.0.0.1)
+  --port <n>                listen port (env TENANTRY_PORT, default 4318)
+  --data-dir <dir>          data directory (env TENANTRY_DATA_DIR, default ./.tenantry)
+  --config <file>           config file (env TENANTRY_CONFIG, default tenantry.yaml)
+  --storage <engine>        duckdb (default) or clickhouse (env TENANTRY_STORAGE)
+  --clickhouse-url <url>    ClickHouse HTTP URL (env TENANTRY_CLICKHOUSE_URL)
+  --clickhouse-cluster <c>  ClickHouse cluster name for Distributed tables
+`;
+
+export function printBanner(server: RunningServer, io: CliIo): void {
+  io.stdout.write(
+    `tenantry listening on ${server.url} (storage: ${server.storage.info().engine})\n`,
+  );
+  io.stdout.write(`  OTLP/HTTP  ${server.url}/v1/traces  /v1/logs  /v1/metrics\n`);
+  io.stdout.write(`  dashboard  ${server.url}/\n`);
+  if (server.bootstrapKeys) {
+    io.stdout.write(
+      '\nFirst start: these keys are shown once and stored only as hashes.\n' +
+        `  admin key:           ${server.bootstrapKeys.admin}\n` +
+        `  platform ingest key: ${server.bootstrapKeys.ingest}\n\n`,
+    );
+  }
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = usageErrors(() =>
+      parseArgs({
+        args,
+        options: {
+          host: { type: 'string' },
+          port: { type: 'string' },
+          'data-dir': { type: 'string' },
+          config: { type: 'string' },
+          storage: { type: 'string' },
+          'clickhouse-url': { type: 'string' },
+          'clickhouse-cluster': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }),
+    ).values;
+    if (values.help) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    const storage = values.storage as string | undefined;
+    if (storage !== undefined && storage !== 'duckdb' && storage !== 'clickhouse') {
+      throw new UsageError(`--storage must be duckdb or clickhouse, got '${storage}'`);
+    }
+    const config = loadConfig({
+      file: values.config as string | undefined,
+      fileIsExplicit: values.config !== undefined,
+      overrides: {
+        host: values.host as string | undefined,
+        port: intFlag(values.port as string | undefined, 'port'),
+        dataDir: values['data-dir'] as string | undefined,
+        storage,
+        clickhouseUrl: values['clickhouse-url'] as string | undefined,
+        clickhouseCluster: values['clickhouse-cluster'] as string | undefined,
+      },
+    });
+    const server = await startServer({ config, logger: true });
+    printBanner(server, io);
+    await waitForSignal();
+    io.stdout.write('tenantry: shutting down, flushing queued writes…\n');
+    await server.close();
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`tenantry up: ${err.message}\n\n${HELP}`);
+      return 2;
+    }
+    if (err instanceof TenantryError) {
+      io.stderr.write(`tenantry up: ${err.code}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}
