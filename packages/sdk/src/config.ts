@@ -7,7 +7,7 @@ import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import type { BufferConfig, Sampler, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { DEFAULT_MAX_TENANTS_PER_METRIC } from './metrics/tenant-guard.js';
-import type { RedactHook } from './redaction/redactor.js';
+import type { RedactOption } from './redaction/redactor.js';
 import { DEFAULT_MAX_ATTRIBUTE_LENGTH } from './runtime.js';
 
 export type ExporterChoice = 'console' | 'otlp' | 'none' | SpanExporter;
@@ -29,8 +29,12 @@ export interface InitOptions {
   headers?: Record<string, string>;
   /** Record tool results and other content (redacted). Off by default. */
   captureContent?: boolean;
-  /** Replaces recorded values (run input, tool args, content, exception messages, log fields). */
-  redact?: RedactHook;
+  /**
+   * Redaction of run input, tool arguments, captured content, exception messages and log fields.
+   * Default: @tenantry/redact with its default policy. A policy object, a Redactor, a hook
+   * `(value, { tenantId }) => value`, or `false` to record values as they are.
+   */
+  redact?: RedactOption;
   /** Fraction of new traces to sample (parent-based). Default 1. */
   sampleRatio?: number;
   /** A full sampler; wins over sampleRatio. */
@@ -69,7 +73,7 @@ export interface ResolvedConfig {
   endpoint: string | undefined;
   headers: Record<string, string>;
   captureContent: boolean;
-  redact: RedactHook | undefined;
+  redact: RedactOption | undefined;
   sampleRatio: number;
   sampler: Sampler | undefined;
   maxAttributeLength: number;

@@ -16,7 +16,12 @@ export { init, type TenantryHandle, tenantrySpanProcessors } from './init.js';
 export { type TenantryLogFields, tenantryLogFields } from './logs/fields.js';
 export { type GetLoggerOptions, getLogger, type TenantryLogger } from './logs/logger.js';
 export { OVERFLOW_TENANT } from './metrics/tenant-guard.js';
-export type { RedactContext, RedactHook } from './redaction/redactor.js';
+export type {
+  RedactContext,
+  RedactHook,
+  RedactOption,
+  RedactorLike,
+} from './redaction/redactor.js';
 export { type AgentRunOptions, agentRun, type SubAgentOptions, subAgent } from './trace/agent.js';
 export type {
   AgentSpan,

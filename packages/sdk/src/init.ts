@@ -15,7 +15,7 @@ import { ConsoleTreeExporter } from './export/console.js';
 import { CountingBatchSpanProcessor } from './export/counting-processor.js';
 import { TenantryMetrics } from './metrics/instruments.js';
 import { createLoggerProvider, createMeterProvider } from './pipelines.js';
-import { fromHook, identityRedactor } from './redaction/redactor.js';
+import { buildRedactor } from './redaction/redactor.js';
 import { resetRuntime, runtime, SCOPE_NAME, SCOPE_VERSION } from './runtime.js';
 import { TenantSpanProcessor } from './trace/processor.js';
 
@@ -61,7 +61,7 @@ export function init(options: InitOptions = {}): TenantryHandle {
   runtime.tracer = provider.getTracer(SCOPE_NAME, SCOPE_VERSION);
   runtime.captureContent = config.captureContent;
   runtime.maxAttributeLength = config.maxAttributeLength;
-  runtime.redactor = config.redact !== undefined ? fromHook(config.redact) : identityRedactor;
+  runtime.redactor = buildRedactor(config.redact);
   // Without a MeterProvider the instruments are no-ops: recording then costs next to nothing.
   runtime.metrics = new TenantryMetrics(
     (meterProvider ?? metrics).getMeter(SCOPE_NAME, SCOPE_VERSION),
@@ -103,7 +103,7 @@ export function tenantrySpanProcessors(options: InitOptions = {}): SpanProcessor
   const config = loadConfig(options);
   runtime.captureContent = config.captureContent;
   runtime.maxAttributeLength = config.maxAttributeLength;
-  if (config.redact !== undefined) runtime.redactor = fromHook(config.redact);
+  runtime.redactor = buildRedactor(config.redact);
   const processors: SpanProcessor[] = [new TenantSpanProcessor()];
   if (config.exporter !== 'none') {
     processors.push(new CountingBatchSpanProcessor(createExporter(config), config.batch));

@@ -6,7 +6,7 @@ import { metrics, type Tracer, trace } from '@opentelemetry/api';
 import type { Logger as OtelLogger } from '@opentelemetry/api-logs';
 import { TenantryMetrics } from './metrics/instruments.js';
 import { DEFAULT_MAX_TENANTS_PER_METRIC } from './metrics/tenant-guard.js';
-import { identityRedactor, type Redactor } from './redaction/redactor.js';
+import { buildRedactor, type Redactor } from './redaction/redactor.js';
 
 export const SCOPE_NAME = '@tenantry/sdk';
 export const SCOPE_VERSION = '0.1.0';
@@ -25,11 +25,18 @@ export interface Runtime {
 
 export const DEFAULT_MAX_ATTRIBUTE_LENGTH = 4096;
 
+let defaultRedactor: Redactor | undefined;
+/** Built on first use, not at import: building reads TENANTRY_REDACT_HASH_KEY. */
+const lazyDefaultRedactor: Redactor = (value, ctx) => {
+  defaultRedactor ??= buildRedactor(undefined);
+  return defaultRedactor(value, ctx);
+};
+
 export const runtime: Runtime = {
   tracer: undefined,
   captureContent: false,
   maxAttributeLength: DEFAULT_MAX_ATTRIBUTE_LENGTH,
-  redactor: identityRedactor,
+  redactor: lazyDefaultRedactor,
   metrics: undefined,
   otelLogger: undefined,
 };
@@ -55,5 +62,5 @@ export function resetRuntime(): void {
   runtime.tracer = undefined;
   runtime.captureContent = false;
   runtime.maxAttributeLength = DEFAULT_MAX_ATTRIBUTE_LENGTH;
-  runtime.redactor = identityRedactor;
+  runtime.redactor = lazyDefaultRedactor;
 }

@@ -9,7 +9,7 @@ import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'p
 import { getScope } from '../context/tenant.js';
 import { warnOnce } from '../diag/warn.js';
 import { identityRedactor } from '../redaction/redactor.js';
-import { runtime } from '../runtime.js';
+import { getMetrics, runtime } from '../runtime.js';
 import { tenantryLogFields } from './fields.js';
 
 export interface GetLoggerOptions {
@@ -82,10 +82,18 @@ function prepare(
 
   if (redacting) {
     const tenant = { tenantId: scope?.tenantId };
+    let count = 0;
     if (fields !== undefined && !(fields instanceof Error)) {
-      fields = runtime.redactor(fields, tenant).value as Record<string, unknown>;
+      const out = runtime.redactor(fields, tenant);
+      fields = out.value as Record<string, unknown>;
+      count += out.count;
     }
-    if (message !== undefined) message = String(runtime.redactor(message, tenant).value);
+    if (message !== undefined) {
+      const out = runtime.redactor(message, tenant);
+      message = String(out.value);
+      count += out.count;
+    }
+    if (count > 0) getMetrics().recordRedactions(scope?.tenantId, count);
   }
 
   if (otel !== undefined) {

@@ -31,8 +31,9 @@ export class TenantryMetrics {
   private readonly tokenUsage: Histogram;
   private readonly operationDuration: Histogram;
   private readonly toolCalls: Counter;
+  private readonly redactions: Counter;
   private readonly guards: Record<
-    'runDuration' | 'runs' | 'tokenUsage' | 'operationDuration' | 'toolCalls',
+    'runDuration' | 'runs' | 'tokenUsage' | 'operationDuration' | 'toolCalls' | 'redactions',
     TenantGuard
   >;
 
@@ -60,6 +61,10 @@ export class TenantryMetrics {
       unit: '{call}',
       description: 'Tool calls by tool and status',
     });
+    this.redactions = meter.createCounter('tenantry.redacted.count', {
+      unit: '{finding}',
+      description: 'PII and secret findings replaced before export (counts only, never values)',
+    });
     const overflow = meter.createCounter('tenantry.metrics.tenant_overflow', {
       unit: '{point}',
       description: 'Points recorded under tenant.id="__overflow__" because a metric hit its cap',
@@ -71,6 +76,7 @@ export class TenantryMetrics {
       tokenUsage: guard('gen_ai.client.token.usage'),
       operationDuration: guard('gen_ai.client.operation.duration'),
       toolCalls: guard('tenantry.tool.calls'),
+      redactions: guard('tenantry.redacted.count'),
     };
   }
 
@@ -119,5 +125,10 @@ export class TenantryMetrics {
       'gen_ai.tool.name': tool,
       status,
     });
+  }
+
+  recordRedactions(tenantId: string | undefined, count: number): void {
+    if (tenantId === undefined || count <= 0) return;
+    this.redactions.add(count, { 'tenant.id': this.guards.redactions.resolve(tenantId) });
   }
 }

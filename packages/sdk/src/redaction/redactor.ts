@@ -1,13 +1,24 @@
 /**
- * The one place user-supplied values pass through before they reach telemetry. `init({ redact })`
- * takes a plain hook `(value, { tenantId }) => value`; counts, never values, end up on spans.
+ * The one place user-supplied values pass through before they reach telemetry. By default that is
+ * @tenantry/redact's `createRedactor()`; `init({ redact })` takes a policy, any object with the
+ * same `redact()` method, a plain hook `(value, { tenantId }) => value`, or `false`. Counts of
+ * findings, never the values, end up on spans and metrics.
  */
+import { createRedactor, type RedactionPolicy } from '@tenantry/redact';
+
 export interface RedactContext {
   tenantId?: string | undefined;
 }
 
 /** A user hook: returns the value to record instead of `value`. */
 export type RedactHook = (value: unknown, ctx: RedactContext) => unknown;
+
+/** Anything shaped like @tenantry/redact's Redactor. */
+export interface RedactorLike {
+  redact<T>(value: T, opts?: { tenantId?: string }): { value: T; findings: Record<string, number> };
+}
+
+export type RedactOption = RedactHook | RedactorLike | RedactionPolicy | false;
 
 export interface RedactOutcome {
   value: unknown;
@@ -21,4 +32,25 @@ export const identityRedactor: Redactor = (value) => ({ value, count: 0 });
 
 export function fromHook(hook: RedactHook): Redactor {
   return (value, ctx) => ({ value: hook(value, ctx), count: 0 });
+}
+
+export function fromRedactor(redactor: RedactorLike): Redactor {
+  return (value, ctx) => {
+    const out =
+      ctx.tenantId === undefined
+        ? redactor.redact(value)
+        : redactor.redact(value, { tenantId: ctx.tenantId });
+    let count = 0;
+    for (const key in out.findings) count += out.findings[key] ?? 0;
+    return { value: out.value, count };
+  };
+}
+
+export function buildRedactor(option: RedactOption | undefined): Redactor {
+  if (option === false) return identityRedactor;
+  if (typeof option === 'function') return fromHook(option);
+  if (option !== undefined && typeof (option as RedactorLike).redact === 'function') {
+    return fromRedactor(option as RedactorLike);
+  }
+  return fromRedactor(createRedactor(option as RedactionPolicy | undefined));
 }

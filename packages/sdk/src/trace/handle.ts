@@ -1,6 +1,6 @@
 import type { Attributes, AttributeValue, Span } from '@opentelemetry/api';
 import { warnOnce } from '../diag/warn.js';
-import { runtime } from '../runtime.js';
+import { getMetrics, runtime } from '../runtime.js';
 import {
   ATTR_CACHE_CREATION_TOKENS,
   ATTR_CACHE_READ_TOKENS,
@@ -144,6 +144,7 @@ export class TenantrySpanHandle implements LlmSpan, ToolSpan, RetrievalSpan {
     if (out.count > 0) {
       this.redactedCount += out.count;
       this.span.setAttribute(ATTR_REDACTED_COUNT, this.redactedCount);
+      getMetrics().recordRedactions(this.tenantId, out.count);
     }
     return toJson(out.value);
   }
