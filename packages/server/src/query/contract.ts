@@ -31,6 +31,8 @@ export interface CostBreakdown {
 /** GET /api/v1/tenants */
 export interface TenantSummary {
   tenantId: string;
+  /** Every span stored for the tenant in the range (runs, LLM calls, tools, anything else). */
+  spans: number;
   runs: number;
   failedRuns: number;
   /** failedRuns / runs, 0..1; null when runs = 0. */

@@ -86,6 +86,7 @@ const ms = (ns: number | null) => (ns === null ? null : ns / 1e6);
 function summary(r: TenantAggregateRow): TenantSummary {
   return {
     tenantId: r.tenantId,
+    spans: r.spans,
     runs: r.runs,
     failedRuns: r.failedRuns,
     failureRate: ratio(r.failedRuns, r.runs),

@@ -23,6 +23,7 @@ export type TenantSort =
 
 export interface TenantAggregateRow {
   tenantId: string;
+  spans: number;
   runs: number;
   failedRuns: number;
   p50Ns: number | null;
@@ -57,7 +58,7 @@ export interface FleetTotals {
   llmTimeNs: number;
 }
 
-export interface BucketRow extends Omit<TenantAggregateRow, 'tenantId' | 'lastSeenNs'> {
+export interface BucketRow extends Omit<TenantAggregateRow, 'tenantId' | 'lastSeenNs' | 'spans'> {
   bucket: number;
   llmP95Ns: number | null;
 }

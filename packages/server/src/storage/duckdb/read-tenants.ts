@@ -92,7 +92,7 @@ export async function tenantAggregates(
   const prices = pricesTable(q.prices);
   const dir = q.order === 'asc' ? 'ASC' : 'DESC';
   const rows = await db.query(
-    `SELECT tenant_id, ${AGGREGATES}, ${COST}, max(end_ns) AS last_seen
+    `SELECT tenant_id, count(*) AS spans, ${AGGREGATES}, ${COST}, max(end_ns) AS last_seen
      FROM spans LEFT JOIN ${prices.sql} AS prices ON spans.model = prices.p_model
      ${where.sql}
      GROUP BY tenant_id
@@ -102,6 +102,7 @@ export async function tenantAggregates(
   );
   return rows.map((r) => ({
     tenantId: String(r.tenant_id),
+    spans: num(r.spans),
     ...aggregateFields(r),
     lastSeenNs: r.last_seen === null ? null : big(r.last_seen),
   }));
