@@ -7,6 +7,7 @@ import { isMarker, replace } from './actions.js';
 import type { Match } from './detect/match.js';
 import { scanText } from './detect/scan.js';
 import type { ResolvedPolicy } from './policy/config.js';
+import type { SensitiveKeys } from './policy/keys.js';
 import type { EntityType } from './types.js';
 
 /** Text scanned beyond the cut, so a value straddling maxStringLength is still found whole. */
@@ -18,7 +19,7 @@ const DROP = Symbol('drop');
 export class Walker {
   readonly findings: Record<string, number> = {};
   private nodes = 0;
-  private readonly ancestors = new Set<object>();
+  private ancestors: Set<object> | undefined;
 
   constructor(private readonly p: ResolvedPolicy) {}
 
@@ -28,20 +29,21 @@ export class Walker {
 
   /** Redacts free text (no JSON detection). */
   text(s: string): string {
-    let work = s;
     const cut = s.length > this.p.maxStringLength;
-    if (cut) work = s.slice(0, this.p.maxStringLength + CUT_LOOKAHEAD);
-    let out = work;
-    if (!this.p.allAllowed) {
-      const matches: Match[] = [];
-      scanText(work, this.p.keys, matches);
-      if (matches.length > 0) out = this.apply(work, matches);
-    }
+    const work = cut ? s.slice(0, this.p.maxStringLength + CUT_LOOKAHEAD) : s;
+    const matches = this.scan(work);
+    let out = matches.length > 0 ? this.apply(work, matches) : work;
     if (cut) {
       this.editCount++;
       out = truncate(out, this.p.maxStringLength, s.length);
     }
     return out;
+  }
+
+  private scan(s: string): Match[] {
+    const matches: Match[] = [];
+    if (!this.p.allAllowed) scanText(s, this.p.keys, matches);
+    return matches;
   }
 
   private apply(s: string, matches: Match[]): string {
@@ -62,9 +64,19 @@ export class Walker {
     return out + s.slice(last);
   }
 
-  /** Redacts a string, parsing it first when it holds a JSON object or array. */
+  /**
+   * Redacts a string, parsing it first when it holds a JSON object or array. The raw text is
+   * scanned first: JSON with no finding and no sensitive key is returned as is, unparsed, which
+   * keeps small JSON attributes cheap.
+   */
   string(s: string, depth: number): string {
-    if (this.p.parseJsonStrings && s.length <= this.p.maxStringLength && looksLikeJson(s)) {
+    if (s.length > this.p.maxStringLength) return this.text(s);
+    const matches = this.scan(s);
+    if (
+      this.p.parseJsonStrings &&
+      looksLikeJson(s) &&
+      (matches.length > 0 || hasSensitiveJsonKey(s, this.p.keys))
+    ) {
       let parsed: unknown;
       let ok = false;
       try {
@@ -80,7 +92,7 @@ export class Walker {
         return this.edits() === before ? s : JSON.stringify(redacted);
       }
     }
-    return this.text(s);
+    return matches.length > 0 ? this.apply(s, matches) : s;
   }
 
   private editCount = 0;
@@ -112,6 +124,7 @@ export class Walker {
       this.editCount++;
       return '[TRUNCATED:DEPTH]';
     }
+    this.ancestors ??= new Set();
     if (this.ancestors.has(o)) {
       this.editCount++;
       return '[CIRCULAR]';
@@ -194,6 +207,22 @@ function safeJson(v: unknown): string {
   } catch {
     return UNREADABLE;
   }
+}
+
+/** True when some `"key":` in the JSON text names a sensitive key. */
+function hasSensitiveJsonKey(s: string, keys: SensitiveKeys): boolean {
+  let i = s.indexOf(':');
+  while (i !== -1) {
+    let e = i - 1;
+    while (e > 0 && s.charCodeAt(e) <= 32) e--;
+    if (s.charCodeAt(e) === 34) {
+      let b = e - 1;
+      while (b >= 0 && e - b <= 64 && s.charCodeAt(b) !== 34) b--;
+      if (b >= 0 && s.charCodeAt(b) === 34 && keys.has(s.slice(b + 1, e))) return true;
+    }
+    i = s.indexOf(':', i + 1);
+  }
+  return false;
 }
 
 function looksLikeJson(s: string): boolean {

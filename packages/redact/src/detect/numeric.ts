@@ -215,6 +215,30 @@ function phoneNational(s: string, span: NumericSpan): number {
 }
 
 /**
+ * Cheap filter before parsing: every numeric entity has at least 7 digits, except IPv4, whose
+ * first group (1-3 digits) is followed by a dot. Most digit runs in prose (`200`, `35ms`, `2024`)
+ * stop here without allocating.
+ */
+function worthParsing(s: string, start: number): boolean {
+  let p = start;
+  const c0 = code(s, p);
+  if (c0 === 43 || c0 === 40) p++;
+  const g = p;
+  while (isDigit(code(s, p))) p++;
+  if (p - g <= 3 && code(s, p) === 46 && isDigit(code(s, p + 1))) return true;
+  let digits = p - g;
+  let q = p;
+  while (q < s.length && q - start < 48) {
+    const c = s.charCodeAt(q);
+    if (isDigit(c)) digits++;
+    else if (!(c === 32 || c === 45 || c === 46 || c === 47 || c === 40 || c === 41)) break;
+    else if (!isDigit(code(s, q + 1)) && code(s, q + 1) !== 40 && c !== 41) break;
+    q++;
+  }
+  return digits >= 7;
+}
+
+/**
  * Classifies the span at `start`; pushes a match and returns its end, or returns -1. `start` is a
  * token start: the scanner guarantees the previous character is not alphanumeric.
  */
@@ -227,6 +251,7 @@ export function detectNumeric(s: string, start: number, out: Match[]): number {
     if ((prev === 45 || prev === 46 || prev === 47 || prev === 95) && ppAlnum) return -1;
     if (prev === 58 && pp < 128 && (CLS[pp]! & DIGIT) !== 0) return -1;
   }
+  if (!worthParsing(s, start)) return -1;
   const span = parseNumeric(s, start);
   if (span === undefined) return -1;
   let end: number;

@@ -17,6 +17,11 @@ import {
 import { detectNumeric, skipNumeric } from './numeric.js';
 import { detectPem, detectWord } from './secrets.js';
 
+/** First letters of words that may start a prefixed secret, an IBAN or an auth scheme. */
+const WORD_START = new Uint8Array(128);
+for (const ch of 'srgxeBb') WORD_START[ch.charCodeAt(0)] = 1;
+for (let c = 65; c <= 90; c++) WORD_START[c] = 1;
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -30,28 +35,35 @@ export function scanText(s: string, keys: SensitiveKeys, out: Match[]): void {
     const k = c < 128 ? CLS[c]! : 0;
     if ((k & ALNUM) !== 0) {
       let end = -1;
-      if (looksLikeIpv6(s, i)) end = detectIpv6(s, i, out);
-      if (end === -1) {
-        if ((k & DIGIT) !== 0) {
-          end = detectNumeric(s, i, out);
-          if (end === -1) {
-            i = skipNumeric(s, i);
-            // `4111 1111 ...` after `Order 2024`: retry from the next group, not the span's end.
-            continue;
-          }
-        } else {
-          end = detectWord(s, i, c, out);
+      if ((k & DIGIT) !== 0) {
+        if (looksLikeIpv6(s, i)) end = detectIpv6(s, i, out);
+        if (end === -1) end = detectNumeric(s, i, out);
+        if (end === -1) {
+          // `4111 1111 ...` after `Order 2024`: retry from the next group, not the span's end.
+          i = skipNumeric(s, i);
+          continue;
         }
-      }
-      if (end !== -1) {
         i = floor = end;
         continue;
       }
+      if (WORD_START[c] === 1) {
+        end = detectWord(s, i, c, out);
+        if (end !== -1) {
+          i = floor = end;
+          continue;
+        }
+      }
+      const ws = i;
       i++;
       while (i < n) {
         const d = s.charCodeAt(i);
         if (d < 128 && (CLS[d]! & ALNUM) !== 0) i++;
         else break;
+      }
+      // IPv6 starting with a letter (`fe80::1`): a short hex word right before a colon.
+      if (i - ws <= 4 && s.charCodeAt(i) === 58 && looksLikeIpv6(s, ws)) {
+        end = detectIpv6(s, ws, out);
+        if (end !== -1) i = floor = end;
       }
       continue;
     }
