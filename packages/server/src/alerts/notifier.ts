@@ -47,6 +47,8 @@ export interface WebhookNotifierOptions {
   maxBackoffMs?: number;
   timeoutMs?: number;
   concurrency?: number;
+  /** Called once per delivery outcome (for /metrics); must not throw. */
+  onOutcome?: (receiver: string, outcome: 'sent' | 'failed' | 'retried' | 'dropped') => void;
 }
 
 interface Job {
@@ -96,6 +98,14 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): AlertNot
   const totals = { sent: 0, failed: 0, retries: 0, dropped: 0, deduplicated: 0 };
   let lastError: NotifierStats['lastError'] = null;
 
+  function report(receiver: number, outcome: 'sent' | 'failed' | 'retried' | 'dropped'): void {
+    try {
+      options.onOutcome?.(receivers[receiver]?.receiver ?? String(receiver), outcome);
+    } catch {
+      // Metrics must never break delivery.
+    }
+  }
+
   function settleIdle(): void {
     if (queue.length > 0 || inFlight.size > 0 || timers.size > 0) return;
     for (const wake of idleWaiters.splice(0)) wake();
@@ -105,6 +115,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): AlertNot
     if (closed) return;
     if (queue.length >= o.maxQueue) {
       totals.dropped++;
+      report(job.receiver, 'dropped');
       return;
     }
     queue.push(job);
@@ -149,6 +160,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): AlertNot
       await send(job);
       stats.sent++;
       totals.sent++;
+      report(job.receiver, 'sent');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       lastError = { receiver: stats.receiver, message, at: new Date().toISOString() };
@@ -156,10 +168,12 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): AlertNot
       if (err instanceof PermanentFailure || next >= o.maxAttempts || closed) {
         stats.failed++;
         totals.failed++;
+        report(job.receiver, 'failed');
         return;
       }
       stats.retries++;
       totals.retries++;
+      report(job.receiver, 'retried');
       const delay = Math.min(o.maxBackoffMs, o.backoffMs * 2 ** job.attempt);
       // Jitter spreads retries of many alerts to one recovering receiver.
       const timer = setTimeout(
