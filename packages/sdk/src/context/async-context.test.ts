@@ -105,7 +105,7 @@ describe('tenant and parent across async boundaries', () => {
         });
       }),
     );
-    results.forEach((tenant, i) => expect(tenant).toBe(`tenant-${i % 20}`));
+    expect(results).toEqual(results.map((_, i) => `tenant-${i % 20}`));
     const spans = await setup.finished();
     expect(spans).toHaveLength(800);
     const byTrace = assertWellFormed(spans);
