@@ -1,4 +1,6 @@
+import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { type Alerting, createAlerting } from './alerts/wiring.js';
 import { createAuthenticator } from './auth/hook.js';
 import { createKey } from './auth/keys.js';
 import { keyRoutes } from './auth/routes.js';
@@ -25,6 +27,11 @@ export interface StartServerOptions {
   storage?: Storage;
   /** Extra /api/v1 route groups. */
   api?: ApiPlugin[];
+  /**
+   * Built-in alerting (default true). `false` registers neither its evaluation loop nor its routes,
+   * for tests that mount the alert routes over their own engine.
+   */
+  alerts?: boolean;
 }
 
 export interface BootstrapKeys {
@@ -40,6 +47,7 @@ export interface RunningServer {
   config: TenantryConfig;
   /** Set only on the first start of a data dir: the secrets are shown once, stored as hashes. */
   bootstrapKeys: BootstrapKeys | null;
+  alerting: Alerting;
   close(): Promise<void>;
 }
 
@@ -70,21 +78,37 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const pipeline = new IngestPipeline({ limiter, writer, metrics, redactor });
   const authenticate = createAuthenticator(storage);
 
+  // Alert links must be absolute, so the port is known before the app is built.
+  const port = config.server.port === 0 ? await freePort(config.server.host) : config.server.port;
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  const url = `http://${host}:${port}`;
+  const alerting = createAlerting({
+    section: config.alerts,
+    storage,
+    clock,
+    dashboardUrl: config.server.publicUrl ?? url,
+    registry: metrics.registry,
+    onError: (err) => app.log.error({ err }, 'alert evaluation failed'),
+  });
+
   const services = { storage, config, clock, metrics };
   const app = await buildApp({
     authenticate,
     metrics,
     otlp: { pipeline, maxBodyBytes: config.server.maxBodyBytes },
-    api: [keyRoutes(storage), ...(options.api ?? []), ...apiPlugins(services)],
+    api: [
+      keyRoutes(storage),
+      ...(options.alerts === false ? [] : [alerting.routes]),
+      ...(options.api ?? []),
+      ...apiPlugins(services),
+    ],
     ready: async () => writer.depth < config.limits.maxQueuedItems,
     uiDir: options.uiDir,
     logger: options.logger,
   });
 
-  await app.listen({ host: config.server.host, port: config.server.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.server.port;
-  const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+  await app.listen({ host: config.server.host, port });
+  if (options.alerts !== false) alerting.start();
 
   let closed = false;
   return {
@@ -94,9 +118,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     storage,
     config,
     bootstrapKeys,
+    alerting,
     async close() {
       if (closed) return;
       closed = true;
+      await alerting.close();
       // Stop accepting, then let every acknowledged-or-queued batch commit before closing storage.
       await app.close();
       await writer.drain();
@@ -121,4 +147,16 @@ function apiPlugins(services: Services): ApiPlugin[] {
     doctorGraceMs: 60_000,
   };
   return [tenantRoutes(deps), traceRoutes(deps)];
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
 }

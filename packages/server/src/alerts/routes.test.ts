@@ -49,6 +49,7 @@ beforeAll(async () => {
   server = await startServer({
     config: { server: { port: 0, dataDir: dir } },
     clock,
+    alerts: false,
     api: [async (app) => alertRoutes(app, deps)],
   });
   const store = server.storage;
