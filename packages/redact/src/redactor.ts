@@ -6,10 +6,7 @@ import {
   resolvePolicy,
 } from './policy/config.js';
 import type { RedactionPolicy, RedactOptions, Redactor, RedactResult } from './types.js';
-import { Walker } from './walk.js';
-
-/** What a value becomes if redaction itself fails: nothing leaks when we are wrong. */
-export const FAILED = '[REDACTED:ERROR]';
+import { FAILED, Walker } from './walk.js';
 
 const MAX_CACHED_TENANTS = 10_000;
 

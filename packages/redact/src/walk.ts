@@ -13,6 +13,11 @@ import type { EntityType } from './types.js';
 /** Text scanned beyond the cut, so a value straddling maxStringLength is still found whole. */
 const CUT_LOOKAHEAD = 512;
 
+const SIZE_CUT = '[TRUNCATED:SIZE]';
+
+/** What a value becomes if redaction itself fails on it: nothing leaks when we are wrong. */
+export const FAILED = '[REDACTED:ERROR]';
+
 /** Marks a property for removal (`drop` on a sensitive key). */
 const DROP = Symbol('drop');
 
@@ -106,7 +111,7 @@ export class Walker {
   value(v: unknown, depth: number): unknown {
     if (++this.nodes > this.p.maxNodes) {
       this.editCount++;
-      return '[TRUNCATED:SIZE]';
+      return SIZE_CUT;
     }
     switch (typeof v) {
       case 'string':
@@ -129,13 +134,37 @@ export class Walker {
       this.editCount++;
       return '[CIRCULAR]';
     }
-    if (o instanceof Date || o instanceof RegExp || ArrayBuffer.isView(o)) return o;
-    if (o instanceof ArrayBuffer) return o;
     this.ancestors.add(o);
     try {
+      return this.copy(o, depth);
+    } catch {
+      // Proxies and exotic objects can throw from any reflective operation: fail closed.
+      this.editCount++;
+      return FAILED;
+    } finally {
+      this.ancestors.delete(o);
+    }
+  }
+
+  private get exhausted(): boolean {
+    return this.nodes >= this.p.maxNodes;
+  }
+
+  private copy(o: object, depth: number): unknown {
+    if (o instanceof Date || o instanceof RegExp || ArrayBuffer.isView(o)) return o;
+    if (o instanceof ArrayBuffer) return o;
+    {
       if (Array.isArray(o)) {
-        const out: unknown[] = new Array(o.length);
-        for (let i = 0; i < o.length; i++) out[i] = this.value(read(o, i), depth + 1);
+        const out: unknown[] = [];
+        for (let i = 0; i < o.length; i++) {
+          // One marker ends an array cut by maxNodes, however long (or sparse) it claims to be.
+          if (this.exhausted) {
+            this.editCount++;
+            out.push(SIZE_CUT);
+            break;
+          }
+          out.push(this.value(read(o, i), depth + 1));
+        }
         return out;
       }
       if (o instanceof Map) {
@@ -154,10 +183,15 @@ export class Walker {
       const out: Record<string, unknown> = {};
       if (o instanceof Error) {
         // name and message are not enumerable, but they are what carries the PII.
-        out['name'] = o.name;
-        out['message'] = this.value(o.message, depth + 1);
+        out['name'] = read(o, 'name');
+        out['message'] = this.value(read(o, 'message'), depth + 1);
       }
       for (const k of Object.keys(o)) {
+        if (this.exhausted) {
+          this.editCount++;
+          out[k === '__proto__' ? '_proto_' : k] = SIZE_CUT;
+          break;
+        }
         const r = this.property(k, read(o, k), depth);
         if (r === DROP) continue;
         if (k === '__proto__') {
@@ -172,8 +206,6 @@ export class Walker {
         }
       }
       return out;
-    } finally {
-      this.ancestors.delete(o);
     }
   }
 

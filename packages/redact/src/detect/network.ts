@@ -36,7 +36,10 @@ export function detectEmail(s: string, at: number, floor: number, out: Match[]):
   return de;
 }
 
-/** `scheme://user:pass@host`: the userinfo is a credential. `i` is the `:` of `://`. */
+/**
+ * `scheme://user:pass@host`: the userinfo is a credential. `i` is the `:` of `://`. Returns where
+ * to resume (the `@`) or -1; pushes a match only for credentials.
+ */
 export function detectUrlCredential(s: string, i: number, out: Match[]): number {
   const start = i + 3;
   let p = start;
@@ -51,8 +54,9 @@ export function detectUrlCredential(s: string, i: number, out: Match[]): number 
     p++;
   }
   if (at <= start) return -1;
-  // `https://token@host` carries a bare token; `https://user@host` (short) is just a user name.
-  if (colon === -1 && at - start < 20) return -1;
+  // `https://token@host` carries a bare token; `https://git@host` is a user name, not an email:
+  // resume at the `@` so the email detector finds no local part and the host is still scanned.
+  if (colon === -1 && at - start < 20) return at;
   out.push({ start, end: at, type: 'CREDENTIAL' });
   return at;
 }

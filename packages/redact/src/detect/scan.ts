@@ -91,7 +91,7 @@ export function scanText(s: string, keys: SensitiveKeys, out: Match[]): void {
         if (s.charCodeAt(i + 1) === 45) end = detectPem(s, i, out);
         break;
     }
-    if (end !== -1) i = floor = end;
+    if (end > i) i = floor = end;
     else i++;
   }
 }
