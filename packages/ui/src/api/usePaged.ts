@@ -3,31 +3,34 @@ import { apiGet, type Params } from './client.js';
 import type { Page } from './types.js';
 import { type ApiState, useApi } from './useApi.js';
 
+type Paged<R> = ApiState<R> & {
+  reload: () => void;
+  more: (() => void) | null;
+  loadingMore: boolean;
+};
+
 /**
- * Appended pages remember the first page they extend (`base`): a new first page (new query or a
- * refresh) makes them stale without an effect to clear them.
- *
- * The first page through useApi (so it refreshes with the range), further pages appended on
- * `more()` by cursor; a change of query or a refresh starts again from the first page.
+ * The first page through useApi (so it refreshes with the range and keeps the response's other
+ * fields), further pages appended on `more()` by cursor. Appended pages remember the first page
+ * they extend (`base`), so a new first page (new query, refresh) drops them without an effect.
  */
-export function usePaged<T>(
-  path: string,
-  params: Params,
-): ApiState<Page<T>> & { reload: () => void; more: (() => void) | null; loadingMore: boolean } {
-  const first = useApi<Page<T>>(path, params);
-  const [extra, setExtra] = useState<{ items: T[]; cursor: string | null; base: unknown } | null>(
-    null,
-  );
+export function usePaged<R extends Page<unknown>>(path: string, params: Params): Paged<R> {
+  const first = useApi<R>(path, params);
+  const [extra, setExtra] = useState<{
+    items: R['items'];
+    cursor: string | null;
+    base: R | null;
+  } | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
 
-  const cursor =
-    extra && extra.base === first.data ? extra.cursor : (first.data?.nextCursor ?? null);
+  const current = extra && extra.base === first.data ? extra : null;
+  const cursor = current ? current.cursor : (first.data?.nextCursor ?? null);
   const more =
     cursor && !loadingMore
       ? () => {
           setLoadingMore(true);
           const base = first.data;
-          apiGet<Page<T>>(path, { ...params, cursor }).then(
+          apiGet<R>(path, { ...params, cursor }).then(
             (page) => {
               setExtra((prev) => ({
                 items: [...(prev && prev.base === base ? prev.items : []), ...page.items],
@@ -41,13 +44,11 @@ export function usePaged<T>(
         }
       : null;
 
-  if (first.data === null) return { ...first, more: null, loadingMore };
-  const items =
-    extra && extra.base === first.data ? [...first.data.items, ...extra.items] : first.data.items;
-  return {
-    ...first,
-    data: { items, nextCursor: cursor },
-    more,
-    loadingMore,
-  } as ApiState<Page<T>> & { reload: () => void; more: (() => void) | null; loadingMore: boolean };
+  if (first.data === null || !current) return { ...first, more, loadingMore };
+  const data = {
+    ...first.data,
+    items: [...first.data.items, ...current.items],
+    nextCursor: cursor,
+  };
+  return { ...first, data, more, loadingMore } as Paged<R>;
 }

@@ -72,7 +72,9 @@ export function TimeChart(props: {
             width: 1.5,
             dash: s.dashed ? [6, 4] : undefined,
             paths: s.bars ? bars : undefined,
-            points: { show: false },
+            // Sparse buckets (a few runs an hour) are single points between gaps: draw them.
+            points: { show: !s.dashed && !s.bars, size: 4 },
+            spanGaps: !s.bars,
             value: (_u: uPlot, v: number | null) => (v === null ? '–' : format(v)),
           })),
         ],

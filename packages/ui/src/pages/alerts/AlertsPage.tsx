@@ -19,7 +19,7 @@ interface AlertRule {
 export function AlertsPage() {
   const { tenant } = useTenant();
   const alerts = useApi<AlertsResponse>('/alerts', { tenant });
-  const history = usePaged<AlertHistoryResponse['items'][number]>('/alerts/history', {
+  const history = usePaged<AlertHistoryResponse>('/alerts/history', {
     tenant,
     limit: 100,
   });

@@ -1,4 +1,4 @@
-import type { LogView } from '../../api/types.js';
+import type { LogsResponse } from '../../api/types.js';
 import { usePaged } from '../../api/usePaged.js';
 import { Link } from '../../app/Link.js';
 import { href, setParams, useUrl } from '../../app/router.js';
@@ -21,7 +21,7 @@ export function LogsPage() {
   const agent = search.get('agent') ?? '';
   const traceId = search.get('traceId') ?? '';
 
-  const logs = usePaged<LogView>('/logs', {
+  const logs = usePaged<LogsResponse>('/logs', {
     tenant,
     from: range.from,
     to: range.to,

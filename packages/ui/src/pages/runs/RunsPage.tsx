@@ -1,4 +1,4 @@
-import type { RunSummary } from '../../api/types.js';
+import type { Page, RunSummary } from '../../api/types.js';
 import { usePaged } from '../../api/usePaged.js';
 import { setParams, useUrl } from '../../app/router.js';
 import { useTimeRange } from '../../controls/timeRange.js';
@@ -17,7 +17,7 @@ export function RunsPage({ tenant }: { tenant: string }) {
   const minDurationMs = search.get('minDurationMs') ?? '';
   const q = search.get('q') ?? '';
 
-  const runs = usePaged<RunSummary>('/runs', {
+  const runs = usePaged<Page<RunSummary>>('/runs', {
     tenant,
     from: range.from,
     to: range.to,

@@ -61,6 +61,12 @@ function TraceView({ trace }: { trace: TraceResponse }) {
   const highlight = useMemo(() => matching(tree, query, errorsOnly), [tree, query, errorsOnly]);
   const errorCount = useMemo(() => trace.spans.filter((s) => s.status === 'error').length, [trace]);
 
+  // The tenant filter follows the trace, so moving on to Logs or Alerts stays on this tenant.
+  const tenantParam = search.get('tenant');
+  useEffect(() => {
+    if (tenantParam !== trace.tenantId) setParams({ tenant: trace.tenantId }, { replace: true });
+  }, [tenantParam, trace.tenantId]);
+
   useEffect(() => {
     performance.mark('tenantry:trace-rendered', { detail: { spans: trace.spans.length } });
   }, [trace]);

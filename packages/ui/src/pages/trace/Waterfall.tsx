@@ -33,7 +33,8 @@ function ticks(totalMs: number): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
   const out: number[] = [];
-  for (let t = 0; t <= totalMs + 1e-9; t += step) out.push(t);
+  // The last label would run off the track's right edge.
+  for (let t = 0; t <= totalMs * 0.92; t += step) out.push(t);
   return out;
 }
 

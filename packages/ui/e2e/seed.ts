@@ -1,0 +1,293 @@
+import {
+  type Attributes,
+  context,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { ExportResultCode } from '@opentelemetry/core';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import {
+  BasicTracerProvider,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
+import { exportSpans, traceExporter } from '../../../test/helpers/otlp.js';
+
+/**
+ * A small multi-tenant agent platform's telemetry, sent over OTLP/protobuf with the official
+ * OpenTelemetry SDK, shaped like our SDK shapes it: the scenario the dashboard is tested on.
+ * - tenant-b: failing runs whose `get_account_data` tool returns 48-hour-old cached data;
+ * - tenant-d: a noisy neighbour burning most of the fleet's tokens;
+ * - tenant-c: one 2,000-span run (a loop), for the waterfall;
+ * - `fillerTenants` more tenants with a few healthy runs each, for the overview.
+ */
+export interface SeedResult {
+  failingTraceIds: string[];
+  bigTraceId: string;
+  tenants: string[];
+}
+
+export const STALE_MESSAGE =
+  'account data is 48h old (cached_at=2026-01-01T00:00:00Z, max_age=15m)';
+
+interface Recorded {
+  spans: ReadableSpan[];
+  tracer: Tracer;
+  flush: () => Promise<void>;
+}
+
+function recorder(serviceName: string): Recorded {
+  const spans: ReadableSpan[] = [];
+  const sink: SpanExporter = {
+    export(batch, done) {
+      spans.push(...batch);
+      done({ code: ExportResultCode.SUCCESS });
+    },
+    async shutdown() {},
+  };
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    spanProcessors: [new SimpleSpanProcessor(sink)],
+  });
+  return {
+    spans,
+    tracer: provider.getTracer('tenantry-e2e'),
+    flush: () => provider.forceFlush(),
+  };
+}
+
+function child(
+  tracer: Tracer,
+  parent: Span,
+  name: string,
+  startMs: number,
+  attributes: Attributes,
+  kind = SpanKind.INTERNAL,
+): Span {
+  return tracer.startSpan(
+    name,
+    { startTime: startMs, attributes, kind },
+    trace.setSpan(context.active(), parent),
+  );
+}
+
+function llm(
+  tracer: Tracer,
+  parent: Span,
+  tenant: string,
+  at: number,
+  dur: number,
+  tokens: [number, number],
+) {
+  const s = child(
+    tracer,
+    parent,
+    'chat gpt-4o-mini',
+    at,
+    {
+      'tenant.id': tenant,
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+      'gen_ai.usage.input_tokens': tokens[0],
+      'gen_ai.usage.output_tokens': tokens[1],
+      'gen_ai.response.finish_reasons': ['tool_calls'],
+    },
+    SpanKind.CLIENT,
+  );
+  s.end(at + dur);
+}
+
+function root(tracer: Tracer, tenant: string, agent: string, at: number, user: string): Span {
+  return tracer.startSpan(`invoke_agent ${agent}`, {
+    startTime: at,
+    attributes: {
+      'tenant.id': tenant,
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.id': `${agent}-v3`,
+      'gen_ai.agent.name': agent,
+      'gen_ai.conversation.id': `conv-${Math.floor(at)}`,
+      'user.id': user,
+      'tenantry.run.input': 'What is my current balance? My email is [REDACTED:email]',
+    },
+  });
+}
+
+interface LogLine {
+  span: Span;
+  tenant: string;
+  at: number;
+  severity: SeverityNumber;
+  text: string;
+  body: string;
+  attrs?: Attributes;
+}
+
+export async function seed(
+  baseUrl: string,
+  ingestKey: string,
+  fillerTenants = 996,
+): Promise<SeedResult> {
+  const now = Date.now();
+  const { spans, tracer, flush } = recorder('support-platform');
+  const logs: LogLine[] = [];
+  const failingTraceIds: string[] = [];
+
+  // tenant-b: 12 runs, 8 of them fail because get_account_data served a stale cache entry.
+  for (let i = 0; i < 12; i++) {
+    const at = now - 50 * 60_000 + i * 4 * 60_000;
+    const fails = i % 3 !== 0;
+    const r = root(tracer, 'tenant-b', 'billing-assistant', at, `user-${i % 4}`);
+    llm(tracer, r, 'tenant-b', at + 5, 420, [900, 60]);
+    const mem = child(tracer, r, 'memory.get session-store', at + 430, {
+      'tenant.id': 'tenant-b',
+      'tenantry.operation': 'memory',
+      'tenantry.memory.store': 'session-store',
+      'tenantry.memory.operation': 'get',
+      'tenantry.memory.key': 'session:[REDACTED]',
+    });
+    mem.end(at + 436);
+    const tool = child(tracer, r, 'execute_tool get_account_data', at + 440, {
+      'tenant.id': 'tenant-b',
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': 'get_account_data',
+      'gen_ai.tool.call.id': `call_${i}`,
+      'gen_ai.tool.call.arguments': '{"account_id":"acc_[REDACTED]","fields":["balance"]}',
+    });
+    logs.push({
+      span: tool,
+      tenant: 'tenant-b',
+      at: at + 445,
+      severity: SeverityNumber.INFO,
+      text: 'INFO',
+      body: 'get_account_data cache lookup',
+      attrs: { 'cache.key': 'account:acc_[REDACTED]', 'cache.hit': true },
+    });
+    if (fails) {
+      const err = new Error(STALE_MESSAGE);
+      err.name = 'StaleCacheError';
+      tool.recordException(err, at + 470);
+      tool.setStatus({ code: SpanStatusCode.ERROR, message: `StaleCacheError: ${STALE_MESSAGE}` });
+      tool.setAttribute('error.type', 'StaleCacheError');
+      logs.push({
+        span: tool,
+        tenant: 'tenant-b',
+        at: at + 468,
+        severity: SeverityNumber.WARN,
+        text: 'WARN',
+        body: 'cache entry age 48h exceeds max age 15m for account:acc_[REDACTED]',
+        attrs: { 'cache.age_seconds': 172_800 },
+      });
+      r.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: 'tool get_account_data failed: stale cache',
+      });
+      r.setAttribute('error.type', 'StaleCacheError');
+    }
+    tool.end(at + 472);
+    llm(tracer, r, 'tenant-b', at + 480, 380, [1100, 140]);
+    r.end(at + 900 + (fails ? 300 : 0));
+    if (fails) failingTraceIds.push(r.spanContext().traceId);
+  }
+
+  // tenant-a, tenant-d and the fillers: healthy runs; tenant-d burns tokens.
+  const healthy = ['tenant-a', 'tenant-d'];
+  for (let t = 0; t < fillerTenants; t++) healthy.push(`t${String(t).padStart(4, '0')}`);
+  healthy.forEach((tenant, n) => {
+    const runs = tenant === 'tenant-d' ? 20 : 2;
+    for (let i = 0; i < runs; i++) {
+      const at = now - 55 * 60_000 + ((n * 7 + i * 13) % 50) * 60_000 + i;
+      const r = root(tracer, tenant, 'support', at, `u${i}`);
+      const heavy = tenant === 'tenant-d';
+      llm(tracer, r, tenant, at + 2, heavy ? 2500 : 300, heavy ? [60_000, 4_000] : [500, 80]);
+      const ret = child(tracer, r, 'retrieval kb-articles', at + (heavy ? 2510 : 310), {
+        'tenant.id': tenant,
+        'tenantry.operation': 'retrieval',
+        'gen_ai.data_source.id': 'kb-articles',
+        'tenantry.retrieval.query': 'refund policy',
+        'tenantry.retrieval.top_k': 5,
+        'tenantry.retrieval.result_count': 5,
+      });
+      ret.end(at + (heavy ? 2540 : 340));
+      r.end(at + (heavy ? 2600 : 400) + (n % 5) * 40);
+    }
+  });
+
+  // tenant-c: one looping run of 2,000 spans with a sub-agent.
+  const bigStart = now - 20 * 60_000;
+  const big = root(tracer, 'tenant-c', 'research-agent', bigStart, 'u-loop');
+  let count = 1;
+  let at = bigStart + 1;
+  const sub = child(tracer, big, 'invoke_agent summarizer', at, {
+    'tenant.id': 'tenant-c',
+    'gen_ai.operation.name': 'invoke_agent',
+    'gen_ai.agent.name': 'summarizer',
+    'gen_ai.agent.id': 'summarizer-v1',
+  });
+  count++;
+  for (let i = 0; count < 2000; i++) {
+    const parent = i < 30 ? sub : big;
+    if (i % 2 === 0) {
+      llm(tracer, parent, 'tenant-c', at, 8, [400, 30]);
+    } else {
+      const t = child(tracer, parent, 'execute_tool web_search', at, {
+        'tenant.id': 'tenant-c',
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'web_search',
+        'gen_ai.tool.call.arguments': '{"q":"same query"}',
+      });
+      t.end(at + 5);
+    }
+    if (i === 30) sub.end(at);
+    at += 9;
+    count++;
+  }
+  big.end(at + 5);
+
+  await flush();
+  const exporter = traceExporter(baseUrl, ingestKey, 'protobuf');
+  for (let i = 0; i < spans.length; i += 2000) {
+    const res = await exportSpans(exporter, spans.slice(i, i + 2000));
+    if (res.code !== ExportResultCode.SUCCESS) throw new Error(`span export failed: ${res.error}`);
+  }
+  await exporter.shutdown();
+  await sendLogs(baseUrl, ingestKey, logs);
+
+  return {
+    failingTraceIds,
+    bigTraceId: big.spanContext().traceId,
+    tenants: ['tenant-b', 'tenant-c', ...healthy],
+  };
+}
+
+async function sendLogs(baseUrl: string, key: string, lines: LogLine[]): Promise<void> {
+  const exporter = new OTLPLogExporter({
+    url: `${baseUrl}/v1/logs`,
+    headers: { authorization: `Bearer ${key}` },
+  });
+  const provider = new LoggerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'support-platform' }),
+    processors: [new SimpleLogRecordProcessor({ exporter })],
+  });
+  const logger = provider.getLogger('tenantry-e2e');
+  for (const l of lines) {
+    logger.emit({
+      timestamp: l.at,
+      severityNumber: l.severity,
+      severityText: l.text,
+      body: l.body,
+      attributes: { 'tenant.id': l.tenant, ...l.attrs },
+      context: trace.setSpan(context.active(), l.span),
+    });
+  }
+  await provider.forceFlush();
+  await provider.shutdown();
+}
