@@ -108,7 +108,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   });
 
   await app.listen({ host: config.server.host, port });
-  if (options.alerts !== false) alerting.start();
+  if (options.alerts !== false && config.server.evaluateAlerts) alerting.start();
 
   let closed = false;
   return {

@@ -40,6 +40,11 @@ const serverSchema = z
       .default(20 * 1024 * 1024),
     /** Base URL printed in alert links; defaults to http://host:port. */
     publicUrl: z.string().url().optional(),
+    /**
+     * Whether this process evaluates alert rules. With several servers over one ClickHouse, exactly
+     * one (the alert leader) sets true, so each transition notifies once.
+     */
+    evaluateAlerts: z.boolean().default(true),
   })
   .strict();
 
