@@ -23,9 +23,16 @@ export function parseDuration(text: string): number | null {
   return total;
 }
 
-/** Like parseDuration for strings already validated by the rule schema. */
+const memo = new Map<string, number>();
+
+/** Like parseDuration for strings already validated by the rule schema; memoised (hot path). */
 export function durationMs(text: string): number {
-  const ms = parseDuration(text);
-  if (ms === null) throw new RangeError(`not a duration: ${text}`);
+  let ms = memo.get(text);
+  if (ms === undefined) {
+    const parsed = parseDuration(text);
+    if (parsed === null) throw new RangeError(`not a duration: ${text}`);
+    ms = parsed;
+    if (memo.size < 1000) memo.set(text, ms);
+  }
   return ms;
 }

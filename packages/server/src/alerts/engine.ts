@@ -64,8 +64,6 @@ interface Tracked {
   toMs: number;
 }
 
-const key = (ruleId: string, tenantId: string) => `${ruleId}\u0000${tenantId}`;
-
 function onlyFailures(rule: AlertRule): boolean {
   return rule.kind === 'failure_rate' || rule.kind === 'tool_error_rate';
 }
@@ -73,7 +71,19 @@ function onlyFailures(rule: AlertRule): boolean {
 export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
   const intervalMs = opts.intervalMs ?? 30_000;
   const repeatIntervalMs = opts.repeatIntervalMs ?? 4 * 3_600_000;
-  const tracked = new Map<string, Tracked>();
+  /** Pairs that are not inactive, by rule then tenant: quiet tenants cost no memory. */
+  const tracked = new Map<string, Map<string, Tracked>>();
+  const ofRule = (ruleId: string): Map<string, Tracked> => {
+    let m = tracked.get(ruleId);
+    if (!m) {
+      m = new Map();
+      tracked.set(ruleId, m);
+    }
+    return m;
+  };
+  function* allTracked(): Generator<Tracked> {
+    for (const m of tracked.values()) yield* m.values();
+  }
   let loaded: Promise<void> | null = null;
   let running: Promise<EvaluationReport> | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -87,7 +97,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
         const rule = rules.get(record.ruleId);
         if (!rule || record.state === 'inactive') continue;
         const windowMs = durationMs(rule.window);
-        tracked.set(key(record.ruleId, record.tenantId), {
+        ofRule(record.ruleId).set(record.tenantId, {
           record,
           rule: ruleForTenant(rule, record.tenantId) ?? rule,
           summary: `${rule.name}: value ${record.value}, threshold ${record.threshold}`,
@@ -147,20 +157,22 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       notify: AlertNotification[];
     },
   ): void {
-    const byTenant = new Map(verdicts.map((v) => [v.tenantId, v]));
-    // Tenants with a verdict, plus tracked ones that had none (no traffic now: the condition is off).
-    const tenants = new Set(byTenant.keys());
-    for (const t of tracked.values())
-      if (t.record.ruleId === rule.id) tenants.add(t.record.tenantId);
-    for (const tenantId of tenants) {
-      const v = byTenant.get(tenantId);
-      const k = key(rule.id, tenantId);
-      const prev = tracked.get(k);
+    const mine = ofRule(rule.id);
+    const before = [...mine.keys()];
+    for (const v of verdicts) step(v.tenantId, v);
+    // Tracked tenants without a verdict have no traffic now: their condition is off.
+    if (before.length > 0) {
+      const seen = new Set(verdicts.map((v) => v.tenantId));
+      for (const tenantId of before) if (!seen.has(tenantId)) step(tenantId, undefined);
+    }
+
+    function step(tenantId: string, v: TenantVerdict | undefined): void {
+      const prev = mine.get(tenantId);
       const from: AlertStateName = prev?.record.state ?? 'inactive';
       const since = prev?.record.since ?? now;
       const applied = v?.rule ?? prev?.rule ?? rule;
       const to = nextState(from, since, v?.active ?? false, durationMs(applied.for), now);
-      if (!prev && to === 'inactive') continue;
+      if (!prev && to === 'inactive') return;
       const record: AlertStateRecord = {
         ruleId: rule.id,
         tenantId,
@@ -175,7 +187,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       const t: Tracked = {
         record,
         rule: applied,
-        summary: v?.summary ?? prev?.summary ?? applied.name,
+        summary: v ? v.summary() : (prev?.summary ?? applied.name),
         fromMs: v?.fromMs ?? now - durationMs(applied.window),
         toMs: v?.toMs ?? now,
       };
@@ -201,8 +213,8 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
         out.notify.push(notification(t, fired || due ? 'firing' : 'resolved', due, now));
         record.lastNotifiedAt = now;
       }
-      if (to === 'inactive') tracked.delete(k);
-      else tracked.set(k, t);
+      if (to === 'inactive') mine.delete(tenantId);
+      else mine.set(tenantId, t);
       // Inactive and resolved pairs that did not change need no write: that keeps 10,000 quiet
       // tenants from costing 10,000 upserts every 30 s.
       if (to !== from || to === 'pending' || to === 'firing') out.save.push(record);
@@ -231,7 +243,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       }),
     );
     const ids = new Set(rules.map((r) => r.id));
-    for (const [k, t] of tracked) if (!ids.has(t.record.ruleId)) tracked.delete(k);
+    for (const ruleId of [...tracked.keys()]) if (!ids.has(ruleId)) tracked.delete(ruleId);
 
     const out = {
       save: [] as AlertStateRecord[],
@@ -250,7 +262,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
 
     let pending = 0;
     let firing = 0;
-    for (const t of tracked.values()) {
+    for (const t of allTracked()) {
       if (t.record.state === 'pending') pending++;
       else if (t.record.state === 'firing') firing++;
     }
@@ -306,7 +318,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     async listAlerts(scope) {
       await ensureLoaded();
       const views: AlertView[] = [];
-      for (const t of tracked.values()) {
+      for (const t of allTracked()) {
         const r = t.record;
         if (r.state !== 'pending' && r.state !== 'firing') continue;
         if (scope.tenantId !== null && r.tenantId !== scope.tenantId) continue;

@@ -21,8 +21,8 @@ export interface TenantVerdict {
   fromMs: number;
   toMs: number;
   exampleTraceId: string | null;
-  /** One line a human reads in the notification. */
-  summary: string;
+  /** One line a human reads in the notification; built only for alerts that are tracked. */
+  summary: () => string;
 }
 
 export class WindowCache {
@@ -58,7 +58,7 @@ function verdictsFromStats(
   measure: (
     r: AlertRule,
     s: TenantWindowStats,
-  ) => { active: boolean; value: number; summary: string } | null,
+  ) => { active: boolean; value: number; summary: () => string } | null,
 ): TenantVerdict[] {
   const out: TenantVerdict[] = [];
   for (const s of stats) {
@@ -105,7 +105,8 @@ export async function evaluateRule(
         return {
           active: s.runs >= r.min_runs && value > r.threshold,
           value,
-          summary: `run failure rate ${pct(value)} (${s.failedRuns}/${s.runs} runs) over ${r.window}, threshold ${pct(r.threshold)}`,
+          summary: () =>
+            `run failure rate ${pct(value)} (${s.failedRuns}/${s.runs} runs) over ${r.window}, threshold ${pct(r.threshold)}`,
         };
       });
     case 'tool_error_rate':
@@ -115,7 +116,8 @@ export async function evaluateRule(
         return {
           active: s.runs >= r.min_runs && s.toolCalls >= r.min_tool_calls && value > r.threshold,
           value,
-          summary: `tool error rate ${pct(value)} (${s.toolErrors}/${s.toolCalls} calls) over ${r.window}, threshold ${pct(r.threshold)}`,
+          summary: () =>
+            `tool error rate ${pct(value)} (${s.toolErrors}/${s.toolCalls} calls) over ${r.window}, threshold ${pct(r.threshold)}`,
         };
       });
     case 'latency':
@@ -126,7 +128,8 @@ export async function evaluateRule(
         return {
           active: s.runs >= r.min_runs && value > r.threshold,
           value,
-          summary: `run latency ${r.quantile} ${int(value)} ms over ${r.window} (${s.runs} runs), threshold ${int(r.threshold)} ms`,
+          summary: () =>
+            `run latency ${r.quantile} ${int(value)} ms over ${r.window} (${s.runs} runs), threshold ${int(r.threshold)} ms`,
         };
       });
     case 'tokens': {
@@ -138,7 +141,8 @@ export async function evaluateRule(
         return {
           active: s.runs >= r.min_runs && value > r.threshold,
           value,
-          summary: `${r.token_type} tokens ${int(value)} ${span}, threshold ${int(r.threshold)}`,
+          summary: () =>
+            `${r.token_type} tokens ${int(value)} ${span}, threshold ${int(r.threshold)}`,
         };
       });
     }
@@ -199,7 +203,8 @@ async function evaluateTokenAnomaly(
     return {
       active: s.runs >= r.min_runs && value > r.threshold,
       value,
-      summary: `tokens ${int(tokens)} over ${r.window} = ${value.toFixed(1)}x the tenant baseline (median ${int(baseline)} of ${past.length} windows), threshold ${r.threshold}x`,
+      summary: () =>
+        `tokens ${int(tokens)} over ${r.window} = ${value.toFixed(1)}x the tenant baseline (median ${int(baseline)} of ${past.length} windows), threshold ${r.threshold}x`,
     };
   });
 }
@@ -257,7 +262,8 @@ async function evaluateRunaway(
       fromMs,
       toMs,
       exampleTraceId: first?.c.traceId ?? null,
-      summary: `${hits.length} runaway run(s) over ${applied.window}; e.g. run ${first?.c.traceId}${first?.c.agentName ? ` (${first.c.agentName})` : ''}: ${first?.why.join(', ')}`,
+      summary: () =>
+        `${hits.length} runaway run(s) over ${applied.window}; e.g. run ${first?.c.traceId}${first?.c.agentName ? ` (${first.c.agentName})` : ''}: ${first?.why.join(', ')}`,
     });
   }
   return out;
