@@ -13,6 +13,7 @@ import { TenantLimiter } from './limits/tenant-limits.js';
 import type { QueryDeps } from './query/deps.js';
 import { tenantRoutes } from './query/routes-tenants.js';
 import { traceRoutes } from './query/routes-traces.js';
+import { RetentionJob } from './retention/retention.js';
 import { BatchWriter } from './storage/batch-writer.js';
 import { openStorage, type Storage } from './storage/open.js';
 import { createServerMetrics } from './telemetry/registry.js';
@@ -32,6 +33,8 @@ export interface StartServerOptions {
    * for tests that mount the alert routes over their own engine.
    */
   alerts?: boolean;
+  /** Run the retention sweep on its interval (default true); tests call `retention.runOnce()`. */
+  retention?: boolean;
 }
 
 export interface BootstrapKeys {
@@ -48,6 +51,7 @@ export interface RunningServer {
   /** Set only on the first start of a data dir: the secrets are shown once, stored as hashes. */
   bootstrapKeys: BootstrapKeys | null;
   alerting: Alerting;
+  retention: RetentionJob;
   close(): Promise<void>;
 }
 
@@ -109,6 +113,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   await app.listen({ host: config.server.host, port });
   if (options.alerts !== false && config.server.evaluateAlerts) alerting.start();
+  const retention = new RetentionJob(storage, config.retention, clock, (err) =>
+    app.log.error({ err }, 'retention sweep failed'),
+  );
+  if (options.retention !== false) retention.start();
 
   let closed = false;
   return {
@@ -119,9 +127,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     config,
     bootstrapKeys,
     alerting,
+    retention,
     async close() {
       if (closed) return;
       closed = true;
+      await retention.stop();
       await alerting.close();
       // Stop accepting, then let every acknowledged-or-queued batch commit before closing storage.
       await app.close();

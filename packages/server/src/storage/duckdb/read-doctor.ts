@@ -50,17 +50,19 @@ export async function doctor(
     mixedWhere.params,
   );
 
-  // A run was cut off when its trace has agent spans but its root never arrived.
+  // A run was cut off when its trace has spans but its root (which ends last) never arrived.
   const unfinishedWhere = base();
   const unfinished = await db.query(
-    `SELECT s.tenant_id, s.trace_id, min(s.name) AS name, count(*) OVER () AS total FROM spans s
-     ${unfinishedWhere.sql}
-     GROUP BY s.tenant_id, s.trace_id
-     HAVING count(*) FILTER (WHERE s.parent_span_id = '') = 0
-        AND count(*) FILTER (WHERE s.operation = 'invoke_agent') > 0
-     ORDER BY s.trace_id LIMIT ${EXAMPLES}`,
+    `WITH t AS (SELECT DISTINCT s.trace_id FROM spans s ${unfinishedWhere.sql})
+     SELECT trace_id, arg_min(tenant_id, start_ns) AS tenant_id, arg_min(name, start_ns) AS name,
+       count(*) OVER () AS total
+     FROM spans WHERE trace_id IN (SELECT trace_id FROM t)
+     GROUP BY trace_id
+     HAVING count(*) FILTER (WHERE parent_span_id = '') = 0
+     ORDER BY trace_id LIMIT ${EXAMPLES}`,
     unfinishedWhere.params,
   );
+  if (scope.tenantId !== null) for (const r of unfinished) r.tenant_id = scope.tenantId;
 
   const total = (rows: Row[]) => num(rows[0]?.total);
   const ex = (r: Row, detail: string): DoctorExample => ({

@@ -1,0 +1,76 @@
+import type { Clock } from '../clock.js';
+import type { DeleteCounts, LifecycleStore } from '../storage/types.js';
+
+export interface RetentionSettings {
+  defaultDays: number;
+  tenants: Record<string, number>;
+  intervalMinutes: number;
+}
+
+export interface RetentionReport {
+  tenants: number;
+  deleted: DeleteCounts;
+}
+
+/**
+ * Deletes each tenant's data older than its retention (days, per tenant, default for the rest).
+ * Runs on the injectable clock, so tests move time instead of waiting for it.
+ */
+export class RetentionJob {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<RetentionReport> | null = null;
+
+  constructor(
+    private readonly store: LifecycleStore,
+    private readonly settings: RetentionSettings,
+    private readonly clock: Clock,
+    private readonly onError: (err: unknown) => void = () => {},
+  ) {}
+
+  daysFor(tenantId: string): number {
+    return this.settings.tenants[tenantId] ?? this.settings.defaultDays;
+  }
+
+  /** One sweep over every tenant; concurrent calls share the sweep in progress. */
+  runOnce(): Promise<RetentionReport> {
+    if (!this.running) {
+      this.running = this.sweep().finally(() => {
+        this.running = null;
+      });
+    }
+    return this.running;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    const tick = () => {
+      this.runOnce().catch(this.onError);
+    };
+    this.timer = setInterval(tick, this.settings.intervalMinutes * 60_000);
+    this.timer.unref();
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => {});
+  }
+
+  private async sweep(): Promise<RetentionReport> {
+    const tenants = await this.store.listTenantIds();
+    const deleted: DeleteCounts = { spans: 0, logs: 0, metrics: 0, alertEvents: 0 };
+    for (const tenantId of tenants) {
+      const cutoffMs = this.clock.now() - this.daysFor(tenantId) * 86_400_000;
+      const d = await this.store.deleteOlderThan(
+        tenantId,
+        BigInt(Math.floor(cutoffMs)) * 1_000_000n,
+      );
+      deleted.spans += d.spans;
+      deleted.logs += d.logs;
+      deleted.metrics += d.metrics;
+      deleted.alertEvents += d.alertEvents;
+    }
+    return { tenants: tenants.length, deleted };
+  }
+}
