@@ -64,4 +64,13 @@ describe('createRedactor', () => {
     expect(a2).toBe(a1);
     expect(b).not.toBe(a1);
   });
+
+  it('redacts a card number stored as a JSON number and leaves other numbers', () => {
+    const out = r.redact({ card: 4111111111111111, epochMs: 1718035200000, n: 42 });
+    expect(out.value).toEqual({
+      card: '[REDACTED:CREDIT_CARD]',
+      epochMs: 1718035200000,
+      n: 42,
+    });
+  });
 });

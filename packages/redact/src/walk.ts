@@ -4,6 +4,7 @@
  * string length) bound the work whatever the input; cycles become `[CIRCULAR]`.
  */
 import { isMarker, replace } from './actions.js';
+import { cardValid } from './detect/checksums.js';
 import type { Match } from './detect/match.js';
 import { scanText } from './detect/scan.js';
 import type { ResolvedPolicy } from './policy/config.js';
@@ -119,9 +120,19 @@ export class Walker {
       case 'object':
         if (v === null) return v;
         return this.object(v, depth);
+      case 'number':
+        return v >= 1e12 && Number.isSafeInteger(v) ? this.numberValue(v) : v;
       default:
         return v;
     }
+  }
+
+  /** A card number stored as a JSON number (`{"card": 4111111111111111}`) is still a card. */
+  private numberValue(v: number): unknown {
+    const d = String(v);
+    if (!cardValid(d)) return v;
+    this.count('CREDIT_CARD');
+    return replace('CREDIT_CARD', d, this.p.actions.CREDIT_CARD, this.p.tenantHashKey) ?? v;
   }
 
   private object(o: object, depth: number): unknown {

@@ -75,6 +75,21 @@ const positives: Array<[string, string, string]> = [
   ['api_key query parameter', 'GET https://x.io/v1?api_key=abc123XYZ&page=2', 'CREDENTIAL'],
   ['password assignment', 'retrying with password=hunter2 failed', 'CREDENTIAL'],
   ['quoted secret assignment', 'env DB_PASSWORD="p@ss w0rd" loaded', 'CREDENTIAL'],
+  ['connection string password', 'Server=db;User Id=sa;Password=Pa55word;', 'CREDENTIAL'],
+  [
+    'prefixed secret assigned to a sensitive name',
+    `OPENAI_API_KEY=sk-${'a1B2c3D4e5'.repeat(4)}`,
+    'SECRET',
+  ],
+  [
+    'Slack webhook URL',
+    'post to https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXX',
+    'SECRET',
+  ],
+  ['bare phone after a phone word', 'my cell is 4155550132.', 'PHONE'],
+  ['bare SSN after an SSN word', 'SSN: 123456789', 'US_SSN'],
+  ['IPv4 CIDR', 'allow 10.20.0.0/16 only', 'IP_ADDRESS'],
+  ['IPv4 with port', 'connect 10.0.0.7:5432 now', 'IP_ADDRESS'],
 ];
 
 const negatives: Array<[string, string]> = [
@@ -103,6 +118,9 @@ const negatives: Array<[string, string]> = [
   ['URL without credentials', 'see https://docs.example.com/a?b=c#d'],
   ['user without password in URL', 'clone https://git@github.com/org/repo'],
   ['five-part dotted number', 'oid 1.3.6.1.4.1 registered'],
+  ['bare 10-digit number without a phone word', 'order 4155550132 shipped'],
+  ['bare 9-digit number without an SSN word', 'id 123456789 found'],
+  ['session id attribute', 'session.id=4f1c2a9e'],
 ];
 
 describe('detectors', () => {

@@ -6,6 +6,7 @@ import type { SensitiveKeys } from '../policy/keys.js';
 import { ALNUM, CLS, DOMAIN, HEX, LOCAL } from './chars.js';
 import { ipv6Valid } from './checksums.js';
 import type { Match } from './match.js';
+import { detectWord } from './secrets.js';
 
 function bits(s: string, i: number): number {
   const c = s.charCodeAt(i);
@@ -42,6 +43,9 @@ export function detectEmail(s: string, at: number, floor: number, out: Match[]):
  */
 export function detectUrlCredential(s: string, i: number, out: Match[]): number {
   const start = i + 3;
+  for (const prefix of WEBHOOK_PREFIXES) {
+    if (s.startsWith(prefix, start)) return webhook(s, start + prefix.length, out);
+  }
   let p = start;
   let at = -1;
   let colon = -1;
@@ -59,6 +63,26 @@ export function detectUrlCredential(s: string, i: number, out: Match[]): number 
   if (colon === -1 && at - start < 20) return at;
   out.push({ start, end: at, type: 'CREDENTIAL' });
   return at;
+}
+
+/** Webhook URLs whose path is the secret: whoever has it can post. */
+const WEBHOOK_PREFIXES = [
+  'hooks.slack.com/services/',
+  'hooks.slack.com/workflows/',
+  'discord.com/api/webhooks/',
+  'discordapp.com/api/webhooks/',
+];
+
+function webhook(s: string, start: number, out: Match[]): number {
+  let p = start;
+  while (p < s.length && p - start < 512) {
+    const c = s.charCodeAt(p);
+    if ((c < 128 && (CLS[c]! & ALNUM) !== 0) || c === 47 || c === 45 || c === 95) p++;
+    else break;
+  }
+  if (p - start < 16) return -1;
+  out.push({ start, end: p, type: 'SECRET' });
+  return p;
 }
 
 /** IPv6 starting at `i` (a hex digit or `::`); returns the end or -1. */
@@ -168,6 +192,16 @@ export function detectAssignment(
   if (ve - vs < (eq ? 1 : 3)) return -1;
   // Already redacted (`[REDACTED:...]`, `****1234`): nothing left to hide.
   if (s.charCodeAt(vs) === 91 || s.startsWith('****', vs)) return -1;
+  // `OPENAI_API_KEY=sk-...`: a recognisable secret keeps its more specific type.
+  const specific: Match[] = [];
+  const c = s.charCodeAt(vs);
+  if (c < 128 && (CLS[c]! & ALNUM) !== 0 && detectWord(s, vs, c, specific) !== -1) {
+    const m = specific[0]!;
+    if (m.type === 'SECRET' && m.end >= ve) {
+      out.push(m);
+      return m.end;
+    }
+  }
   out.push({ start: vs, end: ve, type: 'CREDENTIAL' });
   return ve;
 }

@@ -134,9 +134,11 @@ function ipv4(s: string, span: NumericSpan): number {
   if (span.starts.length < 4) return -1;
   for (let k = 0; k < 4; k++) if (span.paren[k] || (k > 0 && span.sep[k] !== '.')) return -1;
   if (span.starts.length > 4 && span.sep[4] === '.') return -1;
-  const end = span.ends[3]!;
-  if (!endsCleanly(s, end)) return -1;
-  return ipv4Valid(s.slice(span.starts[0], end)) ? end : -1;
+  let end = span.ends[3]!;
+  if (!ipv4Valid(s.slice(span.starts[0], end))) return -1;
+  // CIDR notation: the prefix length belongs to the address.
+  if (span.starts.length > 4 && span.sep[4] === '/' && len(span, 4) <= 2) end = span.ends[4]!;
+  return endsCleanly(s, end) ? end : -1;
 }
 
 function card(s: string, span: NumericSpan): number {
@@ -289,7 +291,33 @@ export function detectNumeric(s: string, start: number, out: Match[]): number {
     out.push({ start, end, type: 'PHONE' });
     return end;
   }
-  return -1;
+  return bareWithContext(s, span, start, out);
+}
+
+const PHONE_CONTEXT = /\b(?:phone|tel|telephone|mobile|cell|call|sms|text me|whatsapp|fax)\b/i;
+const SSN_CONTEXT = /\b(?:ssn|social security|soc\.? sec)/i;
+
+/**
+ * Unformatted numbers are ambiguous (order ids, timestamps), so a bare `4155550132` or `123456789`
+ * counts only when a phone or SSN word comes shortly before it.
+ */
+function bareWithContext(s: string, span: NumericSpan, start: number, out: Match[]): number {
+  if (span.paren[0]) return -1;
+  const n = len(span, 0);
+  if (n !== 9 && n !== 10 && n !== 11) return -1;
+  const end = span.ends[0]!;
+  if (!endsCleanly(s, end) || (span.starts.length > 1 && span.sep[1] !== ' ')) return -1;
+  const before = s.slice(Math.max(0, start - 32), start);
+  const d = s.slice(start, end);
+  if (n === 9) {
+    if (!SSN_CONTEXT.test(before) || !ssnValid(d.slice(0, 3), d.slice(3, 5), d.slice(5))) return -1;
+    out.push({ start, end, type: 'US_SSN' });
+    return end;
+  }
+  const local = n === 11 ? (d[0] === '1' ? d.slice(1) : '') : d;
+  if (local === '' || local[0]! < '2' || local[3]! < '2' || !PHONE_CONTEXT.test(before)) return -1;
+  out.push({ start, end, type: 'PHONE' });
+  return end;
 }
 
 /** Where to resume after a span that matched nothing: after its first group. */

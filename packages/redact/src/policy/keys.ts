@@ -30,8 +30,6 @@ export const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
   'auth',
   'cookie',
   'setcookie',
-  'sessionid',
-  'sid',
   'credentials',
   'credential',
   'awssecretaccesskey',
