@@ -62,11 +62,13 @@ export function init(options: InitOptions = {}): TenantryHandle {
   runtime.captureContent = config.captureContent;
   runtime.maxAttributeLength = config.maxAttributeLength;
   runtime.redactor = buildRedactor(config.redact);
-  // Without a MeterProvider the instruments are no-ops: recording then costs next to nothing.
-  runtime.metrics = new TenantryMetrics(
-    (meterProvider ?? metrics).getMeter(SCOPE_NAME, SCOPE_VERSION),
-    config.metrics.maxTenantsPerMetric,
-  );
+  runtime.metrics =
+    meterProvider === undefined
+      ? null
+      : new TenantryMetrics(
+          meterProvider.getMeter(SCOPE_NAME, SCOPE_VERSION),
+          config.metrics.maxTenantsPerMetric,
+        );
   runtime.otelLogger = loggerProvider?.getLogger(SCOPE_NAME, SCOPE_VERSION);
 
   const flushAll = async () => {

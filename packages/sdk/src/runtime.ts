@@ -17,8 +17,11 @@ export interface Runtime {
   captureContent: boolean;
   maxAttributeLength: number;
   redactor: Redactor;
-  /** Set by init(); otherwise built from the global MeterProvider on first use. */
-  metrics: TenantryMetrics | undefined;
+  /**
+   * Set by init() (null: no metric readers, so the helpers skip building points at all);
+   * otherwise built from the global MeterProvider on first use.
+   */
+  metrics: TenantryMetrics | null | undefined;
   /** Set by init() when logs go somewhere besides stdout (OTLP /v1/logs or a custom exporter). */
   otelLogger: OtelLogger | undefined;
 }
@@ -46,7 +49,7 @@ export function getTracer(): Tracer {
   return runtime.tracer;
 }
 
-export function getMetrics(): TenantryMetrics {
+export function getMetrics(): TenantryMetrics | null {
   if (runtime.metrics === undefined) {
     runtime.metrics = new TenantryMetrics(
       metrics.getMeter(SCOPE_NAME, SCOPE_VERSION),

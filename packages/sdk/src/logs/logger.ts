@@ -93,7 +93,7 @@ function prepare(
       message = String(out.value);
       count += out.count;
     }
-    if (count > 0) getMetrics().recordRedactions(scope?.tenantId, count);
+    if (count > 0) getMetrics()?.recordRedactions(scope?.tenantId, count);
   }
 
   if (otel !== undefined) {

@@ -94,7 +94,7 @@ function startAgentSpan<T>(
     // Run metrics count runs, not agents: a sub-agent is part of its parent's run.
     isRun
       ? (_handle, _result, error, seconds) =>
-          getMetrics().recordRun(
+          getMetrics()?.recordRun(
             tenantId,
             options.agentId,
             error === undefined ? 'ok' : 'error',

@@ -102,7 +102,7 @@ export class TenantrySpanHandle implements LlmSpan, ToolSpan, RetrievalSpan {
   }
 
   recordUsage(usage: TokenUsage): this {
-    this.usage = { ...this.usage, ...usage };
+    this.usage = this.usage === undefined ? usage : { ...this.usage, ...usage };
     setCount(this.span, ATTR_INPUT_TOKENS, usage.inputTokens);
     setCount(this.span, ATTR_OUTPUT_TOKENS, usage.outputTokens);
     setCount(this.span, ATTR_CACHE_READ_TOKENS, usage.cacheReadInputTokens);
@@ -144,7 +144,7 @@ export class TenantrySpanHandle implements LlmSpan, ToolSpan, RetrievalSpan {
     if (out.count > 0) {
       this.redactedCount += out.count;
       this.span.setAttribute(ATTR_REDACTED_COUNT, this.redactedCount);
-      getMetrics().recordRedactions(this.tenantId, out.count);
+      getMetrics()?.recordRedactions(this.tenantId, out.count);
     }
     return toJson(out.value);
   }

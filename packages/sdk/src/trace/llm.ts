@@ -54,7 +54,7 @@ export function llmCall<T>(options: LlmCallOptions, fn: (span: LlmSpan) => T): T
         }
       }
       if (scope === undefined) return;
-      getMetrics().recordLlm({
+      getMetrics()?.recordLlm({
         tenantId: scope.tenantId,
         operation,
         model,

@@ -11,7 +11,10 @@ import { ATTR_TENANT_ID } from './attributes.js';
 export class TenantSpanProcessor implements SpanProcessor {
   onStart(span: Span, parentContext: Context): void {
     const scope = getScope(parentContext);
-    if (scope !== undefined) span.setAttribute(ATTR_TENANT_ID, scope.tenantId);
+    // tenantry's own helpers already set it at start; only other libraries' spans need stamping.
+    if (scope !== undefined && span.attributes[ATTR_TENANT_ID] !== scope.tenantId) {
+      span.setAttribute(ATTR_TENANT_ID, scope.tenantId);
+    }
   }
 
   onEnd(_span: ReadableSpan): void {}

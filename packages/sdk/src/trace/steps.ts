@@ -72,7 +72,7 @@ export function toolCall<T>(options: ToolCallOptions, fn: (span: ToolSpan) => T)
         handle.setResult(result);
       }
       if (scope !== undefined) {
-        getMetrics().recordTool(scope.tenantId, name, error === undefined ? 'ok' : 'error');
+        getMetrics()?.recordTool(scope.tenantId, name, error === undefined ? 'ok' : 'error');
       }
     },
   );

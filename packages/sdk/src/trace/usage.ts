@@ -80,8 +80,16 @@ function readFinishReasons(response: Record<string, unknown>): string[] | undefi
 
 function compact(usage: TokenUsage): TokenUsage {
   const out: TokenUsage = {};
-  for (const [key, value] of Object.entries(usage) as [keyof TokenUsage, number | undefined][]) {
-    if (value !== undefined) out[key] = value;
+  if (usage.inputTokens !== undefined) out.inputTokens = usage.inputTokens;
+  if (usage.outputTokens !== undefined) out.outputTokens = usage.outputTokens;
+  if (usage.cacheReadInputTokens !== undefined) {
+    out.cacheReadInputTokens = usage.cacheReadInputTokens;
+  }
+  if (usage.cacheCreationInputTokens !== undefined) {
+    out.cacheCreationInputTokens = usage.cacheCreationInputTokens;
+  }
+  if (usage.reasoningOutputTokens !== undefined) {
+    out.reasoningOutputTokens = usage.reasoningOutputTokens;
   }
   return out;
 }
