@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { recordRun, recordSpans } from '../../test/helpers/otlp.js';
+
+/**
+ * The ingest workload: OTLP protobuf requests of 512 spans (128 agent runs of 4 spans: root, LLM
+ * call, two tool calls) over 50 tenants, every request with fresh ids so nothing is deduplicated.
+ */
+export const SPANS_PER_REQUEST = 512;
+
+export async function templateSpans(): Promise<ReadableSpan[]> {
+  return recordSpans((t) => {
+    for (let i = 0; i < SPANS_PER_REQUEST / 4; i++) {
+      recordRun(t, {
+        tenantId: `tenant-${i % 50}`,
+        failed: i % 17 === 0,
+        tools: [
+          { name: 'search_web', args: '{"q":"weather in Paris"}' },
+          { name: 'get_account_data', failed: i % 9 === 0 },
+        ],
+      });
+    }
+  });
+}
+
+/** Same spans, new trace and span ids (parents remapped), so each request stores new rows. */
+export function withFreshIds(spans: ReadableSpan[]): ReadableSpan[] {
+  const traceMap = new Map<string, string>();
+  const spanMap = new Map<string, string>();
+  const trace = (id: string) =>
+    traceMap.get(id) ?? (traceMap.set(id, randomBytes(16).toString('hex')), traceMap.get(id)!);
+  const span = (id: string) =>
+    spanMap.get(id) ?? (spanMap.set(id, randomBytes(8).toString('hex')), spanMap.get(id)!);
+  return spans.map((s) => {
+    const ctx = s.spanContext();
+    const fresh = { ...ctx, traceId: trace(ctx.traceId), spanId: span(ctx.spanId) };
+    const parent = s.parentSpanContext
+      ? {
+          ...s.parentSpanContext,
+          traceId: trace(s.parentSpanContext.traceId),
+          spanId: span(s.parentSpanContext.spanId),
+        }
+      : undefined;
+    return Object.assign(Object.create(Object.getPrototypeOf(s)), s, {
+      spanContext: () => fresh,
+      parentSpanContext: parent,
+    }) as ReadableSpan;
+  });
+}
+
+export function encode(spans: ReadableSpan[]): Buffer {
+  return Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
+}
+
+export async function requestBodies(count: number): Promise<{ raw: Buffer[]; gzipped: Buffer[] }> {
+  const template = await templateSpans();
+  const raw: Buffer[] = [];
+  for (let i = 0; i < count; i++) raw.push(encode(withFreshIds(template)));
+  return { raw, gzipped: raw.map((b) => gzipSync(b)) };
+}
