@@ -94,8 +94,10 @@ export class Walker {
       if (ok) {
         const before = this.edits();
         const redacted = this.value(parsed, depth + 1);
-        // Untouched JSON keeps its original formatting.
-        return this.edits() === before ? s : JSON.stringify(redacted);
+        if (this.edits() !== before) return JSON.stringify(redacted);
+        // Nothing found in the parsed value, yet the raw text had findings (a card number too
+        // long for a double, a match across JSON syntax): redact the text itself, never leak it.
+        return matches.length > 0 ? this.apply(s, matches) : s;
       }
     }
     return matches.length > 0 ? this.apply(s, matches) : s;

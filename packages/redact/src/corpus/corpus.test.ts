@@ -45,4 +45,8 @@ describe('labeled corpus', () => {
     expect(score.overall.precision).toBeGreaterThanOrEqual(0.98);
     expect(score.negatives.rate).toBeGreaterThanOrEqual(0.98);
   });
+
+  it('never fails closed on corpus input (no internal errors)', () => {
+    expect(score.failures).toBe(0);
+  });
 });

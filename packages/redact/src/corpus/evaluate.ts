@@ -20,6 +20,8 @@ export interface CorpusScore {
   byType: Record<string, TypeScore>;
   overall: { tp: number; fp: number; fn: number; precision: number; recall: number };
   negatives: { total: number; kept: number; rate: number };
+  /** Outputs where redaction failed closed (`[REDACTED:ERROR]`): an internal error, never expected. */
+  failures: number;
   /** A few misses, to print when a floor fails. */
   examples: string[];
 }
@@ -53,11 +55,13 @@ export function evaluate(redactor: Redactor, cases: LabeledCase[]): CorpusScore 
   const examples: string[] = [];
   let negTotal = 0;
   let negKept = 0;
+  let failures = 0;
   for (const c of cases) {
     const res = redactor.redact(c.input);
     const outs: string[] = [];
     strings(res.value, outs);
     const leaked = (v: string) => outs.some((o) => o.includes(v));
+    if (outs.some((o) => o.includes('[REDACTED:ERROR]'))) failures++;
     const gone: Record<string, number> = {};
     const expected: Record<string, number> = {};
     for (const e of c.entities) {
@@ -106,6 +110,7 @@ export function evaluate(redactor: Redactor, cases: LabeledCase[]): CorpusScore 
       recall: tp + fn === 0 ? 1 : tp / (tp + fn),
     },
     negatives: { total: negTotal, kept: negKept, rate: negTotal === 0 ? 1 : negKept / negTotal },
+    failures,
     examples,
   };
 }
@@ -119,7 +124,7 @@ export function formatScore(s: CorpusScore): string {
         `${t.padEnd(14)} expected=${String(x.expected).padStart(5)} tp=${String(x.tp).padStart(5)} fp=${String(x.fp).padStart(4)} precision=${x.precision.toFixed(4)} recall=${x.recall.toFixed(4)}`,
     );
   rows.push(
-    `${'OVERALL'.padEnd(14)} precision=${s.overall.precision.toFixed(4)} recall=${s.overall.recall.toFixed(4)}; hard negatives kept ${s.negatives.kept}/${s.negatives.total} (${s.negatives.rate.toFixed(4)})`,
+    `${'OVERALL'.padEnd(14)} precision=${s.overall.precision.toFixed(4)} recall=${s.overall.recall.toFixed(4)}; hard negatives kept ${s.negatives.kept}/${s.negatives.total} (${s.negatives.rate.toFixed(4)}); internal failures ${s.failures}`,
   );
   return rows.join('\n');
 }

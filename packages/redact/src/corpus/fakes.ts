@@ -9,6 +9,8 @@ const FIRST = ['john', 'maria', 'wei', 'fatima', 'oliver', 'ana', 'kenji', 'lena
 const LAST = ['smith', 'garcia', 'chen', 'khan', 'mueller', 'rossi', 'sato', 'novak', 'patel'];
 const DOMAINS = ['example.com', 'acme.io', 'mail.example.org', 'corp.co.uk', 'globex.de', 'b.co'];
 
+const MORE_DOMAINS = ['my-company.io', 'uni.ac.jp', 'startup.technology', 'x1.dev', 'co.in'];
+
 export function email(r: Rng): string {
   const f = r.pick(FIRST);
   const l = r.pick(LAST);
@@ -16,10 +18,13 @@ export function email(r: Rng): string {
     `${f}.${l}`,
     `${f}${r.int(1, 99)}`,
     `${f[0]}${l}`,
-    `${f}+tag`,
+    `${f}+${r.pick(['tag', 'billing', 'ops'])}`,
     `${f}_${l}`,
+    `${f}-${l}.${r.int(1970, 2005)}`,
+    `${r.digits(6)}`,
   ]);
-  return `${r.chance(0.2) ? local.toUpperCase() : local}@${r.pick(DOMAINS)}`;
+  const domain = r.chance(0.75) ? r.pick(DOMAINS) : r.pick(MORE_DOMAINS);
+  return `${r.chance(0.2) ? local.toUpperCase() : local}@${r.chance(0.1) ? domain.toUpperCase() : domain}`;
 }
 
 function luhnComplete(partial: string): string {
@@ -43,12 +48,15 @@ function luhnComplete(partial: string): string {
 }
 
 export function cardDigits(r: Rng): string {
-  const kind = r.int(0, 4);
-  if (kind === 0) return luhnComplete(`4${r.digits(14)}`);
-  if (kind === 1) return luhnComplete(`5${r.int(1, 5)}${r.digits(13)}`);
-  if (kind === 2) return luhnComplete(`3${r.pick(['4', '7'])}${r.digits(12)}`);
-  if (kind === 3) return luhnComplete(`6011${r.digits(11)}`);
-  return luhnComplete(`4${r.digits(17)}`);
+  const kind = r.int(0, 9);
+  if (kind <= 2) return luhnComplete(`4${r.digits(14)}`);
+  if (kind === 3) return luhnComplete(`5${r.int(1, 5)}${r.digits(13)}`);
+  if (kind === 4) return luhnComplete(`3${r.pick(['4', '7'])}${r.digits(12)}`);
+  if (kind === 5) return luhnComplete(`6011${r.digits(11)}`);
+  if (kind === 6) return luhnComplete(`${r.int(2221, 2720)}${r.digits(11)}`);
+  if (kind === 7) return luhnComplete(`35${r.int(28, 89)}${r.digits(11)}`);
+  if (kind === 8) return luhnComplete(`62${r.digits(r.pick([14, 16]))}`);
+  return luhnComplete(`4${r.pick([r.digits(11), r.digits(17)])}`);
 }
 
 export function card(r: Rng): string {
@@ -72,7 +80,30 @@ export function cardLikeInvalid(r: Rng): string {
 
 export function phone(r: Rng): string {
   const n = () => String(r.int(2, 9)) + r.digits(2);
-  switch (r.int(0, 7)) {
+  const roll = r.int(0, 17);
+  switch (roll) {
+    case 8:
+      return `+1-${n()}-${n()}-${r.digits(4)}`;
+    case 9:
+      return `+1.${n()}.${n()}.${r.digits(4)}`;
+    case 10:
+      return `(${n()})${n()}-${r.digits(4)}`;
+    case 11:
+      return `${n()} ${n()} ${r.digits(4)}`;
+    case 12:
+      return `+91 ${r.int(70000, 99999)} ${r.digits(5)}`;
+    case 13:
+      return `+61 ${r.int(2, 8)} ${r.digits(4)} ${r.digits(4)}`;
+    case 14:
+      return `+81 ${r.int(3, 6)}-${r.digits(4)}-${r.digits(4)}`;
+    case 15:
+      return `1 (${n()}) ${n()}-${r.digits(4)}`;
+    case 16:
+      return `07${r.int(100, 999)} ${r.digits(6)}`;
+    case 17:
+      return `030 ${r.digits(8)}`;
+  }
+  switch (roll) {
     case 0:
       return `+1 (${n()}) ${n()}-${r.digits(4)}`;
     case 1:
@@ -93,6 +124,9 @@ export function phone(r: Rng): string {
 }
 
 const IBAN_SHAPES: Array<[string, string]> = [
+  ['NO', 'NNNNNNNNNNN'],
+  ['MT', 'AAAANNNNNXXXXXXXXXXXXXXXXXX'],
+  ['PL', 'NNNNNNNNNNNNNNNNNNNNNNNN'],
   ['DE', 'NNNNNNNNNNNNNNNNNN'],
   ['GB', 'AAAANNNNNNNNNNNNNN'],
   ['FR', 'NNNNNNNNNNXXXXXXXXXXXNN'],
@@ -139,6 +173,7 @@ export function ssn(r: Rng): string {
 
 export function ipv4(r: Rng): string {
   return r.pick([
+    () => `172.${r.int(16, 31)}.${r.int(0, 255)}.${r.int(1, 254)}:${r.int(1024, 65535)}`,
     () => `192.168.${r.int(0, 255)}.${r.int(1, 254)}`,
     () => `10.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`,
     () => `${r.int(11, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`,
@@ -152,7 +187,8 @@ export function ipv6(r: Rng): string {
     () => `fe80::${g()}:${g()}:${g()}:${r.int(1, 9)}${g().slice(0, 3)}`,
     () => Array.from({ length: 8 }, () => g()).join(':'),
     () => '::1',
-    () => `::ffff:${ipv4(r)}`,
+    () => `::ffff:10.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`,
+    () => `2001:DB8:${g().toUpperCase()}::${r.int(1, 9)}`,
   ])();
 }
 
@@ -177,6 +213,14 @@ export function secret(r: Rng): string {
     () => `xoxb-${r.digits(12)}-${r.digits(13)}-${r.fromAlphabet(ALNUM, 24)}`,
     () => `xoxp-${r.digits(12)}-${r.digits(12)}-${r.digits(13)}-${r.fromAlphabet(HEX, 32)}`,
     () => `sk_live_${r.fromAlphabet(ALNUM, 24)}`,
+    () => `sk_test_${r.fromAlphabet(ALNUM, 24)}`,
+    () => `ghu_${r.fromAlphabet(ALNUM, 36)}`,
+    () => `ASIA${r.fromAlphabet('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`,
+    () => `xoxa-2-${r.digits(12)}-${r.fromAlphabet(ALNUM, 30)}`,
+    () =>
+      `${b64url(JSON.stringify({ alg: 'none' }))}.${b64url(JSON.stringify({ sub: r.pick(FIRST) }))}.`,
+    () =>
+      `https://hooks.slack.com/services/T${r.fromAlphabet(UPPER_ALNUM, 8)}/B${r.fromAlphabet(UPPER_ALNUM, 8)}/${r.fromAlphabet(ALNUM, 24)}`,
     () => `rk_live_${r.fromAlphabet(ALNUM, 24)}`,
     () => `AIza${r.fromAlphabet(B64URL, 35)}`,
     () =>
@@ -261,6 +305,28 @@ export function hardNegative(r: Rng): string {
     () => `the bearer of news`,
     () => `ISBN 978-${r.digits(1)}-${r.digits(3)}-${r.digits(5)}-${r.digits(1)}`,
     () => ibanLikeInvalid(r),
+    () => `Content-Length: ${r.int(100, 999999)}`,
+    () => `HTTP/1.1 ${r.pick([200, 404, 503])}`,
+    () => `${r.int(-89, 89)}.${r.digits(4)},${r.int(-179, 179)}.${r.digits(4)}`,
+    () => `nginx:1.${r.int(10, 27)}.${r.int(0, 9)}`,
+    () => `localhost:${r.int(3000, 9999)}`,
+    () => `took ${r.int(1, 9999)}.${r.digits(2)}ms`,
+    () => `${r.int(1, 999)},${r.digits(3)},${r.digits(3)} rows`,
+    () =>
+      `${String(r.int(1, 28)).padStart(2, '0')}.${String(r.int(1, 12)).padStart(2, '0')}.${r.int(2019, 2026)}`,
+    () =>
+      `${r.int(2019, 2026)}/${String(r.int(1, 12)).padStart(2, '0')}/${String(r.int(1, 28)).padStart(2, '0')}`,
+    () => `00:${r.int(10, 59)}:${r.int(10, 59)}.${r.digits(3)}`,
+    () => `sha256:${r.fromAlphabet(HEX, 64)}`,
+    () => `${r.fromAlphabet(ALNUM, 43)}=`,
+    () =>
+      `api-${r.fromAlphabet(HEX, 10)}-${r.fromAlphabet('abcdefghijklmnopqrstuvwxyz0123456789', 5)}`,
+    () => `arn:aws:iam::${r.digits(12)}:role/agent`,
+    () =>
+      `${r.int(2019, 2026)}${String(r.int(1, 12)).padStart(2, '0')}${String(r.int(1, 28)).padStart(2, '0')}${String(r.int(0, 23)).padStart(2, '0')}${r.int(10, 59)}${r.int(10, 59)}`,
+    () => `+${r.int(1, 9)} votes`,
+    () => `SKU 00${r.digits(2)}-${r.digits(4)}-${r.digits(4)}`,
+    () => `pid ${r.int(100, 99999)} exited with code ${r.int(0, 255)}`,
   ])();
 }
 

@@ -67,6 +67,21 @@ const NEGATIVE_TEMPLATES = [
 
 const TYPES = Object.keys(GENERATORS) as Array<keyof typeof GENERATORS>;
 
+/** Punctuation and markup that real text puts around values. */
+const WRAPPERS = [
+  '{}',
+  '({})',
+  '"{}"',
+  "'{}'",
+  '{},',
+  '{}.',
+  '<{}>',
+  '[{}]',
+  '**{}**',
+  '`{}`',
+  '{};',
+];
+
 function entity(r: Rng): Entity & { text: string } {
   if (r.chance(1 / (TYPES.length + 1))) {
     const c = credential(r);
@@ -74,7 +89,8 @@ function entity(r: Rng): Entity & { text: string } {
   }
   const type = r.pick(TYPES);
   const value = GENERATORS[type](r);
-  return { type, value, text: value };
+  const wrap = r.chance(0.5) ? '{}' : r.pick(WRAPPERS);
+  return { type, value, text: wrap.replace('{}', value) };
 }
 
 function textCase(r: Rng): LabeledCase {

@@ -17,28 +17,38 @@ export function luhnValid(digits: string): boolean {
 }
 
 /**
- * Issuer prefixes of real card networks (Visa 4, Mastercard 51-55/2221-2720, Amex 34/37, Discover
- * 6011/644-649/65, JCB 3528-3589, Diners 300-305/36/38/39, UnionPay 62, Maestro 50/56-69). Numbers
- * starting with 0, 1, 7, 8 or 9 are never cards, which rules out most epoch timestamps and ids.
+ * Card networks by prefix and length (Visa 4: 13/16/19; Mastercard 51-55 and 2221-2720: 16; Amex
+ * 34/37: 15; Diners 30/36/38/39: 14-19; JCB 35, Discover 6011/64/65, UnionPay 62, Maestro 50/56-69:
+ * 16-19 or 13-19). Numbers starting with 0, 1, 7, 8 or 9 are never cards, which rules out epoch
+ * timestamps and most ids; a 14-digit `2026...` timestamp is no 16-digit Mastercard either.
  */
-export function plausibleCardPrefix(digits: string): boolean {
+export function plausibleCard(digits: string): boolean {
+  const n = digits.length;
   const d0 = digits.charCodeAt(0) - 48;
-  if (d0 === 4 || d0 === 5 || d0 === 6) return true;
-  if (d0 === 3) {
-    const d1 = digits.charCodeAt(1) - 48;
-    return d1 === 0 || d1 === 4 || d1 === 5 || d1 === 6 || d1 === 7 || d1 === 8 || d1 === 9;
+  const d1 = digits.charCodeAt(1) - 48;
+  switch (d0) {
+    case 4:
+      return n === 13 || n === 16 || n === 19;
+    case 5:
+      if (d1 >= 1 && d1 <= 5) return n === 16;
+      return d1 !== 0 && d1 < 5 ? false : n >= 13;
+    case 2: {
+      const p = Number(digits.slice(0, 4));
+      return p >= 2221 && p <= 2720 && n === 16;
+    }
+    case 3:
+      if (d1 === 4 || d1 === 7) return n === 15;
+      if (d1 === 5) return n >= 16;
+      return d1 === 0 || d1 === 6 || d1 === 8 || d1 === 9 ? n >= 14 : false;
+    case 6:
+      return n >= 13;
+    default:
+      return false;
   }
-  if (d0 === 2) {
-    const p = Number(digits.slice(0, 4));
-    return p >= 2221 && p <= 2720;
-  }
-  return false;
 }
 
 export function cardValid(digits: string): boolean {
-  return (
-    digits.length >= 13 && digits.length <= 19 && plausibleCardPrefix(digits) && luhnValid(digits)
-  );
+  return digits.length >= 13 && digits.length <= 19 && plausibleCard(digits) && luhnValid(digits);
 }
 
 /** IBAN length per country (ISO 13616 registry). */

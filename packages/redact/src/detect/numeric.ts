@@ -192,7 +192,8 @@ function phoneNanp(s: string, span: NumericSpan): number {
   if (span.paren[k] && s2 !== '-' && s2 !== ' ' && s2 !== '.') return -1;
   const end = span.ends[k + 2]!;
   if (!endsCleanly(s, end)) return -1;
-  if (span.starts.length > k + 3 && span.sep[k + 3] === s2) return -1;
+  // `555-123-4567-89` is some other identifier; after a space, the next number is separate.
+  if (span.starts.length > k + 3 && span.sep[k + 3] === s2 && s2 !== ' ') return -1;
   return end;
 }
 
@@ -278,13 +279,7 @@ export function detectNumeric(s: string, start: number, out: Match[]): number {
     return end;
   }
   // The tail of a longer digit sequence (`5277 0755 9227 4709` failing Luhn) is not a phone.
-  if (
-    (prev === 32 || prev === 45 || prev === 46) &&
-    start > 1 &&
-    isDigit(s.charCodeAt(start - 2))
-  ) {
-    return -1;
-  }
+  if ((prev === 32 || prev === 45 || prev === 46) && continuesGroup(s, start - 1)) return -1;
   end = phoneNanp(s, span);
   if (end === -1) end = phoneNational(s, span);
   if (end !== -1) {
@@ -292,6 +287,13 @@ export function detectNumeric(s: string, start: number, out: Match[]): number {
     return end;
   }
   return bareWithContext(s, span, start, out);
+}
+
+/** True when a digit group of 3+ digits ends right before the separator at `sepAt`. */
+function continuesGroup(s: string, sepAt: number): boolean {
+  let p = sepAt;
+  while (p > 0 && sepAt - p < 3 && isDigit(s.charCodeAt(p - 1))) p--;
+  return sepAt - p >= 3;
 }
 
 const PHONE_CONTEXT = /\b(?:phone|tel|telephone|mobile|cell|call|sms|text me|whatsapp|fax)\b/i;
