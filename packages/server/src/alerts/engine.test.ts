@@ -256,4 +256,29 @@ describe('alert engine', () => {
     const report = await engine.evaluateOnce();
     expect(report.errors).toEqual([{ ruleId: 'fr', message: 'storage unavailable' }]);
   });
+
+  it('still notifies when writing state and history to storage fails', async () => {
+    const hook = await receiver();
+    const { source, store, engine, notifier } = rig([failureRule({ for: '0s' })], hook.url);
+    store.failWith = new Error('disk full');
+    traffic(source, ['B'], T0 - 5 * MIN, T0, () => ({ failed: degraded }));
+    const report = await engine.evaluateOnce();
+    expect(report.errors).toEqual([{ ruleId: '(store)', message: 'disk full' }]);
+    await notifier.idle();
+    expect(hook.bodies).toHaveLength(1);
+    expect((await engine.listAlerts({ tenantId: null })).map((a) => a.state)).toEqual(['firing']);
+  });
+
+  it('writes only changes: a steady firing alert costs no write per evaluation', async () => {
+    const { source, store, clock, engine } = rig([failureRule({ for: '0s' })]);
+    traffic(source, ['B'], T0 - 10 * MIN, T0 + 5 * MIN, () => ({ failed: degraded }));
+    await engine.evaluateOnce();
+    const writes = store.saveCalls;
+    for (let i = 0; i < 5; i++) {
+      clock.advance(30_000);
+      await engine.evaluateOnce();
+    }
+    expect(store.saveCalls).toBe(writes);
+    expect(store.states.get('B\u0000fr')?.state).toBe('firing');
+  });
 });

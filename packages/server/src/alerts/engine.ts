@@ -215,9 +215,10 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       }
       if (to === 'inactive') mine.delete(tenantId);
       else mine.set(tenantId, t);
-      // Inactive and resolved pairs that did not change need no write: that keeps 10,000 quiet
-      // tenants from costing 10,000 upserts every 30 s.
-      if (to !== from || to === 'pending' || to === 'firing') out.save.push(record);
+      // Only changes are written (a transition or a notification): what a restart needs is the
+      // state, its start and the last notification; live values are served from memory.
+      if (to !== from || record.lastNotifiedAt !== prev?.record.lastNotifiedAt)
+        out.save.push(record);
     }
   }
 
@@ -256,9 +257,15 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       verdicts += result.verdicts.length;
       apply(result.rule, result.verdicts, now, out);
     }
-    if (out.save.length > 0) await opts.store.saveAlertStates(out.save);
-    if (out.transitions.length > 0) await opts.store.appendAlertTransitions(out.transitions);
+    // Memory is the source of truth while running: notify first, so a storage outage delays the
+    // history, never the page.
     for (const n of out.notify) opts.notifier.notify(n);
+    try {
+      if (out.save.length > 0) await opts.store.saveAlertStates(out.save);
+      if (out.transitions.length > 0) await opts.store.appendAlertTransitions(out.transitions);
+    } catch (err) {
+      errors.push({ ruleId: '(store)', message: err instanceof Error ? err.message : String(err) });
+    }
 
     let pending = 0;
     let firing = 0;

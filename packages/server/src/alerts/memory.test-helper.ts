@@ -167,12 +167,15 @@ export class MemoryAlertStore implements AlertStore {
   readonly transitions: AlertTransitionRecord[] = [];
   readonly rules = new Map<string, AlertRuleRecord>();
   saveCalls = 0;
+  /** Makes writes fail, to test that a storage outage does not stop notifications. */
+  failWith: Error | null = null;
 
   async loadAlertStates(): Promise<AlertStateRecord[]> {
     return [...this.states.values()].map((s) => ({ ...s }));
   }
   async saveAlertStates(states: AlertStateRecord[]): Promise<void> {
     this.saveCalls++;
+    if (this.failWith) throw this.failWith;
     for (const s of states) this.states.set(`${s.tenantId}\u0000${s.ruleId}`, { ...s });
   }
   async appendAlertTransitions(transitions: AlertTransitionRecord[]): Promise<void> {

@@ -103,3 +103,40 @@ describe('alert rules', () => {
     }
   });
 });
+
+describe('alert rule overrides', () => {
+  it('rejects an override that makes the rule invalid for its kind, naming the tenant', () => {
+    expect(
+      errorOf(() =>
+        parseAlertRule({
+          id: 'fr',
+          name: 'fr',
+          kind: 'failure_rate',
+          threshold: 0.05,
+          overrides: { acme: { threshold: 5 } },
+        }),
+      ).path,
+    ).toBe('overrides.acme.threshold');
+    expect(
+      errorOf(() =>
+        parseAlertRule({
+          id: 'fr',
+          name: 'fr',
+          kind: 'failure_rate',
+          threshold: 0.05,
+          overrides: { acme: { max_llm_calls: 5 } },
+        }),
+      ).message,
+    ).toContain('max_llm_calls');
+  });
+
+  it('accepts runaway limits in an override of a runaway rule', () => {
+    const rule = parseAlertRule({
+      id: 'rr',
+      name: 'rr',
+      kind: 'runaway_run',
+      overrides: { big: { max_llm_calls: 100 } },
+    });
+    expect(ruleForTenant(rule, 'big')).toMatchObject({ max_llm_calls: 100, max_tokens: 200_000 });
+  });
+});

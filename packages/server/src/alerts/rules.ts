@@ -183,7 +183,14 @@ function firstIssue(err: z.ZodError, prefix: string): InvalidRuleError {
 export function parseAlertRule(input: unknown, prefix = ''): AlertRule {
   const result = alertRuleSchema.safeParse(input);
   if (!result.success) throw firstIssue(result.error, prefix);
-  return result.data;
+  const rule = result.data;
+  // An override must make a valid rule of the same kind (a failure-rate threshold stays within
+  // 0..1, runaway limits only on runaway rules), so each merged rule is validated too.
+  for (const [tenant, o] of Object.entries(rule.overrides)) {
+    const merged = alertRuleSchema.safeParse({ ...rule, ...definedOnly(o), overrides: {} });
+    if (!merged.success) throw firstIssue(merged.error, pathOf(prefix, ['overrides', tenant]));
+  }
+  return rule;
 }
 
 /** Validates the whole `alerts:` section of tenantry.yaml. */
