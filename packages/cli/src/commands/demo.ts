@@ -1,0 +1,154 @@
+import { rmSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type RunningServer, startServer, TenantryError } from '@tenantry/server';
+import { intFlag, UsageError, usageErrors } from '../args.js';
+import { demoServerConfig } from '../demo/config.js';
+import { Platform } from '../demo/platform.js';
+import { tourText } from '../demo/tour.js';
+import type { CliIo } from '../io.js';
+
+const HELP = `usage: tenantry demo [options]
+
+Runs a simulated multi-tenant agent platform instrumented with @tenantry/sdk: an hour of
+backfilled traffic, then live traffic, with tenant-b's incident and tenant-d's runaway agent.
+
+  --with-server        start a tenantry server in this process (embedded DuckDB)
+  --data-dir <dir>     its data directory, wiped at start (default ./.tenantry-demo)
+  --host <addr>        its listen address (default 127.0.0.1)
+  --port <n>           its port (default 4318; 0 picks a free one)
+  --url <url>          send to an already running server instead (with --key)
+  --key <key>          ingest (or admin) key for --url
+  --duration <d>       stop after this long live, e.g. 20s, 5m (default: until Ctrl-C)
+  --backfill <d>       event-time history to backfill (default 60m)
+`;
+
+const MINUTE = 60_000;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let server: RunningServer | undefined;
+  let platform: Platform | undefined;
+  try {
+    const { values } = usageErrors(() =>
+      parseArgs({
+        args,
+        options: {
+          'with-server': { type: 'boolean' },
+          'data-dir': { type: 'string' },
+          host: { type: 'string' },
+          port: { type: 'string' },
+          url: { type: 'string' },
+          key: { type: 'string' },
+          duration: { type: 'string' },
+          backfill: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }),
+    );
+    if (values.help) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    const durationMs = durationFlag(values.duration, 'duration');
+    const backfillMs = durationFlag(values.backfill, 'backfill') ?? 60 * MINUTE;
+    const withServer = values['with-server'] === true;
+    if (withServer === (values.url !== undefined)) {
+      throw new UsageError('give either --with-server or --url with --key');
+    }
+    if (!withServer && values.key === undefined) throw new UsageError('--url needs --key');
+
+    let endpoint: string;
+    let ingestKey: string;
+    let adminKey: string | null = null;
+    if (withServer) {
+      const dataDir = values['data-dir'] ?? './.tenantry-demo';
+      // The demo's story needs a clean slate: old runs would sit in the alert windows.
+      rmSync(dataDir, { recursive: true, force: true });
+      server = await startServer({
+        config: demoServerConfig({
+          host: values.host ?? '127.0.0.1',
+          port: intFlag(values.port, 'port') ?? 4318,
+          dataDir,
+        }),
+        logger: false,
+      });
+      if (server.bootstrapKeys === null) throw new Error('a wiped data dir must bootstrap keys');
+      endpoint = server.url;
+      ingestKey = server.bootstrapKeys.ingest;
+      adminKey = server.bootstrapKeys.admin;
+      io.stdout.write(`tenantry demo: server on ${server.url} (data dir ${dataDir}, wiped)\n`);
+    } else {
+      endpoint = String(values.url).replace(/\/+$/, '');
+      ingestKey = String(values.key);
+    }
+
+    platform = new Platform({
+      endpoint,
+      ingestKey,
+      backfillMinutes: backfillMs / MINUTE,
+      deployAgoMs: Math.min(8 * MINUTE, backfillMs / 2),
+      loopAgoMs: Math.min(4 * MINUTE, backfillMs / 4),
+      fixAfterMs: 4 * MINUTE,
+      say: (line) => io.stdout.write(`tenantry demo: ${line}\n`),
+    });
+    await platform.start();
+    io.stdout.write(
+      `tenantry demo: fake LLM on ${platform.llmUrl}; backfilling ${backfillMs / MINUTE} min of traffic…\n`,
+    );
+    const started = Date.now();
+    const backfilled = await platform.backfill();
+    io.stdout.write(
+      `tenantry demo: backfilled ${backfilled} runs in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
+        `(${platform.stats.failed} failed)\n`,
+    );
+    await platform.goLive();
+    const dashboard = adminKey !== null ? `${endpoint}/?key=${adminKey}` : `${endpoint}/`;
+    io.stdout.write(tourText(dashboard, adminKey, platform.profiles()));
+    io.stdout.write(
+      `tenantry demo: live traffic running ${durationMs !== undefined ? `for ${durationMs / 1000} s` : 'until Ctrl-C'}\n`,
+    );
+    await waitFor(durationMs);
+    io.stdout.write('tenantry demo: stopping, flushing telemetry…\n');
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`tenantry demo: ${err.message}\n\n${HELP}`);
+      return 2;
+    }
+    if (err instanceof TenantryError) {
+      io.stderr.write(`tenantry demo: ${err.code}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await platform?.stop();
+    await server?.close();
+    if (platform !== undefined) {
+      io.stdout.write(
+        `tenantry demo: done, ${platform.stats.runs} runs (${platform.stats.failed} failed)\n`,
+      );
+    }
+  }
+}
+
+/** `20s`, `5m`, `1h` or plain milliseconds. */
+function durationFlag(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!m) throw new UsageError(`--${name} must be a duration like 20s, 5m or 1h, got '${value}'`);
+  const unit = { ms: 1, s: 1000, m: MINUTE, h: 60 * MINUTE }[m[2] ?? 'ms'] ?? 1;
+  return Number(m[1]) * unit;
+}
+
+function waitFor(durationMs: number | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    const timer = durationMs !== undefined ? setTimeout(done, durationMs) : undefined;
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}
