@@ -29,7 +29,11 @@ import { exportSpans, traceExporter } from '../../../test/helpers/otlp.js';
  * - `fillerTenants` more tenants with a few healthy runs each, for the overview.
  */
 export interface SeedResult {
+  /** Log records sent for tenant-b (one per run, one more per failure). */
+  tenantBLogs: number;
   failingTraceIds: string[];
+  /** A healthy run of tenant-a, which a key bound to tenant-b must not open. */
+  otherTenantTraceId: string;
   bigTraceId: string;
   tenants: string[];
 }
@@ -201,6 +205,7 @@ export async function seed(
   // tenant-a, tenant-d and the fillers: healthy runs; tenant-d burns tokens.
   const healthy = ['tenant-a', 'tenant-d'];
   for (let t = 0; t < fillerTenants; t++) healthy.push(`t${String(t).padStart(4, '0')}`);
+  let otherTenantTraceId = '';
   healthy.forEach((tenant, n) => {
     const runs = tenant === 'tenant-d' ? 20 : 2;
     for (let i = 0; i < runs; i++) {
@@ -218,8 +223,31 @@ export async function seed(
       });
       ret.end(at + (heavy ? 2540 : 340));
       r.end(at + (heavy ? 2600 : 400) + (n % 5) * 40);
+      if (tenant === 'tenant-a') otherTenantTraceId = r.spanContext().traceId;
     }
   });
+
+  // A worker that lost the trace context: its span names a parent that never arrives (Doctor).
+  const lostParent = trace.setSpanContext(context.active(), {
+    traceId: 'abcdef0123456789abcdef0123456789',
+    spanId: '0123456789abcdef',
+    traceFlags: 1,
+    isRemote: true,
+  });
+  tracer
+    .startSpan(
+      'execute_tool send_invoice',
+      {
+        startTime: now - 10 * 60_000,
+        attributes: {
+          'tenant.id': 'tenant-a',
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': 'send_invoice',
+        },
+      },
+      lostParent,
+    )
+    .end(now - 10 * 60_000 + 40);
 
   // tenant-c: one looping run of 2,000 spans with a sub-agent.
   const bigStart = now - 20 * 60_000;
@@ -255,17 +283,28 @@ export async function seed(
   await flush();
   const exporter = traceExporter(baseUrl, ingestKey, 'protobuf');
   for (let i = 0; i < spans.length; i += 2000) {
-    const res = await exportSpans(exporter, spans.slice(i, i + 2000));
-    if (res.code !== ExportResultCode.SUCCESS) throw new Error(`span export failed: ${res.error}`);
+    await exportWithRetry(exporter, spans.slice(i, i + 2000));
   }
   await exporter.shutdown();
   await sendLogs(baseUrl, ingestKey, logs);
 
   return {
+    tenantBLogs: logs.filter((l) => l.tenant === 'tenant-b').length,
     failingTraceIds,
+    otherTenantTraceId,
     bigTraceId: big.spanContext().traceId,
     tenants: ['tenant-b', 'tenant-c', ...healthy],
   };
+}
+
+/** A retryable answer (429/503 while the server's writer catches up) is retried, as an SDK would. */
+async function exportWithRetry(exporter: SpanExporter, batch: ReadableSpan[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await exportSpans(exporter, batch);
+    if (res.code === ExportResultCode.SUCCESS) return;
+    if (attempt >= 8) throw new Error(`span export failed ${attempt} times: ${res.error}`);
+    await new Promise((r) => setTimeout(r, 250 * attempt));
+  }
 }
 
 async function sendLogs(baseUrl: string, key: string, lines: LogLine[]): Promise<void> {

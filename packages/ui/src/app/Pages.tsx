@@ -21,18 +21,25 @@ export function Pages() {
   const bound = whoami.tenantId;
 
   // A tenant-bound key has no fleet overview: its home is its own tenant.
+  // Its tenant pages are its own tenant's: another tenant's path is rewritten, not queried.
+  const foreign =
+    (route.page === 'tenant' || route.page === 'runs') && bound && route.tenant !== bound;
   useEffect(() => {
     if (bound && route.page === 'overview') navigate(tenantPath(bound), { replace: true });
+    if (foreign && bound)
+      navigate(tenantPath(bound, route.page === 'runs' ? '/runs' : ''), { replace: true });
     if (route.page === 'login') navigate('/', { replace: true });
-  }, [bound, route.page]);
+  }, [bound, route.page, foreign]);
 
   switch (route.page) {
     case 'overview':
     case 'login':
       return bound ? null : <OverviewPage />;
     case 'tenant':
+      if (foreign) return null;
       return <TenantPage key={route.tenant} tenant={route.tenant} />;
     case 'runs':
+      if (foreign) return null;
       return <RunsPage tenant={route.tenant} />;
     case 'trace':
       return <TracePage key={route.traceId} traceId={route.traceId} />;

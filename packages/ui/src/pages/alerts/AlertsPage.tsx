@@ -1,19 +1,13 @@
 import type { AlertHistoryResponse, AlertsResponse } from '../../api/types.js';
 import { useApi } from '../../api/useApi.js';
 import { usePaged } from '../../api/usePaged.js';
+import { useSession } from '../../auth/session-context.js';
 import { useTenant } from '../../controls/tenant.js';
 import { fmtNum } from '../../ui/format.js';
-import { QueryView } from '../../ui/states.js';
+import { Empty, QueryView } from '../../ui/states.js';
 import { Time } from '../../ui/Time.js';
-import { showValue } from '../trace/Attributes.js';
 import { AlertList } from './AlertList.js';
-
-interface AlertRule {
-  id: string;
-  name: string;
-  kind: string;
-  [k: string]: unknown;
-}
+import { AlertRules, useRuleNames } from './AlertRules.js';
 
 /** Firing and pending alerts, their history, and the rules that make them. */
 export function AlertsPage() {
@@ -23,7 +17,8 @@ export function AlertsPage() {
     tenant,
     limit: 100,
   });
-  const rules = useApi<{ items: AlertRule[] }>('/alert-rules');
+  const { whoami } = useSession();
+  const ruleNames = useRuleNames(whoami.kind === 'admin');
 
   return (
     <section className="alerts-page">
@@ -74,7 +69,7 @@ export function AlertsPage() {
                       <Time value={h.at} />
                     </td>
                     {!tenant && <td>{h.tenantId}</td>}
-                    <td>{rules.data?.items.find((r) => r.id === h.ruleId)?.name ?? h.ruleId}</td>
+                    <td>{ruleNames.get(h.ruleId) ?? h.ruleId}</td>
                     <td>
                       <span className={`badge ${h.from}`}>{h.from}</span> →{' '}
                       <span className={`badge ${h.to}`}>{h.to}</span>
@@ -96,40 +91,11 @@ export function AlertsPage() {
       </QueryView>
 
       <h2>Rules</h2>
-      <QueryView
-        state={rules}
-        onRetry={rules.reload}
-        isEmpty={(d) => d.items.length === 0}
-        empty="No alert rules are configured."
-      >
-        {(d) => (
-          <table className="grid">
-            <thead>
-              <tr>
-                <th>Rule</th>
-                <th>Kind</th>
-                <th>Settings</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.items.map((r) => {
-                const { id, name, kind, ...rest } = r;
-                return (
-                  <tr key={id}>
-                    <td>{name}</td>
-                    <td>{kind}</td>
-                    <td className="wrap mono">
-                      {Object.entries(rest)
-                        .map(([k, v]) => `${k}=${showValue(v)}`)
-                        .join('  ')}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        )}
-      </QueryView>
+      {whoami.kind === 'admin' ? (
+        <AlertRules />
+      ) : (
+        <Empty>Alert rules are visible to admin keys.</Empty>
+      )}
     </section>
   );
 }
