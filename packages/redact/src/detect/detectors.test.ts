@@ -121,6 +121,13 @@ const negatives: Array<[string, string]> = [
   ['bare 10-digit number without a phone word', 'order 4155550132 shipped'],
   ['bare 9-digit number without an SSN word', 'id 123456789 found'],
   ['session id attribute', 'session.id=4f1c2a9e'],
+  ['TypeScript type annotation', 'interface Login { password: string; token: string }'],
+  ['code passing a variable', 'connect({ credentials: ChannelCredentials, token: oidcToken })'],
+  ['member expression', 'headers: { authorization: this.authHeader }'],
+  ['constant ending in TOKEN', 'TIME_TO_FIRST_TOKEN: "gen_ai.server.time_to_first_token"'],
+  ['environment reference', 'password=${DB_PASSWORD} and secret: "<your secret>"'],
+  ['retina image name', 'logo-on-light@2x.png and icon@3x.webp'],
+  ['file name after a package', 'see pkg@next/index.js'],
 ];
 
 describe('detectors', () => {

@@ -13,6 +13,12 @@ function bits(s: string, i: number): number {
   return c < 128 ? CLS[c]! : 0;
 }
 
+const FILE_EXTENSIONS = new Set(
+  'png jpg jpeg gif svg webp ico bmp avif css scss js mjs cjs ts tsx jsx json map html htm txt md lock yaml yml toml xml wasm pdf'.split(
+    ' ',
+  ),
+);
+
 /** Email around the `@` at `at`; the local part never reaches back before `floor`. */
 export function detectEmail(s: string, at: number, floor: number, out: Match[]): number {
   let ls = at;
@@ -33,6 +39,8 @@ export function detectEmail(s: string, at: number, floor: number, out: Match[]):
     if (c < 97 || c > 122) return -1;
   }
   if (domain.includes('..') || domain[0] === '-' || domain[0] === '.') return -1;
+  // `logo@2x.png`, `pkg@1.2.3/index.js`: file names, not addresses.
+  if (FILE_EXTENSIONS.has(tld.toLowerCase()) || /^\d+x\./.test(domain)) return -1;
   out.push({ start: ls, end: de, type: 'EMAIL' });
   return de;
 }
@@ -123,6 +131,51 @@ const QUERY_KEYS = new Set([
   'xgoogcredential',
 ]);
 
+/** Words that stand for a value rather than being one (types, nulls, placeholders). */
+const PLACEHOLDERS = new Set([
+  'string',
+  'number',
+  'boolean',
+  'bool',
+  'str',
+  'int',
+  'any',
+  'unknown',
+  'object',
+  'null',
+  'none',
+  'nil',
+  'undefined',
+  'true',
+  'false',
+  'required',
+  'optional',
+  'redacted',
+  'xxx',
+  'xxxx',
+  '***',
+  '...',
+  'changeme',
+]);
+
+/**
+ * Unquoted values that are code or placeholders: `${PASSWORD}`, `<token>`, `getToken()`,
+ * `z.ZodString`, and after a colon identifiers like `oidcToken` or `CallCredentials`.
+ */
+function notAValue(v: string, eq: boolean, quoted: boolean): boolean {
+  if (PLACEHOLDERS.has(v.toLowerCase())) return true;
+  const c = v.charCodeAt(0);
+  // $ { < % ` ( start references and templates: `${PASSWORD}`, `<token>`, `%(pw)s`
+  if (c === 36 || c === 123 || c === 60 || c === 37 || c === 96 || c === 40) return true;
+  if (quoted) return false;
+  if (v.includes('(') || v.includes('<') || v.includes('[')) return true;
+  return !eq && CODE_IDENTIFIER.test(v);
+}
+
+/** camelCase, PascalCase and dotted member expressions (`this.authHeader`), as written in code. */
+const CODE_IDENTIFIER =
+  /^(?:[a-z]{2,}(?:[A-Z][a-z0-9]{2,})+|[A-Z][a-z]{2,}(?:[A-Z][a-z0-9]{2,})+|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)$/;
+
 const AUTH_SCHEME = /^(?:bearer|basic|token|digest|bot|negotiate|apikey)$/i;
 
 function isKeyChar(c: number): boolean {
@@ -152,9 +205,13 @@ export function detectAssignment(
   if (before === 91) return -1;
   const key = s.slice(ks, ke);
   const inQuery = eq && (before === 63 || before === 38);
+  const quotedKey = q === 34 || q === 39;
   if (!keys.has(key) && !(inQuery && QUERY_KEYS.has(key.toLowerCase().replace(/[-_.]/g, '')))) {
     return -1;
   }
+  // `key: value` is everywhere in code (`credentials: CallCredentials`, `TIME_TO_FIRST_TOKEN:`),
+  // so unquoted keys before a colon must be sensitive words themselves, not just end with one.
+  if (!eq && !quotedKey && !keys.hasExact(key)) return -1;
   let p = i + 1;
   if (eq && s.charCodeAt(p) === 61) return -1;
   while (p < s.length && p - i < 3 && (s.charCodeAt(p) === 32 || s.charCodeAt(p) === 9)) p++;
@@ -190,6 +247,7 @@ export function detectAssignment(
     while (ve < s.length && ve - vs < 4096 && s.charCodeAt(ve) > 32) ve++;
   }
   if (ve - vs < (eq ? 1 : 3)) return -1;
+  if (notAValue(s.slice(vs, ve), eq, open === 34 || open === 39)) return -1;
   // Already redacted (`[REDACTED:...]`, `****1234`): nothing left to hide.
   if (s.charCodeAt(vs) === 91 || s.startsWith('****', vs)) return -1;
   // `OPENAI_API_KEY=sk-...`: a recognisable secret keeps its more specific type.

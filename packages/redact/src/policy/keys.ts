@@ -69,6 +69,11 @@ export class SensitiveKeys {
     this.suffixes = [...this.exact].filter((k) => k.length >= 5);
   }
 
+  /** True only when the normalised key is itself in the list (no suffix match). */
+  hasExact(key: string): boolean {
+    return this.exact.has(normalizeKey(key));
+  }
+
   has(key: string): boolean {
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit;
