@@ -36,7 +36,8 @@ for (const pkg of readdirSync(join(root, 'packages'))) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/'(TENANTRY_E_[A-Z0-9_]+)'/g)) {
       const code = m[1]!;
-      if (entries.has(code)) continue;
+      const known = entries.get(code);
+      if (known?.doc) continue;
       // The JSDoc right above the class (or constant) that uses the code documents it.
       const declAt = Math.max(
         text.lastIndexOf('class ', m.index),
@@ -51,7 +52,8 @@ for (const pkg of readdirSync(join(root, 'packages'))) {
             .filter(Boolean)
             .join(' ')
         : '';
-      entries.set(code, { code, where: relative(root, file), doc });
+      // Mapping tables mention codes without documenting them: keep looking for the definition.
+      if (!known || doc) entries.set(code, { code, where: relative(root, file), doc });
     }
   }
 }

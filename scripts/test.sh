@@ -5,4 +5,6 @@ cd "$(dirname "$0")/.."
 bash scripts/install-test-deps.sh
 npx biome check .
 npm run build
+npm run typecheck
+node --import tsx scripts/gen-errors-doc.ts --check
 npx vitest run "$@"

@@ -46,7 +46,7 @@ export function exportSpans(exporter: SpanExporter, spans: ReadableSpan[]): Prom
  * them with the exporter of its choice, so a test knows exactly what was acknowledged.
  */
 export async function recordSpans(
-  build: (tracer: Tracer) => void | Promise<void>,
+  build: (tracer: Tracer) => unknown,
   resource: Attributes = { 'service.name': 'test-agent' },
 ): Promise<ReadableSpan[]> {
   const spans: ReadableSpan[] = [];

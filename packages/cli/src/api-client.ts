@@ -4,6 +4,11 @@ export interface ApiTarget {
   key: string;
 }
 
+/** The CLI could not connect to the server at --url (not running, wrong port, network). */
+const UNREACHABLE = 'TENANTRY_E_UNREACHABLE';
+/** The server answered an HTTP error without a tenantry error body (e.g. a proxy in between). */
+const HTTP_ERROR = 'TENANTRY_E_HTTP';
+
 export class ApiCallError extends Error {
   constructor(
     readonly status: number,
@@ -46,11 +51,7 @@ export async function callApi<T>(
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
-    throw new ApiCallError(
-      0,
-      'TENANTRY_E_UNREACHABLE',
-      `cannot reach ${target.url}: ${(err as Error).message}`,
-    );
+    throw new ApiCallError(0, UNREACHABLE, `cannot reach ${target.url}: ${(err as Error).message}`);
   }
   const text = await res.text();
   let json: unknown = null;
@@ -61,11 +62,7 @@ export async function callApi<T>(
   }
   if (!res.ok) {
     const e = (json as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiCallError(
-      res.status,
-      e?.code ?? 'TENANTRY_E_HTTP',
-      e?.message ?? `HTTP ${res.status}`,
-    );
+    throw new ApiCallError(res.status, e?.code ?? HTTP_ERROR, e?.message ?? `HTTP ${res.status}`);
   }
   return json as T;
 }

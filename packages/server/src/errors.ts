@@ -21,12 +21,14 @@ export class InvalidRequestError extends TenantryError {
   }
 }
 
+/** No API key was sent, or the key is unknown or revoked. */
 export class UnauthenticatedError extends TenantryError {
   constructor(message = 'missing or unknown API key: send Authorization: Bearer tnt_...') {
     super('TENANTRY_E_UNAUTHENTICATED', message);
   }
 }
 
+/** The key is valid but its kind may not do this (e.g. a read key writing, a non-admin managing keys). */
 export class ForbiddenError extends TenantryError {
   constructor(message: string) {
     super('TENANTRY_E_FORBIDDEN', message);

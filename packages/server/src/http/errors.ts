@@ -1,6 +1,9 @@
 import type { FastifyReply } from 'fastify';
 import { TenantryError } from '../errors.js';
 
+/** An unexpected server fault; details go to the server log, never into the response. */
+const INTERNAL = 'TENANTRY_E_INTERNAL';
+
 /** The one place where error codes become HTTP statuses. Unknown codes are 500. */
 const STATUS_BY_CODE: Record<string, number> = {
   TENANTRY_E_INVALID_REQUEST: 400,
@@ -86,7 +89,7 @@ export function mapError(err: unknown): MappedError {
   }
   return {
     status: 500,
-    code: 'TENANTRY_E_INTERNAL',
+    code: INTERNAL,
     message: 'internal error; see the server log',
     retryAfterSeconds: null,
     grpcCode: 13,

@@ -176,13 +176,13 @@ describe('query API', () => {
     expect(ts.status).toBe(200);
     const runs = ts.body.series.runs!;
     expect(runs.length).toBe(ts.body.timestamps.length);
-    expect(runs.reduce((s, v) => s + (v ?? 0), 0)).toBe(100);
+    expect(runs.reduce<number>((s, v) => s + (v ?? 0), 0)).toBe(100);
     expect(ts.body.timestamps.every((t) => t % 600_000 === 0)).toBe(true);
     const daily = await server.api<TimeseriesResponse>(
       `/api/v1/tenants/qa/timeseries?metrics=tokens_input,tokens_output,cost&${RANGE}&step=1d`,
     );
     expect(daily.body.stepSeconds).toBe(86_400);
-    expect(daily.body.series.tokens_input!.reduce((s, v) => s + (v ?? 0), 0)).toBe(10_000);
+    expect(daily.body.series.tokens_input!.reduce<number>((s, v) => s + (v ?? 0), 0)).toBe(10_000);
   });
 
   it('lists runs with duration, status, tokens, tool errors and the first error', async () => {
