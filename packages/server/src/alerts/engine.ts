@@ -232,7 +232,9 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     const results = await Promise.all(
       rules.map(async (rule) => {
         try {
-          return { rule, verdicts: await evaluateRule(rule, now, cache, opts.source) };
+          const mine = tracked.get(rule.id);
+          const keep = (tenantId: string) => mine?.has(tenantId) ?? false;
+          return { rule, verdicts: await evaluateRule(rule, now, cache, opts.source, keep) };
         } catch (err) {
           // One failing rule (or query) keeps its alerts as they were; the others still evaluate.
           errors.push({

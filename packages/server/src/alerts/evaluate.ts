@@ -55,6 +55,7 @@ function verdictsFromStats(
   stats: TenantWindowStats[],
   fromMs: number,
   toMs: number,
+  keep: (tenantId: string) => boolean,
   measure: (
     r: AlertRule,
     s: TenantWindowStats,
@@ -65,7 +66,8 @@ function verdictsFromStats(
     const applied = ruleForTenant(rule, s.tenantId);
     if (!applied) continue;
     const m = measure(applied, s);
-    if (!m) continue;
+    // A quiet tenant with no alert state needs no verdict: most of 10,000 tenants, most of the time.
+    if (!m || (!m.active && !keep(s.tenantId))) continue;
     out.push({
       tenantId: s.tenantId,
       rule: applied,
@@ -93,13 +95,15 @@ export async function evaluateRule(
   nowMs: number,
   cache: WindowCache,
   source: AlertDataSource,
+  /** Tenants whose inactive verdicts still matter (they have a pending, firing or resolved state). */
+  keep: (tenantId: string) => boolean = () => true,
 ): Promise<TenantVerdict[]> {
   const windowMs = durationMs(rule.window);
   const toMs = nowMs;
   const fromMs = nowMs - windowMs;
   switch (rule.kind) {
     case 'failure_rate':
-      return verdictsFromStats(rule, await cache.get(fromMs, toMs), fromMs, toMs, (r, s) => {
+      return verdictsFromStats(rule, await cache.get(fromMs, toMs), fromMs, toMs, keep, (r, s) => {
         if (s.runs === 0) return null;
         const value = s.failedRuns / s.runs;
         return {
@@ -110,7 +114,7 @@ export async function evaluateRule(
         };
       });
     case 'tool_error_rate':
-      return verdictsFromStats(rule, await cache.get(fromMs, toMs), fromMs, toMs, (r, s) => {
+      return verdictsFromStats(rule, await cache.get(fromMs, toMs), fromMs, toMs, keep, (r, s) => {
         if (s.toolCalls === 0 || r.kind !== 'tool_error_rate') return null;
         const value = s.toolErrors / s.toolCalls;
         return {
@@ -121,7 +125,7 @@ export async function evaluateRule(
         };
       });
     case 'latency':
-      return verdictsFromStats(rule, await cache.get(fromMs, toMs), fromMs, toMs, (r, s) => {
+      return verdictsFromStats(rule, await cache.get(fromMs, toMs), fromMs, toMs, keep, (r, s) => {
         if (r.kind !== 'latency') return null;
         const value = s.runLatencyMs[r.quantile];
         if (value === null || s.runs === 0) return null;
@@ -135,7 +139,7 @@ export async function evaluateRule(
     case 'tokens': {
       const from = rule.mode === 'daily' ? startOfUtcDay(nowMs) : fromMs;
       const span = rule.mode === 'daily' ? 'today (UTC)' : `over ${rule.window}`;
-      return verdictsFromStats(rule, await cache.get(from, toMs), from, toMs, (r, s) => {
+      return verdictsFromStats(rule, await cache.get(from, toMs), from, toMs, keep, (r, s) => {
         if (r.kind !== 'tokens') return null;
         const value = tokensOf(s, r.token_type);
         return {
@@ -147,7 +151,7 @@ export async function evaluateRule(
       });
     }
     case 'token_anomaly':
-      return evaluateTokenAnomaly(rule, nowMs, windowMs, cache);
+      return evaluateTokenAnomaly(rule, nowMs, windowMs, cache, keep);
     case 'runaway_run':
       return evaluateRunaway(rule, fromMs, toMs, source);
   }
@@ -171,6 +175,7 @@ async function evaluateTokenAnomaly(
   nowMs: number,
   windowMs: number,
   cache: WindowCache,
+  keep: (tenantId: string) => boolean,
 ): Promise<TenantVerdict[]> {
   const fromMs = nowMs - windowMs;
   const gridEnd = Math.floor(fromMs / windowMs) * windowMs;
@@ -192,7 +197,7 @@ async function evaluateTokenAnomaly(
       else history.set(s.tenantId, [tokens]);
     }
   }
-  return verdictsFromStats(rule, current ?? [], fromMs, nowMs, (r, s) => {
+  return verdictsFromStats(rule, current ?? [], fromMs, nowMs, keep, (r, s) => {
     if (r.kind !== 'token_anomaly') return null;
     const past = history.get(s.tenantId) ?? [];
     const tokens = s.inputTokens + s.outputTokens;

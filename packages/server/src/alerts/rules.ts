@@ -264,7 +264,19 @@ export function defaultAlertRules(): AlertRule[] {
 }
 
 /** The rule as it applies to one tenant (its override merged in), or null when excluded. */
+const unscoped = new WeakMap<AlertRule, boolean>();
+
 export function ruleForTenant(rule: AlertRule, tenantId: string): AlertRule | null {
+  // Hot path (rules x tenants each evaluation): most rules have no per-tenant scoping at all.
+  let plain = unscoped.get(rule);
+  if (plain === undefined) {
+    plain =
+      rule.exclude_tenants.length === 0 &&
+      !rule.tenants &&
+      Object.keys(rule.overrides).length === 0;
+    unscoped.set(rule, plain);
+  }
+  if (plain) return rule;
   if (rule.exclude_tenants.includes(tenantId)) return null;
   if (rule.tenants && !rule.tenants.includes(tenantId)) return null;
   const o = rule.overrides[tenantId];
