@@ -13,6 +13,7 @@ import { type InitOptions, loadConfig, type ResolvedConfig } from './config.js';
 import { warnOnce } from './diag/warn.js';
 import { ConsoleTreeExporter } from './export/console.js';
 import { CountingBatchSpanProcessor } from './export/counting-processor.js';
+import { forgetCleanMessages } from './logs/logger.js';
 import { TenantryMetrics } from './metrics/instruments.js';
 import { createLoggerProvider, createMeterProvider } from './pipelines.js';
 import { buildRedactor } from './redaction/redactor.js';
@@ -62,6 +63,7 @@ export function init(options: InitOptions = {}): TenantryHandle {
   runtime.captureContent = config.captureContent;
   runtime.maxAttributeLength = config.maxAttributeLength;
   runtime.redactor = buildRedactor(config.redact);
+  forgetCleanMessages();
   runtime.metrics =
     meterProvider === undefined
       ? null

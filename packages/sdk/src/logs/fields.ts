@@ -1,4 +1,4 @@
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { context, INVALID_SPANID, INVALID_TRACEID, trace } from '@opentelemetry/api';
 import { getScope } from '../context/tenant.js';
 
 /** The correlation fields of a log line; absent (never wrong) outside a run or span. */
@@ -19,7 +19,13 @@ export function tenantryLogFields(): TenantryLogFields {
   const scope = getScope(ctx);
   if (scope !== undefined) fields.tenant_id = scope.tenantId;
   const spanContext = trace.getSpanContext(ctx);
-  if (spanContext !== undefined && isSpanContextValid(spanContext)) {
+  // String compares instead of isSpanContextValid(): its two regexes ran on every log line, and
+  // span contexts here come from the SDK or extract(), both of which validate ids already.
+  if (
+    spanContext !== undefined &&
+    spanContext.traceId !== INVALID_TRACEID &&
+    spanContext.spanId !== INVALID_SPANID
+  ) {
     fields.trace_id = spanContext.traceId;
     fields.span_id = spanContext.spanId;
   }

@@ -100,6 +100,23 @@ describe('getLogger', () => {
     expect(sink.lines[0]).toMatchObject({ count: 2, tenant_id: 't' });
   });
 
+  it('applies each tenant its own policy even for a message repeated across tenants', () => {
+    setup = initInMemory({ redact: { tenants: { lenient: { actions: { EMAIL: 'allow' } } } } });
+    const sink = new LineSink();
+    const log = getLogger({ destination: sink });
+    for (const tenantId of ['lenient', 'strict', 'lenient', 'strict']) {
+      agentRun({ tenantId, agentId: 'a' }, () => log.info('contact ops@example.com'));
+    }
+    expect(
+      sink.lines.map((l) => [l.tenant_id, String(l.message).includes('@example.com')]),
+    ).toEqual([
+      ['lenient', true],
+      ['strict', false],
+      ['lenient', true],
+      ['strict', false],
+    ]);
+  });
+
   it('adds the same fields to a user-owned pino logger through tenantryLogFields', () => {
     setup = initInMemory();
     const sink = new LineSink();

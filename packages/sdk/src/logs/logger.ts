@@ -32,13 +32,44 @@ const SEVERITY: Record<number, SeverityNumber> = {
   60: SeverityNumber.FATAL,
 };
 
+/**
+ * Messages are mostly constant templates; ones the redactor found nothing in are remembered so
+ * they are not scanned again. Only clean strings are kept, so the cache never holds a finding.
+ */
+const cleanMessages = new Set<string>();
+const MAX_CLEAN_MESSAGES = 1024;
+const MAX_CLEAN_MESSAGE_LENGTH = 512;
+
+function rememberClean(key: string): void {
+  if (key.length > MAX_CLEAN_MESSAGE_LENGTH) return;
+  if (cleanMessages.size >= MAX_CLEAN_MESSAGES) cleanMessages.clear();
+  cleanMessages.add(key);
+}
+
+/** Called when the redactor changes (init), since "clean" depends on the policy. */
+export function forgetCleanMessages(): void {
+  cleanMessages.clear();
+}
+
+let lastMs = -1;
+let lastStamp = '';
+/** ISO 8601 with ms, formatted once per millisecond: toISOString() is the costliest part of a line. */
+function isoTimestamp(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastStamp = `,"timestamp":"${new Date(now).toISOString()}"`;
+  }
+  return lastStamp;
+}
+
 export function getLogger(options: GetLoggerOptions = {}): TenantryLogger {
   const fixedAgent = options.agentId;
   const pinoOptions: LoggerOptions = {
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     base: undefined,
     messageKey: 'message',
-    timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
+    timestamp: isoTimestamp,
     formatters: { level: (label) => ({ level: label }) },
     mixin: () => {
       const fields = tenantryLogFields();
@@ -88,8 +119,11 @@ function prepare(
       fields = out.value as Record<string, unknown>;
       count += out.count;
     }
-    if (message !== undefined) {
+    // Keyed by tenant too: policies differ per tenant, so "clean" is a per-tenant verdict.
+    const cleanKey = message === undefined ? '' : `${scope?.tenantId ?? ''}\u0000${message}`;
+    if (message !== undefined && !cleanMessages.has(cleanKey)) {
       const out = runtime.redactor(message, tenant);
+      if (out.count === 0 && out.value === message) rememberClean(cleanKey);
       message = String(out.value);
       count += out.count;
     }
