@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '../../packages/server/src/server.js';
+import { openDuckDbStorage } from '../../packages/server/src/storage/duckdb/index.js';
+import { quantile, report } from '../_lib/report.js';
+import { seedSpans } from './seed.js';
+
+/**
+ * Query latency over a seeded fleet (default 10 million spans, 1,000 tenants, 7 days). For one
+ * mid-sized tenant over one day, the p95 of each dashboard route through the real HTTP server,
+ * plus the ratio of a one-tenant query to the same query over all tenants.
+ */
+const SPANS = Number(process.env.BENCH_QUERY_SPANS ?? 10_000_000);
+const REPEAT = Number(process.env.BENCH_QUERY_REPEAT ?? 30);
+const END = Date.now();
+const DAY = 86_400_000;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-bench-query-'));
+const seedStore = await openDuckDbStorage({ dataDir });
+await seedStore.migrate();
+let t0 = performance.now();
+await seedSpans(seedStore.db, { spans: SPANS, tenants: 1000, days: 7, endMs: END });
+process.stdout.write(
+  `seeded ${SPANS} spans in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+);
+const sizes = await seedStore.db.query(
+  'SELECT tenant_id, count(*) AS n FROM spans GROUP BY tenant_id ORDER BY n DESC',
+);
+// The median tenant by size: neither a giant nor an empty one.
+const mid = String(sizes[Math.floor(sizes.length / 4)]!.tenant_id);
+const trace = await seedStore.db.query(
+  `SELECT trace_id FROM spans WHERE tenant_id = ? AND is_run AND status_code = 2 LIMIT 1`,
+  [mid],
+);
+await seedStore.close();
+
+const server = await startServer({
+  config: {
+    server: { port: 0, dataDir },
+    pricing: { models: { 'gpt-4o': { input: 2.5, output: 10 } } },
+  },
+  alerts: false,
+  retention: false,
+});
+const admin = server.bootstrapKeys!.admin;
+const range = `from=${END - DAY}&to=${END}`;
+
+async function p95(path: string): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    const start = performance.now();
+    const res = await fetch(server.url + path, { headers: { authorization: `Bearer ${admin}` } });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return quantile(times, 0.95);
+}
+
+const cases: Array<[string, string, number]> = [
+  ['tenants overview (1 day, all tenants)', `/api/v1/tenants?${range}&limit=100&sort=runs`, 300],
+  [
+    'timeseries (1 tenant, 1 day, 5 min step)',
+    `/api/v1/tenants/${mid}/timeseries?metrics=runs,failure_rate,run_latency_p95,tokens_input,cost&${range}&step=300`,
+    200,
+  ],
+  ['trace by id', `/api/v1/traces/${String(trace[0]?.trace_id)}`, 50],
+  ['runs list (1 tenant, 1 day)', `/api/v1/runs?tenant=${mid}&${range}&limit=50`, 100],
+];
+t0 = performance.now();
+for (const [name, path, goal] of cases) {
+  const value = await p95(path);
+  report({
+    bench: 'query',
+    case: `${name} p95`,
+    metric: 'ms',
+    value,
+    goal: `< ${goal}`,
+    pass: value < goal,
+  });
+}
+const oneTenant = await p95(`/api/v1/runs?tenant=${mid}&${range}&limit=50&status=error`);
+const allTenants = await p95(`/api/v1/runs?${range}&limit=50&status=error`);
+report({
+  bench: 'query',
+  case: 'failed runs: one tenant vs all tenants',
+  metric: 'ratio',
+  value: oneTenant / allTenants,
+  ratio: oneTenant / allTenants,
+  baseline: 'all tenants',
+});
+report({
+  bench: 'query',
+  case: `fleet: ${SPANS} spans, 1000 tenants, 7 days; mid tenant ${mid}`,
+  metric: 'spans',
+  value: Number(sizes.find((s) => s.tenant_id === mid)?.n ?? 0),
+});
+await server.close();
+rmSync(dataDir, { recursive: true, force: true });
