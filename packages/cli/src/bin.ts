@@ -15,6 +15,11 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     summary: 'query runs, traces, logs and tenants',
   },
   doctor: { load: () => import('./commands/doctor.js'), summary: 'find propagation mistakes' },
+  redact: {
+    load: () => import('./commands/redact.js'),
+    summary: 'redact PII and secrets from text or JSON on stdin',
+  },
+  demo: { load: () => import('./commands/demo.js'), summary: 'run a live multi-tenant demo' },
 };
 
 function usage(): string {
