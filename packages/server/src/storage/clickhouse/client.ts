@@ -1,0 +1,141 @@
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { ClickHouseError } from './errors.js';
+import { type Features, featuresOf } from './features.js';
+
+export interface ClickHouseOptions {
+  /**
+   * HTTP URL of a ClickHouse node. On a cluster without Keeper/ZooKeeper (ON CLUSTER needs one),
+   * list every node, comma-separated: the first serves queries and inserts, and DDL and mutations
+   * run on each.
+   */
+  url: string;
+  database: string;
+  /** Cluster name from remote_servers: local tables behind Distributed tables sharded by tenant. */
+  cluster?: string;
+  username?: string;
+  password?: string;
+}
+
+export type ChRow = Record<string, unknown>;
+
+/** Long IN lists (dedup look-ups, trace pages) outgrow the 256 KiB default. */
+const QUERY_SETTINGS = { max_query_size: '16777216' } as const;
+
+/**
+ * A pool of one @clickhouse/client per node. Queries go to the first node; statements that must
+ * reach every shard's local table (DDL, mutations) go to each node.
+ */
+export class ChConnection {
+  private constructor(
+    readonly clients: ClickHouseClient[],
+    readonly database: string,
+    readonly cluster: string | null,
+    readonly version: string,
+    readonly features: Features,
+  ) {}
+
+  static async open(options: ClickHouseOptions): Promise<ChConnection> {
+    const urls = options.url
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
+    if (urls.length === 0) throw new ClickHouseError('storage.clickhouse.url is empty');
+    const clients = urls.map((url) =>
+      createClient({
+        url,
+        username: options.username ?? 'default',
+        password: options.password ?? '',
+        request_timeout: 300_000,
+        // Failures surface as ClickHouseError with the statement; the client's own log is noise.
+        log: { level: ClickHouseLogLevel.OFF },
+        // Server-side compression would need settings 18.16 does not have on every route.
+        compression: { request: false, response: false },
+      }),
+    );
+    let version: string;
+    try {
+      const rs = await clients[0]!.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
+      const rows = (await rs.json()) as Array<{ v: string }>;
+      version = rows[0]?.v ?? '0';
+    } catch (err) {
+      await Promise.all(clients.map((c) => c.close()));
+      throw new ClickHouseError(`cannot reach ClickHouse at ${urls[0]}: ${(err as Error).message}`);
+    }
+    return new ChConnection(
+      clients,
+      options.database,
+      options.cluster ?? null,
+      version,
+      featuresOf(version),
+    );
+  }
+
+  /** Runs a SELECT on the first node and returns its rows (64-bit integers arrive as strings). */
+  async query<T = ChRow>(sql: string): Promise<T[]> {
+    try {
+      const rs = await this.clients[0]!.query({
+        query: sql,
+        format: 'JSONEachRow',
+        clickhouse_settings: QUERY_SETTINGS,
+      });
+      return (await rs.json()) as T[];
+    } catch (err) {
+      throw new ClickHouseError(`${(err as Error).message.trim()} [in: ${sql.slice(0, 400)}]`);
+    }
+  }
+
+  async exec(sql: string, node = 0): Promise<void> {
+    try {
+      await this.clients[node]!.command({ query: sql, clickhouse_settings: QUERY_SETTINGS });
+    } catch (err) {
+      throw new ClickHouseError(`${(err as Error).message.trim()} [in: ${sql.slice(0, 400)}]`);
+    }
+  }
+
+  /** Runs a statement on every node (DDL and mutations of local tables). */
+  async execEverywhere(sql: string): Promise<void> {
+    for (let i = 0; i < this.clients.length; i++) await this.exec(sql, i);
+  }
+
+  async queryEverywhere<T = ChRow>(sql: string): Promise<T[][]> {
+    const out: T[][] = [];
+    for (const c of this.clients) {
+      try {
+        const rs = await c.query({ query: sql, format: 'JSONEachRow' });
+        out.push((await rs.json()) as T[]);
+      } catch (err) {
+        throw new ClickHouseError(`${(err as Error).message.trim()} [in: ${sql.slice(0, 400)}]`);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Inserts rows and resolves once ClickHouse has written them. Through a Distributed table the
+   * insert is synchronous (insert_distributed_sync), so the shards have the rows, not a local queue.
+   */
+  async insert(table: string, rows: ChRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const settings: Record<string, string> = {};
+    if (this.cluster) settings.insert_distributed_sync = '1';
+    if (this.features.asyncInsert) {
+      // Server-side batching, but the reply still waits for the flush: acknowledged means stored.
+      settings.async_insert = '1';
+      settings.wait_for_async_insert = '1';
+    }
+    try {
+      await this.clients[0]!.insert({
+        table: `${this.database}.${table}`,
+        values: rows,
+        format: 'JSONEachRow',
+        clickhouse_settings: settings,
+      });
+    } catch (err) {
+      throw new ClickHouseError(`insert into ${table} failed: ${(err as Error).message.trim()}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.clients.map((c) => c.close()));
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * What the connected server can do, decided once from `SELECT version()` at startup. The schema
+ * and every query work on 18.16 (the oldest release we test); newer features are used only when
+ * the server has them.
+ */
+export interface Features {
+  /** LowCardinality(String) for repetitive columns (experimental before 19.0). */
+  lowCardinality: boolean;
+  /** JSONExtractString and friends (19.x); before that, visitParamExtract*. */
+  jsonExtract: boolean;
+  /** `mutations_sync` makes ALTER ... DELETE wait (20.x); before that we poll system.mutations. */
+  mutationsSync: boolean;
+  /** Server-side insert batching with wait_for_async_insert (21.11). */
+  asyncInsert: boolean;
+}
+
+export function parseVersion(version: string): [number, number] {
+  const [major, minor] = version.split('.').map((p) => Number.parseInt(p, 10));
+  return [Number.isFinite(major) ? major! : 0, Number.isFinite(minor) ? minor! : 0];
+}
+
+function atLeast(version: string, major: number, minor: number): boolean {
+  const [ma, mi] = parseVersion(version);
+  return ma > major || (ma === major && mi >= minor);
+}
+
+export function featuresOf(version: string): Features {
+  return {
+    lowCardinality: atLeast(version, 19, 3),
+    jsonExtract: atLeast(version, 19, 6),
+    mutationsSync: atLeast(version, 20, 3),
+    asyncInsert: atLeast(version, 21, 11),
+  };
+}

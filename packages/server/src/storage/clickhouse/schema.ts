@@ -1,0 +1,168 @@
+import type { ChConnection } from './client.js';
+import type { Features } from './features.js';
+
+/**
+ * ClickHouse schema. `tenant_id` leads every ORDER BY; telemetry partitions by day of its own
+ * timestamp (integer nanoseconds, exact on every version, so DateTime64 is not needed). Spans are a
+ * ReplacingMergeTree on (tenant_id, trace_id, span_id): a resent span lands in the same partition
+ * and part key, and every read uses FINAL so counts never double before a merge.
+ *
+ * On a cluster each table is a `<name>_local` MergeTree on every node behind a `<name>` Distributed
+ * table sharded by cityHash64(tenant_id), so one tenant's rows (and its dedup) live on one shard.
+ */
+
+export interface TableDef {
+  name: string;
+  columns: string;
+  engine: string;
+  partitionBy: string | null;
+  orderBy: string;
+  /** Distributed sharding key; tenant tables shard by tenant. */
+  shardBy: string;
+}
+
+const day = (nsColumn: string) => `toYYYYMMDD(toDateTime(intDiv(${nsColumn}, 1000000000)))`;
+
+export function tableDefs(f: Features): TableDef[] {
+  const lc = f.lowCardinality ? 'LowCardinality(String)' : 'String';
+  const lcNull = f.lowCardinality ? 'LowCardinality(Nullable(String))' : 'Nullable(String)';
+  const byTenant = 'cityHash64(tenant_id)';
+  return [
+    {
+      name: 'spans',
+      columns: `tenant_id String, trace_id String, span_id String, parent_span_id String,
+        name String, kind Int8, start_ns Int64, end_ns Int64, duration_ns Int64,
+        status_code Int8, status_message String, service_name ${lc}, scope_name ${lc},
+        agent_id ${lcNull}, agent_name ${lcNull}, operation ${lcNull}, model ${lcNull},
+        provider ${lcNull}, input_tokens Nullable(Int64), output_tokens Nullable(Int64),
+        tool_name ${lcNull}, error_type ${lcNull}, is_run UInt8, user_id Nullable(String),
+        conversation_id Nullable(String), attributes String, resource_attributes String,
+        events String, links String`,
+      engine: 'ReplacingMergeTree',
+      partitionBy: day('start_ns'),
+      orderBy: 'tenant_id, trace_id, span_id',
+      shardBy: byTenant,
+    },
+    {
+      name: 'logs',
+      columns: `tenant_id String, time_ns Int64, observed_ns Int64, trace_id String,
+        span_id String, severity_number Int8, severity_text ${lc}, body String,
+        service_name ${lc}, agent_id ${lcNull}, attributes String, resource_attributes String`,
+      engine: 'MergeTree',
+      partitionBy: day('time_ns'),
+      orderBy: 'tenant_id, time_ns',
+      shardBy: byTenant,
+    },
+    {
+      name: 'metric_points',
+      columns: `tenant_id String, name ${lc}, kind ${lc}, unit ${lc}, temporality Int8,
+        is_monotonic UInt8, start_ns Int64, time_ns Int64, value Nullable(Float64),
+        count Nullable(Float64), sum Nullable(Float64), min Nullable(Float64),
+        max Nullable(Float64), explicit_bounds String, bucket_counts String,
+        service_name ${lc}, attributes String, resource_attributes String`,
+      engine: 'MergeTree',
+      partitionBy: day('time_ns'),
+      orderBy: 'tenant_id, name, time_ns',
+      shardBy: byTenant,
+    },
+    // Mutable records are versioned rows in ReplacingMergeTree tables, read with FINAL.
+    {
+      name: 'api_keys',
+      columns: `id String, hash String, prefix String, kind String, tenant_id Nullable(String),
+        name String, created_at String, revoked_at Nullable(String), version UInt64`,
+      engine: 'ReplacingMergeTree(version)',
+      partitionBy: null,
+      orderBy: 'id',
+      shardBy: 'cityHash64(id)',
+    },
+    {
+      name: 'alert_states',
+      columns: `tenant_id String, rule_id String, state String, since Int64,
+        last_evaluated Int64, value Float64, threshold Float64,
+        last_notified_at Nullable(Int64), example_trace_id Nullable(String), deleted UInt8,
+        version UInt64`,
+      engine: 'ReplacingMergeTree(version)',
+      partitionBy: null,
+      orderBy: 'tenant_id, rule_id',
+      shardBy: byTenant,
+    },
+    {
+      name: 'alert_transitions',
+      columns: `tenant_id String, rule_id String, from_state String, to_state String,
+        at_ms Int64, value Float64, threshold Float64`,
+      engine: 'MergeTree',
+      partitionBy: null,
+      orderBy: 'tenant_id, at_ms, rule_id',
+      shardBy: byTenant,
+    },
+    {
+      name: 'alert_rules',
+      columns: `id String, definition String, updated_at String, deleted UInt8, version UInt64`,
+      engine: 'ReplacingMergeTree(version)',
+      partitionBy: null,
+      orderBy: 'id',
+      shardBy: 'cityHash64(id)',
+    },
+  ];
+}
+
+/** Table names the adapter queries; mutations go to `localTable()` on every node. */
+export type TableName =
+  | 'spans'
+  | 'logs'
+  | 'metric_points'
+  | 'api_keys'
+  | 'alert_states'
+  | 'alert_transitions'
+  | 'alert_rules';
+
+export function localTable(ch: ChConnection, table: TableName): string {
+  return ch.cluster ? `${ch.database}.${table}_local` : `${ch.database}.${table}`;
+}
+
+function createStatements(ch: ChConnection): string[] {
+  const db = ch.database;
+  const out: string[] = [];
+  for (const t of tableDefs(ch.features)) {
+    const local = ch.cluster ? `${t.name}_local` : t.name;
+    const partition = t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : '';
+    out.push(
+      `CREATE TABLE IF NOT EXISTS ${db}.${local} (${t.columns}) ENGINE = ${t.engine}${partition} ORDER BY (${t.orderBy})`,
+    );
+    if (ch.cluster) {
+      out.push(
+        `CREATE TABLE IF NOT EXISTS ${db}.${t.name} AS ${db}.${local} ENGINE = Distributed(${ch.cluster}, ${db}, ${local}, ${t.shardBy})`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Versioned migrations; each node records what it applied in its own schema_migrations. */
+export function migrations(ch: ChConnection): Array<{ version: number; statements: string[] }> {
+  return [{ version: 1, statements: createStatements(ch) }];
+}
+
+/** Creates the database and tables on every node. Safe on every start and from several servers. */
+export async function migrate(ch: ChConnection): Promise<void> {
+  const db = ch.database;
+  const nodes = ch.cluster ? ch.clients.length : 1;
+  for (let node = 0; node < nodes; node++) {
+    await ch.exec(`CREATE DATABASE IF NOT EXISTS ${db}`, node);
+    await ch.exec(
+      `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations (version UInt32, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY version`,
+      node,
+    );
+  }
+  const applied = await ch.queryEverywhere<{ version: number }>(
+    `SELECT DISTINCT version FROM ${db}.schema_migrations`,
+  );
+  for (let node = 0; node < nodes; node++) {
+    const done = new Set((applied[node] ?? []).map((r) => Number(r.version)));
+    for (const m of migrations(ch)) {
+      if (done.has(m.version)) continue;
+      for (const statement of m.statements) await ch.exec(statement, node);
+      await ch.exec(`INSERT INTO ${db}.schema_migrations (version) VALUES (${m.version})`, node);
+    }
+  }
+}

@@ -1,0 +1,205 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Real ClickHouse servers for tests and benchmarks: each one in its own temp dir, on free loopback
+ * ports, with a generated config. Debian's clickhouse-server 18.16 is what these machines have; the
+ * same configs work on current releases (the <yandex> root is still accepted).
+ */
+
+const BINARIES = ['/usr/bin/clickhouse-server', '/usr/sbin/clickhouse-server'];
+
+export function clickHouseBinary(): string | null {
+  return BINARIES.find((b) => existsSync(b)) ?? null;
+}
+
+export interface ClickHouseNode {
+  /** HTTP interface, e.g. http://127.0.0.1:41234 */
+  url: string;
+  httpPort: number;
+  tcpPort: number;
+  dir: string;
+  child: ChildProcess;
+  /** Stops the process (SIGTERM, then SIGKILL after 5 s) and removes its directory. */
+  stop(): Promise<void>;
+  /** The server's log files, for failure messages. */
+  logs(): string;
+}
+
+export interface ClickHouseCluster {
+  name: string;
+  nodes: ClickHouseNode[];
+  /** Every node's HTTP URL, comma-separated: the adapter runs DDL and mutations on each. */
+  urls(first?: number): string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface NodePorts {
+  httpPort: number;
+  tcpPort: number;
+  interserverPort: number;
+}
+
+function remoteServersXml(name: string, shards: NodePorts[]): string {
+  const shardXml = shards
+    .map((s) => `<shard><replica><host>127.0.0.1</host><port>${s.tcpPort}</port></replica></shard>`)
+    .join('');
+  return `<remote_servers><${name}>${shardXml}</${name}></remote_servers>`;
+}
+
+function configXml(dir: string, ports: NodePorts, remoteServers: string): string {
+  return `<?xml version="1.0"?>
+<yandex>
+  <logger><level>warning</level><log>${dir}/log/server.log</log><errorlog>${dir}/log/err.log</errorlog><size>50M</size><count>1</count></logger>
+  <listen_host>127.0.0.1</listen_host>
+  <http_port>${ports.httpPort}</http_port>
+  <tcp_port>${ports.tcpPort}</tcp_port>
+  <interserver_http_port>${ports.interserverPort}</interserver_http_port>
+  <interserver_http_host>127.0.0.1</interserver_http_host>
+  <path>${dir}/data/</path>
+  <tmp_path>${dir}/tmp/</tmp_path>
+  <user_files_path>${dir}/user_files/</user_files_path>
+  <format_schema_path>${dir}/format_schemas/</format_schema_path>
+  <mark_cache_size>268435456</mark_cache_size>
+  <uncompressed_cache_size>268435456</uncompressed_cache_size>
+  <max_concurrent_queries>200</max_concurrent_queries>
+  <users_config>${dir}/users.xml</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  <timezone>UTC</timezone>
+  ${remoteServers}
+</yandex>
+`;
+}
+
+const USERS_XML = `<?xml version="1.0"?>
+<yandex>
+  <profiles><default><max_memory_usage>4000000000</max_memory_usage></default></profiles>
+  <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
+</yandex>
+`;
+
+async function allocatePorts(): Promise<NodePorts> {
+  return {
+    httpPort: await freePort(),
+    tcpPort: await freePort(),
+    interserverPort: await freePort(),
+  };
+}
+
+async function waitReady(url: string, child: ChildProcess, logs: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`clickhouse-server exited with ${child.exitCode}:\n${logs()}`);
+    }
+    try {
+      const res = await fetch(`${url}/ping`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`clickhouse-server at ${url} did not become ready:\n${logs()}`);
+}
+
+async function launch(ports: NodePorts, remoteServers: string): Promise<ClickHouseNode> {
+  const binary = clickHouseBinary();
+  if (!binary) {
+    throw new Error('clickhouse-server is not installed (npm test installs it with apt-get)');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'tenantry-ch-'));
+  for (const sub of ['log', 'data', 'tmp', 'user_files', 'format_schemas']) {
+    mkdirSync(join(dir, sub), { recursive: true });
+  }
+  writeFileSync(join(dir, 'config.xml'), configXml(dir, ports, remoteServers));
+  writeFileSync(join(dir, 'users.xml'), USERS_XML);
+  const child = spawn(binary, [`--config-file=${join(dir, 'config.xml')}`], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out = (out + d.toString()).slice(-20_000);
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out = (out + d.toString()).slice(-20_000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const logs = () => {
+    const err = join(dir, 'log', 'err.log');
+    return `${out}\n${existsSync(err) ? readFileSync(err, 'utf8').slice(-20_000) : ''}`;
+  };
+  const url = `http://127.0.0.1:${ports.httpPort}`;
+  const node: ClickHouseNode = {
+    url,
+    httpPort: ports.httpPort,
+    tcpPort: ports.tcpPort,
+    dir,
+    child,
+    logs,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await waitReady(url, child, logs);
+  } catch (err) {
+    await node.stop();
+    throw err;
+  }
+  return node;
+}
+
+/** One ClickHouse server (no cluster). */
+export async function startClickHouse(): Promise<ClickHouseNode> {
+  return launch(await allocatePorts(), '');
+}
+
+/**
+ * `shards` ClickHouse servers, each one shard of cluster `name` (declared in every node's
+ * remote_servers), so a Distributed table on any node spans all of them.
+ */
+export async function startClickHouseCluster(
+  shards = 2,
+  name = 'tenantry_test',
+): Promise<ClickHouseCluster> {
+  const ports: NodePorts[] = [];
+  for (let i = 0; i < shards; i++) ports.push(await allocatePorts());
+  const remote = remoteServersXml(name, ports);
+  const nodes = await Promise.all(ports.map((p) => launch(p, remote)));
+  return {
+    name,
+    nodes,
+    urls(first = 0) {
+      const order = nodes.map((_, i) => nodes[(i + first) % nodes.length]!);
+      return order.map((n) => n.url).join(',');
+    },
+    async stop() {
+      await Promise.all(nodes.map((n) => n.stop()));
+    },
+  };
+}
