@@ -78,7 +78,9 @@ beforeAll(async () => {
     return seen >= 1000 ? true : null;
   }).catch(async (err: Error) => {
     const m = await fetch(`${server.url}/metrics`).then((r) => r.text());
-    const lines = m.split('\n').filter((l) => /rejected|otlp_requests|queue|dropped/.test(l) && !l.startsWith('#'));
+    const lines = m
+      .split('\n')
+      .filter((l) => /rejected|otlp_requests|queue|dropped/.test(l) && !l.startsWith('#'));
     throw new Error(`${err.message} (saw ${seen}) ${lines.join(' | ')}`);
   });
   await until('tenant-b logs', async () => {
@@ -127,9 +129,12 @@ describe('dashboard', () => {
     await page.locator('.chart canvas').first().waitFor();
     await shot(page, 'tenant');
 
-    // Open a failing run from the tenant's recent failures.
-    const failed = page.locator('.runs-table tr[data-status="error"] a.run-link').first();
-    await failed.click();
+    // The alert's own link (the one its webhook carries) lists the failing runs of its window.
+    await firing.first().getByRole('link', { name: 'runs' }).click();
+    await page.waitForURL(/\/tenants\/tenant-b\/runs\?status=error&from=.+&to=.+/);
+    await page.locator('.runs-table tbody tr').first().waitFor();
+    expect(await page.locator('.runs-table tbody tr[data-status="ok"]').count()).toBe(0);
+    await page.locator('.runs-table a.run-link').first().click();
     await page.waitForURL(/\/traces\/[0-9a-f]{32}/);
     const traceId = /\/traces\/([0-9a-f]{32})/.exec(page.url())?.[1];
     expect(data.failingTraceIds).toContain(traceId);

@@ -1,6 +1,6 @@
 import type { AlertView } from '../../api/types.js';
 import { Link } from '../../app/Link.js';
-import { fmtNum } from '../../ui/format.js';
+import { fmtMs, fmtNum, fmtPct } from '../../ui/format.js';
 import { Time } from '../../ui/Time.js';
 
 /** The server's dashboardUrl is absolute to its public URL; keep only the in-app path + query. */
@@ -11,6 +11,14 @@ export function inAppPath(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** Values in the unit of the rule's kind (rates as %, latency in ms). */
+export function fmtAlertValue(kind: string, v: number): string {
+  if (kind === 'failure_rate' || kind === 'tool_error_rate') return fmtPct(v);
+  if (kind === 'latency') return fmtMs(v);
+  if (kind === 'token_anomaly') return `${v.toFixed(1)}×`;
+  return fmtNum(v);
 }
 
 export function AlertList({ alerts, showTenant }: { alerts: AlertView[]; showTenant: boolean }) {
@@ -41,7 +49,7 @@ export function AlertList({ alerts, showTenant }: { alerts: AlertView[]; showTen
             <td title={a.ruleKind}>{a.ruleName}</td>
             <td className="wrap">{a.summary}</td>
             <td className="num">
-              {fmtNum(a.value)} / {fmtNum(a.threshold)}
+              {fmtAlertValue(a.ruleKind, a.value)} / {fmtAlertValue(a.ruleKind, a.threshold)}
             </td>
             <td>
               <Time value={a.since} />

@@ -79,7 +79,9 @@ export function SpanDetail(props: {
               <strong>{s.errorType}</strong>
             </div>
           )}
-          {s.statusMessage && <div className="mono">{s.statusMessage}</div>}
+          {s.statusMessage && !exceptions.some((e) => restates(s.statusMessage!, e.attributes)) && (
+            <div className="mono">{s.statusMessage}</div>
+          )}
           {exceptions.map((e) => (
             <div key={e.timeUnixNano} className="exception">
               <div>
@@ -166,4 +168,10 @@ export function SpanDetail(props: {
       </details>
     </aside>
   );
+}
+
+/** A status message that only repeats the exception ("Type: message") is not shown twice. */
+function restates(status: string, attrs: Record<string, unknown>): boolean {
+  const msg = attrs['exception.message'];
+  return typeof msg === 'string' && msg.length > 0 && status.includes(msg);
 }
