@@ -3,7 +3,9 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  AlwaysOnSampler,
   ParentBasedSampler,
+  type Sampler,
   type SpanExporter,
   type SpanProcessor,
   TraceIdRatioBasedSampler,
@@ -44,9 +46,7 @@ export function init(options: InitOptions = {}): TenantryHandle {
   const batch = new CountingBatchSpanProcessor(createExporter(config), config.batch);
   const provider = new NodeTracerProvider({
     resource,
-    sampler:
-      config.sampler ??
-      new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
+    sampler: config.sampler ?? sampler(config.sampleRatio),
     spanProcessors: [new TenantSpanProcessor(), batch],
   });
   // A second init() (tests, hot reload) replaces the first instead of being ignored by the API.
@@ -132,6 +132,12 @@ function createExporter(config: ResolvedConfig): SpanExporter {
         headers: config.headers,
       });
   }
+}
+
+function sampler(ratio: number): Sampler {
+  // AlwaysOn at ratio 1: the ratio sampler would hash every trace id to keep them all anyway.
+  const root = ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio);
+  return new ParentBasedSampler({ root });
 }
 
 class NoopExporter implements SpanExporter {
