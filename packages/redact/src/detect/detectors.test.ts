@@ -125,6 +125,7 @@ const negatives: Array<[string, string]> = [
   ['code passing a variable', 'connect({ credentials: ChannelCredentials, token: oidcToken })'],
   ['member expression', 'headers: { authorization: this.authHeader }'],
   ['constant ending in TOKEN', 'TIME_TO_FIRST_TOKEN: "gen_ai.server.time_to_first_token"'],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell reference is the point here
   ['environment reference', 'password=${DB_PASSWORD} and secret: "<your secret>"'],
   ['retina image name', 'logo-on-light@2x.png and icon@3x.webp'],
   ['file name after a package', 'see pkg@next/index.js'],

@@ -1,11 +1,12 @@
 /**
- * The text scanner: one pass over the string with a table lookup per character. Words are skipped
- * whole after a switch on their first character, so prose costs little; detectors run only where a
- * trigger (digit, `@`, `:`, `=`, `+`, `(`, `-----`, a known prefix) makes a match possible.
- * Matches come out in order and never overlap: every detector resumes scanning after its match.
+ * The text scanner. One native regex pass finds trigger positions (digit runs, `@ : = + ( - _`, and
+ * the rare starts `eyJ`, `Bearer `, `Basic `, `AKIA`, `AIza`, `DE89`...); detectors run only there.
+ * Prose between triggers is never touched by JavaScript, which is what keeps it fast. Prefixed
+ * secrets (`sk-`, `ghp_`, `xoxb-`, `github_pat_`) are found from their first `-` or `_`.
+ * Matches come out in order and never overlap: scanning resumes after each match.
  */
 import type { SensitiveKeys } from '../policy/keys.js';
-import { ALNUM, CLS, DIGIT } from './chars.js';
+import { ALNUM, CLS, HEX, UPPER } from './chars.js';
 import type { Match } from './match.js';
 import {
   detectAssignment,
@@ -15,83 +16,112 @@ import {
   looksLikeIpv6,
 } from './network.js';
 import { detectNumeric, skipNumeric } from './numeric.js';
-import { detectPem, detectWord } from './secrets.js';
+import { detectIban, detectPem, detectWord } from './secrets.js';
 
-/** First letters of words that may start a prefixed secret, an IBAN or an auth scheme. */
-const WORD_START = new Uint8Array(128);
-for (const ch of 'srgxeBb') WORD_START[ch.charCodeAt(0)] = 1;
-for (let c = 65; c <= 90; c++) WORD_START[c] = 1;
+/** Shared by all calls: scanText never re-enters itself, and always resets lastIndex first. */
+/**
+ * Every alternative matches exactly one character, so `test()` gives the index without allocating.
+ * A digit triggers only when 5 more number-ish characters follow (every numeric entity is at least
+ * that long), so `200`, `35ms` and `v1` in prose never reach JavaScript. Upper-case letters
+ * trigger only before a digit pair (IBAN) or a key prefix.
+ */
+const TRIGGER =
+  /[0-9](?=[0-9a-fA-F \-.()/:]{5})|[@:=+(\-_]|(?=eyJ|[Bb](?:earer|asic)[ \t]|A(?:KIA|SIA|Iza|BIA|CCA|GPA|IDA|IPA|NPA|NVA|ROA|PKA|SCA)|[A-Z]{2}[0-9]{2})[eBbA-Z]/g;
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
+function bits(s: string, i: number): number {
+  if (i < 0) return 0;
+  const c = s.charCodeAt(i);
+  return c < 128 ? CLS[c]! : 0;
+}
+
+function skipAlnum(s: string, i: number): number {
+  let p = i;
+  while ((bits(s, p) & ALNUM) !== 0) p++;
+  return p;
+}
+
+/** `sk-`, `sk_live_`, `ghp_`, `github_pat_`, `xoxb-`, `xapp-` seen from the `-`/`_` at `i`. */
+function prefixed(s: string, i: number, floor: number, out: Match[]): number {
+  let j = i;
+  while (j > floor && i - j < 7 && (bits(s, j - 1) & ALNUM) !== 0) j--;
+  if (j === i || (bits(s, j - 1) & ALNUM) !== 0) return -1;
+  const c = s.charCodeAt(j);
+  if (c !== 115 && c !== 114 && c !== 103 && c !== 120) return -1;
+  return detectWord(s, j, c, out);
+}
+
+/** `fe80::1`, `abcd:ef01:...`: an IPv6 that starts with a hex word, seen from its first colon. */
+function ipv6FromColon(s: string, i: number, floor: number, out: Match[]): number {
+  let j = i;
+  while (j > floor && i - j < 4 && (bits(s, j - 1) & HEX) !== 0) j--;
+  if ((bits(s, j - 1) & ALNUM) !== 0) return -1;
+  return detectIpv6(s, j, out);
 }
 
 export function scanText(s: string, keys: SensitiveKeys, out: Match[]): void {
-  const n = s.length;
+  const re = TRIGGER;
+  re.lastIndex = 0;
   let floor = 0;
-  let i = 0;
-  while (i < n) {
+  while (re.test(s)) {
+    const i = re.lastIndex - 1;
     const c = s.charCodeAt(i);
-    const k = c < 128 ? CLS[c]! : 0;
-    if ((k & ALNUM) !== 0) {
-      let end = -1;
-      if ((k & DIGIT) !== 0) {
+    let end = -1;
+    let resume = i + 1;
+    if (c >= 48 && c <= 57) {
+      if ((bits(s, i - 1) & ALNUM) !== 0) {
+        // Digits inside a word: only an IBAN (`DE89 3704...`) can start, two letters earlier.
+        if (
+          i - 2 >= floor &&
+          (bits(s, i - 1) & UPPER) !== 0 &&
+          (bits(s, i - 2) & UPPER) !== 0 &&
+          (bits(s, i - 3) & ALNUM) === 0
+        ) {
+          end = detectIban(s, i - 2, out);
+        }
+        if (end === -1) resume = skipAlnum(s, i);
+      } else {
         if (looksLikeIpv6(s, i)) end = detectIpv6(s, i, out);
         if (end === -1) end = detectNumeric(s, i, out);
-        if (end === -1) {
-          // `4111 1111 ...` after `Order 2024`: retry from the next group, not the span's end.
-          i = skipNumeric(s, i);
-          continue;
-        }
-        i = floor = end;
-        continue;
+        // `4111 1111 ...` after `Order 2024`: retry from the next group, not the span's end.
+        if (end === -1) resume = skipNumeric(s, i);
       }
-      if (WORD_START[c] === 1) {
-        end = detectWord(s, i, c, out);
-        if (end !== -1) {
-          i = floor = end;
-          continue;
-        }
+    } else {
+      switch (c) {
+        case 45: // -
+          end = s.charCodeAt(i + 1) === 45 ? detectPem(s, i, out) : prefixed(s, i, floor, out);
+          break;
+        case 95: // _
+          end = prefixed(s, i, floor, out);
+          break;
+        case 64: // @
+          end = detectEmail(s, i, floor, out);
+          break;
+        case 58: // :
+          if (s.charCodeAt(i + 1) === 47 && s.charCodeAt(i + 2) === 47) {
+            end = detectUrlCredential(s, i, out);
+          } else {
+            if ((bits(s, i - 1) & HEX) !== 0) end = ipv6FromColon(s, i, floor, out);
+            if (end === -1 && s.charCodeAt(i + 1) === 58) end = detectIpv6(s, i, out);
+          }
+          if (end === -1) end = detectAssignment(s, i, floor, keys, out);
+          break;
+        case 61: // =
+          end = detectAssignment(s, i, floor, keys, out);
+          break;
+        case 43: // +
+        case 40: // (
+          if ((bits(s, i + 1) & ALNUM) !== 0) end = detectNumeric(s, i, out);
+          break;
+        default:
+          // eyJ / Bearer / Basic / AKIA... / IBAN: only at the start of a word.
+          if ((bits(s, i - 1) & ALNUM) === 0) end = detectWord(s, i, c, out);
       }
-      const ws = i;
-      i++;
-      while (i < n) {
-        const d = s.charCodeAt(i);
-        if (d < 128 && (CLS[d]! & ALNUM) !== 0) i++;
-        else break;
-      }
-      // IPv6 starting with a letter (`fe80::1`): a short hex word right before a colon.
-      if (i - ws <= 4 && s.charCodeAt(i) === 58 && looksLikeIpv6(s, ws)) {
-        end = detectIpv6(s, ws, out);
-        if (end !== -1) i = floor = end;
-      }
-      continue;
     }
-    let end = -1;
-    switch (c) {
-      case 64: // @
-        end = detectEmail(s, i, floor, out);
-        break;
-      case 58: // :
-        if (s.charCodeAt(i + 1) === 47 && s.charCodeAt(i + 2) === 47) {
-          end = detectUrlCredential(s, i, out);
-        } else if (s.charCodeAt(i + 1) === 58) {
-          end = detectIpv6(s, i, out);
-        }
-        if (end === -1) end = detectAssignment(s, i, floor, keys, out);
-        break;
-      case 61: // =
-        end = detectAssignment(s, i, floor, keys, out);
-        break;
-      case 43: // +
-      case 40: // (
-        if (isDigit(s.charCodeAt(i + 1))) end = detectNumeric(s, i, out);
-        break;
-      case 45: // -
-        if (s.charCodeAt(i + 1) === 45) end = detectPem(s, i, out);
-        break;
+    if (end > i) {
+      floor = end;
+      re.lastIndex = end;
+    } else {
+      re.lastIndex = resume;
     }
-    if (end > i) i = floor = end;
-    else i++;
   }
 }

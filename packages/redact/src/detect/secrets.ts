@@ -59,7 +59,7 @@ function authorization(re: RegExp, s: string, i: number, out: Match[], basic: bo
 }
 
 /** IBAN: country + check digits + BBAN, optionally in groups of 4, cut at the country's length. */
-function iban(s: string, i: number, out: Match[]): number {
+export function detectIban(s: string, i: number, out: Match[]): number {
   const expected = ibanLength(s.slice(i, i + 2));
   if (expected === undefined) return -1;
   let compact = '';
@@ -128,7 +128,7 @@ function upper(s: string, i: number, out: Match[]): number {
   }
   const c2 = s.charCodeAt(i + 2);
   const c3 = s.charCodeAt(i + 3);
-  if (c2 >= 48 && c2 <= 57 && c3 >= 48 && c3 <= 57) return iban(s, i, out);
+  if (c2 >= 48 && c2 <= 57 && c3 >= 48 && c3 <= 57) return detectIban(s, i, out);
   return -1;
 }
 
