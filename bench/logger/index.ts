@@ -1,5 +1,5 @@
 /**
- * Per-line cost of the tenantry logger against bare pino writing the same fields (the four
+ * Per-line CPU cost of the tenantry logger against bare pino writing the same fields (the four
  * correlation fields passed by hand), both into the same discarding destination, inside one
  * agent run. Cases: tenantry as configured by default (redaction on), with redaction off, and with
  * lines mirrored as OTel log records. Rounds are interleaved and rotated; ratios are medians of
@@ -15,7 +15,8 @@ import {
   init,
   toolCall,
 } from '../../packages/sdk/src/index.js';
-import { report, timePerCall } from '../_lib/report.js';
+import { report } from '../_lib/report.js';
+import { cpuPerCall } from '../sdk-overhead/cpu-time.js';
 
 const ROUNDS = 10;
 const MS = 250;
@@ -59,7 +60,7 @@ async function measure(
   await agentRun({ tenantId: 'tenant-abc-123', agentId: 'workflow-agent-v2' }, () =>
     toolCall({ name: 'step' }, async (span) => {
       const ids = { traceId: span.traceId, spanId: span.spanId };
-      for (const [name, make] of cases) samples[name].push(await timePerCall(make(ids), MS));
+      for (const [name, make] of cases) samples[name].push(await cpuPerCall(make(ids), MS));
     }),
   );
   await handle.shutdown();

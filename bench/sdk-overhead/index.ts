@@ -1,5 +1,5 @@
 /**
- * Cost of one agent run (1 LLM call + 2 tool calls) in four ways, measured in the same process:
+ * CPU cost of one agent run (1 LLM call + 2 tool calls) in four ways, measured in the same process:
  * no tracing; bare OpenTelemetry making the same spans and attributes by hand through a
  * BatchSpanProcessor and the same discarding exporter; tenantry (redaction off, no metrics);
  * tenantry with metrics recorded into a reader; tenantry with the default redactor.
@@ -23,7 +23,8 @@ import {
   type TenantryHandle,
   toolCall,
 } from '../../packages/sdk/src/index.js';
-import { report, timePerCall } from '../_lib/report.js';
+import { report } from '../_lib/report.js';
+import { cpuPerCall } from './cpu-time.js';
 
 const ROUNDS = 12;
 const MS_PER_ROUND = 250;
@@ -172,7 +173,7 @@ const bare = bareOtel(bareProvider.getTracer('bare'));
 
 async function measure(options: InitOptions, cases: [CaseName, () => Promise<void>][]) {
   const handle: TenantryHandle = init(options);
-  for (const [name, fn] of cases) samples[name].push(await timePerCall(fn, MS_PER_ROUND));
+  for (const [name, fn] of cases) samples[name].push(await cpuPerCall(fn, MS_PER_ROUND));
   await handle.forceFlush();
   await bareProvider.forceFlush();
   if (handle.droppedSpans() > 0) throw new Error(`tenantry dropped ${handle.droppedSpans()} spans`);
