@@ -281,4 +281,24 @@ describe('alert engine', () => {
     expect(store.saveCalls).toBe(writes);
     expect(store.states.get('B\u0000fr')?.state).toBe('firing');
   });
+
+  it('queries settled baseline windows once per TTL, and late-arriving history still counts after it', async () => {
+    const { source, clock, engine } = rig(
+      defaultAlertRules().filter((r) => r.kind === 'token_anomaly'),
+    );
+    expect((await engine.evaluateOnce()).queries).toBe(7);
+    // A backfill lands after the first evaluation: 60 minutes of history, then a 10x spike.
+    traffic(source, ['late'], T0 - 60 * MIN, T0 + 10 * MIN, () => ({
+      tokens: (_n, at) => (at >= T0 + 5 * MIN ? 5000 : 500),
+    }));
+    clock.advance(30_000);
+    // Only the current window is queried; the cached (empty) baseline means no verdict yet.
+    expect((await engine.evaluateOnce()).queries).toBe(1);
+    expect(await engine.listAlerts({ tenantId: null })).toEqual([]);
+    clock.ms = T0 + 10 * MIN;
+    await engine.evaluateOnce();
+    expect((await engine.listAlerts({ tenantId: null })).map((a) => [a.tenantId, a.state])).toEqual(
+      [['late', 'firing']],
+    );
+  });
 });

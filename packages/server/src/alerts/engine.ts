@@ -8,7 +8,7 @@ import type {
   TenantScope,
 } from '../storage/types.js';
 import { durationMs } from './duration.js';
-import { evaluateRule, type TenantVerdict, WindowCache } from './evaluate.js';
+import { evaluateRule, SettledWindows, type TenantVerdict, WindowCache } from './evaluate.js';
 import { tenantRunsUrl, traceUrl } from './links.js';
 import type { AlertNotifier } from './notifier.js';
 import type { AlertNotification } from './payload.js';
@@ -89,6 +89,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
   let timer: NodeJS.Timeout | null = null;
   let stopped = true;
   let last: EvaluationReport | null = null;
+  const settled = new SettledWindows();
 
   function ensureLoaded(): Promise<void> {
     loaded ??= (async () => {
@@ -227,7 +228,8 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     await ensureLoaded();
     const now = opts.clock.now();
     const rules = (await opts.rules()).filter((r) => r.enabled);
-    const cache = new WindowCache(opts.source);
+    settled.evict(now);
+    const cache = new WindowCache(opts.source, now, settled);
     const errors: EvaluationReport['errors'] = [];
     const results = await Promise.all(
       rules.map(async (rule) => {
