@@ -71,9 +71,13 @@ export class ChConnection {
   }
 
   /** Runs a SELECT on the first node and returns its rows (64-bit integers arrive as strings). */
-  async query<T = ChRow>(sql: string): Promise<T[]> {
+  query<T = ChRow>(sql: string): Promise<T[]> {
+    return this.queryOn<T>(0, sql);
+  }
+
+  async queryOn<T = ChRow>(node: number, sql: string): Promise<T[]> {
     try {
-      const rs = await this.clients[0]!.query({
+      const rs = await this.clients[node]!.query({
         query: sql,
         format: 'JSONEachRow',
         clickhouse_settings: QUERY_SETTINGS,
@@ -99,14 +103,7 @@ export class ChConnection {
 
   async queryEverywhere<T = ChRow>(sql: string): Promise<T[][]> {
     const out: T[][] = [];
-    for (const c of this.clients) {
-      try {
-        const rs = await c.query({ query: sql, format: 'JSONEachRow' });
-        out.push((await rs.json()) as T[]);
-      } catch (err) {
-        throw new ClickHouseError(`${(err as Error).message.trim()} [in: ${sql.slice(0, 400)}]`);
-      }
-    }
+    for (let i = 0; i < this.clients.length; i++) out.push(await this.queryOn<T>(i, sql));
     return out;
   }
 

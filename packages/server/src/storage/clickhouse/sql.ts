@@ -19,13 +19,30 @@ export function lit(v: SqlValue): string {
   return `'${v.replace(/[\\'\0]/g, (c) => (c === '\0' ? '\\0' : `\\${c}`))}'`;
 }
 
-/** Replaces each `?` in `sql` with the next value as a literal. */
+/**
+ * Replaces each `?` outside string literals in `sql` with the next value as a literal, so a
+ * fragment that already holds rendered literals (which may contain `?`) binds correctly.
+ */
 export function bind(sql: string, values: readonly SqlValue[]): string {
   let i = 0;
-  const out = sql.replace(/\?/g, () => {
-    if (i >= values.length) throw new Error(`too few values for: ${sql}`);
-    return lit(values[i++]!);
-  });
+  let out = '';
+  let quoted = false;
+  for (let p = 0; p < sql.length; p++) {
+    const c = sql[p]!;
+    if (quoted) {
+      out += c;
+      if (c === '\\') out += sql[++p] ?? '';
+      else if (c === "'") quoted = false;
+    } else if (c === "'") {
+      quoted = true;
+      out += c;
+    } else if (c === '?') {
+      if (i >= values.length) throw new Error(`too few values for: ${sql}`);
+      out += lit(values[i++]!);
+    } else {
+      out += c;
+    }
+  }
   if (i !== values.length) throw new Error(`too many values for: ${sql}`);
   return out;
 }

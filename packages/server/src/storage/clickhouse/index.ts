@@ -1,0 +1,58 @@
+import type { ReadStore } from '../read-types.js';
+import type { StorageBase, StorageEngineInfo, WriteBatch } from '../types.js';
+import { ChConnection, type ClickHouseOptions } from './client.js';
+import { chAlertStore, chKeyStore } from './keys-alerts.js';
+import { chLifecycleStore } from './lifecycle.js';
+import { doctor, runawayRuns } from './read-doctor.js';
+import {
+  linkedTraces,
+  listRuns,
+  searchLogs,
+  searchSpans,
+  traceLogs,
+  traceSpans,
+} from './read-runs.js';
+import { fleetTotals, tenantAggregates, tenantBuckets, windowStats } from './read-tenants.js';
+import { migrate } from './schema.js';
+import { writeBatch } from './write.js';
+
+export type { ClickHouseOptions } from './client.js';
+export { ClickHouseError } from './errors.js';
+
+/**
+ * The ClickHouse engine for scale-out: several stateless tenantry servers over one (sharded)
+ * ClickHouse. Opening connects and detects the server version; `migrate()` creates the schema.
+ */
+export async function openClickHouseStorage(options: ClickHouseOptions) {
+  if (!/^\w+$/.test(options.database)) {
+    throw new RangeError(`database name must be a plain identifier: ${options.database}`);
+  }
+  if (options.cluster !== undefined && !/^\w+$/.test(options.cluster)) {
+    throw new RangeError(`cluster name must be a plain identifier: ${options.cluster}`);
+  }
+  const ch = await ChConnection.open(options);
+  const storage = {
+    ch,
+    info: (): StorageEngineInfo => ({ engine: 'clickhouse', version: ch.version }),
+    migrate: () => migrate(ch),
+    write: (batch: WriteBatch) => writeBatch(ch, batch),
+    close: () => ch.close(),
+    ...chKeyStore(ch),
+    ...chAlertStore(ch),
+    ...chLifecycleStore(ch),
+    tenantAggregates: (scope, q) => tenantAggregates(ch, scope, q),
+    fleetTotals: (scope, range) => fleetTotals(ch, scope, range),
+    tenantBuckets: (tenantId, range, step, prices) =>
+      tenantBuckets(ch, tenantId, range, step, prices),
+    listRuns: (scope, f) => listRuns(ch, scope, f),
+    traceSpans: (scope, traceId) => traceSpans(ch, scope, traceId),
+    traceLogs: (scope, traceId) => traceLogs(ch, scope, traceId),
+    linkedTraces: (scope, traceId, linksTo) => linkedTraces(ch, scope, traceId, linksTo),
+    searchSpans: (scope, f) => searchSpans(ch, scope, f),
+    searchLogs: (scope, f) => searchLogs(ch, scope, f),
+    doctor: (scope, range, settled) => doctor(ch, scope, range, settled),
+    windowStats: (fromMs, toMs, tenantIds) => windowStats(ch, fromMs, toMs, tenantIds),
+    runawayRuns: (fromMs, toMs, t) => runawayRuns(ch, fromMs, toMs, t),
+  } satisfies StorageBase & ReadStore & { ch: ChConnection };
+  return storage;
+}

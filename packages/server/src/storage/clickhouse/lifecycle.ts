@@ -1,0 +1,113 @@
+import type { DeleteCounts, LifecycleStore } from '../types.js';
+import type { ChConnection } from './client.js';
+import { ClickHouseError } from './errors.js';
+import { num } from './rows.js';
+import { localTable, type TableName } from './schema.js';
+import { ALL_TENANTS, litList, Where } from './sql.js';
+
+const MUTATION_TIMEOUT_MS = 120_000;
+
+/**
+ * Retention and erasure as ALTER TABLE ... DELETE mutations on each shard's local table (18.16 has
+ * no lightweight DELETE and no ON CLUSTER without ZooKeeper). Mutations are asynchronous, so each
+ * delete waits until every node reports it done: when the call returns, the rows are gone.
+ * Rows are counted first and a mutation is only issued when there is something to delete, so a
+ * retention sweep over tenants with nothing expired rewrites no parts.
+ */
+export function chLifecycleStore(ch: ChConnection): LifecycleStore {
+  const db = ch.database;
+  const nodes = ch.cluster ? ch.clients.length : 1;
+
+  async function waitForMutations(table: TableName): Promise<void> {
+    const [, name] = localTable(ch, table).split('.');
+    const deadline = Date.now() + MUTATION_TIMEOUT_MS;
+    for (;;) {
+      let pending = 0;
+      for (let node = 0; node < nodes; node++) {
+        const rows = await ch.queryOn<{ n: string }>(
+          node,
+          `SELECT count() AS n FROM system.mutations WHERE database = '${db}' AND table = '${name}' AND is_done = 0`,
+        );
+        pending += num(rows[0]?.n);
+      }
+      if (pending === 0) return;
+      if (Date.now() > deadline) {
+        throw new ClickHouseError(`mutations on ${table} did not finish within 120 s`);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Deletes matching rows everywhere and returns how many (deduplicated) rows matched. */
+  async function deleteWhere(table: TableName, where: Where): Promise<number> {
+    const final = table === 'spans' ? ' FINAL' : '';
+    const [row] = await ch.query<{ n: string }>(
+      `SELECT count() AS n FROM ${db}.${table}${final} ${where.sql}`,
+    );
+    const count = num(row?.n);
+    if (count === 0) return 0;
+    for (let node = 0; node < nodes; node++) {
+      await ch.exec(`ALTER TABLE ${localTable(ch, table)} DELETE ${where.sql}`, node);
+    }
+    await waitForMutations(table);
+    return count;
+  }
+
+  const tenant = (tenantId: string) => new Where({ tenantId });
+
+  return {
+    async deleteOlderThan(tenantId, cutoff) {
+      return {
+        spans: await deleteWhere('spans', tenant(tenantId).add('start_ns < ?', cutoff)),
+        logs: await deleteWhere('logs', tenant(tenantId).add('time_ns < ?', cutoff)),
+        metrics: await deleteWhere('metric_points', tenant(tenantId).add('time_ns < ?', cutoff)),
+        alertEvents: await deleteWhere(
+          'alert_transitions',
+          tenant(tenantId).add('at_ms < ?', cutoff / 1_000_000n),
+        ),
+      };
+    },
+    async deleteTenant(tenantId) {
+      const counts: DeleteCounts = {
+        spans: await deleteWhere('spans', tenant(tenantId)),
+        logs: await deleteWhere('logs', tenant(tenantId)),
+        metrics: await deleteWhere('metric_points', tenant(tenantId)),
+        alertEvents: await deleteWhere('alert_transitions', tenant(tenantId)),
+      };
+      await deleteWhere('alert_states', tenant(tenantId));
+      return counts;
+    },
+    async deleteUser(tenantId, userId) {
+      // A run belongs to a user when any of its spans says so; the whole trace goes with it.
+      const traces = (
+        await ch.query<{ trace_id: string }>(
+          `SELECT DISTINCT trace_id FROM ${db}.spans ${tenant(tenantId).add('user_id = ?', userId).sql}`,
+        )
+      ).map((r) => r.trace_id);
+      const inTraces = traces.length > 0 ? `trace_id IN (${litList(traces)})` : '0';
+      const userAttr = ch.features.jsonExtract
+        ? `JSONExtractString(attributes, 'user.id') = ?`
+        : `visitParamExtractString(attributes, 'user.id') = ?`;
+      return {
+        spans: traces.length > 0 ? await deleteWhere('spans', tenant(tenantId).add(inTraces)) : 0,
+        logs: await deleteWhere(
+          'logs',
+          tenant(tenantId).add(`(${inTraces} OR ${userAttr})`, userId),
+        ),
+        metrics: 0,
+        alertEvents: 0,
+      };
+    },
+    async listTenantIds() {
+      const all = new Where(ALL_TENANTS).sql;
+      const rows = await ch.query<{ tenant_id: string }>(
+        `SELECT DISTINCT tenant_id FROM (
+           SELECT tenant_id FROM ${db}.spans ${all} GROUP BY tenant_id
+           UNION ALL SELECT tenant_id FROM ${db}.logs GROUP BY tenant_id
+           UNION ALL SELECT tenant_id FROM ${db}.metric_points GROUP BY tenant_id)
+         ORDER BY tenant_id`,
+      );
+      return rows.map((r) => r.tenant_id);
+    },
+  };
+}

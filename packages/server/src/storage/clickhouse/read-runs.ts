@@ -1,0 +1,176 @@
+import type { LogFilter, RunFilter, RunRow, SpanFilter } from '../read-types.js';
+import type { LogRow, SpanRow, TenantScope } from '../types.js';
+import type { ChConnection } from './client.js';
+import {
+  IS_LLM,
+  IS_TOOL,
+  jsonRaw,
+  jsonString,
+  logFromRow,
+  num,
+  spanFromRow,
+  strOrNull,
+} from './rows.js';
+import { containsCi, limit, Where } from './sql.js';
+
+const STATUS_CODE = { unset: 0, ok: 1, error: 2 } as const;
+
+export async function listRuns(
+  ch: ChConnection,
+  scope: TenantScope,
+  f: RunFilter,
+): Promise<RunRow[]> {
+  const db = ch.database;
+  const where = new Where(scope)
+    .add('is_run = 1')
+    .add('start_ns >= ?', f.range.fromNs)
+    .add('start_ns < ?', f.range.toNs);
+  if (f.status) where.add('status_code = ?', STATUS_CODE[f.status]);
+  if (f.agent) where.add('(agent_name = ? OR agent_id = ?)', f.agent, f.agent);
+  if (f.minDurationNs !== undefined) where.add('duration_ns >= ?', f.minDurationNs);
+  if (f.q) {
+    where.add(
+      `(${containsCi('name', f.q)} OR ${containsCi('status_message', f.q)} OR trace_id = ? OR ${containsCi('attributes', f.q)})`,
+      f.q.toLowerCase(),
+    );
+  }
+  const roots = (
+    await ch.query(
+      `SELECT * FROM ${db}.spans FINAL ${where.sql}
+       ORDER BY start_ns DESC, span_id ${limit(f.limit, f.offset)}`,
+    )
+  ).map(spanFromRow);
+  if (roots.length === 0) return [];
+  // Children are aggregated per trace for just this page of runs.
+  const traceIds = [...new Set(roots.map((r) => r.traceId))];
+  const aggWhere = new Where(scope).add(
+    `trace_id IN (${traceIds.map(() => '?').join(', ')})`,
+    ...traceIds,
+  );
+  const failed = 'status_code = 2';
+  const aggs = await ch.query(
+    `SELECT tenant_id, trace_id,
+       countIf(${IS_LLM}) AS a_llm_calls,
+       sumIf(ifNull(input_tokens, 0), ${IS_LLM}) AS a_input_tokens,
+       sumIf(ifNull(output_tokens, 0), ${IS_LLM}) AS a_output_tokens,
+       countIf(${IS_TOOL}) AS a_tool_calls,
+       countIf(${IS_TOOL} AND ${failed}) AS a_tool_errors,
+       if(countIf(${failed}) = 0, NULL,
+          argMinIf(if(status_message != '', status_message, ifNull(error_type, name)), start_ns, ${failed})) AS a_first_error
+     FROM ${db}.spans FINAL ${aggWhere.sql}
+     GROUP BY tenant_id, trace_id`,
+  );
+  const byKey = new Map(aggs.map((a) => [`${a.tenant_id}\u0000${a.trace_id}`, a]));
+  return roots.map((span) => {
+    const a = byKey.get(`${span.tenantId}\u0000${span.traceId}`);
+    return {
+      span,
+      llmCalls: num(a?.a_llm_calls),
+      inputTokens: num(a?.a_input_tokens),
+      outputTokens: num(a?.a_output_tokens),
+      toolCalls: num(a?.a_tool_calls),
+      toolErrors: num(a?.a_tool_errors),
+      firstError: strOrNull(a?.a_first_error),
+    };
+  });
+}
+
+export async function traceSpans(
+  ch: ChConnection,
+  scope: TenantScope,
+  traceId: string,
+): Promise<SpanRow[]> {
+  const where = new Where(scope).add('trace_id = ?', traceId);
+  const rows = await ch.query(
+    `SELECT * FROM ${ch.database}.spans FINAL ${where.sql} ORDER BY start_ns, span_id LIMIT 20000`,
+  );
+  return rows.map(spanFromRow);
+}
+
+export async function traceLogs(
+  ch: ChConnection,
+  scope: TenantScope,
+  traceId: string,
+): Promise<LogRow[]> {
+  const where = new Where(scope).add('trace_id = ?', traceId);
+  const rows = await ch.query(
+    `SELECT * FROM ${ch.database}.logs ${where.sql} ORDER BY time_ns LIMIT 20000`,
+  );
+  return rows.map(logFromRow);
+}
+
+export async function linkedTraces(
+  ch: ChConnection,
+  scope: TenantScope,
+  traceId: string,
+  linksTo: string[],
+): Promise<Array<{ traceId: string; rootName: string; relation: 'links_to' | 'linked_from' }>> {
+  const db = ch.database;
+  const out: Array<{ traceId: string; rootName: string; relation: 'links_to' | 'linked_from' }> =
+    [];
+  if (linksTo.length > 0) {
+    const where = new Where(scope)
+      .add(`trace_id IN (${linksTo.map(() => '?').join(', ')})`, ...linksTo)
+      .add(`parent_span_id = ''`);
+    for (const r of await ch.query(`SELECT trace_id, name FROM ${db}.spans FINAL ${where.sql}`)) {
+      out.push({ traceId: String(r.trace_id), rootName: String(r.name), relation: 'links_to' });
+    }
+  }
+  const where = new Where(scope)
+    .add('position(links, ?) > 0', `"traceId":"${traceId}"`)
+    .add('trace_id != ?', traceId);
+  const from = await ch.query(
+    `SELECT trace_id, argMin(name, start_ns) AS a_root FROM ${db}.spans FINAL ${where.sql}
+     GROUP BY trace_id LIMIT 100`,
+  );
+  for (const r of from) {
+    out.push({ traceId: String(r.trace_id), rootName: String(r.a_root), relation: 'linked_from' });
+  }
+  return out;
+}
+
+export async function searchSpans(
+  ch: ChConnection,
+  scope: TenantScope,
+  f: SpanFilter,
+): Promise<SpanRow[]> {
+  const where = new Where(scope)
+    .add('start_ns >= ?', f.range.fromNs)
+    .add('start_ns < ?', f.range.toNs);
+  if (f.name) where.add('name = ?', f.name);
+  if (f.tool) where.add('tool_name = ?', f.tool);
+  if (f.model) where.add('model = ?', f.model);
+  if (f.status) where.add('status_code = ?', STATUS_CODE[f.status]);
+  for (const { key, value } of f.attributes) {
+    // The key is rendered as an escaped literal too: an attribute key can never become SQL.
+    // A string attribute matches its text; a number or boolean matches as written in JSON.
+    where.add(
+      `(${jsonString(ch.features, 'attributes', key)} = ? OR ${jsonRaw(ch.features, 'attributes', key)} = ?)`,
+      value,
+      value,
+    );
+  }
+  const rows = await ch.query(
+    `SELECT * FROM ${ch.database}.spans FINAL ${where.sql}
+     ORDER BY start_ns DESC, span_id ${limit(f.limit, f.offset)}`,
+  );
+  return rows.map(spanFromRow);
+}
+
+export async function searchLogs(
+  ch: ChConnection,
+  scope: TenantScope,
+  f: LogFilter,
+): Promise<LogRow[]> {
+  const where = new Where(scope)
+    .add('time_ns >= ?', f.range.fromNs)
+    .add('time_ns < ?', f.range.toNs);
+  if (f.minSeverity !== undefined) where.add('severity_number >= ?', f.minSeverity);
+  if (f.q) where.add(containsCi('body', f.q));
+  if (f.traceId) where.add('trace_id = ?', f.traceId);
+  if (f.agent) where.add('agent_id = ?', f.agent);
+  const rows = await ch.query(
+    `SELECT * FROM ${ch.database}.logs ${where.sql} ORDER BY time_ns DESC ${limit(f.limit, f.offset)}`,
+  );
+  return rows.map(logFromRow);
+}

@@ -1,0 +1,193 @@
+import type { TenantWindowStats } from '../../alerts/source.js';
+import type {
+  BucketRow,
+  FleetTotals,
+  NsRange,
+  PriceTable,
+  TenantAggregateRow,
+  TenantListQuery,
+  TenantSort,
+} from '../read-types.js';
+import type { TenantScope } from '../types.js';
+import type { ChConnection, ChRow } from './client.js';
+import { big, IS_LLM, IS_TOOL, num, numOrNull, quantileOfSorted, strOrNull } from './rows.js';
+import { ALL_TENANTS, containsCi, limit, lit, Where } from './sql.js';
+
+/**
+ * Per-tenant aggregates, the same definitions as the DuckDB adapter. Aliases are prefixed `a_`
+ * because a ClickHouse alias equal to a column name would replace that column everywhere.
+ * Quantiles interpolate over the sorted durations exactly like DuckDB's quantile_cont.
+ */
+// Repeated verbatim rather than aliased so the array is not returned; ClickHouse computes
+// identical expressions once.
+const RUN_DURATIONS = 'arraySort(groupArrayIf(duration_ns, is_run = 1))';
+
+const AGGREGATES = `
+  countIf(is_run = 1) AS a_runs,
+  countIf(is_run = 1 AND status_code = 2) AS a_failed_runs,
+  ${quantileOfSorted(RUN_DURATIONS, 0.5)} AS a_p50,
+  ${quantileOfSorted(RUN_DURATIONS, 0.95)} AS a_p95,
+  ${quantileOfSorted(RUN_DURATIONS, 0.99)} AS a_p99,
+  countIf(${IS_LLM}) AS a_llm_calls,
+  sumIf(ifNull(input_tokens, 0), ${IS_LLM}) AS a_input_tokens,
+  sumIf(ifNull(output_tokens, 0), ${IS_LLM}) AS a_output_tokens,
+  sumIf(duration_ns, ${IS_LLM}) AS a_llm_ns,
+  countIf(${IS_TOOL}) AS a_tool_calls,
+  countIf(${IS_TOOL} AND status_code = 2) AS a_tool_errors`;
+
+/** Cost by price look-up in literal arrays (no join, so it runs the same on a Distributed table). */
+function costColumns(prices: PriceTable): string {
+  const entries = Object.entries(prices);
+  const tokens = '(ifNull(input_tokens, 0) + ifNull(output_tokens, 0)) > 0';
+  if (entries.length === 0) {
+    return `toFloat64(0) AS a_cost,
+      groupUniqArrayIf(ifNull(model, ''), ${IS_LLM} AND isNotNull(model) AND ${tokens}) AS a_unpriced`;
+  }
+  const models = `[${entries.map(([m]) => lit(m)).join(', ')}]`;
+  const ins = `[${entries.map(([, p]) => `toFloat64(${lit(p.input)})`).join(', ')}]`;
+  const outs = `[${entries.map(([, p]) => `toFloat64(${lit(p.output)})`).join(', ')}]`;
+  const idx = `indexOf(${models}, ifNull(model, ''))`;
+  return `sumIf((ifNull(input_tokens, 0) * arrayElement(${ins}, ${idx})
+      + ifNull(output_tokens, 0) * arrayElement(${outs}, ${idx})) / 1e6,
+      ${IS_LLM} AND isNotNull(model) AND ${idx} > 0) AS a_cost,
+    groupUniqArrayIf(ifNull(model, ''), ${IS_LLM} AND isNotNull(model) AND ${idx} = 0 AND ${tokens}) AS a_unpriced`;
+}
+
+const SORT_SQL: Record<TenantSort, string> = {
+  tenant: 'tenant_id',
+  runs: 'a_runs',
+  failure_rate: 'a_failed_runs / nullIf(a_runs, 0)',
+  p95: 'a_p95',
+  tokens: 'a_input_tokens + a_output_tokens',
+  cost: 'a_cost',
+  tool_error_rate: 'a_tool_errors / nullIf(a_tool_calls, 0)',
+  last_seen: 'a_last_seen',
+};
+
+function aggregateFields(r: ChRow) {
+  return {
+    runs: num(r.a_runs),
+    failedRuns: num(r.a_failed_runs),
+    p50Ns: numOrNull(r.a_p50),
+    p95Ns: numOrNull(r.a_p95),
+    p99Ns: numOrNull(r.a_p99),
+    llmCalls: num(r.a_llm_calls),
+    inputTokens: num(r.a_input_tokens),
+    outputTokens: num(r.a_output_tokens),
+    llmTimeNs: num(r.a_llm_ns),
+    toolCalls: num(r.a_tool_calls),
+    toolErrors: num(r.a_tool_errors),
+    costUsd: num(r.a_cost),
+    unpricedModels: Array.isArray(r.a_unpriced) ? r.a_unpriced.map(String).sort() : [],
+  };
+}
+
+export async function tenantAggregates(
+  ch: ChConnection,
+  scope: TenantScope,
+  q: TenantListQuery,
+): Promise<TenantAggregateRow[]> {
+  const where = new Where(scope)
+    .add('start_ns >= ?', q.range.fromNs)
+    .add('start_ns < ?', q.range.toNs);
+  if (q.q) where.add(containsCi('tenant_id', q.q));
+  const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+  const rows = await ch.query(
+    `SELECT tenant_id, count() AS a_spans, ${AGGREGATES}, ${costColumns(q.prices)},
+       max(end_ns) AS a_last_seen
+     FROM ${ch.database}.spans FINAL ${where.sql}
+     GROUP BY tenant_id
+     ORDER BY ${SORT_SQL[q.sort]} ${dir} NULLS LAST, tenant_id
+     ${limit(q.limit, q.offset)}`,
+  );
+  return rows.map((r) => ({
+    tenantId: String(r.tenant_id),
+    spans: num(r.a_spans),
+    ...aggregateFields(r),
+    lastSeenNs: r.a_last_seen === null ? null : big(r.a_last_seen),
+  }));
+}
+
+export async function fleetTotals(
+  ch: ChConnection,
+  scope: TenantScope,
+  range: NsRange,
+): Promise<FleetTotals> {
+  const where = new Where(scope).add('start_ns >= ?', range.fromNs).add('start_ns < ?', range.toNs);
+  const [r] = await ch.query(
+    `SELECT uniqExact(tenant_id) AS a_tenants,
+       countIf(is_run = 1) AS a_runs,
+       sumIf(ifNull(input_tokens, 0), ${IS_LLM}) AS a_input_tokens,
+       sumIf(ifNull(output_tokens, 0), ${IS_LLM}) AS a_output_tokens,
+       sumIf(duration_ns, ${IS_LLM}) AS a_llm_ns
+     FROM ${ch.database}.spans FINAL ${where.sql}`,
+  );
+  return {
+    tenants: num(r?.a_tenants),
+    runs: num(r?.a_runs),
+    inputTokens: num(r?.a_input_tokens),
+    outputTokens: num(r?.a_output_tokens),
+    llmTimeNs: num(r?.a_llm_ns),
+  };
+}
+
+export async function tenantBuckets(
+  ch: ChConnection,
+  tenantId: string,
+  range: NsRange,
+  stepNs: bigint,
+  prices: PriceTable,
+): Promise<BucketRow[]> {
+  const where = new Where({ tenantId })
+    .add('start_ns >= ?', range.fromNs)
+    .add('start_ns < ?', range.toNs);
+  const step = lit(stepNs);
+  const rows = await ch.query(
+    `SELECT intDiv(start_ns, ${step}) * ${step} AS a_bucket, ${AGGREGATES}, ${costColumns(prices)},
+       ${quantileOfSorted(`arraySort(groupArrayIf(duration_ns, ${IS_LLM}))`, 0.95)} AS a_llm_p95
+     FROM ${ch.database}.spans FINAL ${where.sql}
+     GROUP BY a_bucket ORDER BY a_bucket`,
+  );
+  return rows.map((r) => ({
+    bucket: Number(big(r.a_bucket) / 1_000_000n),
+    ...aggregateFields(r),
+    llmP95Ns: numOrNull(r.a_llm_p95),
+  }));
+}
+
+export async function windowStats(
+  ch: ChConnection,
+  fromMs: number,
+  toMs: number,
+  tenantIds?: readonly string[],
+): Promise<TenantWindowStats[]> {
+  // The alert engine evaluates the whole fleet: deliberately all tenants, narrowed when asked.
+  const where = new Where(ALL_TENANTS)
+    .add('start_ns >= ?', BigInt(fromMs) * 1_000_000n)
+    .add('start_ns < ?', BigInt(toMs) * 1_000_000n);
+  if (tenantIds && tenantIds.length > 0) {
+    where.add(`tenant_id IN (${tenantIds.map(() => '?').join(', ')})`, ...tenantIds);
+  }
+  const failedRun = 'is_run = 1 AND status_code = 2';
+  const rows = await ch.query(
+    `SELECT tenant_id, ${AGGREGATES},
+       if(countIf(${failedRun}) = 0, NULL, argMaxIf(trace_id, start_ns, ${failedRun})) AS a_example
+     FROM ${ch.database}.spans FINAL ${where.sql} GROUP BY tenant_id`,
+  );
+  return rows.map((r) => {
+    const a = aggregateFields(r);
+    const ms = (v: number | null) => (v === null ? null : v / 1e6);
+    return {
+      tenantId: String(r.tenant_id),
+      runs: a.runs,
+      failedRuns: a.failedRuns,
+      runLatencyMs: { p50: ms(a.p50Ns), p95: ms(a.p95Ns), p99: ms(a.p99Ns) },
+      toolCalls: a.toolCalls,
+      toolErrors: a.toolErrors,
+      llmCalls: a.llmCalls,
+      inputTokens: a.inputTokens,
+      outputTokens: a.outputTokens,
+      exampleFailedTraceId: strOrNull(r.a_example),
+    };
+  });
+}

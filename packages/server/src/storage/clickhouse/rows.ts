@@ -1,0 +1,198 @@
+import {
+  attrsToJson,
+  eventsToJson,
+  linksToJson,
+  parseAttrs,
+  parseEvents,
+  parseLinks,
+} from '../json.js';
+import type { LogRow, MetricPointRow, SpanRow } from '../types.js';
+import type { ChRow } from './client.js';
+import type { Features } from './features.js';
+import { lit } from './sql.js';
+
+/** Row conversion both ways. JSONEachRow sends 64-bit integers as strings, exact in both directions. */
+
+export function num(v: unknown): number {
+  if (v === null || v === undefined || v === '') return 0;
+  return Number(v);
+}
+
+export function numOrNull(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  return Number(v);
+}
+
+export function strOrNull(v: unknown): string | null {
+  return v === null || v === undefined ? null : String(v);
+}
+
+export function big(v: unknown): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v);
+  if (typeof v === 'number' && Number.isFinite(v)) return BigInt(Math.trunc(v));
+  return 0n;
+}
+
+const intOrNull = (v: number | null) => (v === null ? null : String(Math.trunc(v)));
+const floatOrNull = (v: number | null) => (v === null || !Number.isFinite(v) ? null : v);
+
+export function spanToRow(s: SpanRow): ChRow {
+  return {
+    tenant_id: s.tenantId,
+    trace_id: s.traceId,
+    span_id: s.spanId,
+    parent_span_id: s.parentSpanId,
+    name: s.name,
+    kind: s.kind,
+    start_ns: s.startTimeUnixNano.toString(),
+    end_ns: s.endTimeUnixNano.toString(),
+    duration_ns: s.durationNs.toString(),
+    status_code: s.statusCode,
+    status_message: s.statusMessage,
+    service_name: s.serviceName,
+    scope_name: s.scopeName,
+    agent_id: s.agentId,
+    agent_name: s.agentName,
+    operation: s.operation,
+    model: s.model,
+    provider: s.provider,
+    input_tokens: intOrNull(s.inputTokens),
+    output_tokens: intOrNull(s.outputTokens),
+    tool_name: s.toolName,
+    error_type: s.errorType,
+    is_run: s.isRun ? 1 : 0,
+    user_id: s.userId,
+    conversation_id: s.conversationId,
+    attributes: attrsToJson(s.attributes),
+    resource_attributes: attrsToJson(s.resourceAttributes),
+    events: eventsToJson(s.events),
+    links: linksToJson(s.links),
+  };
+}
+
+export function logToRow(l: LogRow): ChRow {
+  return {
+    tenant_id: l.tenantId,
+    time_ns: l.timeUnixNano.toString(),
+    observed_ns: l.observedTimeUnixNano.toString(),
+    trace_id: l.traceId,
+    span_id: l.spanId,
+    severity_number: l.severityNumber,
+    severity_text: l.severityText,
+    body: l.body,
+    service_name: l.serviceName,
+    agent_id: l.agentId,
+    attributes: attrsToJson(l.attributes),
+    resource_attributes: attrsToJson(l.resourceAttributes),
+  };
+}
+
+export function metricToRow(m: MetricPointRow): ChRow {
+  return {
+    tenant_id: m.tenantId,
+    name: m.name,
+    kind: m.kind,
+    unit: m.unit,
+    temporality: m.temporality,
+    is_monotonic: m.isMonotonic ? 1 : 0,
+    start_ns: m.startTimeUnixNano.toString(),
+    time_ns: m.timeUnixNano.toString(),
+    value: floatOrNull(m.value),
+    count: floatOrNull(m.count),
+    sum: floatOrNull(m.sum),
+    min: floatOrNull(m.min),
+    max: floatOrNull(m.max),
+    explicit_bounds: JSON.stringify(m.explicitBounds),
+    bucket_counts: JSON.stringify(m.bucketCounts),
+    service_name: m.serviceName,
+    attributes: attrsToJson(m.attributes),
+    resource_attributes: attrsToJson(m.resourceAttributes),
+  };
+}
+
+export function spanFromRow(r: ChRow): SpanRow {
+  return {
+    tenantId: String(r.tenant_id),
+    traceId: String(r.trace_id),
+    spanId: String(r.span_id),
+    parentSpanId: String(r.parent_span_id),
+    name: String(r.name),
+    kind: num(r.kind),
+    startTimeUnixNano: big(r.start_ns),
+    endTimeUnixNano: big(r.end_ns),
+    durationNs: big(r.duration_ns),
+    statusCode: num(r.status_code),
+    statusMessage: String(r.status_message ?? ''),
+    serviceName: String(r.service_name),
+    scopeName: String(r.scope_name),
+    agentId: strOrNull(r.agent_id),
+    agentName: strOrNull(r.agent_name),
+    operation: strOrNull(r.operation),
+    model: strOrNull(r.model),
+    provider: strOrNull(r.provider),
+    inputTokens: numOrNull(r.input_tokens),
+    outputTokens: numOrNull(r.output_tokens),
+    toolName: strOrNull(r.tool_name),
+    errorType: strOrNull(r.error_type),
+    isRun: num(r.is_run) === 1,
+    userId: strOrNull(r.user_id),
+    conversationId: strOrNull(r.conversation_id),
+    attributes: parseAttrs(strOrNull(r.attributes)),
+    resourceAttributes: parseAttrs(strOrNull(r.resource_attributes)),
+    events: parseEvents(strOrNull(r.events)),
+    links: parseLinks(strOrNull(r.links)),
+  };
+}
+
+export function logFromRow(r: ChRow): LogRow {
+  return {
+    tenantId: String(r.tenant_id),
+    timeUnixNano: big(r.time_ns),
+    observedTimeUnixNano: big(r.observed_ns),
+    traceId: String(r.trace_id),
+    spanId: String(r.span_id),
+    severityNumber: num(r.severity_number),
+    severityText: String(r.severity_text),
+    body: String(r.body),
+    serviceName: String(r.service_name),
+    agentId: strOrNull(r.agent_id),
+    attributes: parseAttrs(strOrNull(r.attributes)),
+    resourceAttributes: parseAttrs(strOrNull(r.resource_attributes)),
+  };
+}
+
+/** SQL predicates shared by every aggregate; the same meaning as the DuckDB adapter's. */
+export const IS_LLM = `(ifNull(operation, '') NOT IN ('invoke_agent', 'execute_tool', 'memory', 'retrieval')
+  AND (isNotNull(input_tokens) OR isNotNull(output_tokens)
+       OR ifNull(operation, '') IN ('chat', 'text_completion', 'generate_content', 'embeddings')))`;
+export const IS_TOOL = `ifNull(operation, '') = 'execute_tool'`;
+
+/**
+ * A top-level attribute of a JSON column as a string. 18.16 has only visitParamExtract*, which
+ * matches the key as written in the JSON text, so the key is JSON-escaped first.
+ */
+export function jsonString(f: Features, column: string, key: string): string {
+  return f.jsonExtract
+    ? `JSONExtractString(${column}, ${lit(key)})`
+    : `visitParamExtractString(${column}, ${lit(JSON.stringify(key).slice(1, -1))})`;
+}
+
+/** The attribute's raw JSON text (numbers and booleans compare as written). */
+export function jsonRaw(f: Features, column: string, key: string): string {
+  return f.jsonExtract
+    ? `JSONExtractRaw(${column}, ${lit(key)})`
+    : `visitParamExtractRaw(${column}, ${lit(JSON.stringify(key).slice(1, -1))})`;
+}
+
+/**
+ * Linear-interpolated quantile of a sorted array alias, the same arithmetic as DuckDB's
+ * quantile_cont (lo + (pos - floor(pos)) * (hi - lo)), so both engines agree to the bit.
+ * 18.16 has no quantileExactInclusive.
+ */
+export function quantileOfSorted(arr: string, p: number): string {
+  const pos = `(${p} * (length(${arr}) - 1))`;
+  const lo = `arrayElement(${arr}, toUInt64(floor(${pos})) + 1)`;
+  const hi = `arrayElement(${arr}, least(toUInt64(floor(${pos})) + 2, length(${arr})))`;
+  return `if(length(${arr}) = 0, NULL, toFloat64(${lo}) + (${pos} - floor(${pos})) * (toFloat64(${hi}) - toFloat64(${lo})))`;
+}
