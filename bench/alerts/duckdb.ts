@@ -10,6 +10,7 @@ import { createAlertEngine } from '../../packages/server/src/alerts/engine.js';
 import { ManualClock } from '../../packages/server/src/alerts/memory.test-helper.js';
 import { createWebhookNotifier } from '../../packages/server/src/alerts/notifier.js';
 import { defaultAlertRules } from '../../packages/server/src/alerts/rules.js';
+import type { AlertDataSource } from '../../packages/server/src/alerts/source.js';
 import { openDuckDbStorage } from '../../packages/server/src/storage/duckdb/index.js';
 import type { SpanRow } from '../../packages/server/src/storage/types.js';
 
@@ -139,10 +140,11 @@ export async function benchDuckDb(
       if (report.errors.length > 0) throw new Error(JSON.stringify(report.errors));
     }
     await notifier.close();
+    const source: AlertDataSource = storage;
     const windowQueryMs: number[] = [];
     for (let q = 0; q < 3; q++) {
       const start = performance.now();
-      await storage.windowStats(clock.now() - 10 * MIN, clock.now());
+      await source.windowStats(clock.now() - 10 * MIN, clock.now());
       windowQueryMs.push(performance.now() - start);
     }
     return { tenants, spans, evaluationsMs, queries, windowQueryMs };
