@@ -7,6 +7,8 @@ export interface ConsoleTreeOptions {
   stream?: NodeJS.WritableStream | undefined;
 }
 
+const MAX_PENDING_TRACES = 1000;
+
 const SHOWN_ATTRIBUTES = [
   'tenant.id',
   'gen_ai.request.model',
@@ -72,7 +74,18 @@ export class ConsoleTreeExporter implements SpanExporter {
       this.print(list, [span]);
     } else {
       this.pending.set(traceId, list);
+      // A root that never arrives (dropped, or ended after shutdown) must not pin memory.
+      if (this.pending.size > MAX_PENDING_TRACES) this.printOldest();
     }
+  }
+
+  private printOldest(): void {
+    const [traceId, spans] = this.pending.entries().next().value as [string, ReadableSpan[]];
+    this.pending.delete(traceId);
+    this.print(
+      spans,
+      spans.filter((s) => !spans.some((p) => isParent(p, s))),
+    );
   }
 
   private print(spans: ReadableSpan[], roots: ReadableSpan[]): void {

@@ -6,6 +6,7 @@ import {
   setScope,
   validateTenantId,
 } from '../context/tenant.js';
+import { warnOnce } from '../diag/warn.js';
 import { InvalidTenantError } from '../errors.js';
 import { getMetrics, runtime } from '../runtime.js';
 import {
@@ -65,12 +66,13 @@ function startAgentSpan<T>(
   fn: (span: AgentSpan) => T,
   isRun: boolean,
 ): T {
-  const agentName = options.agentName ?? options.agentId;
-  const scope: RunScope = { tenantId, agentId: options.agentId };
+  const agentId = labelOr(options.agentId, 'agentId', 'unknown_agent');
+  const agentName = labelOr(options.agentName, 'agentName', agentId);
+  const scope: RunScope = { tenantId, agentId };
   const attributes: Record<string, string> = {
     [ATTR_TENANT_ID]: tenantId,
     [ATTR_OPERATION_NAME]: 'invoke_agent',
-    [ATTR_AGENT_ID]: String(options.agentId),
+    [ATTR_AGENT_ID]: agentId,
     [ATTR_AGENT_NAME]: agentName,
   };
   if (options.conversationId !== undefined) {
@@ -94,12 +96,17 @@ function startAgentSpan<T>(
     // Run metrics count runs, not agents: a sub-agent is part of its parent's run.
     isRun
       ? (_handle, _result, error, seconds) =>
-          getMetrics()?.recordRun(
-            tenantId,
-            options.agentId,
-            error === undefined ? 'ok' : 'error',
-            seconds,
-          )
+          getMetrics()?.recordRun(tenantId, agentId, error === undefined ? 'ok' : 'error', seconds)
       : undefined,
   );
 }
+
+/** Agent ids are labels, not security boundaries: a bad one is replaced and warned, not thrown. */
+function labelOr(value: unknown, field: string, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && value.length > 0) return truncate(value, MAX_LABEL_LENGTH);
+  warnOnce(`bad-${field}`, `${field} must be a non-empty string; recorded as "${fallback}"`);
+  return fallback;
+}
+
+const MAX_LABEL_LENGTH = 256;
