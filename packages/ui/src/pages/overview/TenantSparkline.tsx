@@ -1,29 +1,44 @@
+import { useEffect, useState } from 'react';
 import type { TimeseriesResponse } from '../../api/types.js';
-import { useApi } from '../../api/useApi.js';
 import { Sparkline } from '../../charts/Sparkline.js';
 import { useTimeRange } from '../../controls/timeRange.js';
+import { loadSparkline } from './sparkLoader.js';
 
 /** Runs over the range for one row; rows mount only while visible, so few of these are live. */
 export function TenantSparkline({ tenant }: { tenant: string }) {
   const range = useTimeRange();
   const step = Math.max(10, Math.round((range.toMs - range.fromMs) / 1000 / 40));
-  const res = useApi<TimeseriesResponse>(`/tenants/${encodeURIComponent(tenant)}/timeseries`, {
-    metrics: 'runs',
-    from: range.from,
-    to: range.to,
-    step,
+  const [state, setState] = useState<{ data: TimeseriesResponse | null; error: string | null }>({
+    data: null,
+    error: null,
   });
-  const runs = res.data?.series.runs;
-  if (res.status === 'error')
+
+  useEffect(() => {
+    let live = true;
+    // Start after the table's frame is on screen.
+    const timer = setTimeout(() => {
+      loadSparkline(tenant, range.from, range.to, step).then(
+        (data) => live && setState({ data, error: null }),
+        (err: unknown) => live && setState({ data: null, error: String(err) }),
+      );
+    }, 50);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [tenant, range.from, range.to, step]);
+
+  const runs = state.data?.series.runs;
+  if (state.error)
     return (
-      <span className="muted" title={res.error.message}>
+      <span className="muted" title={state.error}>
         !
       </span>
     );
-  if (!res.data || !runs) return <span className="spark-placeholder" aria-hidden="true" />;
+  if (!state.data || !runs) return <span className="spark-placeholder" aria-hidden="true" />;
   return (
     <Sparkline
-      timestamps={res.data.timestamps}
+      timestamps={state.data.timestamps}
       values={runs}
       label={`Runs over time for ${tenant}`}
     />
