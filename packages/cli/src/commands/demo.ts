@@ -1,9 +1,12 @@
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type RunningServer, startServer, TenantryError } from '@tenantry/server';
 import { intFlag, UsageError, usageErrors } from '../args.js';
 import { demoServerConfig } from '../demo/config.js';
-import { Platform } from '../demo/platform.js';
+import { forkService, nextMessage } from '../demo/fork.js';
+import type { GatewayEvent, GatewayOptions } from '../demo/gateway-main.js';
+import { demoTenants } from '../demo/tenants.js';
 import { tourText } from '../demo/tour.js';
 import type { CliIo } from '../io.js';
 
@@ -26,7 +29,8 @@ const MINUTE = 60_000;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   let server: RunningServer | undefined;
-  let platform: Platform | undefined;
+  let gateway: ChildProcess | undefined;
+  let stats: { runs: number; failed: number } | undefined;
   try {
     const { values } = usageErrors(() =>
       parseArgs({
@@ -81,28 +85,35 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       ingestKey = String(values.key);
     }
 
-    platform = new Platform({
+    const options: GatewayOptions = {
       endpoint,
       ingestKey,
       backfillMinutes: backfillMs / MINUTE,
       deployAgoMs: Math.min(8 * MINUTE, backfillMs / 2),
       loopAgoMs: Math.min(4 * MINUTE, backfillMs / 4),
       fixAfterMs: 4 * MINUTE,
-      say: (line) => io.stdout.write(`tenantry demo: ${line}\n`),
+    };
+    gateway = forkService('gateway-main', { TENANTRY_DEMO_OPTIONS: JSON.stringify(options) });
+    gateway.on('message', (e: GatewayEvent) => {
+      if (e.type === 'say') io.stdout.write(`tenantry demo: ${e.line}\n`);
     });
-    await platform.start();
+    const child = gateway;
+    const event = <T extends GatewayEvent['type']>(type: T) =>
+      nextMessage<GatewayEvent, Extract<GatewayEvent, { type: T }>>(child, (e) =>
+        e.type === type ? (e as Extract<GatewayEvent, { type: T }>) : undefined,
+      );
+    const started = await event('started');
     io.stdout.write(
-      `tenantry demo: fake LLM on ${platform.llmUrl}; backfilling ${backfillMs / MINUTE} min of traffic…\n`,
+      `tenantry demo: fake LLM on ${started.llmUrl}; backfilling ${backfillMs / MINUTE} min of traffic…\n`,
     );
-    const started = Date.now();
-    const backfilled = await platform.backfill();
+    const backfilled = await event('backfilled');
     io.stdout.write(
-      `tenantry demo: backfilled ${backfilled} runs in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
-        `(${platform.stats.failed} failed)\n`,
+      `tenantry demo: backfilled ${backfilled.runs} runs in ${backfilled.seconds.toFixed(1)} s ` +
+        `(${backfilled.failed} failed)\n`,
     );
-    await platform.goLive();
+    await event('live');
     const dashboard = adminKey !== null ? `${endpoint}/?key=${adminKey}` : `${endpoint}/`;
-    io.stdout.write(tourText(dashboard, adminKey, platform.profiles()));
+    io.stdout.write(tourText(dashboard, adminKey, demoTenants(Date.now())));
     io.stdout.write(
       `tenantry demo: live traffic running ${durationMs !== undefined ? `for ${durationMs / 1000} s` : 'until Ctrl-C'}\n`,
     );
@@ -120,12 +131,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     throw err;
   } finally {
-    await platform?.stop();
+    if (gateway?.connected) {
+      const stopped = nextMessage<GatewayEvent, { runs: number; failed: number }>(gateway, (e) =>
+        e.type === 'stopped' ? e : undefined,
+      ).catch(() => undefined);
+      gateway.send({ type: 'stop' });
+      stats = await stopped;
+    }
     await server?.close();
-    if (platform !== undefined) {
-      io.stdout.write(
-        `tenantry demo: done, ${platform.stats.runs} runs (${platform.stats.failed} failed)\n`,
-      );
+    if (stats !== undefined) {
+      io.stdout.write(`tenantry demo: done, ${stats.runs} runs (${stats.failed} failed)\n`);
     }
   }
 }

@@ -1,7 +1,7 @@
 /** How the gateway talks to the shared fake LLM and to the worker service, trace context included. */
+import { Agent, request } from 'node:http';
 import { inject } from '@tenantry/sdk';
 import type { RunClock } from './clock.js';
-import { CLOCK_HEADER, encodeMapping } from './time-shift.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant' | 'tool';
@@ -21,13 +21,53 @@ export async function chat(
   model: string,
   messages: ChatMessage[],
 ): Promise<ChatCompletion> {
-  const res = await fetch(`${llmUrl}/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...clock.headers() },
-    body: JSON.stringify({ model, messages }),
+  const res = await postJson(`${llmUrl}/chat/completions`, clock.headers(), { model, messages });
+  if (res.status !== 200) throw new HttpError(res.status, `LLM answered ${res.status}`);
+  const completion = JSON.parse(res.body) as ChatCompletion & { x_demo?: { latency_ms?: number } };
+  // A backfilled call returns at once with the latency it would have had; the run waits it out
+  // in virtual time.
+  if (clock.virtual) await clock.wait(completion.x_demo?.latency_ms ?? 0);
+  return completion;
+}
+
+// Keep-alive node:http rather than fetch: the backfill makes thousands of loopback calls a
+// second and fetch's per-request cost showed up as event-loop lag, i.e. as stretched spans.
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+function postJson(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            headers: res.headers,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
   });
-  if (!res.ok) throw new HttpError(res.status, `LLM answered ${res.status}`);
-  return (await res.json()) as ChatCompletion;
 }
 
 /** A non-2xx answer; `code` becomes the span's error.type. */
@@ -50,18 +90,14 @@ export async function callWorker<T>(
   path: string,
   body: unknown,
 ): Promise<T> {
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    ...clock.headers(),
-    [CLOCK_HEADER]: encodeMapping(clock),
-  };
+  const headers: Record<string, string> = clock.headers();
   inject(headers);
-  const res = await fetch(`${workerUrl}${path}`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new HttpError(res.status, `worker ${path} answered ${res.status}: ${text}`);
-  return JSON.parse(text) as T;
+  const res = await postJson(`${workerUrl}${path}`, headers, body);
+  // The worker reports the virtual time it spent on a backfilled request.
+  const simulated = Number(res.headers['x-demo-simulated-ms'] ?? 0);
+  if (clock.virtual && Number.isFinite(simulated)) await clock.wait(simulated);
+  if (res.status !== 200) {
+    throw new HttpError(res.status, `worker ${path} answered ${res.status}: ${res.body}`);
+  }
+  return JSON.parse(res.body) as T;
 }

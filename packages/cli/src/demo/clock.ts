@@ -1,33 +1,71 @@
-/** A run's clock: event time, and sleeps that shrink by the backfill speed-up. */
+/**
+ * A run's clock. Live runs wait for real. Backfilled runs wait in virtual time: `wait()` returns
+ * at once and moves the run's event time forward, and the time-shift exporters later map each
+ * span's real timestamps through `map()`. So a backfilled hour costs only CPU, and durations are
+ * the simulated latencies plus the real CPU time between waits, however busy the machine is.
+ */
+import { performance } from 'node:perf_hooks';
 import { sleep } from './fake-llm.js';
-import type { TimeMapping } from './time-shift.js';
 
-export class RunClock implements TimeMapping {
-  readonly realStartMs = Date.now();
+/** The clock OTel stamps spans with (timeOrigin + performance.now()), in ms. */
+export function realNow(): number {
+  return performance.timeOrigin + performance.now();
+}
 
-  constructor(
-    readonly eventStartMs: number,
-    readonly factor: number,
-  ) {}
+export class RunClock {
+  /** [real ms, event ms] pairs, real time ascending; empty for a live clock. */
+  private readonly points: Array<[number, number]> = [];
+
+  /** `eventStartMs` undefined: a live clock. */
+  constructor(eventStartMs?: number) {
+    if (eventStartMs !== undefined) this.points.push([realNow(), eventStartMs]);
+  }
 
   static live(): RunClock {
-    return new RunClock(Date.now(), 1);
+    return new RunClock();
+  }
+
+  get virtual(): boolean {
+    return this.points.length > 0;
   }
 
   /** Event time now, in ms. */
   now(): number {
-    return this.eventStartMs + (Date.now() - this.realStartMs) * this.factor;
+    return this.virtual ? this.map(realNow()) : Date.now();
+  }
+
+  /** Pins the event time of this real instant (the worker does it per request). */
+  anchor(eventMs: number): void {
+    const real = realNow();
+    this.points.push([real, Math.max(eventMs, this.map(real))]);
   }
 
   /** Waits `simulatedMs` of event time. */
   wait(simulatedMs: number): Promise<void> {
-    return sleep(simulatedMs / this.factor);
+    if (!this.virtual) return sleep(simulatedMs);
+    const real = realNow();
+    const event = this.map(real);
+    this.points.push([real, event], [real, event + Math.max(0, simulatedMs)]);
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** Event time of a real instant: 1:1 between waits, jumping by each wait's length. */
+  map(realMs: number): number {
+    const points = this.points;
+    if (points.length === 0) return realMs;
+    // Last point at or before realMs; at a wait's instant the earlier (pre-wait) side wins only
+    // for times strictly before it, so a span ending after the wait lands after the jump.
+    let i = points.length - 1;
+    while (i > 0 && (points[i] as [number, number])[0] > realMs) i--;
+    const [r, e] = points[i] as [number, number];
+    const next = points[i + 1];
+    const mapped = e + (realMs - r);
+    return next === undefined ? mapped : Math.min(mapped, next[1]);
   }
 
   headers(): Record<string, string> {
-    return {
-      'x-demo-event-time': String(Math.round(this.now())),
-      'x-demo-speed': String(this.factor),
-    };
+    return this.virtual
+      ? { 'x-demo-event-time': String(Math.round(this.now())), 'x-demo-virtual': '1' }
+      : {};
   }
 }

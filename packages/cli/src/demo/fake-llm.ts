@@ -3,8 +3,9 @@
  * tenant's load is everyone's latency: the slowdown grows with the tokens processed in the
  * trailing minute (of event time, so backfilled traffic loads it the same way live traffic does).
  *
- * Headers the demo adds (other clients, like the OpenAI SDK in examples/, send none and get live
- * behaviour): `x-demo-event-time` (ms) and `x-demo-speed` (sleeps are divided by it).
+ * Headers the demo's backfill adds (other clients, like the OpenAI SDK in examples/, send none and
+ * get live behaviour): `x-demo-event-time` (ms) and `x-demo-virtual: 1` (answer at once; the caller
+ * waits `x_demo.latency_ms` in virtual time).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -93,7 +94,7 @@ export async function startFakeLlm(port = 0): Promise<FakeLlm> {
     const model = typeof body.model === 'string' ? body.model : 'gpt-4o-mini';
     const spec = MODELS[model] ?? DEFAULT_MODEL;
     const eventMs = numberHeader(req, 'x-demo-event-time') ?? Date.now();
-    const speed = Math.max(1, numberHeader(req, 'x-demo-speed') ?? 1);
+    const virtual = req.headers['x-demo-virtual'] === '1';
     const promptTokens = countPromptTokens(body.messages ?? []);
     const cap = body.max_completion_tokens ?? body.max_tokens ?? 600;
     const completionTokens = Math.max(8, Math.min(cap, Math.round(60 + Math.random() * 260)));
@@ -103,7 +104,7 @@ export async function startFakeLlm(port = 0): Promise<FakeLlm> {
       (spec.ttftMs + promptTokens * 0.03 + completionTokens * spec.msPerOutputToken) *
       slowdown *
       (0.8 + Math.random() * 0.4);
-    await sleep(latencyMs / speed);
+    if (!virtual) await sleep(latencyMs);
     const cached = promptTokens > 1024 ? Math.floor(promptTokens * 0.4) : 0;
     sendJson(res, 200, {
       id: `chatcmpl-${Math.random().toString(36).slice(2, 14)}`,
@@ -209,6 +210,32 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+const sleepers = new Set<() => void>();
+let draining = false;
+
+/**
+ * Every simulated wait of the gateway (fake LLM latency, tool work) goes through here, so that
+ * stopping can cut them short: a run left open at exit would leave its exported children orphaned.
+ */
 export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+  if (draining || ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const wake = () => {
+      clearTimeout(timer);
+      sleepers.delete(wake);
+      resolve();
+    };
+    const timer = setTimeout(wake, ms);
+    sleepers.add(wake);
+  });
+}
+
+/** From now on simulated waits return at once, and the pending ones wake up. */
+export function startDraining(): void {
+  draining = true;
+  for (const wake of [...sleepers]) wake();
+}
+
+export function isDraining(): boolean {
+  return draining;
 }

@@ -2,13 +2,13 @@
  * The simulated multi-tenant agent platform: the gateway (this process), the worker service (a
  * forked process), the shared fake LLM, the hour of backfill and the live traffic after it.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { context, trace } from '@opentelemetry/api';
 import { extract, getLogger, type TenantryHandle } from '@tenantry/sdk';
 import { type PlatformDeps, runAgent } from './agent.js';
 import { RunClock } from './clock.js';
-import { type FakeLlm, sleep, startFakeLlm } from './fake-llm.js';
+import { type FakeLlm, sleep, startDraining, startFakeLlm } from './fake-llm.js';
+import { forkService, nextMessage } from './fork.js';
 import { SubAgentQueue } from './queue.js';
 import { initServiceTelemetry } from './telemetry.js';
 import { demoTenants, scheduleRuns, type TenantProfile } from './tenants.js';
@@ -16,9 +16,8 @@ import { TimeShiftRegistry } from './time-shift.js';
 import type { CacheIncident } from './worker.js';
 import type { FromWorker, ToWorker } from './worker-main.js';
 
-/** Backfilled runs execute this many times faster than event time (see time-shift.ts). */
-export const BACKFILL_SPEEDUP = 100;
 const MINUTE = 60_000;
+const BACKFILL_CONCURRENCY = 48;
 
 export interface PlatformOptions {
   endpoint: string;
@@ -89,26 +88,26 @@ export class Platform {
     }
     runs.sort((a, b) => a.at - b.at);
     let markerDone = false;
-    const concurrency = 64;
-    let next = 0;
     let sinceFlush = 0;
-    while (next < runs.length) {
-      const batch = runs.slice(next, next + concurrency);
-      next += batch.length;
-      if (!markerDone && (batch.at(-1)?.at ?? 0) >= this.incident.fromMs) {
-        await this.marker('deploy', new RunClock(this.incident.fromMs, BACKFILL_SPEEDUP));
+    // A pool, not batches: a looping run of tenant-d must not hold up the runs next to it.
+    const pool = new Set<Promise<void>>();
+    for (const r of runs) {
+      if (!markerDone && r.at >= this.incident.fromMs) {
         markerDone = true;
+        await this.marker('deploy', new RunClock(this.incident.fromMs));
       }
-      await Promise.all(
-        batch.map((r) => this.execute(r.profile, new RunClock(r.at, BACKFILL_SPEEDUP))),
-      );
-      sinceFlush += batch.length;
+      const loop = this.loops(r.profile, r.at);
+      const clock = new RunClock(r.at);
+      const p: Promise<void> = this.execute(r.profile, clock, loop).finally(() => pool.delete(p));
+      pool.add(p);
+      if (pool.size >= BACKFILL_CONCURRENCY) await Promise.race(pool);
       // The SDK's batch queues are bounded; flushing every few hundred runs keeps nothing dropped.
-      if (sinceFlush >= 256) {
+      if (++sinceFlush >= 256) {
         sinceFlush = 0;
         await this.telemetry?.forceFlush();
       }
     }
+    await Promise.all(pool);
     await this.telemetry?.forceFlush();
     return runs.length;
   }
@@ -139,7 +138,7 @@ export class Platform {
       }
       for (const profile of this.tenants) {
         if (Math.random() < profile.rate(now) / 60)
-          this.track(this.execute(profile, RunClock.live()));
+          this.track(this.execute(profile, RunClock.live(), this.loops(profile, now)));
       }
       await sleep(1000);
     }
@@ -147,6 +146,7 @@ export class Platform {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    startDraining();
     await Promise.allSettled([...this.inFlight]);
     await this.telemetry?.shutdown();
     if (this.worker?.connected) {
@@ -157,21 +157,24 @@ export class Platform {
     await this.llm?.close();
   }
 
+  /** Half of tenant-d's runs loop once its bug is in (loopAgoMs before start). */
+  private loops(profile: TenantProfile, atMs: number): boolean {
+    return profile.id === 'tenant-d' && atMs >= this.loopFromMs && Math.random() < 0.5;
+  }
+
   private track(p: Promise<unknown>): void {
     this.inFlight.add(p);
     void p.finally(() => this.inFlight.delete(p));
   }
 
-  private async execute(profile: TenantProfile, clock: RunClock): Promise<void> {
+  private async execute(profile: TenantProfile, clock: RunClock, loop: boolean): Promise<void> {
     const deps: PlatformDeps = {
       llmUrl: this.llmUrl,
       workerUrl: this.workerUrl,
       queue: this.queue,
       registry: this.registry,
-      loops: (tenantId, t) =>
-        tenantId === 'tenant-d' && t >= this.loopFromMs && Math.random() < 0.5,
     };
-    const status = await runAgent(deps, profile, clock);
+    const status = await runAgent(deps, profile, clock, loop);
     const t = this.stats.byTenant.get(profile.id) ?? { runs: 0, failed: 0 };
     t.runs++;
     this.stats.runs++;
@@ -196,7 +199,7 @@ export class Platform {
           'deployment.environment.name': 'demo',
         },
       });
-      this.registry.register(span.spanContext().traceId, clock);
+      if (clock.virtual) this.registry.register(span.spanContext().traceId, clock);
       await context.with(trace.setSpan(context.active(), span), async () => {
         this.log.info(
           { marker: kind, version, service: 'account-service' },
@@ -221,45 +224,20 @@ export class Platform {
   }
 
   private forkWorker(): Promise<string> {
-    // From source (tsx) the entry is worker-main.ts, from the build worker-main.js; the child
-    // inherits execArgv, so the tsx loader comes along when it is in use.
-    const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-    const entry = fileURLToPath(new URL(`./worker-main.${ext}`, import.meta.url));
-    this.worker = fork(entry, [], {
-      env: {
-        ...process.env,
-        TENANTRY_DEMO_ENDPOINT: this.options.endpoint,
-        TENANTRY_DEMO_KEY: this.options.ingestKey,
-      },
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    this.worker = forkService('worker-main', {
+      TENANTRY_DEMO_ENDPOINT: this.options.endpoint,
+      TENANTRY_DEMO_KEY: this.options.ingestKey,
     });
-    return new Promise((resolve, reject) => {
-      const worker = this.worker as ChildProcess;
-      const onExit = (code: number | null) =>
-        reject(new Error(`demo worker exited with ${code} before it was ready`));
-      worker.once('exit', onExit);
-      worker.on('message', (m: FromWorker) => {
-        if (m.type === 'ready') {
-          worker.off('exit', onExit);
-          resolve(m.url);
-        }
-      });
-    });
+    return nextMessage<FromWorker, string>(this.worker, (m) =>
+      m.type === 'ready' ? m.url : undefined,
+    );
   }
 
-  private waitForWorker(type: FromWorker['type']): Promise<void> {
-    return new Promise((resolve) => {
-      const worker = this.worker;
-      if (worker === undefined) return resolve();
-      const onMessage = (m: FromWorker) => {
-        if (m.type === type) {
-          worker.off('message', onMessage);
-          resolve();
-        }
-      };
-      worker.on('message', onMessage);
-      worker.once('exit', () => resolve());
-    });
+  private async waitForWorker(type: FromWorker['type']): Promise<void> {
+    if (this.worker === undefined) return;
+    await nextMessage<FromWorker, true>(this.worker, (m) =>
+      m.type === type ? true : undefined,
+    ).catch(() => undefined);
   }
 
   private toWorker(message: ToWorker): void {

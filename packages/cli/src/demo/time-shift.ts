@@ -1,31 +1,18 @@
 /**
  * Backfill without synthetic rows: the simulated platform runs its agents through the real SDK,
- * and these exporter wrappers move each finished span and log record to the event time the run
- * was scheduled at, just before the real OTLP exporter serialises it.
- *
- * A backfilled run executes with its sleeps divided by `factor` (100 in the demo), so an hour of
- * traffic takes seconds; the wrapper maps each timestamp t of that trace to
- * `eventStart + (t - realStart) * factor`. Durations and the order of spans therefore come back
- * realistic (a 12 ms real sleep is a 1.2 s LLM call); the price is that CPU time inside a run is
- * stretched by the same factor, which at a few hundred microseconds per span stays small next to
- * the simulated latencies. Live runs are not registered and pass through untouched.
+ * and these exporter wrappers move each finished span and log record of a backfilled run to its
+ * event time (through the run's RunClock, see clock.ts) just before the real OTLP exporter
+ * serialises it. Live runs are not registered and pass through untouched.
  */
 import type { HrTime } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 
+/** Real ms -> event ms for one trace. */
 export interface TimeMapping {
-  /** Wall-clock ms when the run really started. */
-  realStartMs: number;
-  /** Event-time ms the run is shown at. */
-  eventStartMs: number;
-  /** Real time is stretched by this much (1 = live). */
-  factor: number;
+  map(realMs: number): number;
 }
-
-/** The HTTP header that carries a run's mapping to the worker service. */
-export const CLOCK_HEADER = 'x-demo-clock';
 
 const MAX_TRACKED = 50_000;
 
@@ -34,7 +21,6 @@ export class TimeShiftRegistry {
   private readonly byTrace = new Map<string, TimeMapping>();
 
   register(traceId: string, mapping: TimeMapping): void {
-    if (mapping.factor === 1 && mapping.realStartMs === mapping.eventStartMs) return;
     this.byTrace.set(traceId, mapping);
     if (this.byTrace.size > MAX_TRACKED) {
       const oldest = this.byTrace.keys().next().value;
@@ -48,21 +34,8 @@ export class TimeShiftRegistry {
 
   shift(traceId: string, time: HrTime): HrTime {
     const m = this.byTrace.get(traceId);
-    if (m === undefined) return time;
-    return fromMs(m.eventStartMs + (toMs(time) - m.realStartMs) * m.factor);
+    return m === undefined ? time : fromMs(m.map(toMs(time)));
   }
-}
-
-export function encodeMapping(m: TimeMapping): string {
-  return `${m.realStartMs};${m.eventStartMs};${m.factor}`;
-}
-
-export function decodeMapping(value: unknown): TimeMapping | undefined {
-  if (typeof value !== 'string') return undefined;
-  const [real, event, factor] = value.split(';').map(Number);
-  if (real === undefined || event === undefined || factor === undefined) return undefined;
-  if (![real, event, factor].every(Number.isFinite) || factor <= 0) return undefined;
-  return { realStartMs: real, eventStartMs: event, factor };
 }
 
 function toMs(time: HrTime): number {

@@ -6,8 +6,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extract, getLogger, memoryOp, retrieval } from '@tenantry/sdk';
-import { sleep } from './fake-llm.js';
-import { CLOCK_HEADER, decodeMapping, type TimeShiftRegistry } from './time-shift.js';
+import { RunClock } from './clock.js';
+import type { TimeShiftRegistry } from './time-shift.js';
 
 /** Event-time window in which one tenant's account cache is never invalidated (the bad deploy). */
 export interface CacheIncident {
@@ -29,6 +29,7 @@ const log = getLogger({ destination: { write: () => true } });
 
 export async function startWorkerService(registry: TimeShiftRegistry): Promise<WorkerService> {
   const incidents = new Map<string, CacheIncident>();
+  const clocks = new Map<string, RunClock>();
 
   const staleFor = (tenantId: string, eventMs: number) => {
     const i = incidents.get(tenantId);
@@ -38,12 +39,30 @@ export async function startWorkerService(registry: TimeShiftRegistry): Promise<W
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
     const headers = req.headers as Record<string, unknown>;
-    const mapping = decodeMapping(headers[CLOCK_HEADER]);
     const traceId = /^00-([0-9a-f]{32})-/.exec(String(headers.traceparent ?? ''))?.[1];
-    if (mapping !== undefined && traceId !== undefined) registry.register(traceId, mapping);
-    const speed = Math.max(1, mapping?.factor ?? 1);
     const eventMs = Number(headers['x-demo-event-time'] ?? Date.now());
-    const wait = (ms: number) => sleep(ms / speed);
+    // A backfilled request: this trace's spans in this process get their own virtual clock,
+    // re-anchored at the event time each request carries.
+    let clock = RunClock.live();
+    if (headers['x-demo-virtual'] === '1' && traceId !== undefined) {
+      const known = clocks.get(traceId);
+      clock = known ?? new RunClock(eventMs);
+      if (known === undefined) {
+        clocks.set(traceId, clock);
+        registry.register(traceId, clock);
+        if (clocks.size > 10_000) clocks.delete(clocks.keys().next().value as string);
+      } else known.anchor(eventMs);
+    }
+    let simulated = 0;
+    const wait = (ms: number) => {
+      simulated += ms;
+      return clock.wait(ms);
+    };
+    res.setHeader('x-demo-simulated-ms', '0');
+    const reply = (status: number, payload: unknown) => {
+      res.setHeader('x-demo-simulated-ms', String(Math.round(simulated)));
+      sendJson(res, status, payload);
+    };
 
     await extract(headers, async () => {
       if (req.url === '/tools/get_account_data') {
@@ -76,7 +95,7 @@ export async function startWorkerService(registry: TimeShiftRegistry): Promise<W
             'account data served',
           );
         }
-        return sendJson(res, 200, { data, cacheAgeSeconds: ageSeconds });
+        return reply(200, { data, cacheAgeSeconds: ageSeconds });
       }
       if (req.url === '/tools/search_web') {
         const query = String(body.query ?? '');
@@ -87,16 +106,16 @@ export async function startWorkerService(registry: TimeShiftRegistry): Promise<W
             if (Math.random() < 0.06) throw new RateLimitedError();
             return Array.from({ length: 5 }, (_, i) => `result ${i + 1} for ${query.slice(0, 40)}`);
           });
-          return sendJson(res, 200, { results });
+          return reply(200, { results });
         } catch (err) {
           log.warn(
             { query_length: query.length },
             'search provider rate-limited the request (429)',
           );
-          return sendJson(res, 429, { error: String(err) });
+          return reply(429, { error: String(err) });
         }
       }
-      return sendJson(res, 404, { error: `no route ${req.url}` });
+      return reply(404, { error: `no route ${req.url}` });
     });
   };
 
