@@ -353,7 +353,8 @@ describe('per-tenant ingest limits', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({
-      config: { limits: { tenants: { flood: { itemsPerSecond: 50, burstItems: 100 } } } },
+      // A refill this slow makes the outcome independent of how fast the machine is.
+      config: { limits: { tenants: { flood: { itemsPerSecond: 1, burstItems: 100 } } } },
     });
   });
   afterAll(() => server.stop());

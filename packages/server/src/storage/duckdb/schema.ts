@@ -69,11 +69,10 @@ export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
   {
     version: 1,
     statements: [
-      `CREATE TABLE IF NOT EXISTS spans (${SPANS_BODY},
-        PRIMARY KEY (tenant_id, trace_id, span_id))`,
-      // Rows are appended here first, then moved with INSERT OR IGNORE so that resent spans are
-      // skipped by the primary key instead of failing the whole batch.
-      `CREATE TABLE IF NOT EXISTS spans_staging (${SPANS_BODY})`,
+      // No primary key or ART index: maintaining them cost more than half of the write path.
+      // Resent spans are skipped by an anti-join at write time (see write.ts), and reads rely on
+      // DuckDB's zone maps over start_ns and tenant_id.
+      `CREATE TABLE IF NOT EXISTS spans (${SPANS_BODY})`,
       `CREATE TABLE IF NOT EXISTS logs (
         tenant_id VARCHAR NOT NULL,
         time_ns BIGINT NOT NULL,
@@ -138,9 +137,6 @@ export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
         id VARCHAR PRIMARY KEY,
         definition VARCHAR NOT NULL,
         updated_at VARCHAR NOT NULL)`,
-      // Point lookups by trace id (the trace view) use these ART indexes instead of a scan.
-      'CREATE INDEX IF NOT EXISTS spans_trace ON spans (trace_id)',
-      'CREATE INDEX IF NOT EXISTS logs_trace ON logs (trace_id)',
     ],
   },
 ];

@@ -4,10 +4,14 @@ import type { LogRow, MetricPointRow, SpanRow, WriteBatch, WriteResult } from '.
 import type { DuckDb } from './database.js';
 import { SPAN_COLUMNS } from './schema.js';
 
+const stagingReady = new WeakSet<DuckDb>();
+
 /**
  * Writes one batch in one transaction: the promise resolves only after COMMIT, which is what lets
- * ingest acknowledge a request. Appenders are used for speed; spans go through a staging table
- * and INSERT OR IGNORE so a resent span is skipped, not double-counted.
+ * ingest acknowledge a request. Appenders are used for speed. Spans go through a connection-local
+ * temp table (never written to the WAL) and an anti-join, so a resent span (same tenant, trace and
+ * span id) is skipped, not double-counted. A resent span keeps its start time, so the anti-join
+ * reads only the row groups whose start_ns zone maps overlap the batch.
  */
 export async function writeBatch(db: DuckDb, batch: WriteBatch): Promise<WriteResult> {
   const result: WriteResult = {
@@ -16,19 +20,37 @@ export async function writeBatch(db: DuckDb, batch: WriteBatch): Promise<WriteRe
     logsWritten: 0,
     metricsWritten: 0,
   };
+  if (batch.spans.length > 0 && !stagingReady.has(db)) {
+    await db.exec('CREATE TEMP TABLE IF NOT EXISTS spans_staging AS SELECT * FROM spans LIMIT 0');
+    stagingReady.add(db);
+  }
   await db.exec('BEGIN TRANSACTION');
   try {
     if (batch.spans.length > 0) {
-      const appender = await db.writer.createAppender('spans_staging');
-      for (const s of batch.spans) appendSpan(appender, s);
+      let minStart = batch.spans[0]!.startTimeUnixNano;
+      let maxStart = minStart;
+      const appender = await db.writer.createAppender('spans_staging', 'main', 'temp');
+      for (const s of batch.spans) {
+        if (s.startTimeUnixNano < minStart) minStart = s.startTimeUnixNano;
+        if (s.startTimeUnixNano > maxStart) maxStart = s.startTimeUnixNano;
+        appendSpan(appender, s);
+      }
       appender.closeSync();
       const cols = SPAN_COLUMNS.join(', ');
       // Duplicates inside one batch are dropped too (first wins), like across batches.
       result.spansWritten = await db.change(
-        `INSERT OR IGNORE INTO spans (${cols}) SELECT ${cols} FROM spans_staging`,
+        `INSERT INTO spans (${cols})
+         SELECT ${cols} FROM (
+           SELECT *, row_number() OVER (PARTITION BY tenant_id, trace_id, span_id) AS dup
+           FROM temp.main.spans_staging) s
+         WHERE dup = 1 AND NOT EXISTS (
+           SELECT 1 FROM spans t
+           WHERE t.start_ns BETWEEN ? AND ?
+             AND t.tenant_id = s.tenant_id AND t.trace_id = s.trace_id AND t.span_id = s.span_id)`,
+        [minStart, maxStart],
       );
       result.spansDuplicate = batch.spans.length - result.spansWritten;
-      await db.exec('DELETE FROM spans_staging');
+      await db.exec('DELETE FROM temp.main.spans_staging');
     }
     if (batch.logs.length > 0) {
       const appender = await db.writer.createAppender('logs');
