@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../server.js';
-import { type AlertEngine, createAlertEngine } from './engine.js';
+import type { AlertEngine } from './engine.js';
 import { ManualClock } from './memory.test-helper.js';
-import { type AlertNotifier, createWebhookNotifier } from './notifier.js';
+import type { AlertNotifier } from './notifier.js';
 import { type OtlpRun, runSpans, sendTraces } from './otlp.test-helper.js';
 import { type Receiver, startReceiver } from './receiver.test-helper.js';
-import { defaultAlertRules } from './rules.js';
 
 /**
  * The whole path: runs exported over OTLP/HTTP into the real server and its DuckDB storage, the
- * engine evaluating the storage's own aggregates, a real webhook receiver.
+ * server's alerting (wired from tenantry.yaml's `alerts:`) evaluating the storage's own
+ * aggregates, a real webhook receiver.
  */
 const MIN = 60_000;
 const T0 = Math.floor(Date.now() / MIN) * MIN;
@@ -39,16 +39,16 @@ async function send(runs: OtlpRun[]): Promise<void> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tenantry-alert-e2e-'));
   hook = await startReceiver();
-  server = await startServer({ config: { server: { port: 0, dataDir: dir } }, clock });
-  notifier = createWebhookNotifier({ webhooks: [{ url: hook.url, format: 'json', headers: {} }] });
-  engine = createAlertEngine({
-    source: server.storage,
-    store: server.storage,
-    notifier,
+  // The server's own alerting, built from its config; its timer is off so the test drives time.
+  server = await startServer({
+    config: {
+      server: { port: 0, dataDir: dir, evaluateAlerts: false },
+      alerts: { webhooks: [{ url: hook.url, format: 'json' }] },
+    },
     clock,
-    rules: () => defaultAlertRules(),
-    dashboardUrl: server.url,
   });
+  notifier = server.alerting.notifier;
+  engine = server.alerting.engine;
   // 40 minutes of history for A, B, C: a run every 20 s each, B failing 12% in the last 10 minutes.
   const runs: OtlpRun[] = [];
   let n = 0;
@@ -77,8 +77,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await engine?.stop();
-  await notifier?.close();
   await server?.close();
   await hook?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
