@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from './duration.js';
+import { durationMs, parseDuration } from './duration.js';
 import { InvalidRuleError } from './errors.js';
 
 /**
@@ -144,6 +144,18 @@ const webhookSchema = z
 
 export type WebhookConfig = z.output<typeof webhookSchema>;
 
+/** Webhook delivery tuning; the defaults suit a Slack webhook or a small HTTP receiver. */
+const deliverySchema = z
+  .object({
+    timeout: positiveDuration.default('10s'),
+    max_attempts: z.number().int().min(1).max(20).default(6),
+    backoff: positiveDuration.default('1s'),
+    max_backoff: positiveDuration.default('60s'),
+    max_queue: z.number().int().min(1).max(1_000_000).default(1000),
+    concurrency: z.number().int().min(1).max(64).default(4),
+  })
+  .strict();
+
 const alertsSectionSchema = z
   .object({
     /** Include the built-in default rules (a configured rule with the same id replaces one). */
@@ -152,6 +164,7 @@ const alertsSectionSchema = z
     webhooks: z.array(webhookSchema).default([]),
     interval: positiveDuration.default('30s'),
     repeat_interval: positiveDuration.default('4h'),
+    delivery: deliverySchema.default(deliverySchema.parse({})),
   })
   .strict();
 
@@ -160,6 +173,14 @@ export interface AlertsSection {
   webhooks: WebhookConfig[];
   intervalMs: number;
   repeatIntervalMs: number;
+  delivery: {
+    timeoutMs: number;
+    maxAttempts: number;
+    backoffMs: number;
+    maxBackoffMs: number;
+    maxQueue: number;
+    concurrency: number;
+  };
 }
 
 function pathOf(prefix: string, path: readonly PropertyKey[]): string {
@@ -213,6 +234,14 @@ export function parseAlertsSection(input: unknown, prefix = 'alerts'): AlertsSec
     webhooks: section.webhooks,
     intervalMs: parseDuration(section.interval) ?? 30_000,
     repeatIntervalMs: parseDuration(section.repeat_interval) ?? 4 * 3_600_000,
+    delivery: {
+      timeoutMs: durationMs(section.delivery.timeout),
+      maxAttempts: section.delivery.max_attempts,
+      backoffMs: durationMs(section.delivery.backoff),
+      maxBackoffMs: durationMs(section.delivery.max_backoff),
+      maxQueue: section.delivery.max_queue,
+      concurrency: section.delivery.concurrency,
+    },
   };
 }
 

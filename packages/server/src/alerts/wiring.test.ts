@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Registry } from '../telemetry/registry.js';
 import { ManualClock, MemoryAlertSource, MemoryAlertStore } from './memory.test-helper.js';
-import { type Receiver, startReceiver } from './receiver.test-helper.js';
+import { deadUrl, type Receiver, startReceiver } from './receiver.test-helper.js';
 import { degraded, traffic } from './traffic.test-helper.js';
 import { type Alerting, createAlerting } from './wiring.js';
 
@@ -49,6 +49,25 @@ describe('createAlerting', () => {
       /tenantry_alert_notifications_total\{outcome="sent",receiver="0:127\.0\.0\.1:\d+"\} 1/,
     );
     expect(metrics).toContain('tenantry_alerts_firing 1');
+  });
+
+  it('applies delivery settings from the section: one attempt to a dead receiver, no retry', async () => {
+    const storage = new MemoryStorage();
+    alerting = createAlerting({
+      section: {
+        defaults: false,
+        webhooks: [{ url: await deadUrl() }],
+        delivery: { max_attempts: 1, timeout: '2s' },
+        rules: [{ id: 'fr', name: 'fr', kind: 'failure_rate', threshold: 0.05, min_runs: 10 }],
+      },
+      storage,
+      clock: new ManualClock(T0),
+      dashboardUrl: 'http://dash.test',
+    });
+    traffic(storage.source, ['B'], T0 - 300_000, T0, () => ({ failed: degraded }));
+    await alerting.engine.evaluateOnce();
+    await alerting.notifier.idle();
+    expect(alerting.notifier.stats()).toMatchObject({ sent: 0, failed: 1, retries: 0 });
   });
 
   it('rejects an invalid section with the path of the bad field', () => {

@@ -42,6 +42,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
   );
   const notifier = createWebhookNotifier({
     webhooks: section.webhooks,
+    ...section.delivery,
     onOutcome: (receiver, outcome) => outcomes?.inc({ receiver, outcome }),
   });
   const ruleSet = createRuleSet(section.rules, options.storage);
