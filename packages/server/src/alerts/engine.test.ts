@@ -301,4 +301,42 @@ describe('alert engine', () => {
       [['late', 'firing']],
     );
   });
+
+  it('token_anomaly with a same-time-daily baseline ignores a daily peak but fires on a spike above it', async () => {
+    const rule = parseAlertRule({
+      id: 'daily',
+      name: 'daily anomaly',
+      kind: 'token_anomaly',
+      threshold: 5,
+      window: '30m',
+      baseline: 'same_time_daily',
+      baseline_windows: 7,
+    });
+    const recent = parseAlertRule({ ...rule, id: 'recent', baseline: 'recent' });
+    const { source, engine } = rig([rule, recent]);
+    // Noon (T0 is 12:00 UTC) is ten times busier than the rest of the day, every day.
+    const peak = (at: number) => {
+      const hour = new Date(at).getUTCHours();
+      return hour === 11 || hour === 12;
+    };
+    traffic(
+      source,
+      ['office', 'spiky'],
+      T0 - 7 * 24 * 60 * MIN,
+      T0,
+      (t) => ({
+        tokens: (_n, at) =>
+          (peak(at) ? 5000 : 500) * (t === 'spiky' && at >= T0 - 30 * MIN ? 10 : 1),
+      }),
+      60_000,
+    );
+    await engine.evaluateOnce();
+    const alerts = await engine.listAlerts({ tenantId: null });
+    // The recent baseline sees the daily peak as an anomaly for both; the daily one only the spike.
+    expect(alerts.map((a) => `${a.ruleId} ${a.tenantId}`).sort()).toEqual([
+      'daily spiky',
+      'recent office',
+      'recent spiky',
+    ]);
+  });
 });

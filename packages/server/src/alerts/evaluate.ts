@@ -87,8 +87,10 @@ export class WindowCache {
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 const int = (v: number) => Math.round(v).toLocaleString('en-US');
 
+const DAY_MS = 86_400_000;
+
 function startOfUtcDay(ms: number): number {
-  return Math.floor(ms / 86_400_000) * 86_400_000;
+  return Math.floor(ms / DAY_MS) * DAY_MS;
 }
 
 function verdictsFromStats(
@@ -207,9 +209,10 @@ function median(values: number[]): number {
 
 /**
  * Current window vs the median of the tenant's previous `baseline_windows` windows of the same
- * length. The median ignores one-off bursts in the baseline, and a ratio threshold (default 5x)
- * ignores organic growth: even 20% week over week is a ratio of ~1.0 between adjacent windows.
- * Baseline windows sit on a grid of the window length so they are the same queries each evaluation.
+ * length (or of the same time on previous days). The median ignores one-off bursts in the
+ * baseline, and a ratio threshold (default 5x) ignores organic growth: even 20% week over week is
+ * a ratio of ~1.0 between adjacent windows. Baseline windows sit on a grid of the window length so
+ * they are the same queries each evaluation.
  */
 async function evaluateTokenAnomaly(
   rule: Extract<AlertRule, { kind: 'token_anomaly' }>,
@@ -219,10 +222,15 @@ async function evaluateTokenAnomaly(
   keep: (tenantId: string) => boolean,
 ): Promise<TenantVerdict[]> {
   const fromMs = nowMs - windowMs;
-  const gridEnd = Math.floor(fromMs / windowMs) * windowMs;
+  const grid = Math.floor(fromMs / windowMs) * windowMs;
   const baselineRanges: Array<[number, number]> = [];
   for (let k = 0; k < rule.baseline_windows; k++) {
-    baselineRanges.push([gridEnd - (k + 1) * windowMs, gridEnd - k * windowMs]);
+    if (rule.baseline === 'same_time_daily') {
+      const start = grid - (k + 1) * DAY_MS;
+      baselineRanges.push([start, start + windowMs]);
+    } else {
+      baselineRanges.push([grid - (k + 1) * windowMs, grid - k * windowMs]);
+    }
   }
   const [current, ...baselines] = await Promise.all([
     cache.get(fromMs, nowMs),
@@ -250,7 +258,7 @@ async function evaluateTokenAnomaly(
       active: s.runs >= r.min_runs && value > r.threshold,
       value,
       summary: () =>
-        `tokens ${int(tokens)} over ${r.window} = ${value.toFixed(1)}x the tenant baseline (median ${int(baseline)} of ${past.length} windows), threshold ${r.threshold}x`,
+        `tokens ${int(tokens)} over ${r.window} = ${value.toFixed(1)}x the tenant baseline (median ${int(baseline)} of ${past.length} ${r.baseline === 'same_time_daily' ? 'previous days at this time' : 'previous windows'}), threshold ${r.threshold}x`,
     };
   });
 }

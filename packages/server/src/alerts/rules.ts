@@ -93,7 +93,13 @@ const tokenAnomalyRule = z
     /** Fires when current window tokens > threshold x the tenant's baseline (median of past windows). */
     threshold: z.number().min(1.5),
     window: positiveDuration.default('5m'),
-    /** How many windows of the same length before the current one make the baseline. */
+    /**
+     * `recent`: the windows of the same length just before the current one (a 60-minute history
+     * is enough). `same_time_daily`: the same time of day on each previous day, for tenants whose
+     * traffic follows the clock (busy mornings are then no anomaly).
+     */
+    baseline: z.enum(['recent', 'same_time_daily']).default('recent'),
+    /** How many past windows (or days, for `same_time_daily`) make the baseline. */
     baseline_windows: z.number().int().min(3).max(288).default(6),
     /** Fewer past windows with traffic than this: no baseline yet, no verdict. */
     min_baseline_windows: z.number().int().min(1).default(3),
