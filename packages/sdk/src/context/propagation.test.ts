@@ -21,7 +21,7 @@ describe('inject/extract', () => {
   it('keeps tenant ids with header-unsafe characters intact', () => {
     setup = initInMemory();
     const tenantId = 'ACME Corp/ü:1,2';
-    const carrier = agentRun({ tenantId, agentId: 'a' }, () => inject({}));
+    const carrier = agentRun({ tenantId, agentId: 'a' }, () => inject<Record<string, string>>({}));
     expect(String(carrier[TENANT_CARRIER_KEY])).toMatch(/^[\x21-\x7e]+$/);
     expect(extract(carrier, () => currentTenant())).toBe(tenantId);
   });
