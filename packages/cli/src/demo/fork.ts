@@ -3,13 +3,15 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Forks `./<name>.ts|js` next to this module. The child inherits execArgv, so the tsx loader
- * comes along when the CLI runs from source.
+ * Forks `./<name>.ts|js` next to this module; from source the child runs through tsx.
  */
 export function forkService(name: string, env: Record<string, string>): ChildProcess {
   const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
   const entry = fileURLToPath(new URL(`./${name}.${ext}`, import.meta.url));
+  // Under a runner that transforms TS itself (vitest), the child still needs a loader for .ts.
+  const tsx = process.execArgv.some((a) => a.includes('tsx'));
   return fork(entry, [], {
+    execArgv: ext === 'ts' && !tsx ? [...process.execArgv, '--import', 'tsx'] : process.execArgv,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type {
+  AlertsResponse,
+  DoctorResponse,
+  Page,
+  RunSummary,
+  TenantsResponse,
+  TraceResponse,
+} from '@tenantry/server';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../io.js';
+import { run } from './demo.js';
+
+/**
+ * The demo is the end-to-end test: real SDK in two forked services, real OTLP, the real server.
+ * It runs in-process (the server lives in this test's process) so the API can be asked while the
+ * live phase is still going; the agents run in forked processes as they do under `npm run demo`.
+ */
+describe('tenantry demo --with-server --duration 20s', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-demo-test-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('tells tenant-b incident and tenant-d runaway through the API, with clean traces', async () => {
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const io: CliIo = { stdin: new PassThrough(), stdout, stderr: stdout };
+    const exit = run(
+      ['--with-server', '--port', '0', '--data-dir', dataDir, '--duration', '20s'],
+      io,
+    );
+    const live = await waitFor(
+      () => /live traffic running/.test(out),
+      75_000,
+      () => out,
+    );
+    expect(live).toBe(true);
+    const url = /server on (http:\/\/\S+)/.exec(out)?.[1] ?? '';
+    const admin = /admin key\s+(tnt_\S+)/.exec(out)?.[1] ?? '';
+    expect(out).toContain(`${url}/?key=${admin}`);
+    const api = async <T>(path: string): Promise<T> => {
+      const res = await fetch(`${url}/api/v1${path}`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      expect(res.status, path).toBe(200);
+      return (await res.json()) as T;
+    };
+
+    // B's failure-rate alert fires (evaluated every 5 s with a 5 s `for` in the demo config).
+    let alerts: AlertsResponse = { items: [] };
+    await waitFor(async () => {
+      alerts = await api<AlertsResponse>('/alerts?state=firing');
+      return alerts.items.some((a) => a.tenantId === 'tenant-b' && a.ruleKind === 'failure_rate');
+    }, 18_000);
+    const failureRate = alerts.items.find(
+      (a) => a.tenantId === 'tenant-b' && a.ruleId === 'default.failure-rate',
+    );
+    expect(failureRate?.state).toBe('firing');
+    expect(failureRate?.value).toBeGreaterThan(0.05);
+
+    // D, and only D, has runaway runs.
+    const runaway = alerts.items.filter((a) => a.ruleKind === 'runaway_run');
+    expect(runaway.map((a) => a.tenantId)).toEqual(['tenant-d']);
+
+    // A failing B run's trace shows the 48 h old cache on execute_tool get_account_data.
+    const failed = await api<Page<RunSummary>>('/runs?tenant=tenant-b&status=error&limit=20');
+    expect(failed.items.length).toBeGreaterThan(0);
+    const stale = failed.items.find((r) => r.firstError?.includes('48h old'));
+    expect(stale, JSON.stringify(failed.items.map((r) => r.firstError))).toBeDefined();
+    const trace = await api<TraceResponse>(`/traces/${stale?.traceId}`);
+    const tool = trace.spans.find((s) => s.name === 'execute_tool get_account_data');
+    expect(Number(tool?.attributes['tenantry.cache.age_seconds'])).toBeGreaterThanOrEqual(172_800);
+    expect(new Set(trace.spans.map((s) => s.serviceName))).toEqual(
+      new Set(['demo-gateway', 'demo-worker']),
+    );
+    const logs = trace.spans.flatMap((s) => s.logs).map((l) => l.body);
+    expect(logs.some((b) => /no invalidation since deploy/.test(b))).toBe(true);
+    expect(logs.some((b) => /answer rejected by validator/.test(b))).toBe(true);
+
+    // Propagation across the worker process and the queue leaves no orphans, no mixed traces,
+    // and every span and log carries a tenant.
+    const from = Date.now() - 2 * 3_600_000;
+    const doctor = await api<DoctorResponse>(`/doctor?from=${from}`);
+    const count = (kind: string) => doctor.findings.find((f) => f.kind === kind)?.count ?? 0;
+    expect(count('orphan_span')).toBe(0);
+    expect(count('mixed_tenant_trace')).toBe(0);
+    expect(count('missing_tenant')).toBe(0);
+    const tenants = await api<TenantsResponse>(`/tenants?from=${from}&limit=100`);
+    const ids = tenants.items.map((t) => t.tenantId).sort();
+    expect(ids).toEqual([
+      'tenant-a',
+      'tenant-b',
+      'tenant-c',
+      'tenant-d',
+      'tenant-e',
+      'tenant-f',
+      'tenant-g',
+    ]);
+    const unassigned = await api<Page<unknown>>(`/logs?tenant=_unassigned&from=${from}&limit=1`);
+    expect(unassigned.items).toEqual([]);
+
+    expect(await exit).toBe(0);
+    expect(out).toMatch(/done, \d+ runs/);
+  }, 90_000);
+});
+
+async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  ms: number,
+  describe?: () => string,
+): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${ms} ms${describe ? `:\n${describe()}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
