@@ -1,4 +1,7 @@
 /** createRedactor: compiles a policy once, resolves each tenant's settings once, then walks values. */
+
+import type { Match } from './detect/match.js';
+import { scanText } from './detect/scan.js';
 import {
   loadConfig,
   type RedactConfig,
@@ -6,7 +9,7 @@ import {
   resolvePolicy,
 } from './policy/config.js';
 import type { RedactionPolicy, RedactOptions, Redactor, RedactResult } from './types.js';
-import { FAILED, Walker } from './walk.js';
+import { FAILED, hasSensitiveJsonKey, looksLikeJson, Walker } from './walk.js';
 
 const MAX_CACHED_TENANTS = 10_000;
 
@@ -38,9 +41,22 @@ class PolicyRedactor implements Redactor {
 
   redactString(s: string, opts?: RedactOptions): RedactResult<string> {
     try {
-      const walker = new Walker(this.policyFor(tenantOf(opts)));
+      const p = this.policyFor(tenantOf(opts));
       const text = typeof s === 'string' ? s : String(s);
-      return { value: walker.string(text, 0), findings: walker.findings };
+      // Most attributes hold nothing: answer those without building a walker.
+      let matches: Match[] | undefined;
+      if (text.length <= p.maxStringLength && !p.allAllowed) {
+        matches = [];
+        scanText(text, p.keys, matches);
+        if (
+          matches.length === 0 &&
+          !(p.parseJsonStrings && looksLikeJson(text) && hasSensitiveJsonKey(text, p.keys))
+        ) {
+          return { value: text, findings: {} };
+        }
+      }
+      const walker = new Walker(p);
+      return { value: walker.string(text, 0, matches), findings: walker.findings };
     } catch {
       return { value: FAILED, findings: {} };
     }

@@ -73,11 +73,11 @@ export class Walker {
   /**
    * Redacts a string, parsing it first when it holds a JSON object or array. The raw text is
    * scanned first: JSON with no finding and no sensitive key is returned as is, unparsed, which
-   * keeps small JSON attributes cheap.
+   * keeps small JSON attributes cheap. `scanned` passes matches already found for `s`.
    */
-  string(s: string, depth: number): string {
+  string(s: string, depth: number, scanned?: Match[]): string {
     if (s.length > this.p.maxStringLength) return this.text(s);
-    const matches = this.scan(s);
+    const matches = scanned ?? this.scan(s);
     if (
       this.p.parseJsonStrings &&
       looksLikeJson(s) &&
@@ -255,7 +255,7 @@ function safeJson(v: unknown): string {
 }
 
 /** True when some `"key":` in the JSON text names a sensitive key. */
-function hasSensitiveJsonKey(s: string, keys: SensitiveKeys): boolean {
+export function hasSensitiveJsonKey(s: string, keys: SensitiveKeys): boolean {
   let i = s.indexOf(':');
   while (i !== -1) {
     let e = i - 1;
@@ -270,7 +270,7 @@ function hasSensitiveJsonKey(s: string, keys: SensitiveKeys): boolean {
   return false;
 }
 
-function looksLikeJson(s: string): boolean {
+export function looksLikeJson(s: string): boolean {
   let a = 0;
   while (a < s.length && s.charCodeAt(a) <= 32) a++;
   let b = s.length - 1;

@@ -3,10 +3,13 @@
  * (`:`), and sensitive assignments in text (`password=...`, `?access_token=...`).
  */
 import type { SensitiveKeys } from '../policy/keys.js';
-import { ALNUM, CLS, DOMAIN, HEX, LOCAL } from './chars.js';
+import * as chars from './chars.js';
 import { ipv6Valid } from './checksums.js';
 import type { Match } from './match.js';
 import { detectWord } from './secrets.js';
+
+// Local copies: hot loops must not go through module bindings (tsx turns those into getters).
+const { ALNUM, CLS, DOMAIN, HEX, LOCAL } = chars;
 
 function bits(s: string, i: number): number {
   const c = s.charCodeAt(i);
@@ -203,8 +206,10 @@ export function detectAssignment(
   const before = ks > 0 ? s.charCodeAt(ks - 1) : 0;
   // `[CREDENTIAL:1a2b3c4d]` is our own hash marker, not an assignment.
   if (before === 91) return -1;
-  const key = s.slice(ks, ke);
   const inQuery = eq && (before === 63 || before === 38);
+  // Most words before a colon in prose end unlike any sensitive key: no slice, no lookup.
+  if (!inQuery && !keys.mayEndSensitive(s, ks, ke)) return -1;
+  const key = s.slice(ks, ke);
   const quotedKey = q === 34 || q === 39;
   if (!keys.has(key) && !(inQuery && QUERY_KEYS.has(key.toLowerCase().replace(/[-_.]/g, '')))) {
     return -1;

@@ -2,9 +2,12 @@
  * Prefixed secrets, dispatched on a word's first character so prose costs one switch per word;
  * the sticky regexes only run where a known prefix already matched.
  */
-import { ALNUM, CLS, DIGIT, UPPER } from './chars.js';
+import * as chars from './chars.js';
 import { basicCredentialValid, ibanLength, ibanValid, jwtHeaderValid } from './checksums.js';
 import type { Match } from './match.js';
+
+// Local copies: hot loops must not go through module bindings (tsx turns those into getters).
+const { ALNUM, CLS, DIGIT, UPPER } = chars;
 
 const OPENAI = /sk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,400}/y;
 const STRIPE = /[sr]k_(?:live|test)_[A-Za-z0-9]{16,250}/y;

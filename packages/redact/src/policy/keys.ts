@@ -63,10 +63,35 @@ export class SensitiveKeys {
   private readonly exact: Set<string>;
   private readonly suffixes: string[];
   private readonly cache = new Map<string, boolean>();
+  private readonly tails = new Set<number>();
 
   constructor(extra: readonly string[] = []) {
     this.exact = new Set([...DEFAULT_SENSITIVE_KEYS, ...extra.map(normalizeKey)]);
     this.suffixes = [...this.exact].filter((k) => k.length >= 5);
+    for (const k of this.exact) {
+      let tail = 0;
+      for (let i = k.length - 1; i >= Math.max(0, k.length - 3); i--) {
+        tail = tail * 256 + (k.charCodeAt(i) & 255);
+      }
+      this.tails.add(tail);
+    }
+  }
+
+  /**
+   * Cheap pre-check on `s[from, to)`: can this key end like a sensitive one? Compares its last
+   * three letters (lower case, separators skipped) with those of every sensitive key.
+   */
+  mayEndSensitive(s: string, from: number, to: number): boolean {
+    let tail = 0;
+    let n = 0;
+    for (let i = to - 1; i >= from && n < 3; i--) {
+      let c = s.charCodeAt(i);
+      if (c === 45 || c === 95 || c === 46 || c === 32) continue;
+      if (c >= 65 && c <= 90) c += 32;
+      tail = tail * 256 + (c & 255);
+      n++;
+    }
+    return this.tails.has(tail);
   }
 
   /** True only when the normalised key is itself in the list (no suffix match). */
