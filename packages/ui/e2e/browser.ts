@@ -12,12 +12,21 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Builds the dashboard from source into a temp dir, so the test never serves a stale dist. */
 export async function buildUi(): Promise<{ dir: string; remove: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'tenantry-ui-'));
-  await build({
-    root: UI_ROOT,
-    configFile: join(UI_ROOT, 'vite.config.ts'),
-    logLevel: 'error',
-    build: { outDir: dir, emptyOutDir: true },
-  });
+  // Vitest sets NODE_ENV=test, and Vite keeps a NODE_ENV it finds: React would ship its slow
+  // development build. The browser tests must see what `npm run build` ships.
+  const previous = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      root: UI_ROOT,
+      configFile: join(UI_ROOT, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'error',
+      build: { outDir: dir, emptyOutDir: true },
+    });
+  } finally {
+    process.env.NODE_ENV = previous;
+  }
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

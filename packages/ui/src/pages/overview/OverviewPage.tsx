@@ -7,9 +7,9 @@ import { Link } from '../../app/Link.js';
 import { href, setParams, useUrl } from '../../app/router.js';
 import { carryParams, tenantPath } from '../../controls/tenant.js';
 import { useTimeRange } from '../../controls/timeRange.js';
-import { fmtNum } from '../../ui/format.js';
+import { fmtNum, fmtPct } from '../../ui/format.js';
 import { QueryView } from '../../ui/states.js';
-import { buildRows, type Column, columns, compareRows, type SortKey } from './columns.js';
+import { buildRows, type Column, columns, isNoisy, type SortKey, sortRows } from './columns.js';
 import { TenantSparkline } from './TenantSparkline.js';
 
 const PAGE = 1000;
@@ -103,17 +103,16 @@ function OverviewTable(props: {
   const fair = data.fleet.tenants > 0 ? 1 / data.fleet.tenants : 1;
   const cols = useMemo(() => columns(fair), [fair]);
   const rows = useMemo(() => {
-    const built = buildRows(data, firing, rangeMs);
     const col: Column | null = cols.find((c) => c.key === sort) ?? null;
-    const sign = desc ? -1 : 1;
-    return built.sort((a, b) => {
-      const c = compareRows(a, b, col);
-      // Nulls already sink; only flip real comparisons.
-      const av = col?.value(a) ?? 0;
-      const bv = col?.value(b) ?? 0;
-      return av === null || bv === null ? c : sign * c || a.t.tenantId.localeCompare(b.t.tenantId);
-    });
+    return sortRows(buildRows(data, firing, rangeMs), col, desc);
   }, [data, firing, rangeMs, cols, sort, desc]);
+  const attention = useMemo(
+    () => ({
+      noisy: rows.filter((r) => isNoisy(r.tokenShare, fair) || isNoisy(r.llmShare, fair)),
+      firing: rows.filter((r) => r.firing > 0),
+    }),
+    [rows, fair],
+  );
 
   // The e2e run measures data-arrived → table-drawn with this mark (no timing in the app itself).
   useEffect(() => {
@@ -152,6 +151,30 @@ function OverviewTable(props: {
 
   return (
     <>
+      {(attention.noisy.length > 0 || attention.firing.length > 0) && (
+        <div className="attention">
+          {attention.firing.length > 0 && (
+            <span>
+              <span className="badge firing">Firing</span>{' '}
+              {attention.firing.slice(0, 8).map((r) => (
+                <Link key={r.t.tenantId} href={href(tenantPath(r.t.tenantId), keep)}>
+                  {r.t.tenantId}
+                </Link>
+              ))}
+            </span>
+          )}
+          {attention.noisy.length > 0 && (
+            <span data-testid="noisy-neighbours">
+              <span className="badge warning">Noisy neighbours</span>{' '}
+              {attention.noisy.slice(0, 8).map((r) => (
+                <Link key={r.t.tenantId} href={href(tenantPath(r.t.tenantId), keep)}>
+                  {r.t.tenantId} ({fmtPct(Math.max(r.tokenShare, r.llmShare), 0)})
+                </Link>
+              ))}
+            </span>
+          )}
+        </div>
+      )}
       <div className="muted summary" data-testid="overview-count">
         {fmtNum(rows.length)} tenants
         {data.nextCursor ? ' loaded (more on the server)' : ''} · fleet {fmtNum(data.fleet.runs)}{' '}

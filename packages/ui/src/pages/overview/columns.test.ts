@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TenantSummary, TenantsResponse } from '../../api/types.js';
-import { buildRows, columns, compareRows } from './columns.js';
+import { buildRows, columns, compareRows, isNoisy, sortRows } from './columns.js';
 
 function tenant(id: string, over: Partial<TenantSummary> = {}): TenantSummary {
   return {
@@ -68,6 +68,27 @@ describe('overview rows', () => {
     const col = columns(1 / 3).find((c) => c.key === 'toolErrors')!;
     const asc = [...rows].sort((x, y) => compareRows(x, y, col)).map((r) => r.t.tenantId);
     expect(asc).toEqual(['b', 'a', 'none']);
+  });
+
+  it('keeps tenants without a value last when sorting descending too', () => {
+    const rows = buildRows(
+      response([
+        tenant('a', { toolErrorRate: 0.5 }),
+        tenant('none'),
+        tenant('b', { toolErrorRate: 0.1 }),
+      ]),
+      new Map(),
+      86_400_000,
+    );
+    const col = columns(1 / 3).find((c) => c.key === 'toolErrors')!;
+    expect(sortRows(rows, col, true).map((r) => r.t.tenantId)).toEqual(['a', 'b', 'none']);
+    expect(sortRows(rows, col, false).map((r) => r.t.tenantId)).toEqual(['b', 'a', 'none']);
+  });
+
+  it('flags a noisy neighbour only well above its fair share', () => {
+    expect(isNoisy(0.44, 1 / 1000)).toBe(true);
+    expect(isNoisy(0.3, 1 / 2)).toBe(false);
+    expect(isNoisy(0.05, 1 / 1000)).toBe(false);
   });
 
   it('has zero shares for a fleet with no tokens at all', () => {

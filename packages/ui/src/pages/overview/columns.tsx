@@ -33,9 +33,14 @@ export interface Column {
   render: (r: OverviewRow) => ReactNode;
 }
 
-/** A share bar; a tenant taking several times its fair share is flagged as a noisy neighbour. */
+/** A tenant taking a fifth of the shared LLM and at least three times its fair share. */
+export function isNoisy(share: number, fair: number): boolean {
+  return share >= 0.2 && share >= 3 * fair;
+}
+
+/** A share bar; a noisy neighbour's is red. */
 function Share({ share, fair }: { share: number; fair: number }) {
-  const noisy = share >= 0.2 && share >= 3 * fair;
+  const noisy = isNoisy(share, fair);
   return (
     <span className={`share${noisy ? ' noisy' : ''}`} title={noisy ? 'Noisy neighbour' : undefined}>
       <span className="share-bar" style={{ width: `${Math.min(100, share * 100)}%` }} />
@@ -171,4 +176,13 @@ export function compareRows(a: OverviewRow, b: OverviewRow, col: Column | null):
   if (vb === null) return -1;
   if (typeof va === 'number' && typeof vb === 'number') return va - vb;
   return String(va).localeCompare(String(vb));
+}
+
+/** Sorted copy: by the column in the given direction, tenants without a value always last. */
+export function sortRows(rows: OverviewRow[], col: Column | null, desc: boolean): OverviewRow[] {
+  const sign = desc ? -1 : 1;
+  return [...rows].sort((a, b) => {
+    if (col && (col.value(a) === null || col.value(b) === null)) return compareRows(a, b, col);
+    return sign * compareRows(a, b, col) || a.t.tenantId.localeCompare(b.t.tenantId);
+  });
 }

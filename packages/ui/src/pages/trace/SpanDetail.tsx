@@ -11,8 +11,10 @@ export function SpanDetail(props: {
   node: SpanNode;
   onSelect: (spanId: string) => void;
   parentName: string | null;
+  /** Tokens summed over the run's subtree when this span is an agent run. */
+  runTokens: { inputTokens: number; outputTokens: number } | null;
 }) {
-  const { node, onSelect, parentName } = props;
+  const { node, onSelect, parentName, runTokens } = props;
   const s = node.span;
   const cat = displayCategory(node);
   const exceptions = s.events.filter((e) => e.name === 'exception');
@@ -60,6 +62,14 @@ export function SpanDetail(props: {
             <span>tokens</span>
             <span>
               {fmtNum(s.inputTokens ?? 0)} in · {fmtNum(s.outputTokens ?? 0)} out
+            </span>
+          </>
+        )}
+        {runTokens && (
+          <>
+            <span>run tokens</span>
+            <span>
+              {fmtNum(runTokens.inputTokens)} in · {fmtNum(runTokens.outputTokens)} out
             </span>
           </>
         )}

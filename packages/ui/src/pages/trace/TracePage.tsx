@@ -176,6 +176,7 @@ function TraceView({ trace }: { trace: TraceResponse }) {
           <SpanDetail
             node={node}
             onSelect={select}
+            runTokens={trace.runs.find((r) => r.spanId === node.span.spanId) ?? null}
             parentName={
               node.span.parentSpanId
                 ? (tree.byId.get(node.span.parentSpanId)?.span.name ?? null)
