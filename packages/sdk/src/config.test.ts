@@ -22,10 +22,10 @@ describe('loadConfig', () => {
   });
 
   it('defaults to the console without an endpoint and clamps bad numbers', () => {
-    const config = loadConfig({ sampleRatio: 7, maxAttributeLength: -1 }, {});
+    const config = loadConfig({ sampling: 7, maxAttributeLength: -1 }, {});
     expect(config.exporter).toBe('console');
     expect(config.logs.exporter).toBe('none');
-    expect(config.sampleRatio).toBe(1);
+    expect(config.sampling).toBe(1);
     expect(config.maxAttributeLength).toBe(16);
   });
 

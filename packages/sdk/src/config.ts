@@ -35,10 +35,11 @@ export interface InitOptions {
    * `(value, { tenantId }) => value`, or `false` to record values as they are.
    */
   redact?: RedactOption;
-  /** Fraction of new traces to sample (parent-based). Default 1. */
-  sampleRatio?: number;
-  /** A full sampler; wins over sampleRatio. */
-  sampler?: Sampler;
+  /**
+   * Which runs are traced: a fraction of new traces (parent-based, so a run is kept or dropped
+   * whole; default 1) or any OTel Sampler.
+   */
+  sampling?: number | Sampler;
   /** Longer string attributes are cut with a `…[truncated N chars]` marker. Default 4096. */
   maxAttributeLength?: number;
   /** BatchSpanProcessor tuning. */
@@ -74,8 +75,7 @@ export interface ResolvedConfig {
   headers: Record<string, string>;
   captureContent: boolean;
   redact: RedactOption | undefined;
-  sampleRatio: number;
-  sampler: Sampler | undefined;
+  sampling: number | Sampler;
   maxAttributeLength: number;
   batch: BufferConfig;
   resourceAttributes: Attributes;
@@ -93,7 +93,7 @@ export const DEFAULTS = {
   serviceName: 'unknown_service',
   consoleFormat: 'tree',
   captureContent: false,
-  sampleRatio: 1,
+  sampling: 1,
   maxAttributeLength: DEFAULT_MAX_ATTRIBUTE_LENGTH,
   batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 1000 },
   exportIntervalMillis: 10_000,
@@ -118,8 +118,10 @@ export function loadConfig(
     headers,
     captureContent: options.captureContent ?? DEFAULTS.captureContent,
     redact: options.redact,
-    sampleRatio: clampRatio(options.sampleRatio ?? DEFAULTS.sampleRatio),
-    sampler: options.sampler,
+    sampling:
+      typeof options.sampling === 'object'
+        ? options.sampling
+        : clampRatio(options.sampling ?? DEFAULTS.sampling),
     maxAttributeLength: Math.max(16, options.maxAttributeLength ?? DEFAULTS.maxAttributeLength),
     batch: { ...DEFAULTS.batch, ...options.batch },
     resourceAttributes: options.resourceAttributes ?? {},

@@ -46,7 +46,7 @@ export function init(options: InitOptions = {}): TenantryHandle {
   const batch = new CountingBatchSpanProcessor(createExporter(config), config.batch);
   const provider = new NodeTracerProvider({
     resource,
-    sampler: config.sampler ?? sampler(config.sampleRatio),
+    sampler: typeof config.sampling === 'number' ? sampler(config.sampling) : config.sampling,
     spanProcessors: [new TenantSpanProcessor(), batch],
   });
   // A second init() (tests, hot reload) replaces the first instead of being ignored by the API.

@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 it('samples whole runs: a dropped root takes its children with it', async () => {
-  setup = initInMemory({ sampleRatio: 0.5 });
+  setup = initInMemory({ sampling: 0.5 });
   for (let i = 0; i < 200; i++) {
     agentRun({ tenantId: 't', agentId: 'a' }, () => toolCall({ name: 'x' }, () => i));
   }

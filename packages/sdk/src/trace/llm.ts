@@ -1,15 +1,18 @@
 import { SpanKind } from '@opentelemetry/api';
-import { getMetrics } from '../runtime.js';
+import { getMetrics, runtime } from '../runtime.js';
 import {
+  ATTR_INPUT_MESSAGES,
   ATTR_OPERATION_NAME,
+  ATTR_OUTPUT_MESSAGES,
   ATTR_PROVIDER_NAME,
   ATTR_REQUEST_MODEL,
   ATTR_TENANT_ID,
+  truncate,
 } from './attributes.js';
 import type { LlmSpan } from './handle.js';
 import { errorType, runInSpan } from './run-span.js';
 import { activeRun } from './scope-or-warn.js';
-import { readResponse } from './usage.js';
+import { readOutput, readResponse } from './usage.js';
 
 export interface LlmCallOptions {
   /** The requested model, e.g. 'gpt-4o-mini'. */
@@ -18,6 +21,8 @@ export interface LlmCallOptions {
   provider: string;
   /** `gen_ai.operation.name`; default 'chat'. */
   operation?: string;
+  /** The prompt or messages; recorded (redacted) as `gen_ai.input.messages` only with captureContent. */
+  input?: unknown;
 }
 
 /**
@@ -40,7 +45,15 @@ export function llmCall<T>(options: LlmCallOptions, fn: (span: LlmSpan) => T): T
     { kind: SpanKind.CLIENT, attributes },
     ctx,
     scope?.tenantId,
-    fn,
+    options.input !== undefined && runtime.captureContent
+      ? (handle) => {
+          handle.span.setAttribute(
+            ATTR_INPUT_MESSAGES,
+            truncate(handle.redactToJson(options.input), runtime.maxAttributeLength),
+          );
+          return fn(handle);
+        }
+      : fn,
     (handle, result, error, seconds) => {
       if (error === undefined && result !== undefined) {
         const facts = readResponse(result);
@@ -51,6 +64,13 @@ export function llmCall<T>(options: LlmCallOptions, fn: (span: LlmSpan) => T): T
         }
         if (!handle.finishReasonsSet && facts.finishReasons !== undefined) {
           handle.setFinishReasons(facts.finishReasons);
+        }
+        const output = runtime.captureContent ? readOutput(result) : undefined;
+        if (output !== undefined) {
+          handle.span.setAttribute(
+            ATTR_OUTPUT_MESSAGES,
+            truncate(handle.redactToJson(output), runtime.maxAttributeLength),
+          );
         }
       }
       if (scope === undefined) return;

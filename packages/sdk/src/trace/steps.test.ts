@@ -103,6 +103,36 @@ describe('llmCall', () => {
   });
 });
 
+describe('llmCall content capture', () => {
+  const response = {
+    model: 'gpt-4o',
+    choices: [
+      { message: { role: 'assistant', content: 'mail bob@example.com' }, finish_reason: 'stop' },
+    ],
+  };
+  const input = [{ role: 'user', content: 'who is bob@example.com?' }];
+
+  it('records prompt and output, redacted, only when captureContent is on', async () => {
+    setup = initInMemory({ captureContent: true });
+    await run(() => llmCall({ model: 'gpt-4o', provider: 'openai', input }, async () => response));
+    const span = (await setup.finished()).find((s) => s.name === 'chat gpt-4o');
+    expect(span?.attributes['gen_ai.input.messages']).toBe(
+      '[{"role":"user","content":"who is [REDACTED:EMAIL]?"}]',
+    );
+    expect(span?.attributes['gen_ai.output.messages']).toBe(
+      '[{"role":"assistant","content":"mail [REDACTED:EMAIL]"}]',
+    );
+  });
+
+  it('records neither by default', async () => {
+    setup = initInMemory();
+    await run(() => llmCall({ model: 'gpt-4o', provider: 'openai', input }, async () => response));
+    const span = (await setup.finished()).find((s) => s.name === 'chat gpt-4o');
+    expect(span?.attributes['gen_ai.input.messages']).toBeUndefined();
+    expect(span?.attributes['gen_ai.output.messages']).toBeUndefined();
+  });
+});
+
 describe('toolCall', () => {
   it('records arguments, call id and no result when content capture is off', async () => {
     setup = initInMemory();

@@ -11,6 +11,19 @@ export interface ResponseFacts {
   finishReasons: string[] | undefined;
 }
 
+/**
+ * The generated content of a response (recorded only with captureContent): OpenAI chat
+ * `choices[].message`, Anthropic `content`, Responses API `output`, Vercel AI SDK `text`.
+ */
+export function readOutput(response: unknown): unknown {
+  if (!isObject(response)) return undefined;
+  if (Array.isArray(response.choices)) return response.choices.map((c) => obj(c)?.message);
+  if (response.type === 'message' && Array.isArray(response.content)) return response.content;
+  if (response.object === 'response' && Array.isArray(response.output)) return response.output;
+  if (typeof response.text === 'string') return response.text;
+  return undefined;
+}
+
 export function readResponse(response: unknown): ResponseFacts {
   const facts: ResponseFacts = { usage: undefined, model: undefined, finishReasons: undefined };
   if (!isObject(response)) return facts;
