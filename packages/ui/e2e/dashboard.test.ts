@@ -112,10 +112,19 @@ describe('dashboard', () => {
     expect(await page.getByTestId('overview-count').textContent()).toContain('1,000 tenants');
     // tenant-d burns most of the fleet's tokens: it is called out whatever the sort.
     expect(await page.getByTestId('noisy-neighbours').textContent()).toContain('tenant-d');
+    // Sparklines of the visible rows load after the table, a few at a time.
+    await page.waitForFunction(
+      () => document.querySelectorAll('.spark-cell .sparkline').length >= 15,
+    );
     await shot(page, 'overview');
 
     // The tenant selector: search on the server, pick with the keyboard.
     await page.locator('.tenant-button').click();
+    await page.locator('.tenant-option').nth(10).waitFor();
+    // Virtualized: 1,000 tenants listed, a screenful of them in the DOM.
+    expect(await page.locator('.tenant-footer').textContent()).toContain('1000 tenants');
+    expect(await page.locator('.tenant-option').count()).toBeLessThan(60);
+    await shot(page, 'tenant-selector');
     await page.getByLabel('Search tenants').fill('tenant-b');
     await page.locator('.tenant-option', { hasText: 'tenant-b' }).waitFor();
     await page.waitForFunction(

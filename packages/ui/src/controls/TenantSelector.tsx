@@ -5,7 +5,7 @@ import type { TenantsResponse } from '../api/types.js';
 import { selectTenant, useTenant } from './tenant.js';
 import { useTimeRange } from './timeRange.js';
 
-const PAGE = 500;
+const PAGE = 1000;
 const ROW_PX = 30;
 
 interface Option {

@@ -84,11 +84,12 @@ export function SpanDetail(props: {
       {(s.status === 'error' || exceptions.length > 0) && (
         <section className="span-error" data-testid="span-error">
           <h3>Error</h3>
-          {s.errorType && (
-            <div>
-              <strong>{s.errorType}</strong>
-            </div>
-          )}
+          {s.errorType &&
+            !exceptions.some((e) => e.attributes['exception.type'] === s.errorType) && (
+              <div>
+                <strong>{s.errorType}</strong>
+              </div>
+            )}
           {s.statusMessage && !exceptions.some((e) => restates(s.statusMessage!, e.attributes)) && (
             <div className="mono">{s.statusMessage}</div>
           )}
