@@ -8,13 +8,14 @@ import type {
   TenantScope,
 } from '../storage/types.js';
 import { durationMs } from './duration.js';
-import { evaluateRule, SettledWindows, type TenantVerdict, WindowCache } from './evaluate.js';
-import { tenantRunsUrl, traceUrl } from './links.js';
+import { evaluateRule, type TenantVerdict } from './evaluate.js';
 import type { AlertNotifier } from './notifier.js';
 import type { AlertNotification } from './payload.js';
 import { type AlertRule, ruleForTenant } from './rules.js';
 import type { AlertDataSource } from './source.js';
 import { nextState } from './state.js';
+import { type Tracked, toAlertViews, toNotification } from './views.js';
+import { SettledWindows, WindowCache } from './windows.js';
 
 export interface AlertEngineOptions {
   source: AlertDataSource;
@@ -54,18 +55,6 @@ export interface AlertEngine {
   /** Pending and firing alerts the scope may see. */
   listAlerts(scope: TenantScope): Promise<AlertView[]>;
   lastReport(): EvaluationReport | null;
-}
-
-interface Tracked {
-  record: AlertStateRecord;
-  rule: AlertRule;
-  summary: string;
-  fromMs: number;
-  toMs: number;
-}
-
-function onlyFailures(rule: AlertRule): boolean {
-  return rule.kind === 'failure_rate' || rule.kind === 'tool_error_rate';
 }
 
 export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
@@ -111,40 +100,6 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       throw err;
     });
     return loaded;
-  }
-
-  function dashboardLink(t: Tracked): string {
-    return tenantRunsUrl(opts.dashboardUrl, t.record.tenantId, t, onlyFailures(t.rule));
-  }
-
-  function notification(
-    t: Tracked,
-    state: 'firing' | 'resolved',
-    repeat: boolean,
-    now: number,
-  ): AlertNotification {
-    const r = t.record;
-    return {
-      dedupKey: `${r.ruleId}|${r.tenantId}|${state}|${r.since}${repeat ? `|${now}` : ''}`,
-      state,
-      repeat,
-      tenantId: r.tenantId,
-      ruleId: r.ruleId,
-      ruleName: t.rule.name,
-      ruleKind: t.rule.kind,
-      severity: t.rule.severity,
-      labels: t.rule.labels,
-      value: r.value,
-      threshold: r.threshold,
-      window: t.rule.window,
-      windowSeconds: durationMs(t.rule.window) / 1000,
-      since: r.since,
-      at: now,
-      summary: t.summary,
-      dashboardUrl: dashboardLink(t),
-      exampleTraceId: r.exampleTraceId,
-      exampleTraceUrl: r.exampleTraceId ? traceUrl(opts.dashboardUrl, r.exampleTraceId) : null,
-    };
   }
 
   /** Applies one rule's verdicts; returns the records to save and transitions to append. */
@@ -211,7 +166,9 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
         record.lastNotifiedAt !== null &&
         now - record.lastNotifiedAt >= repeatIntervalMs;
       if (fired || resolved || due) {
-        out.notify.push(notification(t, fired || due ? 'firing' : 'resolved', due, now));
+        out.notify.push(
+          toNotification(t, fired || due ? 'firing' : 'resolved', due, now, opts.dashboardUrl),
+        );
         record.lastNotifiedAt = now;
       }
       if (to === 'inactive') mine.delete(tenantId);
@@ -328,37 +285,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     },
     async listAlerts(scope) {
       await ensureLoaded();
-      const views: AlertView[] = [];
-      for (const t of allTracked()) {
-        const r = t.record;
-        if (r.state !== 'pending' && r.state !== 'firing') continue;
-        if (scope.tenantId !== null && r.tenantId !== scope.tenantId) continue;
-        views.push({
-          id: `${r.ruleId}:${r.tenantId}`,
-          ruleId: r.ruleId,
-          ruleName: t.rule.name,
-          ruleKind: t.rule.kind,
-          tenantId: r.tenantId,
-          state: r.state,
-          severity: t.rule.severity,
-          value: r.value,
-          threshold: r.threshold,
-          windowSeconds: durationMs(t.rule.window) / 1000,
-          since: new Date(r.since).toISOString(),
-          lastEvaluated: new Date(r.lastEvaluated).toISOString(),
-          labels: t.rule.labels,
-          summary: t.summary,
-          dashboardUrl: dashboardLink(t),
-          exampleTraceId: r.exampleTraceId,
-        });
-      }
-      const rank = { firing: 0, pending: 1 } as const;
-      return views.sort(
-        (a, b) =>
-          rank[a.state as 'firing' | 'pending'] - rank[b.state as 'firing' | 'pending'] ||
-          a.tenantId.localeCompare(b.tenantId) ||
-          a.ruleId.localeCompare(b.ruleId),
-      );
+      return toAlertViews(allTracked(), scope, opts.dashboardUrl);
     },
     lastReport: () => last,
   };

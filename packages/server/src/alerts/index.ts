@@ -19,14 +19,16 @@ export { type AlertRuleSet, createRuleSet, type RuleEntry } from './rule-set.js'
 export {
   type AlertRule,
   type AlertRuleKind,
-  type AlertsSection,
   alertRuleSchema,
   defaultAlertRules,
   parseAlertRule,
+} from './rules.js';
+export {
+  type AlertsSection,
   parseAlertRules,
   parseAlertsSection,
   type WebhookConfig,
-} from './rules.js';
+} from './section.js';
 export type {
   AlertDataSource,
   RunawayCandidate,

@@ -1,5 +1,5 @@
 import { type AlertNotification, jsonPayload, slackPayload } from './payload.js';
-import type { WebhookConfig } from './rules.js';
+import type { WebhookConfig } from './section.js';
 
 /**
  * Webhook delivery, off the evaluation path: `notify()` only enqueues. A bounded queue, a few

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRuleError } from './errors.js';
-import { defaultAlertRules, parseAlertRule, parseAlertsSection, ruleForTenant } from './rules.js';
+import { defaultAlertRules, parseAlertRule, ruleForTenant } from './rules.js';
+import { parseAlertsSection } from './section.js';
 
 function errorOf(fn: () => unknown): InvalidRuleError {
   try {

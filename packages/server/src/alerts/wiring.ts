@@ -6,7 +6,7 @@ import { type AlertEngine, createAlertEngine } from './engine.js';
 import { type AlertNotifier, createWebhookNotifier } from './notifier.js';
 import { alertRoutes } from './routes.js';
 import { type AlertRuleSet, createRuleSet } from './rule-set.js';
-import { parseAlertsSection } from './rules.js';
+import { parseAlertsSection } from './section.js';
 import type { AlertDataSource } from './source.js';
 
 export interface AlertingOptions {

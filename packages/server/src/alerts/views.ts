@@ -1,0 +1,93 @@
+import type { AlertView } from '../query/contract.js';
+import type { AlertStateRecord, TenantScope } from '../storage/types.js';
+import { durationMs } from './duration.js';
+import { tenantRunsUrl, traceUrl } from './links.js';
+import type { AlertNotification } from './payload.js';
+import type { AlertRule } from './rules.js';
+
+/** One (rule, tenant) pair the engine keeps in memory, and what the API and webhooks see of it. */
+export interface Tracked {
+  record: AlertStateRecord;
+  /** The rule as applied to the tenant (its override merged in). */
+  rule: AlertRule;
+  summary: string;
+  /** The window of the last value, for links. */
+  fromMs: number;
+  toMs: number;
+}
+
+function dashboardLink(t: Tracked, dashboardUrl: string): string {
+  // Rate rules link to the failing runs; the others to all of the tenant's runs in the window.
+  const failures = t.rule.kind === 'failure_rate' || t.rule.kind === 'tool_error_rate';
+  return tenantRunsUrl(dashboardUrl, t.record.tenantId, t, failures);
+}
+
+export function toNotification(
+  t: Tracked,
+  state: 'firing' | 'resolved',
+  repeat: boolean,
+  now: number,
+  dashboardUrl: string,
+): AlertNotification {
+  const r = t.record;
+  return {
+    dedupKey: `${r.ruleId}|${r.tenantId}|${state}|${r.since}${repeat ? `|${now}` : ''}`,
+    state,
+    repeat,
+    tenantId: r.tenantId,
+    ruleId: r.ruleId,
+    ruleName: t.rule.name,
+    ruleKind: t.rule.kind,
+    severity: t.rule.severity,
+    labels: t.rule.labels,
+    value: r.value,
+    threshold: r.threshold,
+    window: t.rule.window,
+    windowSeconds: durationMs(t.rule.window) / 1000,
+    since: r.since,
+    at: now,
+    summary: t.summary,
+    dashboardUrl: dashboardLink(t, dashboardUrl),
+    exampleTraceId: r.exampleTraceId,
+    exampleTraceUrl: r.exampleTraceId ? traceUrl(dashboardUrl, r.exampleTraceId) : null,
+  };
+}
+
+/** Pending and firing pairs the scope may see: firing first, then by tenant and rule. */
+export function toAlertViews(
+  tracked: Iterable<Tracked>,
+  scope: TenantScope,
+  dashboardUrl: string,
+): AlertView[] {
+  const views: AlertView[] = [];
+  for (const t of tracked) {
+    const r = t.record;
+    if (r.state !== 'pending' && r.state !== 'firing') continue;
+    if (scope.tenantId !== null && r.tenantId !== scope.tenantId) continue;
+    views.push({
+      id: `${r.ruleId}:${r.tenantId}`,
+      ruleId: r.ruleId,
+      ruleName: t.rule.name,
+      ruleKind: t.rule.kind,
+      tenantId: r.tenantId,
+      state: r.state,
+      severity: t.rule.severity,
+      value: r.value,
+      threshold: r.threshold,
+      windowSeconds: durationMs(t.rule.window) / 1000,
+      since: new Date(r.since).toISOString(),
+      lastEvaluated: new Date(r.lastEvaluated).toISOString(),
+      labels: t.rule.labels,
+      summary: t.summary,
+      dashboardUrl: dashboardLink(t, dashboardUrl),
+      exampleTraceId: r.exampleTraceId,
+    });
+  }
+  const rank = (state: string) => (state === 'firing' ? 0 : 1);
+  return views.sort(
+    (a, b) =>
+      rank(a.state) - rank(b.state) ||
+      a.tenantId.localeCompare(b.tenantId) ||
+      a.ruleId.localeCompare(b.ruleId),
+  );
+}
