@@ -172,9 +172,17 @@ describe('dashboard', () => {
     await page.locator('.rules-table').waitFor();
     await shot(page, 'alerts');
 
-    await page.getByRole('link', { name: 'Doctor', exact: true }).click();
-    await page.locator('.doctor-page .finding, .doctor-page .state').first().waitFor();
+    // Doctor across all tenants: the worker span whose parent never arrived, one click away.
+    await page.goto(`${server.url}/doctor`);
+    const orphan = page.locator('.finding[data-kind="orphan_span"]');
+    await orphan.waitFor();
+    expect(await orphan.textContent()).toContain('execute_tool send_invoice');
     await shot(page, 'doctor');
+    await orphan.locator('a').first().click();
+    await page.waitForURL(/\/traces\/abcdef0123456789abcdef0123456789\?span=/);
+    const selected = page.locator('.wf-row.selected');
+    await selected.waitFor();
+    expect(await selected.textContent()).toContain('orphan');
 
     await page.goto(`${server.url}/tenants/tenant-b/runs?status=error`);
     await page.locator('.runs-table tbody tr').first().waitFor();
