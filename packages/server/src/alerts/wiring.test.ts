@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Registry } from '../telemetry/registry.js';
+import { Counter, Registry } from '../telemetry/registry.js';
 import { ManualClock, MemoryAlertSource, MemoryAlertStore } from './memory.test-helper.js';
 import { deadUrl, type Receiver, startReceiver } from './receiver.test-helper.js';
 import { degraded, traffic } from './traffic.test-helper.js';
@@ -53,6 +53,7 @@ describe('createAlerting', () => {
 
   it('applies delivery settings from the section: one attempt to a dead receiver, no retry', async () => {
     const storage = new MemoryStorage();
+    const failures = new Counter('tenantry_alert_notification_failures_total', 'failures');
     alerting = createAlerting({
       section: {
         defaults: false,
@@ -63,11 +64,15 @@ describe('createAlerting', () => {
       storage,
       clock: new ManualClock(T0),
       dashboardUrl: 'http://dash.test',
+      failures,
     });
     traffic(storage.source, ['B'], T0 - 300_000, T0, () => ({ failed: degraded }));
     await alerting.engine.evaluateOnce();
     await alerting.notifier.idle();
     expect(alerting.notifier.stats()).toMatchObject({ sent: 0, failed: 1, retries: 0 });
+    expect(failures.render()).toMatch(
+      /tenantry_alert_notification_failures_total\{receiver="0:127\.0\.0\.1:\d+"\} 1/,
+    );
   });
 
   it('rejects an invalid section with the path of the bad field', () => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { AlertStore } from '../storage/types.js';
-import type { Registry } from '../telemetry/registry.js';
+import type { Counter, Registry } from '../telemetry/registry.js';
 import { type AlertEngine, createAlertEngine } from './engine.js';
 import { type AlertNotifier, createWebhookNotifier } from './notifier.js';
 import { alertRoutes } from './routes.js';
@@ -19,6 +19,8 @@ export interface AlertingOptions {
   dashboardUrl: string;
   /** The server's /metrics registry; alert delivery and evaluation metrics are added to it. */
   registry?: Registry;
+  /** Also counts deliveries that failed after all retries, by receiver (the server's own counter). */
+  failures?: Pick<Counter, 'inc'>;
   onError?: (err: unknown) => void;
 }
 
@@ -43,7 +45,10 @@ export function createAlerting(options: AlertingOptions): Alerting {
   const notifier = createWebhookNotifier({
     webhooks: section.webhooks,
     ...section.delivery,
-    onOutcome: (receiver, outcome) => outcomes?.inc({ receiver, outcome }),
+    onOutcome: (receiver, outcome) => {
+      outcomes?.inc({ receiver, outcome });
+      if (outcome === 'failed') options.failures?.inc({ receiver });
+    },
   });
   const ruleSet = createRuleSet(section.rules, options.storage);
   const engine = createAlertEngine({
