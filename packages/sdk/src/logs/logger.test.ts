@@ -100,6 +100,34 @@ describe('getLogger', () => {
     expect(sink.lines[0]).toMatchObject({ count: 2, tenant_id: 't' });
   });
 
+  it('redacts logged errors in the line and in the OTel record', async () => {
+    setup = initInMemory();
+    const sink = new LineSink();
+    const log = getLogger({ destination: sink });
+    agentRun({ tenantId: 't', agentId: 'a' }, () => {
+      log.error(new TypeError('no reply from bob@example.com'));
+      log.warn({ err: new Error('bounce bob@example.com'), attempt: 2 }, 'retrying');
+    });
+    expect(JSON.stringify(sink.lines)).not.toContain('bob@example.com');
+    expect(sink.lines[0]).toMatchObject({
+      level: 'error',
+      message: 'no reply from [REDACTED:EMAIL]',
+      err: { type: 'TypeError', message: 'no reply from [REDACTED:EMAIL]' },
+    });
+    expect(sink.lines[1]).toMatchObject({
+      message: 'retrying',
+      attempt: 2,
+      err: { type: 'Error' },
+    });
+    await setup.handle.forceFlush();
+    const records = setup.logs.getFinishedLogRecords();
+    expect(JSON.stringify(records.map((r) => [r.body, r.attributes]))).not.toContain('bob@');
+    expect(records[0]?.attributes).toMatchObject({
+      'exception.type': 'TypeError',
+      'exception.message': 'no reply from [REDACTED:EMAIL]',
+    });
+  });
+
   it('applies each tenant its own policy even for a message repeated across tenants', () => {
     setup = initInMemory({ redact: { tenants: { lenient: { actions: { EMAIL: 'allow' } } } } });
     const sink = new LineSink();

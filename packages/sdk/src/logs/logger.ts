@@ -5,7 +5,13 @@
 import { format } from 'node:util';
 import { context } from '@opentelemetry/api';
 import { type AnyValueMap, SeverityNumber } from '@opentelemetry/api-logs';
-import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import {
+  type DestinationStream,
+  type Logger,
+  type LoggerOptions,
+  pino,
+  stdSerializers,
+} from 'pino';
 import { getScope } from '../context/tenant.js';
 import { warnOnce } from '../diag/warn.js';
 import { identityRedactor } from '../redaction/redactor.js';
@@ -22,6 +28,20 @@ export interface GetLoggerOptions {
 }
 
 export type TenantryLogger = Logger;
+
+export const LOGGER_DEFAULTS = { level: 'info' } as const;
+
+/** getLogger()'s settings: options, then LOG_LEVEL, then defaults. */
+export function loadLoggerConfig(
+  options: GetLoggerOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): { level: string; agentId: string | undefined } {
+  const fromEnv = env.LOG_LEVEL?.trim();
+  return {
+    level: options.level ?? (fromEnv ? fromEnv : LOGGER_DEFAULTS.level),
+    agentId: options.agentId,
+  };
+}
 
 const SEVERITY: Record<number, SeverityNumber> = {
   10: SeverityNumber.TRACE,
@@ -64,13 +84,17 @@ function isoTimestamp(): string {
 }
 
 export function getLogger(options: GetLoggerOptions = {}): TenantryLogger {
-  const fixedAgent = options.agentId;
+  const config = loadLoggerConfig(options);
+  const fixedAgent = config.agentId;
   const pinoOptions: LoggerOptions = {
-    level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+    level: config.level,
     base: undefined,
     messageKey: 'message',
     timestamp: isoTimestamp,
     formatters: { level: (label) => ({ level: label }) },
+    // Errors arrive here already turned into redacted `{ type, message, stack }` objects, which
+    // pino's own err serializer would relabel as type "Object".
+    serializers: { err: (v: unknown) => (v instanceof Error ? stdSerializers.err(v) : v) },
     mixin: () => {
       const fields = tenantryLogFields();
       if (fixedAgent !== undefined) fields.agent_id = fixedAgent;
@@ -105,16 +129,17 @@ function prepare(
   if (!redacting && otel === undefined) return args;
 
   const hasFields = typeof args[0] === 'object' && args[0] !== null;
-  let fields = hasFields ? (args[0] as Record<string, unknown>) : undefined;
   const rest = hasFields ? args.slice(1) : args;
   let message = rest.length === 0 ? undefined : format(...rest);
+  let fields = hasFields ? plainErrors(args[0] as object) : undefined;
+  if (message === undefined && args[0] instanceof Error) message = args[0].message;
   const ctx = context.active();
   const scope = getScope(ctx);
 
   if (redacting) {
     const tenant = { tenantId: scope?.tenantId };
     let count = 0;
-    if (fields !== undefined && !(fields instanceof Error)) {
+    if (fields !== undefined) {
       const out = runtime.redactor(fields, tenant);
       fields = out.value as Record<string, unknown>;
       count += out.count;
@@ -132,12 +157,17 @@ function prepare(
 
   if (otel !== undefined) {
     const attributes: AnyValueMap = {};
-    if (fields instanceof Error) {
-      attributes['exception.type'] = fields.name;
-      attributes['exception.message'] = fields.message;
-      if (fields.stack !== undefined) attributes['exception.stacktrace'] = fields.stack;
-    } else if (fields !== undefined) {
-      for (const [key, value] of Object.entries(fields)) attributes[key] = toAnyValue(value);
+    if (fields !== undefined) {
+      for (const [key, value] of Object.entries(fields)) {
+        const error = key === 'err' ? asPlainError(value) : undefined;
+        if (error === undefined) {
+          attributes[key] = toAnyValue(value);
+          continue;
+        }
+        attributes['exception.type'] = error.type;
+        attributes['exception.message'] = error.message;
+        if (error.stack !== undefined) attributes['exception.stacktrace'] = error.stack;
+      }
     }
     if (scope !== undefined) attributes['tenant.id'] = scope.tenantId;
     const agent = fixedAgent ?? scope?.agentId;
@@ -145,7 +175,7 @@ function prepare(
     otel.emit({
       severityNumber: SEVERITY[level] ?? SeverityNumber.UNSPECIFIED,
       severityText: label,
-      body: message ?? (fields instanceof Error ? fields.message : ''),
+      body: message ?? '',
       attributes,
       context: ctx,
     });
@@ -157,12 +187,46 @@ function prepare(
   return out;
 }
 
+interface PlainError {
+  type: string;
+  message: string;
+  stack: string | undefined;
+}
+
+/**
+ * Errors keep message and stack in non-enumerable properties, which a redactor walking the
+ * object would not see (and pino would print unredacted). They become plain objects in pino's
+ * own `{ type, message, stack }` shape first: `log.error(err)` is logged as `{ err: {...} }`.
+ */
+function plainErrors(fields: object): Record<string, unknown> {
+  if (fields instanceof Error) return { err: toPlainError(fields) };
+  let out: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(fields)) {
+    if (value instanceof Error) {
+      out ??= { ...(fields as Record<string, unknown>) };
+      out[key] = toPlainError(value);
+    }
+  }
+  return out ?? (fields as Record<string, unknown>);
+}
+
+function toPlainError(error: Error): PlainError {
+  return { type: error.name, message: error.message, stack: error.stack };
+}
+
+function asPlainError(value: unknown): PlainError | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Partial<PlainError>;
+  return typeof v.type === 'string' && typeof v.message === 'string'
+    ? { type: v.type, message: v.message, stack: typeof v.stack === 'string' ? v.stack : undefined }
+    : undefined;
+}
+
 function toAnyValue(value: unknown): AnyValueMap[string] {
   if (value === null || value === undefined) return value;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
     return value;
   }
-  if (value instanceof Error) return `${value.name}: ${value.message}`;
   try {
     return JSON.stringify(value);
   } catch {
