@@ -11,9 +11,41 @@ import {
   spanFromRow,
   strOrNull,
 } from './rows.js';
-import { containsCi, limit, Where } from './sql.js';
+import { containsCi, limit, litList, Where } from './sql.js';
 
 const STATUS_CODE = { unset: 0, ok: 1, error: 2 } as const;
+
+/**
+ * A page of whole spans in two steps: the sort and LIMIT run over the few key columns, then only
+ * the page's rows are read in full by primary key. Sorting `SELECT *` would read every column of
+ * every matching granule first.
+ */
+async function spanPage(
+  ch: ChConnection,
+  where: Where,
+  order: string,
+  count: number,
+  offset: number,
+): Promise<SpanRow[]> {
+  const spans = `${ch.database}.spans`;
+  const keys = await ch.query<{ tenant_id: string; trace_id: string; span_id: string }>(
+    `SELECT tenant_id, trace_id, span_id FROM ${spans} FINAL ${where.sql}
+     ORDER BY ${order} ${limit(count, offset)}`,
+  );
+  if (keys.length === 0) return [];
+  const tuples = keys.map((k) => `(${litList([k.tenant_id, k.trace_id, k.span_id])})`);
+  const rows = await ch.query(
+    `SELECT * FROM ${spans} FINAL
+     ${new Where(where.scope).add(`(tenant_id, trace_id, span_id) IN (${tuples.join(', ')})`).sql}`,
+  );
+  const byKey = new Map(
+    rows.map((r) => [`${r.tenant_id}\u0000${r.trace_id}\u0000${r.span_id}`, r]),
+  );
+  return keys.flatMap((k) => {
+    const r = byKey.get(`${k.tenant_id}\u0000${k.trace_id}\u0000${k.span_id}`);
+    return r ? [spanFromRow(r)] : [];
+  });
+}
 
 export async function listRuns(
   ch: ChConnection,
@@ -34,12 +66,7 @@ export async function listRuns(
       f.q.toLowerCase(),
     );
   }
-  const roots = (
-    await ch.query(
-      `SELECT * FROM ${db}.spans FINAL ${where.sql}
-       ORDER BY start_ns DESC, span_id ${limit(f.limit, f.offset)}`,
-    )
-  ).map(spanFromRow);
+  const roots = await spanPage(ch, where, 'start_ns DESC, span_id', f.limit, f.offset);
   if (roots.length === 0) return [];
   // Children are aggregated per trace for just this page of runs.
   const traceIds = [...new Set(roots.map((r) => r.traceId))];
@@ -150,11 +177,7 @@ export async function searchSpans(
       value,
     );
   }
-  const rows = await ch.query(
-    `SELECT * FROM ${ch.database}.spans FINAL ${where.sql}
-     ORDER BY start_ns DESC, span_id ${limit(f.limit, f.offset)}`,
-  );
-  return rows.map(spanFromRow);
+  return spanPage(ch, where, 'start_ns DESC, span_id', f.limit, f.offset);
 }
 
 export async function searchLogs(

@@ -1,0 +1,222 @@
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { openClickHouseStorage } from '../../packages/server/src/storage/clickhouse/index.js';
+import { localTable } from '../../packages/server/src/storage/clickhouse/schema.js';
+import type { DuckDb } from '../../packages/server/src/storage/duckdb/database.js';
+import { openDuckDbStorage } from '../../packages/server/src/storage/duckdb/index.js';
+import { SPAN_COLUMNS } from '../../packages/server/src/storage/duckdb/schema.js';
+import type { Storage } from '../../packages/server/src/storage/open.js';
+import {
+  type ClickHouseCluster,
+  type ClickHouseNode,
+  startClickHouse,
+  startClickHouseCluster,
+} from '../../test/helpers/clickhouse.js';
+import { quantile, report } from './report.js';
+
+/**
+ * ClickHouse for benchmarks: a local server (or a cluster of `shards`) on loopback ports with the
+ * adapter opened and migrated, so bench/ingest and bench/query can add a ClickHouse column over
+ * the same workload. `url`/`cluster` are what `tenantry up --storage clickhouse` takes.
+ */
+export interface BenchClickHouse {
+  storage: Storage & { ch: { clients: unknown[] } };
+  url: string;
+  database: string;
+  cluster: string | undefined;
+  /** Copies DuckDB's spans table, row for row, into ClickHouse; returns the rows copied. */
+  copySpansFrom(duck: DuckDb): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchClickHouse(
+  options: { shards?: number; database?: string } = {},
+): Promise<BenchClickHouse> {
+  const database = options.database ?? 'bench';
+  const shards = options.shards ?? 1;
+  let node: ClickHouseNode | null = null;
+  let cluster: ClickHouseCluster | null = null;
+  if (shards > 1) cluster = await startClickHouseCluster(shards);
+  else node = await startClickHouse();
+  const url = cluster ? cluster.urls() : node!.url;
+  const storage = await openClickHouseStorage({
+    url,
+    database,
+    ...(cluster ? { cluster: cluster.name } : {}),
+  });
+  await storage.migrate();
+  return {
+    storage,
+    url,
+    database,
+    cluster: cluster?.name,
+    copySpansFrom: (duck) => copySpans(duck, storage, database),
+    async stop() {
+      await storage.close();
+      await (cluster ?? node)!.stop();
+    },
+  };
+}
+
+const CHUNKS = 16;
+
+/**
+ * DuckDB writes CSV (NULL as \N, booleans as 0/1) in hash chunks so the temp files stay small;
+ * each is streamed into the (Distributed) spans table in one INSERT.
+ */
+async function copySpans(
+  duck: DuckDb,
+  storage: Awaited<ReturnType<typeof openClickHouseStorage>>,
+  database: string,
+): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'tenantry-ch-copy-'));
+  const columns = SPAN_COLUMNS.map((c) => (c === 'is_run' ? 'is_run::INTEGER AS is_run' : c));
+  let copied = 0;
+  try {
+    for (let k = 0; k < CHUNKS; k++) {
+      const file = join(dir, `spans-${k}.csv`);
+      await duck.exec(
+        `COPY (SELECT ${columns.join(', ')} FROM spans WHERE hash(trace_id) % ${CHUNKS} = ${k})
+         TO '${file}' (FORMAT CSV, HEADER false, NULLSTR '\\N')`,
+      );
+      const settings: Record<string, string> = {};
+      if (storage.ch.cluster) settings.insert_distributed_sync = '1';
+      await storage.ch.clients[0]!.insert({
+        table: `${database}.spans (${SPAN_COLUMNS.join(', ')})`,
+        values: createReadStream(file),
+        format: 'CSV',
+        clickhouse_settings: settings,
+      });
+      rmSync(file);
+    }
+    // Steady state: what background merges reach on their own, without waiting for them here.
+    const nodes = storage.ch.cluster ? storage.ch.clients.length : 1;
+    for (let node = 0; node < nodes; node++) {
+      await storage.ch.exec(`OPTIMIZE TABLE ${localTable(storage.ch, 'spans')} FINAL`, node);
+    }
+    const [row] = await storage.ch.query<{ n: string }>(
+      `SELECT count() AS n FROM ${database}.spans`,
+    );
+    copied = Number(row?.n ?? 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return copied;
+}
+
+/**
+ * Run directly for an adapter-level comparison on one machine:
+ *   node --import tsx bench/_lib/clickhouse.ts [spans] [shards]
+ * Seeds the query bench's fleet into DuckDB, copies it into ClickHouse, then times the same
+ * storage calls on both, and the write rate of 5,000-span batches into each.
+ */
+async function main(): Promise<void> {
+  const { seedSpans } = await import('../query/seed.js');
+  const spans = Number(process.argv[2] ?? 1_000_000);
+  const shards = Number(process.argv[3] ?? 1);
+  const end = Date.now();
+  const day = 86_400_000;
+  const dir = mkdtempSync(join(tmpdir(), 'tenantry-bench-ch-'));
+  const duck = await openDuckDbStorage({ dataDir: dir });
+  await duck.migrate();
+  await seedSpans(duck.db, { spans, tenants: 1000, days: 7, endMs: end });
+  const ch = await startBenchClickHouse({ shards });
+  let t = performance.now();
+  const copied = await ch.copySpansFrom(duck.db);
+  const copySeconds = (performance.now() - t) / 1000;
+  const engine = `clickhouse ${ch.storage.info().version}${shards > 1 ? ` x${shards} shards` : ''}`;
+  report({
+    bench: 'clickhouse',
+    case: `bulk copy ${copied} spans`,
+    metric: 'spans/s',
+    value: copied / copySeconds,
+  });
+
+  const sizes = await duck.db.query(
+    'SELECT tenant_id, count(*) AS n FROM spans GROUP BY 1 ORDER BY n DESC',
+  );
+  const mid = String(sizes[Math.floor(sizes.length / 4)]!.tenant_id);
+  const [trace] = await duck.db.query(`SELECT trace_id FROM spans WHERE tenant_id = ? LIMIT 1`, [
+    mid,
+  ]);
+  const range = { fromNs: BigInt(end - day) * 1_000_000n, toNs: BigInt(end) * 1_000_000n };
+  const all = { tenantId: null };
+  const one = { tenantId: mid };
+  const prices = { 'gpt-4o': { input: 2.5, output: 10 } };
+  const cases: Array<[string, (s: Storage) => Promise<unknown>]> = [
+    [
+      'tenants overview (1 day, all tenants)',
+      (s) =>
+        s.tenantAggregates(all, {
+          range,
+          sort: 'runs',
+          order: 'desc',
+          limit: 100,
+          offset: 0,
+          prices,
+        }),
+    ],
+    [
+      'timeseries (1 tenant, 1 day, 5 min)',
+      (s) => s.tenantBuckets(mid, range, 300_000_000_000n, prices),
+    ],
+    ['runs list (1 tenant, 1 day)', (s) => s.listRuns(one, { range, limit: 50, offset: 0 })],
+    ['trace by id (tenant-bound)', (s) => s.traceSpans(one, String(trace?.trace_id))],
+    ['alert window stats (10 min, all tenants)', (s) => s.windowStats(end - 600_000, end)],
+  ];
+  for (const [name, fn] of cases) {
+    const p95 = async (s: Storage) => {
+      const times: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        const start = performance.now();
+        await fn(s);
+        times.push(performance.now() - start);
+      }
+      return quantile(
+        times.sort((a, b) => a - b),
+        0.95,
+      );
+    };
+    const d = await p95(duck);
+    const c = await p95(ch.storage);
+    report({ bench: 'clickhouse', case: `${name} p95, duckdb`, metric: 'ms', value: d });
+    report({
+      bench: 'clickhouse',
+      case: `${name} p95, ${engine}`,
+      metric: 'ms',
+      value: c,
+      ratio: c / d,
+      baseline: 'duckdb',
+    });
+  }
+
+  // Writes: the same fresh 5,000-span batches into each engine (ids shifted so nothing dedups).
+  const rows = await duck.traceSpans(all, String(trace?.trace_id));
+  const batches = Array.from({ length: 20 }, (_, b) =>
+    Array.from({ length: 5000 }, (_, i) => ({
+      ...rows[i % rows.length]!,
+      traceId: (b * 5000 + i).toString(16).padStart(32, 'f'),
+    })),
+  );
+  for (const [label, s] of [
+    ['duckdb', duck],
+    [engine, ch.storage],
+  ] as const) {
+    t = performance.now();
+    for (const b of batches) await s.write({ spans: b, logs: [], metrics: [] });
+    const rate = 100_000 / ((performance.now() - t) / 1000);
+    report({
+      bench: 'clickhouse',
+      case: `write 5,000-span batches, ${label}`,
+      metric: 'spans/s',
+      value: rate,
+    });
+  }
+  await duck.close();
+  await ch.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
