@@ -48,6 +48,7 @@ export async function seedSpans(
       NULL AS conversation_id,
       '{"gen_ai.operation.name":"chat"}' AS attributes,
       '{"service.name":"agent-gateway"}' AS resource_attributes,
-      '[]' AS events, '[]' AS links
+      '[]' AS events, '[]' AS links,
+      k IN (1, 2) AS is_llm, k IN (3, 4) AS is_tool
     FROM r, range(5) k(k)`);
 }

@@ -26,23 +26,41 @@ function pricesTable(prices: PriceTable): { sql: string; params: Params } {
   };
 }
 
+/** Span classification, computed once per row instead of once per aggregate. */
+const FLAGGED = (where: string) => `(
+  SELECT tenant_id, trace_id, start_ns, end_ns, duration_ns, status_code, is_run, model,
+    input_tokens, output_tokens, ${IS_LLM} AS is_llm, ${IS_TOOL} AS is_tool
+  FROM spans ${where})`;
+
 /** The aggregate columns of the overview, the timeseries and the alert windows. */
 const AGGREGATES = `
   count(*) FILTER (WHERE is_run) AS runs,
   count(*) FILTER (WHERE is_run AND status_code = 2) AS failed_runs,
-  quantile_cont(duration_ns, [0.5, 0.95, 0.99]) FILTER (WHERE is_run) AS run_q,
-  count(*) FILTER (WHERE ${IS_LLM}) AS llm_calls,
-  coalesce(sum(input_tokens) FILTER (WHERE ${IS_LLM}), 0) AS input_tokens,
-  coalesce(sum(output_tokens) FILTER (WHERE ${IS_LLM}), 0) AS output_tokens,
-  coalesce(sum(duration_ns) FILTER (WHERE ${IS_LLM}), 0) AS llm_ns,
-  count(*) FILTER (WHERE ${IS_TOOL}) AS tool_calls,
-  count(*) FILTER (WHERE ${IS_TOOL} AND status_code = 2) AS tool_errors`;
+  count(*) FILTER (WHERE is_llm) AS llm_calls,
+  coalesce(sum(input_tokens) FILTER (WHERE is_llm), 0) AS input_tokens,
+  coalesce(sum(output_tokens) FILTER (WHERE is_llm), 0) AS output_tokens,
+  coalesce(sum(duration_ns) FILTER (WHERE is_llm), 0) AS llm_ns,
+  count(*) FILTER (WHERE is_tool) AS tool_calls,
+  count(*) FILTER (WHERE is_tool AND status_code = 2) AS tool_errors`;
 
-const COST = `
-  coalesce(sum((coalesce(input_tokens, 0) * p_in + coalesce(output_tokens, 0) * p_out) / 1e6)
-    FILTER (WHERE ${IS_LLM} AND p_model IS NOT NULL), 0) AS cost,
-  list(DISTINCT model) FILTER (WHERE ${IS_LLM} AND p_model IS NULL AND model IS NOT NULL
-    AND (coalesce(input_tokens, 0) + coalesce(output_tokens, 0)) > 0) AS unpriced`;
+/**
+ * Cost per group key: tokens are first summed per (key, model), a few rows, and only those meet
+ * the price table. Models with tokens and no price are listed, never priced at zero.
+ */
+function costCte(key: string, prices: string): string {
+  return `run_q AS (
+      SELECT ${key}, quantile_cont(duration_ns, [0.5, 0.95, 0.99]) AS run_q
+      FROM s WHERE is_run GROUP BY ${key}),
+    by_model AS (
+      SELECT ${key}, model, sum(coalesce(input_tokens, 0)) AS i, sum(coalesce(output_tokens, 0)) AS o
+      FROM s WHERE is_llm AND model IS NOT NULL GROUP BY ALL),
+    cost AS (
+      SELECT ${key},
+        coalesce(sum((i * p_in + o * p_out) / 1e6) FILTER (WHERE p_model IS NOT NULL), 0) AS cost,
+        list(model ORDER BY model) FILTER (WHERE p_model IS NULL AND i + o > 0) AS unpriced
+      FROM by_model LEFT JOIN ${prices} AS prices ON by_model.model = prices.p_model
+      GROUP BY ${key})`;
+}
 
 const SORT_SQL: Record<TenantSort, string> = {
   tenant: 'tenant_id',
@@ -92,13 +110,15 @@ export async function tenantAggregates(
   const prices = pricesTable(q.prices);
   const dir = q.order === 'asc' ? 'ASC' : 'DESC';
   const rows = await db.query(
-    `SELECT tenant_id, count(*) AS spans, ${AGGREGATES}, ${COST}, max(end_ns) AS last_seen
-     FROM spans LEFT JOIN ${prices.sql} AS prices ON spans.model = prices.p_model
-     ${where.sql}
-     GROUP BY tenant_id
+    `WITH s AS MATERIALIZED ${FLAGGED(where.sql)},
+     agg AS (SELECT tenant_id, count(*) AS spans, ${AGGREGATES}, max(end_ns) AS last_seen
+             FROM s GROUP BY tenant_id),
+     ${costCte('tenant_id', prices.sql)}
+     SELECT agg.*, run_q.run_q, coalesce(cost.cost, 0) AS cost, cost.unpriced
+     FROM agg LEFT JOIN run_q USING (tenant_id) LEFT JOIN cost USING (tenant_id)
      ORDER BY ${SORT_SQL[q.sort]} ${dir} NULLS LAST, tenant_id
      LIMIT ${q.limit} OFFSET ${q.offset}`,
-    [...prices.params, ...where.params],
+    [...where.params, ...prices.params],
   );
   return rows.map((r) => ({
     tenantId: String(r.tenant_id),
@@ -120,10 +140,10 @@ export async function fleetTotals(
   const [r] = await db.query(
     `SELECT count(DISTINCT tenant_id) AS tenants,
        count(*) FILTER (WHERE is_run) AS runs,
-       coalesce(sum(input_tokens) FILTER (WHERE ${IS_LLM}), 0) AS input_tokens,
-       coalesce(sum(output_tokens) FILTER (WHERE ${IS_LLM}), 0) AS output_tokens,
-       coalesce(sum(duration_ns) FILTER (WHERE ${IS_LLM}), 0) AS llm_ns
-     FROM spans ${where.sql}`,
+       coalesce(sum(input_tokens) FILTER (WHERE is_llm), 0) AS input_tokens,
+       coalesce(sum(output_tokens) FILTER (WHERE is_llm), 0) AS output_tokens,
+       coalesce(sum(duration_ns) FILTER (WHERE is_llm), 0) AS llm_ns
+     FROM ${FLAGGED(where.sql)}`,
     where.params,
   );
   return {
@@ -144,12 +164,15 @@ export async function tenantBuckets(
 ): Promise<BucketRow[]> {
   const prices = pricesTable(priceTable);
   const rows = await db.query(
-    `SELECT (start_ns // ?) * ? AS bucket, ${AGGREGATES}, ${COST},
-       quantile_cont(duration_ns, 0.95) FILTER (WHERE ${IS_LLM}) AS llm_p95
-     FROM spans LEFT JOIN ${prices.sql} AS prices ON spans.model = prices.p_model
-     WHERE tenant_id = ? AND start_ns >= ? AND start_ns < ?
-     GROUP BY bucket ORDER BY bucket`,
-    [stepNs, stepNs, ...prices.params, tenantId, range.fromNs, range.toNs],
+    `WITH s AS MATERIALIZED (SELECT (start_ns // ?) * ? AS bucket, *
+                FROM ${FLAGGED('WHERE tenant_id = ? AND start_ns >= ? AND start_ns < ?')}),
+     agg AS (SELECT bucket, ${AGGREGATES},
+               quantile_cont(duration_ns, 0.95) FILTER (WHERE is_llm) AS llm_p95
+             FROM s GROUP BY bucket),
+     ${costCte('bucket', prices.sql)}
+     SELECT agg.*, run_q.run_q, coalesce(cost.cost, 0) AS cost, cost.unpriced
+     FROM agg LEFT JOIN run_q USING (bucket) LEFT JOIN cost USING (bucket) ORDER BY bucket`,
+    [stepNs, stepNs, tenantId, range.fromNs, range.toNs, ...prices.params],
   );
   return rows.map((r) => ({
     bucket: Number(big(r.bucket) / 1_000_000n),
@@ -172,8 +195,9 @@ export async function windowStats(
   }
   const rows = await db.query(
     `SELECT tenant_id, ${AGGREGATES},
+       quantile_cont(duration_ns, [0.5, 0.95, 0.99]) FILTER (WHERE is_run) AS run_q,
        arg_max(trace_id, start_ns) FILTER (WHERE is_run AND status_code = 2) AS example_trace
-     FROM spans ${where.sql} GROUP BY tenant_id`,
+     FROM ${FLAGGED(where.sql)} GROUP BY tenant_id`,
     where.params,
   );
   return rows.map((r) => {

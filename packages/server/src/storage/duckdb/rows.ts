@@ -53,11 +53,9 @@ export function logFromRow(r: Row): LogRow {
   };
 }
 
-/** SQL predicates shared by every aggregate, so "an LLM call" means one thing everywhere. */
-export const IS_LLM = `(coalesce(operation, '') NOT IN ('invoke_agent', 'execute_tool', 'memory', 'retrieval')
-  AND (input_tokens IS NOT NULL OR output_tokens IS NOT NULL
-       OR operation IN ('chat', 'text_completion', 'generate_content', 'embeddings')))`;
-export const IS_TOOL = `operation = 'execute_tool'`;
+/** Classified once at write time (storage/classify.ts), so aggregates read a boolean column. */
+export const IS_LLM = 'is_llm';
+export const IS_TOOL = 'is_tool';
 
 /** Builds a WHERE clause with positional parameters; values never touch the SQL text. */
 export class Where {

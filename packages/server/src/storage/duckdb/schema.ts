@@ -32,6 +32,8 @@ export const SPAN_COLUMNS = [
   'resource_attributes',
   'events',
   'links',
+  'is_llm',
+  'is_tool',
 ] as const;
 
 const SPANS_BODY = `
@@ -63,7 +65,9 @@ const SPANS_BODY = `
   attributes VARCHAR NOT NULL,
   resource_attributes VARCHAR NOT NULL,
   events VARCHAR NOT NULL,
-  links VARCHAR NOT NULL`;
+  links VARCHAR NOT NULL,
+  is_llm BOOLEAN NOT NULL,
+  is_tool BOOLEAN NOT NULL`;
 
 export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
   {

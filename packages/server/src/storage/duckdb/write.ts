@@ -1,4 +1,5 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
+import { isLlmSpan, isToolSpan } from '../classify.js';
 import { attrsToJson, eventsToJson, linksToJson } from '../json.js';
 import type { LogRow, MetricPointRow, SpanRow, WriteBatch, WriteResult } from '../types.js';
 import type { DuckDb } from './database.js';
@@ -117,6 +118,8 @@ function appendSpan(a: DuckDBAppender, s: SpanRow): void {
   a.appendVarchar(attrsToJson(s.resourceAttributes));
   a.appendVarchar(eventsToJson(s.events));
   a.appendVarchar(linksToJson(s.links));
+  a.appendBoolean(isLlmSpan(s));
+  a.appendBoolean(isToolSpan(s));
   a.endRow();
 }
 
