@@ -46,22 +46,23 @@ const prompts: string[] = [];
 for (let i = 0; i < 48; i++) prompts.push(prompt(rng.int(2_000, 50_000)));
 const promptBytes = prompts.reduce((n, p) => n + Buffer.byteLength(p), 0);
 
+/** Span attribute values of about 100 bytes: URLs, tool summaries, prompts, JSON arguments. */
 const ATTR_TEMPLATES = [
   () =>
-    `GET /api/v1/users/${rng.int(1, 99999)}/orders responded 200 in ${rng.int(2, 900)}ms for tenant acme-eu`,
+    `GET https://api.example.com/v1/users/${rng.int(1, 99999)}/orders?page=${rng.int(1, 9)} responded 200 in ${rng.int(2, 900)}ms`,
   () =>
-    `Tool lookup_order finished: status=ok rows=${rng.int(0, 50)} cache=hit region=eu-west-1 shard=${rng.int(1, 64)}`,
+    `Tool lookup_order finished: status=ok rows=${rng.int(0, 50)} cache=hit region=eu-west-1 shard=${rng.int(1, 64)} retries=0`,
   () =>
-    `Summarise the last ${rng.int(2, 20)} messages of the conversation, then list the open questions.`,
+    `Summarise the last ${rng.int(2, 20)} messages of this conversation, then list the open questions for the team.`,
   () =>
-    `{"query":"refund policy for order ${rng.int(1000, 9999)} placed last week","top_k":${rng.int(1, 20)}}`,
+    `{"query":"refund policy for order ${rng.int(1000, 9999)} placed last week","top_k":${rng.int(1, 20)},"filter":"faq"}`,
   () =>
-    `model gpt-4o-mini returned finish_reason=stop after ${rng.int(10, 4000)} output tokens, no tool calls`,
+    `model gpt-4o-mini returned finish_reason=stop after ${rng.int(10, 4000)} output tokens and no tool calls at all`,
 ];
 const attrs: string[] = [];
 for (let i = 0; i < 2_000; i++) {
   let a = rng.pick(ATTR_TEMPLATES)();
-  if (i % 20 === 0) a = `${a.slice(0, 60)} ${pii()}`;
+  if (i % 20 === 0) a = `${a.slice(0, 70)} ${pii()}`;
   attrs.push(a);
 }
 const attrBytes = attrs.reduce((n, a) => n + a.length, 0) / attrs.length;

@@ -1,7 +1,7 @@
 /** createRedactor: compiles a policy once, resolves each tenant's settings once, then walks values. */
 
 import type { Match } from './detect/match.js';
-import { scanText } from './detect/scan.js';
+import * as scanModule from './detect/scan.js';
 import {
   loadConfig,
   type RedactConfig,
@@ -9,7 +9,12 @@ import {
   resolvePolicy,
 } from './policy/config.js';
 import type { RedactionPolicy, RedactOptions, Redactor, RedactResult } from './types.js';
-import { FAILED, hasSensitiveJsonKey, looksLikeJson, Walker } from './walk.js';
+import * as walkModule from './walk.js';
+
+// Local bindings: under tsx/vite-node an imported name is a getter call on every use, which
+// costs more than the detectors themselves in the hot loop.
+const { scanText } = scanModule;
+const { FAILED, hasSensitiveJsonKey, looksLikeJson, Walker } = walkModule;
 
 const MAX_CACHED_TENANTS = 10_000;
 

@@ -3,13 +3,19 @@
  * sensitive keys replaced, JSON inside strings parsed and re-serialised. Limits (depth, node count,
  * string length) bound the work whatever the input; cycles become `[CIRCULAR]`.
  */
-import { isMarker, replace } from './actions.js';
-import { cardValid } from './detect/checksums.js';
+import * as actionsModule from './actions.js';
+import * as checksumsModule from './detect/checksums.js';
 import type { Match } from './detect/match.js';
-import { scanText } from './detect/scan.js';
+import * as scanModule from './detect/scan.js';
 import type { ResolvedPolicy } from './policy/config.js';
 import type { SensitiveKeys } from './policy/keys.js';
 import type { EntityType } from './types.js';
+
+// Local bindings: under tsx/vite-node an imported name is a getter call on every use, which
+// costs more than the detectors themselves in the hot loop.
+const { isMarker, replace } = actionsModule;
+const { cardValid } = checksumsModule;
+const { scanText } = scanModule;
 
 /** Text scanned beyond the cut, so a value straddling maxStringLength is still found whole. */
 const CUT_LOOKAHEAD = 512;

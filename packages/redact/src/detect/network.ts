@@ -3,12 +3,17 @@
  * (`:`), and sensitive assignments in text (`password=...`, `?access_token=...`).
  */
 import type { SensitiveKeys } from '../policy/keys.js';
+import * as keysModule from '../policy/keys.js';
 import * as chars from './chars.js';
-import { ipv6Valid } from './checksums.js';
+import * as checksumsModule from './checksums.js';
 import type { Match } from './match.js';
-import { detectWord } from './secrets.js';
+import * as secretsModule from './secrets.js';
 
-// Local copies: hot loops must not go through module bindings (tsx turns those into getters).
+// Local bindings: under tsx/vite-node an imported name is a getter call on every use, which
+// costs more than the detectors themselves in the hot loop.
+const { ipv6Valid } = checksumsModule;
+const { detectWord } = secretsModule;
+const { keyTail, normalizeKey } = keysModule;
 const { ALNUM, CLS, DOMAIN, HEX, LOCAL } = chars;
 
 function bits(s: string, i: number): number {
@@ -133,6 +138,7 @@ const QUERY_KEYS = new Set([
   'xgoogsignature',
   'xgoogcredential',
 ]);
+const QUERY_TAILS = new Set([...QUERY_KEYS].map((k) => keyTail(k, 0, k.length)));
 
 /** Words that stand for a value rather than being one (types, nulls, placeholders). */
 const PLACEHOLDERS = new Set([
@@ -208,10 +214,12 @@ export function detectAssignment(
   if (before === 91) return -1;
   const inQuery = eq && (before === 63 || before === 38);
   // Most words before a colon in prose end unlike any sensitive key: no slice, no lookup.
-  if (!inQuery && !keys.mayEndSensitive(s, ks, ke)) return -1;
+  if (!keys.mayEndSensitive(s, ks, ke) && !(inQuery && QUERY_TAILS.has(keyTail(s, ks, ke)))) {
+    return -1;
+  }
   const key = s.slice(ks, ke);
   const quotedKey = q === 34 || q === 39;
-  if (!keys.has(key) && !(inQuery && QUERY_KEYS.has(key.toLowerCase().replace(/[-_.]/g, '')))) {
+  if (!keys.has(key) && !(inQuery && QUERY_KEYS.has(normalizeKey(key)))) {
     return -1;
   }
   // `key: value` is everywhere in code (`credentials: CallCredentials`, `TIME_TO_FIRST_TOKEN:`),

@@ -1,30 +1,28 @@
 /**
  * The text scanner: one pass, one table lookup per character. Detectors run only at triggers
- * (digit runs, `@ : = + ( - _`, and two-character checks for `eyJ`, `Bearer`, `Basic`, `AKIA`,
- * `AIza`, `DE89`...), so prose costs little; measured faster than a trigger regex. Prefixed
+ * (digit runs, `@ : = + ( - _`, and upper-case letters checked for `eyJ`, `Bearer`, `Basic`,
+ * `AKIA`, `AIza`, `DE89`...), so prose costs little; measured faster than a trigger regex. Prefixed
  * secrets (`sk-`, `ghp_`, `xoxb-`, `github_pat_`) are found from their first `-` or `_`.
  * Matches come out in order and never overlap: scanning resumes after each match.
  */
 import type { SensitiveKeys } from '../policy/keys.js';
 import * as chars from './chars.js';
 import type { Match } from './match.js';
-import {
-  detectAssignment,
-  detectEmail,
-  detectIpv6,
-  detectUrlCredential,
-  looksLikeIpv6,
-} from './network.js';
-import { detectNumeric, skipNumeric } from './numeric.js';
-import { detectIban, detectPem, detectWord } from './secrets.js';
+import * as networkModule from './network.js';
+import * as numericModule from './numeric.js';
+import * as secretsModule from './secrets.js';
 
-// Local copies: hot loops must not go through module bindings (tsx turns those into getters).
+// Local bindings: under tsx/vite-node an imported name is a getter call on every use, which
+// costs more than the detectors themselves in the hot loop.
+const { detectAssignment, detectEmail, detectIpv6, detectUrlCredential, looksLikeIpv6 } =
+  networkModule;
+const { detectNumeric, skipNumeric } = numericModule;
+const { detectIban, detectPem, detectWord } = secretsModule;
 const { ALNUM, CLS, HEX, UPPER } = chars;
 
-/** Shared by all calls: scanText never re-enters itself, and always resets lastIndex first. */
 /** Characters that may start (or sit inside) something worth a detector call. */
 const TRIG = new Uint8Array(128);
-for (const ch of '0123456789@:=+(-_eBb') TRIG[ch.charCodeAt(0)] = 1;
+for (const ch of '0123456789@:=+(-_') TRIG[ch.charCodeAt(0)] = 1;
 for (let c = 65; c <= 90; c++) TRIG[c] = 1;
 
 /** Digits, hex letters and the separators numbers and addresses use. */
@@ -105,12 +103,15 @@ export function scanText(s: string, keys: SensitiveKeys, out: Match[]): void {
       } else {
         resume = skipAlnum(s, i);
       }
-    } else if (c >= 65 && c !== 95) {
-      // Letters: eyJ (JWT), Bearer/Basic, AKIA/AIza, IBAN country codes; only at a word start.
-      // Either way the rest of the word holds no trigger of its own, so skip it whole.
+    } else if (c >= 65 && c <= 90) {
+      // Upper-case letters: Bearer/Basic, AKIA/AIza, IBAN country codes at a word start, and the
+      // J of a JWT's `eyJ` (lower-case letters are too common to be triggers). Either way the
+      // rest of the word holds no trigger of its own, so skip it whole.
       const p = i > 0 ? s.charCodeAt(i - 1) : 0;
-      if (!(p < 128 && (CLS[p]! & ALNUM) !== 0) && letterMayStart(s, i, c)) {
-        end = detectWord(s, i, c, out);
+      if (!(p < 128 && (CLS[p]! & ALNUM) !== 0)) {
+        if (letterMayStart(s, i, c)) end = detectWord(s, i, c, out);
+      } else if (c === 74 && p === 121 && s.charCodeAt(i - 2) === 101 && i - 2 >= floor) {
+        if ((bits(s, i - 3) & ALNUM) === 0) end = detectWord(s, i - 2, 101, out);
       }
       if (end === -1) resume = skipAlnum(s, i);
     } else {
@@ -152,11 +153,7 @@ export function scanText(s: string, keys: SensitiveKeys, out: Match[]): void {
 /** Two-character checks before calling detectWord, so common words cost almost nothing. */
 function letterMayStart(s: string, i: number, c: number): boolean {
   const c1 = s.charCodeAt(i + 1);
-  if (c === 101) return c1 === 121 && s.charCodeAt(i + 2) === 74; // eyJ
-  if (c === 98 || c === 66) {
-    if (c1 === 101 || c1 === 97) return true; // Bearer / Basic
-    if (c === 98) return false;
-  }
+  if (c === 66 && (c1 === 101 || c1 === 97)) return true; // Bearer / Basic
   if (c1 < 65 || c1 > 90) return false; // AKIA, AIza, DE89: a second upper-case letter
   const c2 = s.charCodeAt(i + 2);
   return c === 65 || (c2 >= 48 && c2 <= 57);

@@ -54,6 +54,20 @@ export function normalizeKey(key: string): string {
   return out;
 }
 
+/** The last three letters of `s[from, to)`, normalised like keys, packed into one number. */
+export function keyTail(s: string, from: number, to: number): number {
+  let tail = 0;
+  let n = 0;
+  for (let i = to - 1; i >= from && n < 3; i--) {
+    let c = s.charCodeAt(i);
+    if (c === 45 || c === 95 || c === 46 || c === 32) continue;
+    if (c >= 65 && c <= 90) c += 32;
+    tail = tail * 256 + (c & 255);
+    n++;
+  }
+  return tail;
+}
+
 /**
  * The key set for one policy. Besides exact matches, a key whose normalised form ends with a
  * sensitive word made of at least 5 letters (`db_password`, `github_token`, `x-api-key`) matches, so
@@ -68,13 +82,7 @@ export class SensitiveKeys {
   constructor(extra: readonly string[] = []) {
     this.exact = new Set([...DEFAULT_SENSITIVE_KEYS, ...extra.map(normalizeKey)]);
     this.suffixes = [...this.exact].filter((k) => k.length >= 5);
-    for (const k of this.exact) {
-      let tail = 0;
-      for (let i = k.length - 1; i >= Math.max(0, k.length - 3); i--) {
-        tail = tail * 256 + (k.charCodeAt(i) & 255);
-      }
-      this.tails.add(tail);
-    }
+    for (const k of this.exact) this.tails.add(keyTail(k, 0, k.length));
   }
 
   /**
@@ -82,16 +90,7 @@ export class SensitiveKeys {
    * three letters (lower case, separators skipped) with those of every sensitive key.
    */
   mayEndSensitive(s: string, from: number, to: number): boolean {
-    let tail = 0;
-    let n = 0;
-    for (let i = to - 1; i >= from && n < 3; i--) {
-      let c = s.charCodeAt(i);
-      if (c === 45 || c === 95 || c === 46 || c === 32) continue;
-      if (c >= 65 && c <= 90) c += 32;
-      tail = tail * 256 + (c & 255);
-      n++;
-    }
-    return this.tails.has(tail);
+    return this.tails.has(keyTail(s, from, to));
   }
 
   /** True only when the normalised key is itself in the list (no suffix match). */
