@@ -63,9 +63,11 @@ describe('tenantry demo --with-server --duration 20s', () => {
     expect(failureRate?.state).toBe('firing');
     expect(failureRate?.value).toBeGreaterThan(0.05);
 
-    // D, and only D, has runaway runs.
+    // D, and only D, has runaway runs and a token spike against its own baseline.
     const runaway = alerts.items.filter((a) => a.ruleKind === 'runaway_run');
     expect(runaway.map((a) => a.tenantId)).toEqual(['tenant-d']);
+    const anomaly = alerts.items.filter((a) => a.ruleKind === 'token_anomaly');
+    expect(anomaly.map((a) => a.tenantId)).toEqual(['tenant-d']);
 
     // A failing B run's trace shows the 48 h old cache on execute_tool get_account_data.
     const failed = await api<Page<RunSummary>>('/runs?tenant=tenant-b&status=error&limit=20');

@@ -102,16 +102,25 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       nextMessage<GatewayEvent, Extract<GatewayEvent, { type: T }>>(child, (e) =>
         e.type === type ? (e as Extract<GatewayEvent, { type: T }>) : undefined,
       );
-    const started = await event('started');
+    // Listen before the events can arrive: a missed IPC message is not replayed.
+    const startedEvent = event('started');
+    const backfilledEvent = event('backfilled');
+    const liveEvent = event('live');
+    const started = await startedEvent;
     io.stdout.write(
       `tenantry demo: fake LLM on ${started.llmUrl}; backfilling ${backfillMs / MINUTE} min of traffic…\n`,
     );
-    const backfilled = await event('backfilled');
+    const backfilled = await backfilledEvent;
     io.stdout.write(
       `tenantry demo: backfilled ${backfilled.runs} runs in ${backfilled.seconds.toFixed(1)} s ` +
         `(${backfilled.failed} failed)\n`,
     );
-    await event('live');
+    if (server !== undefined) {
+      // The worker's last batch and the server's write queue need a moment to land.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      server.alerting.start();
+    }
+    await liveEvent;
     const dashboard = adminKey !== null ? `${endpoint}/?key=${adminKey}` : `${endpoint}/`;
     io.stdout.write(tourText(dashboard, adminKey, demoTenants(Date.now())));
     io.stdout.write(

@@ -8,7 +8,14 @@ export interface DemoServerOptions {
 
 export function demoServerConfig(options: DemoServerOptions): Record<string, unknown> {
   return {
-    server: { host: options.host, port: options.port, dataDir: options.dataDir },
+    // `tenantry demo` starts evaluation itself once the backfilled hour is stored: evaluating a
+    // half-loaded hour would settle token baselines (cached for minutes) on partial data.
+    server: {
+      host: options.host,
+      port: options.port,
+      dataDir: options.dataDir,
+      evaluateAlerts: false,
+    },
     // USD per million tokens for the models the simulated tenants use.
     pricing: {
       models: {

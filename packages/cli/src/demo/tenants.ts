@@ -33,7 +33,7 @@ export function demoTenants(startMs: number): TenantProfile[] {
       agent: 'support',
       model: 'gpt-4o-mini',
       provider: 'openai',
-      rate: () => 3,
+      rate: () => 2,
     },
     {
       id: 'tenant-b',
@@ -41,7 +41,7 @@ export function demoTenants(startMs: number): TenantProfile[] {
       agent: 'billing',
       model: 'gpt-4o',
       provider: 'openai',
-      rate: () => 3,
+      rate: () => 2.5,
     },
     {
       id: 'tenant-c',
@@ -49,7 +49,7 @@ export function demoTenants(startMs: number): TenantProfile[] {
       agent: 'research',
       model: 'claude-sonnet-4',
       provider: 'anthropic',
-      rate: bursty(0.5, 5, 12, 2),
+      rate: bursty(0.3, 4, 12, 2),
     },
     {
       id: 'tenant-d',
@@ -57,7 +57,7 @@ export function demoTenants(startMs: number): TenantProfile[] {
       agent: 'orders',
       model: 'llama-3.1-70b',
       provider: 'meta',
-      rate: () => 2,
+      rate: () => 1.5,
     },
     {
       id: 'tenant-e',
@@ -65,8 +65,8 @@ export function demoTenants(startMs: number): TenantProfile[] {
       agent: 'support',
       model: 'gemini-2.0-flash',
       provider: 'gcp.gemini',
-      // Grows from 0.3 to 2.5 runs/min across the backfilled hour, then stays there.
-      rate: (t) => 0.3 + 2.2 * Math.min(1, Math.max(0, (t - startMs) / hour)),
+      // Grows from 0.2 to 1.8 runs/min across the backfilled hour, then stays there.
+      rate: (t) => 0.2 + 1.6 * Math.min(1, Math.max(0, (t - startMs) / hour)),
     },
     {
       id: 'tenant-f',
@@ -74,7 +74,7 @@ export function demoTenants(startMs: number): TenantProfile[] {
       agent: 'billing',
       model: 'mistral-large',
       provider: 'mistral_ai',
-      rate: () => 0.6,
+      rate: () => 0.4,
     },
     {
       id: 'tenant-g',
@@ -82,7 +82,7 @@ export function demoTenants(startMs: number): TenantProfile[] {
       agent: 'research',
       model: 'gpt-4o-mini',
       provider: 'openai',
-      rate: bursty(0, 6, 5, 1),
+      rate: bursty(0, 5, 5, 1),
     },
   ];
 }
