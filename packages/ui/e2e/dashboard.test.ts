@@ -22,6 +22,14 @@ let browser: Browser;
 let data: SeedResult;
 let removeUi: () => void = () => {};
 
+// USD per million tokens, so the cost columns have numbers.
+const PRICING = {
+  models: {
+    'gpt-4o-mini': { input: 0.15, output: 0.6 },
+    'gpt-4o-mini-2024-07-18': { input: 0.15, output: 0.6 },
+  },
+};
+
 const ALERTS = {
   defaults: false,
   // Often enough to fire within the setup, rare enough not to starve the browser on a small box.
@@ -68,7 +76,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const ui = await buildUi();
   removeUi = ui.remove;
-  server = await startTestServer({ uiDir: ui.dir, config: { alerts: ALERTS } });
+  server = await startTestServer({ uiDir: ui.dir, config: { alerts: ALERTS, pricing: PRICING } });
   data = await seed(server.url, server.ingestKey);
   // Ingest is acknowledged before it is queryable; wait for the fleet and for the alert engine.
   let seen = 0;
@@ -201,7 +209,7 @@ describe('dashboard', () => {
     await page.locator('tr[data-tenant="tenant-b"]').waitFor();
     await shot(page, 'overview-dark');
     await page.context().close();
-  });
+  }, 240_000);
 
   it('locks a tenant-bound key to its tenant: no other tenant to see or select', async () => {
     const boundKey = await server.createKey('read', 'tenant-b');
@@ -230,7 +238,18 @@ describe('dashboard', () => {
     expect(tenantsShown).toBe('tenant-b');
     await shot(page, 'tenant-bound-key');
     await page.context().close();
-  });
+  }, 120_000);
+
+  it('opens a sub-agent that ran in its own trace from the run that queued it', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/traces/${data.linkedTrace.from}?key=${server.adminKey}`);
+    const link = page.locator('.trace-related a', { hasText: 'invoke_agent report-writer' });
+    await link.click();
+    await page.waitForURL(new RegExp(`/traces/${data.linkedTrace.to}`));
+    await page.locator('[data-span-name="invoke_agent report-writer"]').waitFor();
+    await page.locator('.trace-related a', { hasText: 'invoke_agent billing-assistant' }).waitFor();
+    await page.context().close();
+  }, 120_000);
 
   it('draws 1,000 tenants and a 2,000-span trace (timings printed for the closing note)', async () => {
     const page = await newPage();
@@ -277,5 +296,5 @@ describe('dashboard', () => {
       `PERF waterfall 2000 spans: ${waterfall.afterDataMs.toFixed(0)} ms after data, ${waterfall.fromNavigationMs.toFixed(0)} ms from navigation; ${rows} rows in the DOM`,
     );
     await page.context().close();
-  });
+  }, 120_000);
 });

@@ -29,6 +29,8 @@ import { exportSpans, traceExporter } from '../../../test/helpers/otlp.js';
  * - `fillerTenants` more tenants with a few healthy runs each, for the overview.
  */
 export interface SeedResult {
+  /** tenant-b's last failing run handed a sub-agent to a queue: a trace of its own, linked. */
+  linkedTrace: { from: string; to: string };
   /** Log records sent for tenant-b (one per run, one more per failure). */
   tenantBLogs: number;
   failingTraceIds: string[];
@@ -144,6 +146,7 @@ export async function seed(
   const { spans, tracer, flush } = recorder('support-platform');
   const logs: LogLine[] = [];
   const failingTraceIds: string[] = [];
+  let lastFailing: Span | null = null;
 
   // tenant-b: 12 runs, 8 of them fail because get_account_data served a stale cache entry.
   for (let i = 0; i < 12; i++) {
@@ -199,8 +202,26 @@ export async function seed(
     tool.end(at + 472);
     llm(tracer, r, 'tenant-b', at + 480, 380, [1100, 140]);
     r.end(at + 900 + (fails ? 300 : 0));
-    if (fails) failingTraceIds.push(r.spanContext().traceId);
+    if (fails) {
+      failingTraceIds.push(r.spanContext().traceId);
+      lastFailing = r;
+    }
   }
+
+  // A sub-agent that tenant-b's latest failing run handed to a queue: its own trace, linked back.
+  const parentRun = lastFailing;
+  const queued = tracer.startSpan('invoke_agent report-writer', {
+    startTime: now - 3 * 60_000,
+    attributes: {
+      'tenant.id': 'tenant-b',
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': 'report-writer',
+      'gen_ai.agent.id': 'report-writer-v1',
+    },
+    links: parentRun ? [{ context: parentRun.spanContext() }] : [],
+  });
+  llm(tracer, queued, 'tenant-b', now - 3 * 60_000 + 5, 200, [300, 90]);
+  queued.end(now - 3 * 60_000 + 400);
 
   // tenant-a, tenant-d and the fillers: healthy runs; tenant-d burns tokens.
   const healthy = ['tenant-a', 'tenant-d'];
@@ -289,6 +310,10 @@ export async function seed(
   await sendLogs(baseUrl, ingestKey, logs);
 
   return {
+    linkedTrace: {
+      from: lastFailing?.spanContext().traceId ?? '',
+      to: queued.spanContext().traceId,
+    },
     tenantBLogs: logs.filter((l) => l.tenant === 'tenant-b').length,
     failingTraceIds,
     otherTenantTraceId,
