@@ -198,7 +198,7 @@ describe('query API', () => {
       toolCalls: 1,
       toolErrors: 1,
     });
-    expect(first.firstError).toBe('get_account_data failed');
+    expect(first.firstError).toBe('answer failed validation');
     const slow = await server.api<Page<RunSummary>>(
       `/api/v1/runs?tenant=qa&minDurationMs=91&${RANGE}&limit=100`,
     );

@@ -50,7 +50,8 @@ export async function doctor(
     mixedWhere.params,
   );
 
-  // A run was cut off when its trace has spans but its root (which ends last) never arrived.
+  // A run was cut off when its trace holds agent work (LLM, tool, memory, retrieval or agent
+  // spans) but no root: the root ends last, so it is what a crash or a missing flush loses.
   const unfinishedWhere = base();
   const unfinished = await db.query(
     `WITH t AS (SELECT DISTINCT s.trace_id FROM spans s ${unfinishedWhere.sql})
@@ -59,6 +60,7 @@ export async function doctor(
      FROM spans WHERE trace_id IN (SELECT trace_id FROM t)
      GROUP BY trace_id
      HAVING count(*) FILTER (WHERE parent_span_id = '') = 0
+        AND count(*) FILTER (WHERE operation IS NOT NULL) > 0
      ORDER BY trace_id LIMIT ${EXAMPLES}`,
     unfinishedWhere.params,
   );

@@ -24,7 +24,7 @@ export async function listRuns(db: DuckDb, scope: TenantScope, f: RunFilter): Pr
       p,
     );
   }
-  // The first error is the one that happened first: the error span that ended earliest.
+  // The first error is the earliest failed span in the run's timeline (the root when it failed).
   const roots = (
     await db.query(
       `SELECT * FROM spans ${where.sql} ORDER BY start_ns DESC, span_id LIMIT ${f.limit} OFFSET ${f.offset}`,
@@ -45,7 +45,7 @@ export async function listRuns(db: DuckDb, scope: TenantScope, f: RunFilter): Pr
        coalesce(sum(output_tokens) FILTER (WHERE ${IS_LLM}), 0) AS output_tokens,
        count(*) FILTER (WHERE ${IS_TOOL}) AS tool_calls,
        count(*) FILTER (WHERE ${IS_TOOL} AND status_code = 2) AS tool_errors,
-       arg_min(CASE WHEN status_message <> '' THEN status_message ELSE coalesce(error_type, name) END, end_ns)
+       arg_min(CASE WHEN status_message <> '' THEN status_message ELSE coalesce(error_type, name) END, start_ns)
          FILTER (WHERE status_code = 2) AS first_error
      FROM spans ${aggWhere.sql}
      GROUP BY tenant_id, trace_id`,
