@@ -15,7 +15,7 @@ import { type InitOptions, loadConfig, type ResolvedConfig } from './config.js';
 import { warnOnce } from './diag/warn.js';
 import { ConsoleTreeExporter } from './export/console.js';
 import { CountingBatchSpanProcessor } from './export/counting-processor.js';
-import { forgetCleanMessages } from './logs/logger.js';
+import { forgetCleanMessages } from './logs/bridge.js';
 import { TenantryMetrics } from './metrics/instruments.js';
 import { createLoggerProvider, createMeterProvider } from './pipelines.js';
 import { buildRedactor } from './redaction/redactor.js';
