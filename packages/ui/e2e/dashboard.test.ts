@@ -147,6 +147,7 @@ describe('dashboard', () => {
     await firing.first().waitFor();
     expect(await firing.first().textContent()).toContain('Run failure rate');
     await page.locator('.chart canvas').first().waitFor();
+    await page.locator('table.compare').waitFor();
     await shot(page, 'tenant');
 
     // The alert's own link (the one its webhook carries) lists the failing runs of its window.

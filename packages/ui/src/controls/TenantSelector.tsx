@@ -180,6 +180,7 @@ export function TenantSelector() {
               {virtualRows.map((row) => {
                 const opt = items[row.index]!;
                 return (
+                  // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled by the container that owns focus (aria-activedescendant).
                   <div
                     key={opt.id ?? '*'}
                     id={`${listId}-${row.index}`}
@@ -191,7 +192,6 @@ export function TenantSelector() {
                     onMouseEnter={() => setActive(row.index)}
                     onMouseDown={(e) => e.preventDefault()}
                     onClick={() => choose(opt)}
-                    onKeyDown={() => {}}
                   >
                     <span>{opt.label}</span>
                     <span className="muted">{opt.detail}</span>

@@ -12,7 +12,6 @@ interface KeyView {
   name: string;
   createdAt?: string;
   revokedAt?: string | null;
-  lastUsedAt?: string | null;
   prefix?: string;
 }
 
@@ -118,7 +117,6 @@ export function KeysPage() {
                 <th>Tenant</th>
                 <th>Id</th>
                 <th>Created</th>
-                <th>Last used</th>
                 <th>State</th>
                 <th />
               </tr>
@@ -131,7 +129,6 @@ export function KeysPage() {
                   <td>{k.tenantId ?? 'all'}</td>
                   <td className="mono">{k.prefix ?? k.id}</td>
                   <td>{k.createdAt ? <Time value={k.createdAt} /> : '–'}</td>
-                  <td>{k.lastUsedAt ? <Time value={k.lastUsedAt} /> : '–'}</td>
                   <td>
                     {k.revokedAt ? (
                       <span className="badge error">revoked</span>

@@ -152,6 +152,7 @@ function Row(props: {
   const error = s.status === 'error';
   const cls = `wf-row cat-${cat}${selected ? ' selected' : ''}${error ? ' error' : ''}${dim ? ' dim' : ''}`;
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the tree container owns focus and handles keys.
     <div
       id={`wf-${s.spanId}`}
       role="treeitem"
@@ -163,7 +164,6 @@ function Row(props: {
       style={{ transform: `translateY(${top}px)`, height: ROW_PX }}
       data-span-name={s.name}
       onClick={() => onSelect(s.spanId)}
-      onKeyDown={() => {}}
     >
       <div className="wf-name" style={{ paddingLeft: 4 + node.depth * INDENT_PX }}>
         {node.children.length > 0 ? (
