@@ -255,4 +255,77 @@ describe('alert engine', () => {
     expect(store.saveCalls).toBe(writes);
     expect(store.states.get('B\u0000fr')?.state).toBe('firing');
   });
+
+  it('evaluates latency, tool error rate and daily token budget rules per tenant', async () => {
+    const rules = [
+      parseAlertRule({
+        id: 'p95',
+        name: 'p95',
+        kind: 'latency',
+        quantile: 'p95',
+        threshold: 5000,
+        min_runs: 5,
+      }),
+      parseAlertRule({
+        id: 'tools',
+        name: 'tools',
+        kind: 'tool_error_rate',
+        threshold: 0.2,
+        min_tool_calls: 10,
+      }),
+      parseAlertRule({
+        id: 'budget',
+        name: 'budget',
+        kind: 'tokens',
+        mode: 'daily',
+        threshold: 1_000_000,
+      }),
+    ];
+    const { source, engine } = rig(rules);
+    // slow: runs take 9 s; flaky: half its tool calls fail; heavy: 2M tokens since midnight.
+    traffic(source, ['calm', 'slow', 'flaky'], T0 - 5 * MIN, T0, (t) => ({
+      tools: [
+        { name: 'lookup', arguments: '{}', error: t === 'flaky' },
+        { name: 'search', arguments: '{}' },
+      ],
+    }));
+    for (let i = 0; i < 10; i++) {
+      source.add({
+        tenantId: 'slow',
+        traceId: `slow-${i}`,
+        startMs: T0 - MIN + i,
+        durationMs: 9000,
+        failed: false,
+      });
+    }
+    source.add({
+      tenantId: 'heavy',
+      traceId: 'h1',
+      startMs: Date.UTC(2026, 0, 5, 1),
+      durationMs: 10,
+      failed: false,
+      inputTokens: 2_000_000,
+    });
+    source.add({
+      tenantId: 'calm',
+      traceId: 'y1',
+      startMs: Date.UTC(2026, 0, 4, 23),
+      durationMs: 10,
+      failed: false,
+      inputTokens: 2_000_000,
+    });
+    await engine.evaluateOnce();
+    const alerts = await engine.listAlerts({ tenantId: null });
+    expect(alerts.map((a) => `${a.ruleId} ${a.tenantId}`).sort()).toEqual([
+      'budget heavy',
+      'p95 slow',
+      'tools flaky',
+    ]);
+    const budget = alerts.find((a) => a.ruleId === 'budget');
+    expect(budget).toMatchObject({ value: 2_000_000, windowSeconds: 86_400 });
+    expect(budget?.dashboardUrl).toContain(
+      `from=${encodeURIComponent('2026-01-05T00:00:00.000Z')}`,
+    );
+    expect(alerts.find((a) => a.ruleId === 'tools')?.value).toBe(0.5);
+  });
 });

@@ -16,6 +16,12 @@ export interface Tracked {
   toMs: number;
 }
 
+/** The window a rule measures over, as written and in seconds (a daily budget counts since 00:00 UTC). */
+export function ruleWindow(rule: AlertRule): { window: string; seconds: number } {
+  if (rule.kind === 'tokens' && rule.mode === 'daily') return { window: '1d', seconds: 86_400 };
+  return { window: rule.window, seconds: durationMs(rule.window) / 1000 };
+}
+
 function dashboardLink(t: Tracked, dashboardUrl: string): string {
   // Rate rules link to the failing runs; the others to all of the tenant's runs in the window.
   const failures = t.rule.kind === 'failure_rate' || t.rule.kind === 'tool_error_rate';
@@ -42,8 +48,8 @@ export function toNotification(
     labels: t.rule.labels,
     value: r.value,
     threshold: r.threshold,
-    window: t.rule.window,
-    windowSeconds: durationMs(t.rule.window) / 1000,
+    window: ruleWindow(t.rule).window,
+    windowSeconds: ruleWindow(t.rule).seconds,
     since: r.since,
     at: now,
     summary: t.summary,
@@ -74,7 +80,7 @@ export function toAlertViews(
       severity: t.rule.severity,
       value: r.value,
       threshold: r.threshold,
-      windowSeconds: durationMs(t.rule.window) / 1000,
+      windowSeconds: ruleWindow(t.rule).seconds,
       since: new Date(r.since).toISOString(),
       lastEvaluated: new Date(r.lastEvaluated).toISOString(),
       labels: t.rule.labels,
