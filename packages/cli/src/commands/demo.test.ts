@@ -47,8 +47,9 @@ describe('tenantry demo --with-server --duration 20s', () => {
       const res = await fetch(`${url}/api/v1${path}`, {
         headers: { authorization: `Bearer ${admin}` },
       });
-      expect(res.status, path).toBe(200);
-      return (await res.json()) as T;
+      const text = await res.text();
+      expect(res.status, `${path}: ${text}`).toBe(200);
+      return JSON.parse(text) as T;
     };
 
     // B's failure-rate alert fires (evaluated every 5 s with a 5 s `for` in the demo config).

@@ -250,7 +250,7 @@ async function orderLoop(
   for (let step = 0; step < MAX_AGENT_STEPS && !isDraining(); step++) {
     const status = await toolCall({ name: 'lookup_order', args }, async () => {
       await clock.wait(30 + Math.random() * 40);
-      return { orderId: args.orderId, status: 'pending', note: context(3000) };
+      return { orderId: args.orderId, status: 'pending', note: context(2000) };
     });
     messages.push({ role: 'tool', content: JSON.stringify(status) });
     await ask(messages);

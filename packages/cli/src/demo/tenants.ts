@@ -19,7 +19,10 @@ export interface TenantProfile {
 
 const MINUTE = 60_000;
 
-/** Periodic bursts: `peak` runs/min for `burstMinutes` out of every `everyMinutes`, else `base`. */
+/**
+ * Periodic bursts: `peak` runs/min for `burstMinutes` out of every `everyMinutes`, else `base`.
+ * Kept under 5x between 5-minute windows: bursty traffic is normal, not a token anomaly.
+ */
 function bursty(base: number, peak: number, everyMinutes: number, burstMinutes: number) {
   return (t: number) => ((t / MINUTE) % everyMinutes < burstMinutes ? peak : base);
 }
@@ -41,7 +44,7 @@ export function demoTenants(startMs: number): TenantProfile[] {
       agent: 'billing',
       model: 'gpt-4o',
       provider: 'openai',
-      rate: () => 2.5,
+      rate: () => 1.8,
     },
     {
       id: 'tenant-c',
@@ -49,7 +52,7 @@ export function demoTenants(startMs: number): TenantProfile[] {
       agent: 'research',
       model: 'claude-sonnet-4',
       provider: 'anthropic',
-      rate: bursty(0.3, 4, 12, 2),
+      rate: bursty(0.5, 2, 10, 3),
     },
     {
       id: 'tenant-d',
@@ -57,7 +60,7 @@ export function demoTenants(startMs: number): TenantProfile[] {
       agent: 'orders',
       model: 'llama-3.1-70b',
       provider: 'meta',
-      rate: () => 1.5,
+      rate: () => 1.2,
     },
     {
       id: 'tenant-e',
@@ -65,8 +68,8 @@ export function demoTenants(startMs: number): TenantProfile[] {
       agent: 'support',
       model: 'gemini-2.0-flash',
       provider: 'gcp.gemini',
-      // Grows from 0.2 to 1.8 runs/min across the backfilled hour, then stays there.
-      rate: (t) => 0.2 + 1.6 * Math.min(1, Math.max(0, (t - startMs) / hour)),
+      // Grows from 0.2 to 1.2 runs/min across the backfilled hour, then stays there.
+      rate: (t) => 0.2 + 1.0 * Math.min(1, Math.max(0, (t - startMs) / hour)),
     },
     {
       id: 'tenant-f',
@@ -74,7 +77,7 @@ export function demoTenants(startMs: number): TenantProfile[] {
       agent: 'billing',
       model: 'mistral-large',
       provider: 'mistral_ai',
-      rate: () => 0.4,
+      rate: () => 0.3,
     },
     {
       id: 'tenant-g',
@@ -82,7 +85,7 @@ export function demoTenants(startMs: number): TenantProfile[] {
       agent: 'research',
       model: 'gpt-4o-mini',
       provider: 'openai',
-      rate: bursty(0, 5, 5, 1),
+      rate: bursty(0, 3, 5, 1),
     },
   ];
 }
