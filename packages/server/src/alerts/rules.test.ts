@@ -141,3 +141,16 @@ describe('alert rule overrides', () => {
     expect(ruleForTenant(rule, 'big')).toMatchObject({ max_llm_calls: 100, max_tokens: 200_000 });
   });
 });
+
+describe('alerts section', () => {
+  it('accepts only http(s) webhook URLs', () => {
+    expect(
+      errorOf(() => parseAlertsSection({ webhooks: [{ url: 'file:///etc/passwd' }] })).path,
+    ).toBe('alerts.webhooks[0].url');
+    expect(
+      parseAlertsSection({ webhooks: [{ url: 'https://hooks.example/x' }] }).webhooks[0],
+    ).toMatchObject({
+      format: 'json',
+    });
+  });
+});

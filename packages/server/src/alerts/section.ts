@@ -14,7 +14,10 @@ import {
 
 const webhookSchema = z
   .object({
-    url: z.string().url(),
+    url: z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), { message: 'expected an http:// or https:// URL' }),
     format: z.enum(['json', 'slack']).default('json'),
     headers: z.record(z.string(), z.string()).default({}),
     /** Only alerts of these severities go to this receiver; all when absent. */
