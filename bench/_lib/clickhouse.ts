@@ -6,7 +6,6 @@ import { openClickHouseStorage } from '../../packages/server/src/storage/clickho
 import { localTable } from '../../packages/server/src/storage/clickhouse/schema.js';
 import type { DuckDb } from '../../packages/server/src/storage/duckdb/database.js';
 import { openDuckDbStorage } from '../../packages/server/src/storage/duckdb/index.js';
-import { SPAN_COLUMNS } from '../../packages/server/src/storage/duckdb/schema.js';
 import type { Storage } from '../../packages/server/src/storage/open.js';
 import {
   type ClickHouseCluster,
@@ -72,7 +71,13 @@ async function copySpans(
   database: string,
 ): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'tenantry-ch-copy-'));
-  const columns = SPAN_COLUMNS.map((c) => (c === 'is_run' ? 'is_run::INTEGER AS is_run' : c));
+  // ClickHouse's own column list: DuckDB may carry extra derived columns (is_llm, is_tool).
+  const names = (
+    await storage.ch.query<{ name: string }>(
+      `SELECT name FROM system.columns WHERE database = '${database}' AND table = 'spans'`,
+    )
+  ).map((r) => r.name);
+  const columns = names.map((c) => (c === 'is_run' ? 'is_run::INTEGER AS is_run' : c));
   let copied = 0;
   try {
     for (let k = 0; k < CHUNKS; k++) {
@@ -84,7 +89,7 @@ async function copySpans(
       const settings: Record<string, string> = {};
       if (storage.ch.cluster) settings.insert_distributed_sync = '1';
       await storage.ch.clients[0]!.insert({
-        table: `${database}.spans (${SPAN_COLUMNS.join(', ')})`,
+        table: `${database}.spans (${names.join(', ')})`,
         values: createReadStream(file),
         format: 'CSV',
         clickhouse_settings: settings,

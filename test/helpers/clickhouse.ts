@@ -23,8 +23,11 @@ export interface ClickHouseNode {
   tcpPort: number;
   dir: string;
   child: ChildProcess;
-  /** Stops the process (SIGTERM, then SIGKILL after 5 s) and removes its directory. */
-  stop(): Promise<void>;
+  /**
+   * Stops the process and removes its directory. Tests throw the data away, so the default is
+   * SIGKILL; `graceful` sends SIGTERM first (SIGKILL after 5 s).
+   */
+  stop(options?: { graceful?: boolean }): Promise<void>;
   /** The server's log files, for failure messages. */
   logs(): string;
 }
@@ -155,9 +158,9 @@ async function launch(ports: NodePorts, remoteServers: string): Promise<ClickHou
     dir,
     child,
     logs,
-    async stop() {
+    async stop({ graceful = false } = {}) {
       if (child.exitCode === null) {
-        child.kill('SIGTERM');
+        child.kill(graceful ? 'SIGTERM' : 'SIGKILL');
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await exited;
         clearTimeout(timer);

@@ -158,11 +158,11 @@ describe('two tenantry servers over a two-shard ClickHouse cluster', () => {
     const t0 = Date.now();
     const lap = (what: string) => console.log(`multinode: ${what} at ${Date.now() - t0} ms`);
     const leader = up('leader', 0);
-    const [, urlA] = await leader.waitFor(/listening on (http:\/\/[\d.:]+)/);
+    const [, urlA] = await leader.waitFor(/listening on (http:\/\/[\d.:]+)/, 120_000);
     const [, adminKey] = await leader.waitFor(/admin key:\s+(tnt_\S+)/);
     const [, ingestKey] = await leader.waitFor(/platform ingest key:\s+(tnt_\S+)/);
     let follower = up('follower', 1);
-    let [, urlB] = await follower.waitFor(/listening on (http:\/\/[\d.:]+)/);
+    let [, urlB] = await follower.waitFor(/listening on (http:\/\/[\d.:]+)/, 120_000);
     // Keys live in ClickHouse: the second server bootstraps nothing and accepts the first's keys.
     expect(follower.output()).not.toContain('admin key');
 
@@ -201,7 +201,7 @@ describe('two tenantry servers over a two-shard ClickHouse cluster', () => {
     lap('phase 1 sent');
     // Phase 2: the follower restarts on the same cluster and takes its share again.
     follower = up('follower', 1);
-    [, urlB] = await follower.waitFor(/listening on (http:\/\/[\d.:]+)/);
+    [, urlB] = await follower.waitFor(/listening on (http:\/\/[\d.:]+)/, 120_000);
     await Promise.all(Array.from({ length: 8 }, () => worker(batches.length)));
     const total = batches.reduce((n, b) => n + b.length, 0);
     expect(killed).not.toBeNull();
@@ -228,8 +228,10 @@ describe('two tenantry servers over a two-shard ClickHouse cluster', () => {
     // Per-tenant aggregates: both servers, and one DuckDB server fed the same spans once.
     const duck: TestServer = await startTestServer({ alerts: false });
     try {
-      for (const b of batches)
-        expect((await exportSpans(traceExporter(duck.url, duck.ingestKey), b)).code).toBe(0);
+      const results = await Promise.all(
+        batches.map((b) => exportSpans(traceExporter(duck.url, duck.ingestKey), b)),
+      );
+      expect(results.every((r) => r.code === 0)).toBe(true);
       const path = `/api/v1/tenants?${RANGE}&sort=tenant&order=asc&limit=100`;
       const [a, b, d] = await Promise.all([
         api<{ items: Array<{ tenantId: string; spans: number }> }>(urlA!, adminKey!, path),

@@ -3,17 +3,20 @@ import { type ClickHouseNode, startClickHouse } from '../../../../../test/helper
 import { openClickHouseStorage } from '../clickhouse/index.js';
 import { storageContract } from './contract.test-helper.js';
 
-let node: ClickHouseNode;
+// TENANTRY_CLICKHOUSE_URL runs the suite against an existing server (e.g. a current release);
+// otherwise a local clickhouse-server is started for it.
+const external = process.env.TENANTRY_CLICKHOUSE_URL;
+let node: ClickHouseNode | undefined;
 let n = 0;
 beforeAll(async () => {
-  node = await startClickHouse();
+  if (!external) node = await startClickHouse();
 });
 afterAll(() => node?.stop());
 
 // One server for the suite; each open() gets its own database, so cases never share rows.
 storageContract('clickhouse', async () => {
   const storage = await openClickHouseStorage({
-    url: node.url,
+    url: external ?? node!.url,
     database: `contract_${process.pid}_${n++}`,
   });
   await storage.migrate();
