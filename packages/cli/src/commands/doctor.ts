@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { DoctorResponse } from '@tenantry/server';
-import { ApiCallError, callApi, targetFrom } from '../api-client.js';
-import { UsageError, usageErrors } from '../args.js';
+import { callApi, targetFrom } from '../api-client.js';
+import { API_OPTIONS, usageErrors, withCliErrors } from '../args.js';
 import type { CliIo } from '../io.js';
 
 const HELP = `usage: tenantry doctor [--tenant id] [--from t] [--to t] [--url u] [--key k] [--json]
@@ -11,18 +11,15 @@ off without an end. Exits 1 when a critical finding (a mixed-tenant trace) exist
 `;
 
 export async function run(args: string[], io: CliIo, env = process.env): Promise<number> {
-  try {
+  return withCliErrors('doctor', HELP, io, async () => {
     const { values } = usageErrors(() =>
       parseArgs({
         args,
         options: {
-          url: { type: 'string' },
-          key: { type: 'string' },
+          ...API_OPTIONS,
           tenant: { type: 'string' },
           from: { type: 'string' },
           to: { type: 'string' },
-          json: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
         },
       }),
     );
@@ -48,15 +45,5 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
       }
     }
     return r.findings.some((f) => f.severity === 'critical' && f.count > 0) ? 1 : 0;
-  } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr.write(`tenantry doctor: ${err.message}\n\n${HELP}`);
-      return 2;
-    }
-    if (err instanceof ApiCallError) {
-      io.stderr.write(`tenantry doctor: ${err.code}: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  });
 }

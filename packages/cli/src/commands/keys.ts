@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { ApiCallError, callApi, targetFrom } from '../api-client.js';
-import { UsageError, usageErrors } from '../args.js';
+import { callApi, targetFrom } from '../api-client.js';
+import { API_OPTIONS, UsageError, usageErrors, withCliErrors } from '../args.js';
 import type { CliIo } from '../io.js';
 import { printTable } from '../table.js';
 
@@ -26,19 +26,16 @@ interface KeyView {
 }
 
 export async function run(args: string[], io: CliIo, env = process.env): Promise<number> {
-  try {
+  return withCliErrors('keys', HELP, io, async () => {
     const { values, positionals } = usageErrors(() =>
       parseArgs({
         args,
         allowPositionals: true,
         options: {
-          url: { type: 'string' },
-          key: { type: 'string' },
+          ...API_OPTIONS,
           kind: { type: 'string' },
           tenant: { type: 'string' },
           name: { type: 'string' },
-          json: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
         },
       }),
     );
@@ -98,15 +95,5 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
       return 0;
     }
     throw new UsageError(action ? `unknown action '${action}'` : 'missing action');
-  } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr.write(`tenantry keys: ${err.message}\n\n${HELP}`);
-      return 2;
-    }
-    if (err instanceof ApiCallError) {
-      io.stderr.write(`tenantry keys: ${err.code}: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  });
 }

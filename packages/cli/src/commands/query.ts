@@ -6,8 +6,8 @@ import type {
   TenantsResponse,
   TraceResponse,
 } from '@tenantry/server';
-import { ApiCallError, callApi, targetFrom } from '../api-client.js';
-import { UsageError, usageErrors } from '../args.js';
+import { callApi, targetFrom } from '../api-client.js';
+import { API_OPTIONS, UsageError, usageErrors, withCliErrors } from '../args.js';
 import type { CliIo } from '../io.js';
 import { printTable } from '../table.js';
 
@@ -28,14 +28,13 @@ const fmtMs = (v: number | null) => (v === null ? '-' : `${Math.round(v)}ms`);
 const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(1)}%`);
 
 export async function run(args: string[], io: CliIo, env = process.env): Promise<number> {
-  try {
+  return withCliErrors('query', HELP, io, async () => {
     const { values, positionals } = usageErrors(() =>
       parseArgs({
         args,
         allowPositionals: true,
         options: {
-          url: { type: 'string' },
-          key: { type: 'string' },
+          ...API_OPTIONS,
           tenant: { type: 'string' },
           status: { type: 'string' },
           agent: { type: 'string' },
@@ -46,8 +45,6 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
           from: { type: 'string' },
           to: { type: 'string' },
           limit: { type: 'string' },
-          json: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
         },
       }),
     );
@@ -185,15 +182,5 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
       default:
         throw new UsageError(what ? `unknown query '${what}'` : 'missing what to query');
     }
-  } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr.write(`tenantry query: ${err.message}\n\n${HELP}`);
-      return 2;
-    }
-    if (err instanceof ApiCallError) {
-      io.stderr.write(`tenantry query: ${err.code}: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  });
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { loadConfig, type RunningServer, startServer, TenantryError } from '@tenantry/server';
-import { intFlag, UsageError, usageErrors } from '../args.js';
+import { loadConfig, type RunningServer, startServer } from '@tenantry/server';
+import { intFlag, UsageError, usageErrors, withCliErrors } from '../args.js';
 import type { CliIo } from '../io.js';
 
 const HELP = `usage: tenantry up [options]
@@ -30,9 +30,8 @@ export function printBanner(server: RunningServer, io: CliIo): void {
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = usageErrors(() =>
+  return withCliErrors('up', HELP, io, async () => {
+    const values: Record<string, string | boolean | undefined> = usageErrors(() =>
       parseArgs({
         args,
         options: {
@@ -73,17 +72,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout.write('tenantry: shutting down, flushing queued writes…\n');
     await server.close();
     return 0;
-  } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr.write(`tenantry up: ${err.message}\n\n${HELP}`);
-      return 2;
-    }
-    if (err instanceof TenantryError) {
-      io.stderr.write(`tenantry up: ${err.code}: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  });
 }
 
 function waitForSignal(): Promise<void> {
