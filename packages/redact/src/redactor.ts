@@ -18,6 +18,9 @@ const { FAILED, hasSensitiveJsonKey, looksLikeJson, Walker } = walkModule;
 
 const MAX_CACHED_TENANTS = 10_000;
 
+/** Scan buffer for the clean-string fast path (synchronous, never re-entered). */
+const SCRATCH: Match[] = [];
+
 class PolicyRedactor implements Redactor {
   private readonly tenants = new Map<string, ResolvedPolicy>();
 
@@ -51,14 +54,15 @@ class PolicyRedactor implements Redactor {
       // Most attributes hold nothing: answer those without building a walker.
       let matches: Match[] | undefined;
       if (text.length <= p.maxStringLength && !p.allAllowed) {
-        matches = [];
-        scanText(text, p.keys, matches);
+        SCRATCH.length = 0;
+        scanText(text, p.keys, SCRATCH);
         if (
-          matches.length === 0 &&
+          SCRATCH.length === 0 &&
           !(p.parseJsonStrings && looksLikeJson(text) && hasSensitiveJsonKey(text, p.keys))
         ) {
           return { value: text, findings: {} };
         }
+        matches = SCRATCH.slice();
       }
       const walker = new Walker(p);
       return { value: walker.string(text, 0, matches), findings: walker.findings };

@@ -22,6 +22,10 @@ const CUT_LOOKAHEAD = 512;
 
 const SIZE_CUT = '[TRUNCATED:SIZE]';
 
+/** Shared scan buffer (walking is synchronous and never re-enters a scan) and the empty result. */
+const SCRATCH: Match[] = [];
+const NONE: Match[] = [];
+
 /** What a value becomes if redaction itself fails on it: nothing leaks when we are wrong. */
 export const FAILED = '[REDACTED:ERROR]';
 
@@ -31,7 +35,8 @@ const DROP = Symbol('drop');
 export class Walker {
   readonly findings: Record<string, number> = {};
   private nodes = 0;
-  private ancestors: Set<object> | undefined;
+  /** The objects on the current path (depth is capped, so a short array beats a Set). */
+  private readonly ancestors: object[] = [];
 
   constructor(private readonly p: ResolvedPolicy) {}
 
@@ -53,9 +58,11 @@ export class Walker {
   }
 
   private scan(s: string): Match[] {
-    const matches: Match[] = [];
-    if (!this.p.allAllowed) scanText(s, this.p.keys, matches);
-    return matches;
+    if (this.p.allAllowed) return NONE;
+    SCRATCH.length = 0;
+    scanText(s, this.p.keys, SCRATCH);
+    // Most strings hold nothing: only copy when there is something to keep.
+    return SCRATCH.length === 0 ? NONE : SCRATCH.slice();
   }
 
   private apply(s: string, matches: Match[]): string {
@@ -148,12 +155,11 @@ export class Walker {
       this.editCount++;
       return '[TRUNCATED:DEPTH]';
     }
-    this.ancestors ??= new Set();
-    if (this.ancestors.has(o)) {
+    if (this.ancestors.includes(o)) {
       this.editCount++;
       return '[CIRCULAR]';
     }
-    this.ancestors.add(o);
+    this.ancestors.push(o);
     try {
       return this.copy(o, depth);
     } catch {
@@ -161,7 +167,7 @@ export class Walker {
       this.editCount++;
       return FAILED;
     } finally {
-      this.ancestors.delete(o);
+      this.ancestors.pop();
     }
   }
 
@@ -170,62 +176,67 @@ export class Walker {
   }
 
   private copy(o: object, depth: number): unknown {
-    if (o instanceof Date || o instanceof RegExp || ArrayBuffer.isView(o)) return o;
-    if (o instanceof ArrayBuffer) return o;
-    {
-      if (Array.isArray(o)) {
-        const out: unknown[] = [];
-        for (let i = 0; i < o.length; i++) {
-          // One marker ends an array cut by maxNodes, however long (or sparse) it claims to be.
-          if (this.exhausted) {
-            this.editCount++;
-            out.push(SIZE_CUT);
-            break;
-          }
-          out.push(this.value(read(o, i), depth + 1));
-        }
-        return out;
-      }
-      if (o instanceof Map) {
-        const out = new Map<unknown, unknown>();
-        for (const [k, v] of o) {
-          const r = typeof k === 'string' ? this.property(k, v, depth) : this.value(v, depth + 1);
-          if (r !== DROP) out.set(k, r);
-        }
-        return out;
-      }
-      if (o instanceof Set) {
-        const out = new Set<unknown>();
-        for (const v of o) out.add(this.value(v, depth + 1));
-        return out;
-      }
-      const out: Record<string, unknown> = {};
-      if (o instanceof Error) {
-        // name and message are not enumerable, but they are what carries the PII.
-        out['name'] = read(o, 'name');
-        out['message'] = this.value(read(o, 'message'), depth + 1);
-      }
-      for (const k of Object.keys(o)) {
+    const proto: unknown = Object.getPrototypeOf(o);
+    if (proto === Object.prototype || proto === null) return this.record(o, depth, {});
+    if (Array.isArray(o)) {
+      const out: unknown[] = [];
+      for (let i = 0; i < o.length; i++) {
+        // One marker ends an array cut by maxNodes, however long (or sparse) it claims to be.
         if (this.exhausted) {
           this.editCount++;
-          out[k === '__proto__' ? '_proto_' : k] = SIZE_CUT;
+          out.push(SIZE_CUT);
           break;
         }
-        const r = this.property(k, read(o, k), depth);
-        if (r === DROP) continue;
-        if (k === '__proto__') {
-          Object.defineProperty(out, k, {
-            value: r,
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
-        } else {
-          out[k] = r;
-        }
+        out.push(this.value(read(o, i), depth + 1));
       }
       return out;
     }
+    if (o instanceof Date || o instanceof RegExp || ArrayBuffer.isView(o)) return o;
+    if (o instanceof ArrayBuffer) return o;
+    if (o instanceof Map) {
+      const out = new Map<unknown, unknown>();
+      for (const [k, v] of o) {
+        const r = typeof k === 'string' ? this.property(k, v, depth) : this.value(v, depth + 1);
+        if (r !== DROP) out.set(k, r);
+      }
+      return out;
+    }
+    if (o instanceof Set) {
+      const out = new Set<unknown>();
+      for (const v of o) out.add(this.value(v, depth + 1));
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    if (o instanceof Error) {
+      // name and message are not enumerable, but they are what carries the PII.
+      out['name'] = read(o, 'name');
+      out['message'] = this.value(read(o, 'message'), depth + 1);
+    }
+    // Class instances become plain objects of their own enumerable properties, as in JSON.
+    return this.record(o, depth, out);
+  }
+
+  private record(o: object, depth: number, out: Record<string, unknown>): Record<string, unknown> {
+    for (const k of Object.keys(o)) {
+      if (this.exhausted) {
+        this.editCount++;
+        out[k === '__proto__' ? '_proto_' : k] = SIZE_CUT;
+        break;
+      }
+      const r = this.property(k, read(o, k), depth);
+      if (r === DROP) continue;
+      if (k === '__proto__') {
+        Object.defineProperty(out, k, {
+          value: r,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else {
+        out[k] = r;
+      }
+    }
+    return out;
   }
 
   private property(key: string, v: unknown, depth: number): unknown {
