@@ -202,8 +202,15 @@ describe('dashboard', () => {
     await page.getByLabel('Name').fill('on-call read key');
     await page.getByRole('button', { name: 'Create key' }).click();
     await page.locator('.created-key .secret').waitFor();
-    expect(await page.locator('.created-key .secret').textContent()).toMatch(/^tnt_/);
+    const secret = await page.locator('.created-key .secret').textContent();
+    expect(secret).toMatch(/^tnt_/);
     await shot(page, 'keys');
+    // Revoke it (after the confirm dialog); the server then refuses the secret.
+    page.once('dialog', (d) => void d.accept());
+    const row = page.locator('tr', { hasText: 'on-call read key' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.locator('.badge', { hasText: 'revoked' }).waitFor();
+    expect((await server.api('/api/v1/whoami', secret ?? '')).status).toBe(401);
 
     await page.goto(`${server.url}/`);
     await page.getByRole('button', { name: /Switch to dark theme/ }).click();

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useRefreshTick } from '../controls/refresh.js';
-import { ApiError, apiGet, type Params } from './client.js';
+import { ApiError, apiGet, type Params, UnreachableError } from './client.js';
 
 export type ApiState<T> =
   | { status: 'loading'; data: T | null; error: null }
@@ -35,8 +35,7 @@ export function useApi<T>(
       (data) => setState({ status: 'ok', data, error: null }),
       (err: unknown) => {
         if (ctrl.signal.aborted) return;
-        const error =
-          err instanceof ApiError ? err : new ApiError(0, 'TENANTRY_E_UI_UNREACHABLE', String(err));
+        const error = err instanceof ApiError ? err : new UnreachableError(String(err));
         setState((s) => ({ status: 'error', data: s.data, error }));
       },
     );

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError, apiFetch } from '../../api/client.js';
+import { ApiError, apiFetch, UnreachableError } from '../../api/client.js';
 import { useApi } from '../../api/useApi.js';
 import { ErrorState, QueryView } from '../../ui/states.js';
 import { Time } from '../../ui/Time.js';
@@ -41,9 +41,7 @@ export function KeysPage() {
       setName('');
       keys.reload();
     } catch (err) {
-      setError(
-        err instanceof ApiError ? err : new ApiError(0, 'TENANTRY_E_UI_UNREACHABLE', String(err)),
-      );
+      setError(err instanceof ApiError ? err : new UnreachableError(String(err)));
     } finally {
       setBusy(false);
     }
