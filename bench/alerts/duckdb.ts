@@ -64,6 +64,7 @@ export interface DuckDbBenchResult {
   tenants: number;
   spans: number;
   evaluationsMs: number[];
+  cpuMs: number[];
   queries: number;
   /** One 10-minute windowStats query over all tenants, for comparison. */
   windowQueryMs: number[];
@@ -130,12 +131,17 @@ export async function benchDuckDb(
     });
     await engine.evaluateOnce();
     const evaluationsMs: number[] = [];
+    // Process CPU (DuckDB's threads included), steadier than wall time on a loaded machine.
+    const cpuMs: number[] = [];
     let queries = 0;
     for (let e = 0; e < evaluations; e++) {
       clock.advance(30_000);
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       const report = await engine.evaluateOnce();
       evaluationsMs.push(performance.now() - start);
+      const cpu = process.cpuUsage(cpuStart);
+      cpuMs.push((cpu.user + cpu.system) / 1000);
       queries += (report.queries + 1) / evaluations;
       if (report.errors.length > 0) throw new Error(JSON.stringify(report.errors));
     }
@@ -147,7 +153,7 @@ export async function benchDuckDb(
       await source.windowStats(clock.now() - 10 * MIN, clock.now());
       windowQueryMs.push(performance.now() - start);
     }
-    return { tenants, spans, evaluationsMs, queries, windowQueryMs };
+    return { tenants, spans, evaluationsMs, cpuMs, queries, windowQueryMs };
   } finally {
     await storage.close();
     await rm(dir, { recursive: true, force: true });
