@@ -16,6 +16,7 @@ export { init, type TenantryHandle, tenantrySpanProcessors } from './init.js';
 export { type TenantryLogFields, tenantryLogFields } from './logs/fields.js';
 export { type GetLoggerOptions, getLogger, type TenantryLogger } from './logs/logger.js';
 export { OVERFLOW_TENANT } from './metrics/tenant-guard.js';
+export { TenantAttributesProcessor, tenantMetricView } from './metrics/tenant-view.js';
 export type {
   RedactContext,
   RedactHook,

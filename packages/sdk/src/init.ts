@@ -17,6 +17,8 @@ import { ConsoleTreeExporter } from './export/console.js';
 import { CountingBatchSpanProcessor } from './export/counting-processor.js';
 import { forgetCleanMessages } from './logs/bridge.js';
 import { TenantryMetrics } from './metrics/instruments.js';
+import { DeferredCounter } from './metrics/tenant-guard.js';
+import { TenantAttributesProcessor, tenantMetricView } from './metrics/tenant-view.js';
 import { createLoggerProvider, createMeterProvider } from './pipelines.js';
 import { buildRedactor } from './redaction/redactor.js';
 import { resetRuntime, runtime, SCOPE_NAME, SCOPE_VERSION } from './runtime.js';
@@ -55,7 +57,12 @@ export function init(options: InitOptions = {}): TenantryHandle {
   propagation.disable();
   metrics.disable();
   provider.register({ contextManager: new AsyncLocalStorageContextManager() });
-  const meterProvider = createMeterProvider(config, resource);
+  const overflow = new DeferredCounter();
+  const meterProvider = createMeterProvider(
+    config,
+    resource,
+    tenantMetricView(new TenantAttributesProcessor(overflow, config.metrics.maxTenantsPerMetric)),
+  );
   if (meterProvider !== undefined) metrics.setGlobalMeterProvider(meterProvider);
   const loggerProvider = createLoggerProvider(config, resource);
 
@@ -71,6 +78,7 @@ export function init(options: InitOptions = {}): TenantryHandle {
           meterProvider.getMeter(SCOPE_NAME, SCOPE_VERSION),
           config.metrics.maxTenantsPerMetric,
         );
+  overflow.target = runtime.metrics?.overflow;
   runtime.otelLogger = loggerProvider?.getLogger(SCOPE_NAME, SCOPE_VERSION);
 
   const flushAll = async () => {

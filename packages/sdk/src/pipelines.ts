@@ -9,6 +9,7 @@ import {
   type IMetricReader,
   MeterProvider,
   PeriodicExportingMetricReader,
+  type ViewOptions,
 } from '@opentelemetry/sdk-metrics';
 import type { ResolvedConfig } from './config.js';
 import { warnOnce } from './diag/warn.js';
@@ -18,6 +19,7 @@ const DEFAULT_ENDPOINT = 'http://localhost:4318';
 export function createMeterProvider(
   config: ResolvedConfig,
   resource: Resource,
+  tenantView: ViewOptions,
 ): MeterProvider | undefined {
   const readers: IMetricReader[] = [...config.metrics.readers];
   if (config.metrics.exporter === 'otlp') {
@@ -45,7 +47,7 @@ export function createMeterProvider(
     );
   }
   if (readers.length === 0) return undefined;
-  return new MeterProvider({ resource, readers });
+  return new MeterProvider({ resource, readers, views: [tenantView] });
 }
 
 export function createLoggerProvider(

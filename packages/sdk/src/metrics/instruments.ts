@@ -5,6 +5,8 @@
 import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
 import { TenantGuard } from './tenant-guard.js';
 
+export const OVERFLOW_METRIC = 'tenantry.metrics.tenant_overflow';
+
 const DURATION_BUCKETS = [
   0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
 ];
@@ -32,6 +34,8 @@ export class TenantryMetrics {
   private readonly operationDuration: Histogram;
   private readonly toolCalls: Counter;
   private readonly redactions: Counter;
+  /** Also counts points the TenantAttributesProcessor redirects. */
+  readonly overflow: Counter;
   private readonly guards: Record<
     'runDuration' | 'runs' | 'tokenUsage' | 'operationDuration' | 'toolCalls' | 'redactions',
     TenantGuard
@@ -65,10 +69,11 @@ export class TenantryMetrics {
       unit: '{finding}',
       description: 'PII and secret findings replaced before export (counts only, never values)',
     });
-    const overflow = meter.createCounter('tenantry.metrics.tenant_overflow', {
+    const overflow = meter.createCounter(OVERFLOW_METRIC, {
       unit: '{point}',
       description: 'Points recorded under tenant.id="__overflow__" because a metric hit its cap',
     });
+    this.overflow = overflow;
     const guard = (name: string) => new TenantGuard(name, maxTenantsPerMetric, overflow);
     this.guards = {
       runDuration: guard('tenantry.agent.run.duration'),

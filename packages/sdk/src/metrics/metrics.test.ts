@@ -1,4 +1,4 @@
-import type { Attributes } from '@opentelemetry/api';
+import { type Attributes, metrics } from '@opentelemetry/api';
 import {
   type CollectionResult,
   DataPointType,
@@ -49,6 +49,25 @@ function key(attributes: Attributes): string {
     .map((k) => `${k}=${String(attributes[k])}`)
     .join(',');
 }
+
+describe('metrics of other libraries', () => {
+  it('get the tenant of the run they are recorded in, and keep their own tenant.id', async () => {
+    setup = initInMemory();
+    const counter = metrics.getMeter('some-lib').createCounter('some_lib.requests');
+    counter.add(1, { route: '/a' });
+    await agentRun({ tenantId: 'lib-t', agentId: 'a' }, async () => {
+      await new Promise((r) => setTimeout(r, 1));
+      counter.add(2, { route: '/a' });
+      counter.add(5, { route: '/b', 'tenant.id': 'explicit' });
+    });
+    const result = await setup.collect();
+    expect(sums(result, 'some_lib.requests')).toEqual({
+      'route=/a': 1,
+      'route=/a,tenant.id=lib-t': 2,
+      'route=/b,tenant.id=explicit': 5,
+    });
+  });
+});
 
 describe('metrics recorded by the helpers', () => {
   it('equal what a scripted scenario did', async () => {

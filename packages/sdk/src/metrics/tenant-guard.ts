@@ -1,4 +1,4 @@
-import type { Counter } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import { warnOnce } from '../diag/warn.js';
 
 export const OVERFLOW_TENANT = '__overflow__';
@@ -9,13 +9,27 @@ export const DEFAULT_MAX_TENANTS_PER_METRIC = 2000;
  * otherwise grow every backend's series without bound. Past the cap, points are kept under
  * `__overflow__` (never dropped), with one warning and a counter of redirected points.
  */
+/** Where redirected points are counted (a Counter, or a stand-in until the meter exists). */
+export interface OverflowCounter {
+  add(value: number, attributes: Attributes): void;
+}
+
+/** Forwards to a counter created later: views must exist before the MeterProvider does. */
+export class DeferredCounter implements OverflowCounter {
+  target: OverflowCounter | undefined;
+
+  add(value: number, attributes: Attributes): void {
+    this.target?.add(value, attributes);
+  }
+}
+
 export class TenantGuard {
   private readonly seen = new Set<string>();
 
   constructor(
     private readonly metric: string,
     private readonly max: number,
-    private readonly overflow: Counter,
+    private readonly overflow: OverflowCounter,
   ) {}
 
   resolve(tenantId: string): string {

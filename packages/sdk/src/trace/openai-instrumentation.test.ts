@@ -62,6 +62,15 @@ it('stamps tenant.id on the official OpenAI instrumentation spans made inside a 
     });
     const root = spans.find((s) => s.name === 'invoke_agent a');
     expect(llm?.parentSpanContext?.spanId).toBe(root?.spanContext().spanId);
+    // Its own token metric is split by tenant too.
+    const { resourceMetrics } = await setup.collect();
+    const tokenPoints = resourceMetrics.scopeMetrics
+      .filter((s) => s.scope.name.includes('openai'))
+      .flatMap((s) => s.metrics)
+      .filter((m) => m.descriptor.name === 'gen_ai.client.token.usage')
+      .flatMap((m) => m.dataPoints);
+    expect(tokenPoints.length).toBeGreaterThan(0);
+    for (const p of tokenPoints) expect(p.attributes['tenant.id']).toBe('tenant-oa');
   } finally {
     unregister();
     instrumentation.disable();
