@@ -49,6 +49,7 @@ export async function seedSpans(
       '{"gen_ai.operation.name":"chat"}' AS attributes,
       '{"service.name":"agent-gateway"}' AS resource_attributes,
       '[]' AS events, '[]' AS links,
-      k IN (1, 2) AS is_llm, k IN (3, 4) AS is_tool
+      k IN (1, 2) AS is_llm, k IN (3, 4) AS is_tool,
+      CAST('0x' || substr(trace_id, 1, 16) AS UBIGINT) AS trace_key
     FROM r, range(5) k(k)`);
 }

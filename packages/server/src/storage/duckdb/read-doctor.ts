@@ -28,7 +28,8 @@ export async function doctor(
   const orphans = await db.query(
     `SELECT s.tenant_id, s.trace_id, s.span_id, s.name, s.parent_span_id, count(*) OVER () AS total
      FROM spans s ${orphanWhere.sql}
-       AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.trace_id = s.trace_id AND p.span_id = s.parent_span_id)
+       AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.trace_key = s.trace_key
+         AND p.trace_id = s.trace_id AND p.span_id = s.parent_span_id)
      ORDER BY s.start_ns DESC LIMIT ${EXAMPLES}`,
     orphanWhere.params,
   );

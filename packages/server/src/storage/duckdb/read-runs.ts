@@ -1,7 +1,7 @@
 import type { LogFilter, RunFilter, RunRow, SpanFilter } from '../read-types.js';
 import type { LogRow, SpanRow, TenantScope } from '../types.js';
 import { type DuckDb, num, strOrNull } from './database.js';
-import { IS_LLM, IS_TOOL, likePattern, logFromRow, spanFromRow, Where } from './rows.js';
+import { IS_LLM, IS_TOOL, likePattern, logFromRow, spanFromRow, traceKey, Where } from './rows.js';
 
 const STATUS_CODE = { unset: 0, ok: 1, error: 2 } as const;
 
@@ -37,6 +37,7 @@ export async function listRuns(db: DuckDb, scope: TenantScope, f: RunFilter): Pr
   const traceIds = [...new Set(roots.map((r) => r.traceId))];
   const aggWhere = new Where()
     .scope(scope.tenantId)
+    .add(`trace_key IN (${traceIds.map(() => '?').join(', ')})`, ...traceIds.map(traceKey))
     .add(`trace_id IN (${traceIds.map(() => '?').join(', ')})`, ...traceIds);
   const aggs = await db.query(
     `SELECT tenant_id, trace_id,
@@ -71,7 +72,10 @@ export async function traceSpans(
   scope: TenantScope,
   traceId: string,
 ): Promise<SpanRow[]> {
-  const where = new Where().add('trace_id = ?', traceId).scope(scope.tenantId);
+  const where = new Where()
+    .add('trace_key = ?', traceKey(traceId))
+    .add('trace_id = ?', traceId)
+    .scope(scope.tenantId);
   const rows = await db.query(
     `SELECT * FROM spans ${where.sql} ORDER BY start_ns, span_id LIMIT 20000`,
     where.params,
@@ -84,7 +88,10 @@ export async function traceLogs(
   scope: TenantScope,
   traceId: string,
 ): Promise<LogRow[]> {
-  const where = new Where().add('trace_id = ?', traceId).scope(scope.tenantId);
+  const where = new Where()
+    .add('trace_key = ?', traceKey(traceId))
+    .add('trace_id = ?', traceId)
+    .scope(scope.tenantId);
   const rows = await db.query(
     `SELECT * FROM logs ${where.sql} ORDER BY time_ns LIMIT 20000`,
     where.params,
@@ -103,6 +110,7 @@ export async function linkedTraces(
   if (linksTo.length > 0) {
     const where = new Where()
       .scope(scope.tenantId)
+      .add(`trace_key IN (${linksTo.map(() => '?').join(', ')})`, ...linksTo.map(traceKey))
       .add(`trace_id IN (${linksTo.map(() => '?').join(', ')})`, ...linksTo)
       .add(`parent_span_id = ''`);
     for (const r of await db.query(`SELECT trace_id, name FROM spans ${where.sql}`, where.params)) {
@@ -153,7 +161,7 @@ export async function searchLogs(db: DuckDb, scope: TenantScope, f: LogFilter): 
     .add('time_ns < ?', f.range.toNs);
   if (f.minSeverity !== undefined) where.add('severity_number >= ?', f.minSeverity);
   if (f.q) where.add(`body ILIKE ? ESCAPE '\\'`, likePattern(f.q));
-  if (f.traceId) where.add('trace_id = ?', f.traceId);
+  if (f.traceId) where.add('trace_key = ?', traceKey(f.traceId)).add('trace_id = ?', f.traceId);
   if (f.agent) where.add('agent_id = ?', f.agent);
   const rows = await db.query(
     `SELECT * FROM logs ${where.sql} ORDER BY time_ns DESC LIMIT ${f.limit} OFFSET ${f.offset}`,

@@ -78,3 +78,8 @@ export class Where {
 export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/** The first 64 bits of a hex trace id (0 for none); see the trace_key column in schema.ts. */
+export function traceKey(traceId: string): bigint {
+  return /^[0-9a-f]{16}/.test(traceId) ? BigInt(`0x${traceId.slice(0, 16)}`) : 0n;
+}

@@ -34,6 +34,7 @@ export const SPAN_COLUMNS = [
   'links',
   'is_llm',
   'is_tool',
+  'trace_key',
 ] as const;
 
 const SPANS_BODY = `
@@ -67,7 +68,10 @@ const SPANS_BODY = `
   events VARCHAR NOT NULL,
   links VARCHAR NOT NULL,
   is_llm BOOLEAN NOT NULL,
-  is_tool BOOLEAN NOT NULL`;
+  is_tool BOOLEAN NOT NULL,
+  -- The first 64 bits of the trace id: a trace lookup compares integers across the table and
+  -- strings only on the rows that match, with no index to maintain on the write path.
+  trace_key UBIGINT NOT NULL`;
 
 export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
   {
@@ -89,7 +93,8 @@ export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
         service_name VARCHAR NOT NULL,
         agent_id VARCHAR,
         attributes VARCHAR NOT NULL,
-        resource_attributes VARCHAR NOT NULL)`,
+        resource_attributes VARCHAR NOT NULL,
+        trace_key UBIGINT NOT NULL)`,
       `CREATE TABLE IF NOT EXISTS metric_points (
         tenant_id VARCHAR NOT NULL,
         name VARCHAR NOT NULL,

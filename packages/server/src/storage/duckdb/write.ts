@@ -3,6 +3,7 @@ import { isLlmSpan, isToolSpan } from '../classify.js';
 import { attrsToJson, eventsToJson, linksToJson } from '../json.js';
 import type { LogRow, MetricPointRow, SpanRow, WriteBatch, WriteResult } from '../types.js';
 import type { DuckDb } from './database.js';
+import { traceKey } from './rows.js';
 import { SPAN_COLUMNS } from './schema.js';
 
 const stagingReady = new WeakSet<DuckDb>();
@@ -47,7 +48,8 @@ export async function writeBatch(db: DuckDb, batch: WriteBatch): Promise<WriteRe
          WHERE dup = 1 AND NOT EXISTS (
            SELECT 1 FROM spans t
            WHERE t.start_ns BETWEEN ? AND ?
-             AND t.tenant_id = s.tenant_id AND t.trace_id = s.trace_id AND t.span_id = s.span_id)`,
+             AND t.trace_key = s.trace_key AND t.tenant_id = s.tenant_id
+             AND t.trace_id = s.trace_id AND t.span_id = s.span_id)`,
         [minStart, maxStart],
       );
       result.spansDuplicate = batch.spans.length - result.spansWritten;
@@ -120,6 +122,7 @@ function appendSpan(a: DuckDBAppender, s: SpanRow): void {
   a.appendVarchar(linksToJson(s.links));
   a.appendBoolean(isLlmSpan(s));
   a.appendBoolean(isToolSpan(s));
+  a.appendUBigInt(traceKey(s.traceId));
   a.endRow();
 }
 
@@ -136,6 +139,7 @@ function appendLog(a: DuckDBAppender, l: LogRow): void {
   varcharOrNull(a, l.agentId);
   a.appendVarchar(attrsToJson(l.attributes));
   a.appendVarchar(attrsToJson(l.resourceAttributes));
+  a.appendUBigInt(traceKey(l.traceId));
   a.endRow();
 }
 
