@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import type { Attributes } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import { afterEach, expect, it } from 'vitest';
@@ -68,9 +69,9 @@ it('stamps tenant.id on the official OpenAI instrumentation spans made inside a 
       .filter((s) => s.scope.name.includes('openai'))
       .flatMap((s) => s.metrics)
       .filter((m) => m.descriptor.name === 'gen_ai.client.token.usage')
-      .flatMap((m) => m.dataPoints);
+      .flatMap((m) => m.dataPoints.map((p: { attributes: Attributes }) => p.attributes));
     expect(tokenPoints.length).toBeGreaterThan(0);
-    for (const p of tokenPoints) expect(p.attributes['tenant.id']).toBe('tenant-oa');
+    for (const attributes of tokenPoints) expect(attributes['tenant.id']).toBe('tenant-oa');
   } finally {
     unregister();
     instrumentation.disable();
