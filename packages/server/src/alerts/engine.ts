@@ -143,7 +143,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       const t: Tracked = {
         record,
         rule: applied,
-        summary: v ? v.summary() : (prev?.summary ?? applied.name),
+        summary: v ? v.summary() : `no data to evaluate over ${applied.window}`,
         fromMs: v?.fromMs ?? now - durationMs(applied.window),
         toMs: v?.toMs ?? now,
       };
