@@ -7,7 +7,8 @@
  * measured in the same run, with the ratio reported. Single core, CPU time (see bestOf).
  */
 
-import { credential, GENERATORS, hardNegative } from '../../packages/redact/src/corpus/fakes.js';
+import { credential, GENERATORS } from '../../packages/redact/src/corpus/fakes.js';
+import { hardNegative } from '../../packages/redact/src/corpus/negatives.js';
 import { prose } from '../../packages/redact/src/corpus/prose.js';
 import { Rng } from '../../packages/redact/src/corpus/rng.js';
 import { createRedactor } from '../../packages/redact/src/index.js';

@@ -8,13 +8,15 @@ import {
   type ResolvedPolicy,
   resolvePolicy,
 } from './policy/config.js';
+import * as textModule from './text.js';
 import type { RedactionPolicy, RedactOptions, Redactor, RedactResult } from './types.js';
 import * as walkModule from './walk.js';
 
 // Local bindings: under tsx/vite-node an imported name is a getter call on every use, which
 // costs more than the detectors themselves in the hot loop.
 const { scanText } = scanModule;
-const { FAILED, hasSensitiveJsonKey, looksLikeJson, Walker } = walkModule;
+const { FAILED, Walker } = walkModule;
+const { hasSensitiveJsonKey, looksLikeJson } = textModule;
 
 const MAX_CACHED_TENANTS = 10_000;
 

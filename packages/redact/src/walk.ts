@@ -8,7 +8,7 @@ import * as checksumsModule from './detect/checksums.js';
 import type { Match } from './detect/match.js';
 import * as scanModule from './detect/scan.js';
 import type { ResolvedPolicy } from './policy/config.js';
-import type { SensitiveKeys } from './policy/keys.js';
+import * as textModule from './text.js';
 import type { EntityType } from './types.js';
 
 // Local bindings: under tsx/vite-node an imported name is a getter call on every use, which
@@ -16,6 +16,7 @@ import type { EntityType } from './types.js';
 const { isMarker, replace } = actionsModule;
 const { cardValid } = checksumsModule;
 const { scanText } = scanModule;
+const { hasSensitiveJsonKey, looksLikeJson, truncate } = textModule;
 
 /** Text scanned beyond the cut, so a value straddling maxStringLength is still found whole. */
 const CUT_LOOKAHEAD = 512;
@@ -269,38 +270,4 @@ function safeJson(v: unknown): string {
   } catch {
     return UNREADABLE;
   }
-}
-
-/** True when some `"key":` in the JSON text names a sensitive key. */
-export function hasSensitiveJsonKey(s: string, keys: SensitiveKeys): boolean {
-  let i = s.indexOf(':');
-  while (i !== -1) {
-    let e = i - 1;
-    while (e > 0 && s.charCodeAt(e) <= 32) e--;
-    if (s.charCodeAt(e) === 34) {
-      let b = e - 1;
-      while (b >= 0 && e - b <= 64 && s.charCodeAt(b) !== 34) b--;
-      if (b >= 0 && s.charCodeAt(b) === 34 && keys.has(s.slice(b + 1, e))) return true;
-    }
-    i = s.indexOf(':', i + 1);
-  }
-  return false;
-}
-
-export function looksLikeJson(s: string): boolean {
-  let a = 0;
-  while (a < s.length && s.charCodeAt(a) <= 32) a++;
-  let b = s.length - 1;
-  while (b > a && s.charCodeAt(b) <= 32) b--;
-  const first = s.charCodeAt(a);
-  const last = s.charCodeAt(b);
-  return (first === 123 && last === 125) || (first === 91 && last === 93);
-}
-
-/** Cuts at `max` UTF-16 units without splitting a surrogate pair, and says how long it was. */
-export function truncate(s: string, max: number, originalLength: number): string {
-  let end = Math.min(max, s.length);
-  const c = s.charCodeAt(end - 1);
-  if (c >= 0xd800 && c <= 0xdbff) end--;
-  return `${s.slice(0, end)}…[TRUNCATED:${originalLength}]`;
 }

@@ -4,7 +4,8 @@
  * must survive verbatim.
  */
 import type { EntityType } from '../types.js';
-import { credential, GENERATORS, hardNegative } from './fakes.js';
+import { credential, GENERATORS } from './fakes.js';
+import { hardNegative } from './negatives.js';
 import { prose } from './prose.js';
 import { ALNUM, Rng } from './rng.js';
 
