@@ -2,7 +2,7 @@ import type { RunawayCandidate, RunawayThresholds } from '../../alerts/source.js
 import type { DoctorCounts, DoctorExample, NsRange } from '../read-types.js';
 import type { TenantScope } from '../types.js';
 import type { ChConnection, ChRow } from './client.js';
-import { IS_LLM, IS_TOOL, jsonString, num, strOrNull } from './rows.js';
+import { IS_LLM, IS_TOOL, jsonString, num, ONE_PER_SPAN, strOrNull } from './rows.js';
 import { ALL_TENANTS, litList, Where } from './sql.js';
 
 const UNASSIGNED = '_unassigned';
@@ -58,7 +58,8 @@ export async function doctor(
   const mixed = await countAndExamples(mixedFrom, 'trace_id', 'trace_id, a_tenants, a_first');
 
   // A run was cut off when its trace has agent spans but its root never arrived.
-  const unfinishedFrom = `(SELECT tenant_id, trace_id, min(name) AS a_name FROM ${spans} FINAL ${base().sql}
+  // Presence checks and min() do not change with an unmerged duplicate: no FINAL needed.
+  const unfinishedFrom = `(SELECT tenant_id, trace_id, min(name) AS a_name FROM ${spans} ${base().sql}
      GROUP BY tenant_id, trace_id
      HAVING countIf(parent_span_id = '') = 0 AND countIf(ifNull(operation, '') = 'invoke_agent') > 0)`;
   const unfinished = await countAndExamples(
@@ -150,8 +151,8 @@ export async function runawayRuns(
   if (agg.length === 0) return [];
   const keys = agg.map((r) => `(${litList([String(r.tenant_id), String(r.trace_id)])})`);
   const roots = await ch.query(
-    `SELECT tenant_id, trace_id, span_id, agent_name FROM ${spans} FINAL
-     ${runsIn.add(`(tenant_id, trace_id) IN (${keys.join(', ')})`).sql}`,
+    `SELECT tenant_id, trace_id, span_id, agent_name FROM ${spans}
+     ${runsIn.add(`(tenant_id, trace_id) IN (${keys.join(', ')})`).sql} ${ONE_PER_SPAN}`,
   );
   const rootsByRun = new Map<string, ChRow[]>();
   for (const r of roots) {

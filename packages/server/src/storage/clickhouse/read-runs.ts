@@ -8,6 +8,7 @@ import {
   jsonString,
   logFromRow,
   num,
+  ONE_PER_SPAN,
   spanFromRow,
   strOrNull,
 } from './rows.js';
@@ -29,14 +30,15 @@ async function spanPage(
 ): Promise<SpanRow[]> {
   const spans = `${ch.database}.spans`;
   const keys = await ch.query<{ tenant_id: string; trace_id: string; span_id: string }>(
-    `SELECT tenant_id, trace_id, span_id FROM ${spans} FINAL ${where.sql}
-     ORDER BY ${order} ${limit(count, offset)}`,
+    `SELECT tenant_id, trace_id, span_id FROM ${spans} ${where.sql}
+     ORDER BY ${order} ${ONE_PER_SPAN} ${limit(count, offset)}`,
   );
   if (keys.length === 0) return [];
   const tuples = keys.map((k) => `(${litList([k.tenant_id, k.trace_id, k.span_id])})`);
   const rows = await ch.query(
-    `SELECT * FROM ${spans} FINAL
-     ${new Where(where.scope).add(`(tenant_id, trace_id, span_id) IN (${tuples.join(', ')})`).sql}`,
+    `SELECT * FROM ${spans}
+     ${new Where(where.scope).add(`(tenant_id, trace_id, span_id) IN (${tuples.join(', ')})`).sql}
+     ${ONE_PER_SPAN}`,
   );
   const byKey = new Map(
     rows.map((r) => [`${r.tenant_id}\u0000${r.trace_id}\u0000${r.span_id}`, r]),
@@ -84,7 +86,9 @@ export async function listRuns(
        countIf(${IS_TOOL} AND ${failed}) AS a_tool_errors,
        if(countIf(${failed}) = 0, NULL,
           argMinIf(if(status_message != '', status_message, ifNull(error_type, name)), start_ns, ${failed})) AS a_first_error
-     FROM ${db}.spans FINAL ${aggWhere.sql}
+     FROM (SELECT tenant_id, trace_id, span_id, name, operation, input_tokens, output_tokens,
+             status_code, status_message, error_type, start_ns
+           FROM ${db}.spans ${aggWhere.sql} ${ONE_PER_SPAN})
      GROUP BY tenant_id, trace_id`,
   );
   const byKey = new Map(aggs.map((a) => [`${a.tenant_id}\u0000${a.trace_id}`, a]));
@@ -109,7 +113,8 @@ export async function traceSpans(
 ): Promise<SpanRow[]> {
   const where = new Where(scope).add('trace_id = ?', traceId);
   const rows = await ch.query(
-    `SELECT * FROM ${ch.database}.spans FINAL ${where.sql} ORDER BY start_ns, span_id LIMIT 20000`,
+    `SELECT * FROM ${ch.database}.spans ${where.sql}
+     ORDER BY start_ns, span_id ${ONE_PER_SPAN} LIMIT 20000`,
   );
   return rows.map(spanFromRow);
 }
@@ -139,7 +144,9 @@ export async function linkedTraces(
     const where = new Where(scope)
       .add(`trace_id IN (${linksTo.map(() => '?').join(', ')})`, ...linksTo)
       .add(`parent_span_id = ''`);
-    for (const r of await ch.query(`SELECT trace_id, name FROM ${db}.spans FINAL ${where.sql}`)) {
+    for (const r of await ch.query(
+      `SELECT tenant_id, trace_id, span_id, name FROM ${db}.spans ${where.sql} ${ONE_PER_SPAN}`,
+    )) {
       out.push({ traceId: String(r.trace_id), rootName: String(r.name), relation: 'links_to' });
     }
   }
@@ -147,7 +154,8 @@ export async function linkedTraces(
     .add('position(links, ?) > 0', `"traceId":"${traceId}"`)
     .add('trace_id != ?', traceId);
   const from = await ch.query(
-    `SELECT trace_id, argMin(name, start_ns) AS a_root FROM ${db}.spans FINAL ${where.sql}
+    // argMin over a trace is the same with or without a not-yet-merged duplicate: no dedup needed.
+    `SELECT trace_id, argMin(name, start_ns) AS a_root FROM ${db}.spans ${where.sql}
      GROUP BY trace_id LIMIT 100`,
   );
   for (const r of from) {

@@ -5,7 +5,8 @@ import type { Features } from './features.js';
  * ClickHouse schema. `tenant_id` leads every ORDER BY; telemetry partitions by day of its own
  * timestamp (integer nanoseconds, exact on every version, so DateTime64 is not needed). Spans are a
  * ReplacingMergeTree on (tenant_id, trace_id, span_id): a resent span lands in the same partition
- * and part key, and every read uses FINAL so counts never double before a merge.
+ * and part key, and reads deduplicate (FINAL for counting aggregates, LIMIT 1 BY for selective
+ * reads) so counts never double before a merge.
  *
  * On a cluster each table is a `<name>_local` MergeTree on every node behind a `<name>` Distributed
  * table sharded by cityHash64(tenant_id), so one tenant's rows (and its dedup) live on one shard.
@@ -19,6 +20,7 @@ export interface TableDef {
   orderBy: string;
   /** Distributed sharding key; tenant tables shard by tenant. */
   shardBy: string;
+  settings?: string;
 }
 
 const day = (nsColumn: string) => `toYYYYMMDD(toDateTime(intDiv(${nsColumn}, 1000000000)))`;
@@ -42,6 +44,8 @@ export function tableDefs(f: Features): TableDef[] {
       partitionBy: day('start_ns'),
       orderBy: 'tenant_id, trace_id, span_id',
       shardBy: byTenant,
+      // Smaller granules: a trace look-up reads 2,048 rows per part instead of 8,192.
+      settings: 'index_granularity = 2048',
     },
     {
       name: 'logs',
@@ -127,7 +131,7 @@ function createStatements(ch: ChConnection): string[] {
     const local = ch.cluster ? `${t.name}_local` : t.name;
     const partition = t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : '';
     out.push(
-      `CREATE TABLE IF NOT EXISTS ${db}.${local} (${t.columns}) ENGINE = ${t.engine}${partition} ORDER BY (${t.orderBy})`,
+      `CREATE TABLE IF NOT EXISTS ${db}.${local} (${t.columns}) ENGINE = ${t.engine}${partition} ORDER BY (${t.orderBy})${t.settings ? ` SETTINGS ${t.settings}` : ''}`,
     );
     if (ch.cluster) {
       out.push(

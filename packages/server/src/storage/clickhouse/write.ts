@@ -12,7 +12,7 @@ const keyOf = (tenantId: string, traceId: string, spanId: string) =>
 /**
  * Which of these spans ClickHouse already has. The look-up walks the (tenant_id, trace_id) prefix
  * of the primary key. It gives exact duplicate counts for one writer; with several writers racing
- * on the same span the ReplacingMergeTree key and FINAL reads still keep counts single.
+ * on the same span the ReplacingMergeTree key and deduplicating reads still keep counts single.
  */
 async function existingKeys(ch: ChConnection, spans: SpanRow[]): Promise<Set<string>> {
   const found = new Set<string>();
