@@ -27,7 +27,7 @@ const MODELS: Record<string, { responseModel: string; msPerOutputToken: number; 
 const DEFAULT_MODEL = { responseModel: 'fake-model-1', msPerOutputToken: 10, ttftMs: 300 };
 
 /** Tokens per minute the shared backend serves at full speed; above it everyone slows down. */
-const CAPACITY_TOKENS_PER_MINUTE = 250_000;
+const CAPACITY_TOKENS_PER_MINUTE = 60_000;
 const MAX_SLOWDOWN = 5;
 
 interface ChatMessage {
@@ -63,7 +63,7 @@ export async function startFakeLlm(port = 0): Promise<FakeLlm> {
   };
   const slowdownAt = (eventMs: number) => {
     const ratio = load(eventMs) / CAPACITY_TOKENS_PER_MINUTE;
-    return ratio <= 1 ? 1 : Math.min(MAX_SLOWDOWN, ratio ** 0.9);
+    return ratio <= 1 ? 1 : Math.min(MAX_SLOWDOWN, ratio ** 1.2);
   };
   const account = (eventMs: number, tokens: number) => {
     const second = Math.floor(eventMs / 1000);
@@ -137,6 +137,10 @@ export async function startFakeLlm(port = 0): Promise<FakeLlm> {
       sendJson(res, 500, { error: { message: String(err) } }),
     );
   });
+  // Longer than any idle gap between calls: a keep-alive socket the server closes just as the
+  // client reuses it fails that request with ECONNRESET, i.e. a made-up failed run.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const { port: bound } = server.address() as AddressInfo;
   return {

@@ -91,14 +91,25 @@ export class Platform {
     let sinceFlush = 0;
     // A pool, not batches: a looping run of tenant-d must not hold up the runs next to it.
     const pool = new Set<Promise<void>>();
+    const clocks = new Set<RunClock>();
     for (const r of runs) {
       if (!markerDone && r.at >= this.incident.fromMs) {
         markerDone = true;
         await this.marker('deploy', new RunClock(this.incident.fromMs));
       }
+      // Lockstep in event time: no run starts more than a minute of event time ahead of the
+      // slowest run still going, so a long (looping) run loads the shared LLM at the same event
+      // time as the runs around it, and its neighbours feel the slowdown as they would live.
+      while (pool.size > 0 && Math.min(...[...clocks].map((c) => c.now())) < r.at - MINUTE) {
+        await Promise.race([...pool, sleep(5)]);
+      }
       const loop = this.loops(r.profile, r.at);
       const clock = new RunClock(r.at);
-      const p: Promise<void> = this.execute(r.profile, clock, loop).finally(() => pool.delete(p));
+      clocks.add(clock);
+      const p: Promise<void> = this.execute(r.profile, clock, loop).finally(() => {
+        pool.delete(p);
+        clocks.delete(clock);
+      });
       pool.add(p);
       if (pool.size >= BACKFILL_CONCURRENCY) await Promise.race(pool);
       // The SDK's batch queues are bounded; flushing every few hundred runs keeps nothing dropped.

@@ -122,6 +122,10 @@ export async function startWorkerService(registry: TimeShiftRegistry): Promise<W
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => sendJson(res, 500, { error: String(err) }));
   });
+  // Longer than any idle gap between calls: a keep-alive socket the server closes just as the
+  // client reuses it fails that request with ECONNRESET, i.e. a made-up failed run.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
