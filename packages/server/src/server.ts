@@ -92,6 +92,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     clock,
     dashboardUrl: config.server.publicUrl ?? url,
     registry: metrics.registry,
+    failures: metrics.alertNotificationFailures,
     onError: (err) => app.log.error({ err }, 'alert evaluation failed'),
   });
 
