@@ -1,24 +1,8 @@
-import {
-  type Attributes,
-  context,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
+import { context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
-import { ExportResultCode } from '@opentelemetry/core';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import {
-  BasicTracerProvider,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
-import { exportSpans, traceExporter } from '../../../test/helpers/otlp.js';
+import { traceExporter } from '../../../test/helpers/otlp.js';
+import { type LogLine, sendLogs } from './seed-logs.js';
+import { child, exportWithRetry, llm, recorder, root } from './seed-spans.js';
 
 /**
  * A small multi-tenant agent platform's telemetry, sent over OTLP/protobuf with the official
@@ -42,100 +26,6 @@ export interface SeedResult {
 
 export const STALE_MESSAGE =
   'account data is 48h old (cached_at=2026-01-01T00:00:00Z, max_age=15m)';
-
-interface Recorded {
-  spans: ReadableSpan[];
-  tracer: Tracer;
-  flush: () => Promise<void>;
-}
-
-function recorder(serviceName: string): Recorded {
-  const spans: ReadableSpan[] = [];
-  const sink: SpanExporter = {
-    export(batch, done) {
-      spans.push(...batch);
-      done({ code: ExportResultCode.SUCCESS });
-    },
-    async shutdown() {},
-  };
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName }),
-    spanProcessors: [new SimpleSpanProcessor(sink)],
-  });
-  return {
-    spans,
-    tracer: provider.getTracer('tenantry-e2e'),
-    flush: () => provider.forceFlush(),
-  };
-}
-
-function child(
-  tracer: Tracer,
-  parent: Span,
-  name: string,
-  startMs: number,
-  attributes: Attributes,
-  kind = SpanKind.INTERNAL,
-): Span {
-  return tracer.startSpan(
-    name,
-    { startTime: startMs, attributes, kind },
-    trace.setSpan(context.active(), parent),
-  );
-}
-
-function llm(
-  tracer: Tracer,
-  parent: Span,
-  tenant: string,
-  at: number,
-  dur: number,
-  tokens: [number, number],
-) {
-  const s = child(
-    tracer,
-    parent,
-    'chat gpt-4o-mini',
-    at,
-    {
-      'tenant.id': tenant,
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': 'openai',
-      'gen_ai.request.model': 'gpt-4o-mini',
-      'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
-      'gen_ai.usage.input_tokens': tokens[0],
-      'gen_ai.usage.output_tokens': tokens[1],
-      'gen_ai.response.finish_reasons': ['tool_calls'],
-    },
-    SpanKind.CLIENT,
-  );
-  s.end(at + dur);
-}
-
-function root(tracer: Tracer, tenant: string, agent: string, at: number, user: string): Span {
-  return tracer.startSpan(`invoke_agent ${agent}`, {
-    startTime: at,
-    attributes: {
-      'tenant.id': tenant,
-      'gen_ai.operation.name': 'invoke_agent',
-      'gen_ai.agent.id': `${agent}-v3`,
-      'gen_ai.agent.name': agent,
-      'gen_ai.conversation.id': `conv-${Math.floor(at)}`,
-      'user.id': user,
-      'tenantry.run.input': 'What is my current balance? My email is [REDACTED:email]',
-    },
-  });
-}
-
-interface LogLine {
-  span: Span;
-  tenant: string;
-  at: number;
-  severity: SeverityNumber;
-  text: string;
-  body: string;
-  attrs?: Attributes;
-}
 
 export async function seed(
   baseUrl: string,
@@ -320,38 +210,4 @@ export async function seed(
     bigTraceId: big.spanContext().traceId,
     tenants: ['tenant-b', 'tenant-c', ...healthy],
   };
-}
-
-/** A retryable answer (429/503 while the server's writer catches up) is retried, as an SDK would. */
-async function exportWithRetry(exporter: SpanExporter, batch: ReadableSpan[]): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const res = await exportSpans(exporter, batch);
-    if (res.code === ExportResultCode.SUCCESS) return;
-    if (attempt >= 8) throw new Error(`span export failed ${attempt} times: ${res.error}`);
-    await new Promise((r) => setTimeout(r, 250 * attempt));
-  }
-}
-
-async function sendLogs(baseUrl: string, key: string, lines: LogLine[]): Promise<void> {
-  const exporter = new OTLPLogExporter({
-    url: `${baseUrl}/v1/logs`,
-    headers: { authorization: `Bearer ${key}` },
-  });
-  const provider = new LoggerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'support-platform' }),
-    processors: [new SimpleLogRecordProcessor({ exporter })],
-  });
-  const logger = provider.getLogger('tenantry-e2e');
-  for (const l of lines) {
-    logger.emit({
-      timestamp: l.at,
-      severityNumber: l.severity,
-      severityText: l.text,
-      body: l.body,
-      attributes: { 'tenant.id': l.tenant, ...l.attrs },
-      context: trace.setSpan(context.active(), l.span),
-    });
-  }
-  await provider.forceFlush();
-  await provider.shutdown();
 }

@@ -1,5 +1,6 @@
 import type { AlertView } from '../../api/types.js';
 import { Link } from '../../app/Link.js';
+import { href } from '../../app/router.js';
 import { fmtMs, fmtNum, fmtPct } from '../../ui/format.js';
 import { Time } from '../../ui/Time.js';
 
@@ -59,7 +60,9 @@ export function AlertList({ alerts, showTenant }: { alerts: AlertView[]; showTen
               {a.exampleTraceId && (
                 <>
                   {' · '}
-                  <Link href={`/traces/${a.exampleTraceId}`}>example trace</Link>
+                  <Link href={href(`/traces/${a.exampleTraceId}`, { tenant: a.tenantId })}>
+                    example trace
+                  </Link>
                 </>
               )}
             </td>

@@ -59,7 +59,10 @@ export function DoctorPage() {
                           <td className="wrap">{e.detail}</td>
                           <td>
                             <Link
-                              href={href(`/traces/${e.traceId}`, { span: e.spanId })}
+                              href={href(`/traces/${e.traceId}`, {
+                                span: e.spanId,
+                                tenant: e.tenantId || null,
+                              })}
                               className="mono"
                             >
                               {e.traceId.slice(0, 12)}…

@@ -112,7 +112,10 @@ export function LogsPage() {
                       <td>
                         {l.traceId ? (
                           <Link
-                            href={href(`/traces/${l.traceId}`, { span: l.spanId })}
+                            href={href(`/traces/${l.traceId}`, {
+                              span: l.spanId,
+                              tenant: l.tenantId,
+                            })}
                             className="mono"
                           >
                             {l.traceId.slice(0, 8)}…

@@ -39,7 +39,10 @@ export function RunTable({
             </td>
             {showTenant && <td>{r.tenantId}</td>}
             <td>
-              <Link href={href(`/traces/${r.traceId}`, { span: r.spanId })} className="run-link">
+              <Link
+                href={href(`/traces/${r.traceId}`, { span: r.spanId, tenant: r.tenantId })}
+                className="run-link"
+              >
                 {r.agentName ?? r.name}
               </Link>
             </td>

@@ -141,7 +141,10 @@ export function SpanDetail(props: {
           <ul className="plain">
             {s.links.map((l) => (
               <li key={`${l.traceId}:${l.spanId}`}>
-                <Link href={href(`/traces/${l.traceId}`, { span: l.spanId })} className="mono">
+                <Link
+                  href={href(`/traces/${l.traceId}`, { span: l.spanId, tenant: s.tenantId })}
+                  className="mono"
+                >
                   {l.traceId.slice(0, 16)}… / {l.spanId}
                 </Link>
               </li>

@@ -154,7 +154,10 @@ function TraceView({ trace }: { trace: TraceResponse }) {
             <span>
               Linked traces:{' '}
               {trace.linkedTraces.map((l) => (
-                <Link key={l.traceId} href={href(`/traces/${l.traceId}`)}>
+                <Link
+                  key={l.traceId}
+                  href={href(`/traces/${l.traceId}`, { tenant: trace.tenantId })}
+                >
                   {l.relation === 'links_to' ? '→ ' : '← '}
                   {l.rootName}
                 </Link>

@@ -58,7 +58,7 @@ export function Waterfall(props: {
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_PX,
-    overscan: 20,
+    overscan: 12,
   });
   const selIndex = selected !== null ? (indexOf.get(selected) ?? -1) : -1;
 
