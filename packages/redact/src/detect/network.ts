@@ -13,7 +13,7 @@ import * as secretsModule from './secrets.js';
 // costs more than the detectors themselves in the hot loop.
 const { ipv6Valid } = checksumsModule;
 const { detectWord } = secretsModule;
-const { keyTail, normalizeKey } = keysModule;
+const { keyTail, normalizeKey, tailTable } = keysModule;
 const { ALNUM, CLS, DOMAIN, HEX, LOCAL } = chars;
 
 function bits(s: string, i: number): number {
@@ -138,7 +138,7 @@ const QUERY_KEYS = new Set([
   'xgoogsignature',
   'xgoogcredential',
 ]);
-const QUERY_TAILS = new Set([...QUERY_KEYS].map((k) => keyTail(k, 0, k.length)));
+const QUERY_TAILS = tailTable(QUERY_KEYS);
 
 /** Words that stand for a value rather than being one (types, nulls, placeholders). */
 const PLACEHOLDERS = new Set([
@@ -206,6 +206,11 @@ export function detectAssignment(
   let ke = i;
   const q = s.charCodeAt(ke - 1);
   if (q === 34 || q === 39) ke--;
+  // Most words before `=` or `:` end unlike any sensitive key: decide that from the last letters
+  // before walking back over the whole key, slicing it or looking it up.
+  const tail = keyTail(s, Math.max(floor, ke - 12), ke);
+  const sensitiveTail = keys.tailMatches(tail);
+  if (!sensitiveTail && !(eq && QUERY_TAILS[tail] === 1)) return -1;
   let ks = ke;
   while (ks > floor && ke - ks < 48 && isKeyChar(s.charCodeAt(ks - 1))) ks--;
   if (ke - ks < 2) return -1;
@@ -213,10 +218,7 @@ export function detectAssignment(
   // `[CREDENTIAL:1a2b3c4d]` is our own hash marker, not an assignment.
   if (before === 91) return -1;
   const inQuery = eq && (before === 63 || before === 38);
-  // Most words before a colon in prose end unlike any sensitive key: no slice, no lookup.
-  if (!keys.mayEndSensitive(s, ks, ke) && !(inQuery && QUERY_TAILS.has(keyTail(s, ks, ke)))) {
-    return -1;
-  }
+  if (!sensitiveTail && !inQuery) return -1;
   const key = s.slice(ks, ke);
   const quotedKey = q === 34 || q === 39;
   if (!keys.has(key) && !(inQuery && QUERY_KEYS.has(normalizeKey(key)))) {

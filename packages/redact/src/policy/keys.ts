@@ -54,7 +54,10 @@ export function normalizeKey(key: string): string {
   return out;
 }
 
-/** The last three letters of `s[from, to)`, normalised like keys, packed into one number. */
+/**
+ * The last three letters of `s[from, to)`, normalised like keys (lower case, separators skipped),
+ * hashed to 15 bits: an index into a tail table, so the pre-check is one array load.
+ */
 export function keyTail(s: string, from: number, to: number): number {
   let tail = 0;
   let n = 0;
@@ -62,10 +65,17 @@ export function keyTail(s: string, from: number, to: number): number {
     let c = s.charCodeAt(i);
     if (c === 45 || c === 95 || c === 46 || c === 32) continue;
     if (c >= 65 && c <= 90) c += 32;
-    tail = tail * 256 + (c & 255);
+    tail = (tail * 37 + c) & 0x7fff;
     n++;
   }
   return tail;
+}
+
+/** A table of key tails: `table[keyTail(key)] === 1` for every key of the list. */
+export function tailTable(keys: Iterable<string>): Uint8Array {
+  const table = new Uint8Array(0x8000);
+  for (const k of keys) table[keyTail(k, 0, k.length)] = 1;
+  return table;
 }
 
 /**
@@ -77,12 +87,12 @@ export class SensitiveKeys {
   private readonly exact: Set<string>;
   private readonly suffixes: string[];
   private readonly cache = new Map<string, boolean>();
-  private readonly tails = new Set<number>();
+  private readonly tails: Uint8Array;
 
   constructor(extra: readonly string[] = []) {
     this.exact = new Set([...DEFAULT_SENSITIVE_KEYS, ...extra.map(normalizeKey)]);
     this.suffixes = [...this.exact].filter((k) => k.length >= 5);
-    for (const k of this.exact) this.tails.add(keyTail(k, 0, k.length));
+    this.tails = tailTable(this.exact);
   }
 
   /**
@@ -90,7 +100,12 @@ export class SensitiveKeys {
    * three letters (lower case, separators skipped) with those of every sensitive key.
    */
   mayEndSensitive(s: string, from: number, to: number): boolean {
-    return this.tails.has(keyTail(s, from, to));
+    return this.tails[keyTail(s, from, to)] === 1;
+  }
+
+  /** The same pre-check for a tail already computed with keyTail. */
+  tailMatches(tail: number): boolean {
+    return this.tails[tail] === 1;
   }
 
   /** True only when the normalised key is itself in the list (no suffix match). */
