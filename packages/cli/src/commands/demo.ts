@@ -23,6 +23,7 @@ backfilled traffic, then live traffic, with tenant-b's incident and tenant-d's r
   --key <key>          ingest (or admin) key for --url
   --duration <d>       stop after this long live, e.g. 20s, 5m (default: until Ctrl-C)
   --backfill <d>       event-time history to backfill (default 60m)
+  --fix-after <d>      live time until tenant-b's fix is deployed (default 4m)
 `;
 
 const MINUTE = 60_000;
@@ -44,6 +45,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           key: { type: 'string' },
           duration: { type: 'string' },
           backfill: { type: 'string' },
+          'fix-after': { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
       }),
@@ -91,7 +93,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       backfillMinutes: backfillMs / MINUTE,
       deployAgoMs: Math.min(8 * MINUTE, backfillMs / 2),
       loopAgoMs: Math.min(4 * MINUTE, backfillMs / 4),
-      fixAfterMs: 4 * MINUTE,
+      fixAfterMs: durationFlag(values['fix-after'], 'fix-after') ?? 4 * MINUTE,
     };
     gateway = forkService('gateway-main', { TENANTRY_DEMO_OPTIONS: JSON.stringify(options) });
     gateway.on('message', (e: GatewayEvent) => {
@@ -136,6 +138,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     if (err instanceof TenantryError) {
       io.stderr.write(`tenantry demo: ${err.code}: ${err.message}\n`);
+      return 1;
+    }
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      io.stderr.write(
+        `tenantry demo: ${(err as Error).message}; pick another --port (0 = any free)\n`,
+      );
       return 1;
     }
     throw err;

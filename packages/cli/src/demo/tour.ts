@@ -17,7 +17,7 @@ export function tourText(
     '  guided tour',
     '    1. Overview: seven tenants with an hour of history. Sort by failure rate: tenant-b is on top.',
     '    2. Alerts: "Agent run failure rate above 5%" is firing for tenant-b. Open its example trace:',
-    '       execute_tool get_account_data carries tenantry.cache.age_seconds = 174,420 (48 h); the',
+    '       execute_tool get_account_data carries tenantry.cache.age_seconds = 173,820 (48 h); the',
     "       worker's log says the cache was not invalidated since the deploy marker, and the run",
     '       failed answer validation. A "fix" marker follows after a few minutes of live traffic.',
     '    3. tenant-d: runaway_run and token_anomaly fire for it alone. Its runs call lookup_order',
