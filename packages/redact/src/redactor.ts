@@ -55,7 +55,7 @@ class PolicyRedactor implements Redactor {
       const text = typeof s === 'string' ? s : String(s);
       // Most attributes hold nothing: answer those without building a walker.
       let matches: Match[] | undefined;
-      if (text.length <= p.maxStringLength && !p.allAllowed) {
+      if (text.length <= p.maxStringLength) {
         SCRATCH.length = 0;
         scanText(text, p.keys, SCRATCH);
         if (

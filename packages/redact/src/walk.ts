@@ -59,7 +59,6 @@ export class Walker {
   }
 
   private scan(s: string): Match[] {
-    if (this.p.allAllowed) return NONE;
     SCRATCH.length = 0;
     scanText(s, this.p.keys, SCRATCH);
     // Most strings hold nothing: only copy when there is something to keep.

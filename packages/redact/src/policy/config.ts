@@ -25,8 +25,6 @@ export interface ResolvedPolicy {
   parseJsonStrings: boolean;
   /** HMAC key for `hash`, already derived for the tenant. */
   tenantHashKey: Buffer;
-  /** True when every type is `allow`, so text detection cannot change anything. */
-  allAllowed: boolean;
 }
 
 export interface RedactConfig {
@@ -81,6 +79,5 @@ export function resolvePolicy(config: RedactConfig, tenantId: string): ResolvedP
     maxNodes: tenant.maxNodes ?? base.maxNodes ?? DEFAULTS.maxNodes,
     parseJsonStrings: tenant.parseJsonStrings ?? base.parseJsonStrings ?? DEFAULTS.parseJsonStrings,
     tenantHashKey: deriveTenantKey(root, tenantId),
-    allAllowed: ENTITY_TYPES.every((t) => actions[t] === 'allow'),
   };
 }

@@ -50,6 +50,13 @@ describe('policy actions', () => {
     expect(res.findings).toEqual({ IP_ADDRESS: 1, EMAIL: 1 });
   });
 
+  it('still counts findings when every type is allowed', () => {
+    const r = createRedactor({ hashKey: KEY, defaultAction: 'allow' });
+    const res = r.redact({ note: 'mail a@example.com', password: 'x' });
+    expect(res.value).toEqual({ note: 'mail a@example.com', password: 'x' });
+    expect(res.findings).toEqual({ EMAIL: 1 });
+  });
+
   it('treats sensitive keys as ordinary values when SENSITIVE_KEY is allowed', () => {
     const r = createRedactor({ hashKey: KEY, actions: { SENSITIVE_KEY: 'allow' } });
     expect(r.redact({ token: 'plain', secret: 'a@example.com' }).value).toEqual({
