@@ -8,19 +8,20 @@ import {
 } from '../context/tenant.js';
 import { warnOnce } from '../diag/warn.js';
 import { InvalidTenantError } from '../errors.js';
-import { getMetrics, runtime } from '../runtime.js';
+import { getMetrics } from '../runtime.js';
 import {
   ATTR_AGENT_ID,
   ATTR_AGENT_NAME,
   ATTR_CONVERSATION_ID,
   ATTR_OPERATION_NAME,
+  ATTR_REDACTED_COUNT,
   ATTR_RUN_INPUT,
   ATTR_TENANT_ID,
   ATTR_USER_ID,
   truncate,
 } from './attributes.js';
-import type { AgentSpan } from './handle.js';
-import { runInSpan } from './run-span.js';
+import { type AgentSpan, redactForAttribute } from './handle.js';
+import { type Finisher, runInSpan } from './run-span.js';
 
 export interface AgentRunOptions {
   tenantId: string;
@@ -69,7 +70,7 @@ function startAgentSpan<T>(
   const agentId = labelOr(options.agentId, 'agentId', 'unknown_agent');
   const agentName = labelOr(options.agentName, 'agentName', agentId);
   const scope: RunScope = { tenantId, agentId };
-  const attributes: Record<string, string> = {
+  const attributes: Record<string, string | number> = {
     [ATTR_TENANT_ID]: tenantId,
     [ATTR_OPERATION_NAME]: 'invoke_agent',
     [ATTR_AGENT_ID]: agentId,
@@ -79,27 +80,38 @@ function startAgentSpan<T>(
     attributes[ATTR_CONVERSATION_ID] = options.conversationId;
   }
   if (options.userId !== undefined) attributes[ATTR_USER_ID] = options.userId;
+  let redacted = 0;
+  if (options.input !== undefined) {
+    const input = redactForAttribute(options.input, tenantId);
+    attributes[ATTR_RUN_INPUT] = input.text;
+    redacted = input.count;
+    if (redacted > 0) attributes[ATTR_REDACTED_COUNT] = redacted;
+  }
   return runInSpan(
     `invoke_agent ${agentName}`,
     { kind: SpanKind.INTERNAL, attributes },
     setScope(parent, scope),
     tenantId,
-    (handle) => {
-      if (options.input !== undefined) {
-        handle.span.setAttribute(
-          ATTR_RUN_INPUT,
-          truncate(handle.redactToJson(options.input), runtime.maxAttributeLength),
-        );
-      }
-      return fn(handle);
-    },
+    fn,
     // Run metrics count runs, not agents: a sub-agent is part of its parent's run.
-    isRun
-      ? (_handle, _result, error, seconds) =>
-          getMetrics()?.recordRun(tenantId, agentId, error === undefined ? 'ok' : 'error', seconds)
-      : undefined,
+    isRun ? RUN_FINISHER : undefined,
+    agentId,
+    redacted,
   );
 }
+
+const RUN_FINISHER: Finisher = {
+  timed: true,
+  finish(handle, _result, error, seconds) {
+    if (handle.tenantId === undefined) return;
+    getMetrics()?.recordRun(
+      handle.tenantId,
+      handle.info as string,
+      error === undefined ? 'ok' : 'error',
+      seconds,
+    );
+  },
+};
 
 /** Agent ids are labels, not security boundaries: a bad one is replaced and warned, not thrown. */
 function labelOr(value: unknown, field: string, fallback: string): string {

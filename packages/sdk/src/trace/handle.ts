@@ -67,11 +67,16 @@ export class TenantrySpanHandle implements LlmSpan, ToolSpan, RetrievalSpan {
   responseModel: string | undefined;
   finishReasonsSet = false;
   resultSet = false;
-  redactedCount = 0;
+  /** Findings redacted so far on this span (also already on its attributes). */
+  redactedCount: number;
+  /** What the helper's finisher needs (agent id, tool name, model call attributes). */
+  readonly info: unknown;
 
-  constructor(span: Span, tenantId: string | undefined) {
+  constructor(span: Span, tenantId: string | undefined, info: unknown, redactedCount: number) {
     this.span = span;
     this.tenantId = tenantId;
+    this.info = info;
+    this.redactedCount = redactedCount;
   }
 
   get traceId(): string {
@@ -140,14 +145,26 @@ export class TenantrySpanHandle implements LlmSpan, ToolSpan, RetrievalSpan {
 
   /** Redacts, serialises and counts findings; the count goes on the span, the values never do. */
   redactToJson(value: unknown): string {
-    const out = runtime.redactor(value, { tenantId: this.tenantId });
+    const out = redactForAttribute(value, this.tenantId);
     if (out.count > 0) {
       this.redactedCount += out.count;
       this.span.setAttribute(ATTR_REDACTED_COUNT, this.redactedCount);
-      getMetrics()?.recordRedactions(this.tenantId, out.count);
     }
-    return toJson(out.value);
+    return out.text;
   }
+}
+
+/**
+ * Redacted, serialised and truncated text for an attribute, before or after a span starts
+ * (helpers put arguments into the start attributes). Findings are counted in the metric here.
+ */
+export function redactForAttribute(
+  value: unknown,
+  tenantId: string | undefined,
+): { text: string; count: number } {
+  const out = runtime.redactor(value, { tenantId });
+  if (out.count > 0) getMetrics()?.recordRedactions(tenantId, out.count);
+  return { text: truncate(toJson(out.value), runtime.maxAttributeLength), count: out.count };
 }
 
 function setCount(span: Span, key: string, value: number | undefined): void {

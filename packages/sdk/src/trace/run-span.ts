@@ -4,49 +4,56 @@
  */
 import { type Context, context, type SpanOptions, SpanStatusCode, trace } from '@opentelemetry/api';
 import { warnOnce } from '../diag/warn.js';
-import { getTracer, runtime } from '../runtime.js';
-import { ATTR_ERROR_TYPE, truncate } from './attributes.js';
+import { getTracer } from '../runtime.js';
+import { ATTR_ERROR_TYPE } from './attributes.js';
 import { TenantrySpanHandle } from './handle.js';
 
-/** Called once when the span ends; `error` is set when the callback threw or rejected. */
-export type OnFinish = (
-  handle: TenantrySpanHandle,
-  result: unknown,
-  error: unknown,
-  durationSeconds: number,
-) => void;
+/**
+ * What a helper does when its span ends (`error` is set when the callback threw or rejected).
+ * Defined once per helper at module level; `timed` asks for the duration (runs, model calls).
+ */
+export interface Finisher {
+  readonly timed: boolean;
+  finish(handle: TenantrySpanHandle, result: unknown, error: unknown, seconds: number): void;
+}
 
+/**
+ * The finisher is defined once per helper, and what it needs per call travels on the handle
+ * (`info`, `redactedCount`): no closures are allocated per span on this hot path.
+ */
 export function runInSpan<T>(
   name: string,
   options: SpanOptions,
   ctx: Context,
   tenantId: string | undefined,
   fn: (handle: TenantrySpanHandle) => T,
-  onFinish?: OnFinish,
+  finisher?: Finisher,
+  info?: unknown,
+  redactedCount = 0,
 ): T {
   const span = getTracer().startSpan(name, options, ctx);
-  const handle = new TenantrySpanHandle(span, tenantId);
-  const started = performance.now();
+  const handle = new TenantrySpanHandle(span, tenantId, info, redactedCount);
+  const started = finisher?.timed === true ? performance.now() : 0;
   let result: T;
   try {
     result = context.with(trace.setSpan(ctx, span), fn, undefined, handle);
   } catch (error) {
-    finish(handle, undefined, error, started, onFinish);
+    finish(handle, undefined, error, started, finisher);
     throw error;
   }
   if (isPromiseLike(result)) {
     return result.then(
       (value) => {
-        finish(handle, value, undefined, started, onFinish);
+        finish(handle, value, undefined, started, finisher);
         return value;
       },
       (error: unknown) => {
-        finish(handle, undefined, error, started, onFinish);
+        finish(handle, undefined, error, started, finisher);
         throw error;
       },
     ) as T;
   }
-  finish(handle, result, undefined, started, onFinish);
+  finish(handle, result, undefined, started, finisher);
   return result;
 }
 
@@ -55,11 +62,16 @@ function finish(
   result: unknown,
   error: unknown,
   started: number,
-  onFinish: OnFinish | undefined,
+  finisher: Finisher | undefined,
 ): void {
   try {
     if (error !== undefined) markError(handle, error);
-    onFinish?.(handle, result, error, (performance.now() - started) / 1000);
+    finisher?.finish(
+      handle,
+      result,
+      error,
+      started === 0 ? 0 : (performance.now() - started) / 1000,
+    );
   } catch (internal) {
     warnOnce('finish-span', `failed to finish a span: ${String(internal)}`);
   } finally {
@@ -71,26 +83,18 @@ function finish(
 export function markError(handle: TenantrySpanHandle, error: unknown): void {
   const type = errorType(error);
   const rawMessage = error instanceof Error ? error.message : String(error);
-  const message = redactText(handle, rawMessage);
+  const message = handle.redactToJson(rawMessage);
   const attributes: Record<string, string> = {
     'exception.type': type,
     'exception.message': message,
   };
   if (error instanceof Error && error.stack !== undefined) {
     // The stack's first line repeats the message, so it is redacted the same way.
-    attributes['exception.stacktrace'] = truncate(
-      redactText(handle, error.stack),
-      runtime.maxAttributeLength,
-    );
+    attributes['exception.stacktrace'] = handle.redactToJson(error.stack);
   }
   handle.span.setAttribute(ATTR_ERROR_TYPE, type);
   handle.span.addEvent('exception', attributes);
   handle.span.setStatus({ code: SpanStatusCode.ERROR, message });
-}
-
-function redactText(handle: TenantrySpanHandle, text: string): string {
-  const redacted = handle.redactToJson(text);
-  return truncate(redacted, runtime.maxAttributeLength);
 }
 
 export function errorType(error: unknown): string {

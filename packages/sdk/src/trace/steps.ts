@@ -7,6 +7,7 @@ import {
   ATTR_MEMORY_OPERATION,
   ATTR_MEMORY_STORE,
   ATTR_OPERATION_NAME,
+  ATTR_REDACTED_COUNT,
   ATTR_RETRIEVAL_QUERY,
   ATTR_RETRIEVAL_TOP_K,
   ATTR_TENANT_ID,
@@ -16,8 +17,13 @@ import {
   ATTR_TOOL_NAME,
   truncate,
 } from './attributes.js';
-import type { MemorySpan, RetrievalSpan, ToolSpan } from './handle.js';
-import { runInSpan } from './run-span.js';
+import {
+  type MemorySpan,
+  type RetrievalSpan,
+  redactForAttribute,
+  type ToolSpan,
+} from './handle.js';
+import { type Finisher, runInSpan } from './run-span.js';
 import { activeRun } from './scope-or-warn.js';
 
 export interface ToolCallOptions {
@@ -47,36 +53,46 @@ export interface RetrievalOptions {
 export function toolCall<T>(options: ToolCallOptions, fn: (span: ToolSpan) => T): T {
   const { ctx, scope } = activeRun('toolCall');
   const name = String(options.name);
-  const attributes: Record<string, string> = {
+  const attributes: Record<string, string | number> = {
     [ATTR_OPERATION_NAME]: 'execute_tool',
     [ATTR_TOOL_NAME]: name,
   };
   if (options.callId !== undefined) attributes[ATTR_TOOL_CALL_ID] = options.callId;
   if (scope !== undefined) attributes[ATTR_TENANT_ID] = scope.tenantId;
+  let redacted = 0;
+  if (options.args !== undefined) {
+    const args = redactForAttribute(options.args, scope?.tenantId);
+    attributes[ATTR_TOOL_ARGUMENTS] = args.text;
+    redacted = args.count;
+    if (redacted > 0) attributes[ATTR_REDACTED_COUNT] = redacted;
+  }
   return runInSpan(
     `execute_tool ${name}`,
     { kind: SpanKind.INTERNAL, attributes },
     ctx,
     scope?.tenantId,
-    (handle) => {
-      if (options.args !== undefined) {
-        handle.span.setAttribute(
-          ATTR_TOOL_ARGUMENTS,
-          truncate(handle.redactToJson(options.args), runtime.maxAttributeLength),
-        );
-      }
-      return fn(handle);
-    },
-    (handle, result, error) => {
-      if (error === undefined && runtime.captureContent && !handle.resultSet) {
-        handle.setResult(result);
-      }
-      if (scope !== undefined) {
-        getMetrics()?.recordTool(scope.tenantId, name, error === undefined ? 'ok' : 'error');
-      }
-    },
+    fn,
+    TOOL_FINISHER,
+    name,
+    redacted,
   );
 }
+
+const TOOL_FINISHER: Finisher = {
+  timed: false,
+  finish(handle, result, error) {
+    if (error === undefined && runtime.captureContent && !handle.resultSet) {
+      handle.setResult(result);
+    }
+    if (handle.tenantId !== undefined) {
+      getMetrics()?.recordTool(
+        handle.tenantId,
+        handle.info as string,
+        error === undefined ? 'ok' : 'error',
+      );
+    }
+  },
+};
 
 /** A read/write/delete/search on an agent memory store: span `memory.{operation} {store}`. */
 export function memoryOp<T>(options: MemoryOpOptions, fn: (span: MemorySpan) => T): T {
@@ -113,22 +129,26 @@ export function retrieval<T>(options: RetrievalOptions, fn: (span: RetrievalSpan
     attributes[ATTR_RETRIEVAL_TOP_K] = options.topK;
   }
   if (scope !== undefined) attributes[ATTR_TENANT_ID] = scope.tenantId;
+  const query = redactForAttribute(options.query, scope?.tenantId);
+  attributes[ATTR_RETRIEVAL_QUERY] = query.text;
+  if (query.count > 0) attributes[ATTR_REDACTED_COUNT] = query.count;
   return runInSpan(
     `retrieval ${options.source}`,
     { kind: SpanKind.INTERNAL, attributes },
     ctx,
     scope?.tenantId,
-    (handle) => {
-      handle.span.setAttribute(
-        ATTR_RETRIEVAL_QUERY,
-        truncate(handle.redactToJson(options.query), runtime.maxAttributeLength),
-      );
-      return fn(handle);
-    },
-    (handle, result) => {
-      if (handle.resultCount === undefined && Array.isArray(result)) {
-        handle.setResultCount(result.length);
-      }
-    },
+    fn,
+    RETRIEVAL_FINISHER,
+    undefined,
+    query.count,
   );
 }
+
+const RETRIEVAL_FINISHER: Finisher = {
+  timed: false,
+  finish(handle, result) {
+    if (handle.resultCount === undefined && Array.isArray(result)) {
+      handle.setResultCount(result.length);
+    }
+  },
+};
