@@ -137,7 +137,7 @@ export function TenantSelector() {
         <span className="tenant-value" data-testid="tenant-current">
           {tenant}
         </span>
-        <span aria-hidden="true">🔒</span>
+        <span className="badge">bound key</span>
       </div>
     );
   }
