@@ -97,9 +97,18 @@ async function copySpans(
       rmSync(file);
     }
     // Steady state: what background merges reach on their own, without waiting for them here.
+    // 18.16 merges a single partition per OPTIMIZE, so each is named.
     const nodes = storage.ch.cluster ? storage.ch.clients.length : 1;
+    const local = localTable(storage.ch, 'spans');
+    const [, localName] = local.split('.');
     for (let node = 0; node < nodes; node++) {
-      await storage.ch.exec(`OPTIMIZE TABLE ${localTable(storage.ch, 'spans')} FINAL`, node);
+      const partitions = await storage.ch.queryOn<{ partition: string }>(
+        node,
+        `SELECT DISTINCT partition FROM system.parts WHERE database = '${database}' AND table = '${localName}' AND active`,
+      );
+      for (const p of partitions) {
+        await storage.ch.exec(`OPTIMIZE TABLE ${local} PARTITION ${p.partition} FINAL`, node);
+      }
     }
     const [row] = await storage.ch.query<{ n: string }>(
       `SELECT count() AS n FROM ${database}.spans`,
