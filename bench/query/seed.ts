@@ -16,7 +16,7 @@ export async function seedSpans(
     INSERT INTO spans
     WITH r AS (
       SELECT i,
-        'tenant-' || lpad(CAST(floor(${opts.tenants} * pow((hash(i) % 1000003) / 1000003.0, 3)) AS VARCHAR), 4, '0') AS tenant_id,
+        'tenant-' || lpad(CAST(CAST(floor(${opts.tenants} * pow((hash(i) % 1000003) / 1000003.0, 3)) AS INTEGER) AS VARCHAR), 4, '0') AS tenant_id,
         md5(CAST(i AS VARCHAR)) AS trace_id,
         ${startNs} + CAST((hash(i * 31) % ${spanNs}) AS BIGINT) AS t0,
         CAST(200 + (hash(i * 17) % 4000) AS BIGINT) * 1000000 AS run_ns,

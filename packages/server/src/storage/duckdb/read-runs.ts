@@ -4,6 +4,8 @@ import { type DuckDb, num, strOrNull } from './database.js';
 import { IS_LLM, IS_TOOL, likePattern, logFromRow, spanFromRow, traceKey, Where } from './rows.js';
 
 const STATUS_CODE = { unset: 0, ok: 1, error: 2 } as const;
+/** How long after its start a run's children are looked for. */
+const MAX_RUN_NS = 3_600_000_000_000n;
 
 export async function listRuns(db: DuckDb, scope: TenantScope, f: RunFilter): Promise<RunRow[]> {
   const where = new Where()
@@ -35,10 +37,20 @@ export async function listRuns(db: DuckDb, scope: TenantScope, f: RunFilter): Pr
   // Children are aggregated per trace for just this page of runs.
   const keys = roots.map((r) => `${r.tenantId}\u0000${r.traceId}`);
   const traceIds = [...new Set(roots.map((r) => r.traceId))];
+  // Children start within their run; the time bound lets zone maps skip everything else.
+  let minStart = roots[0]!.startTimeUnixNano;
+  let maxStart = minStart;
+  for (const r of roots) {
+    if (r.startTimeUnixNano < minStart) minStart = r.startTimeUnixNano;
+    if (r.startTimeUnixNano > maxStart) maxStart = r.startTimeUnixNano;
+  }
   const aggWhere = new Where()
     .scope(scope.tenantId)
-    .add(`trace_key IN (${traceIds.map(() => '?').join(', ')})`, ...traceIds.map(traceKey))
-    .add(`trace_id IN (${traceIds.map(() => '?').join(', ')})`, ...traceIds);
+    .add('start_ns >= ?', minStart)
+    .add('start_ns < ?', maxStart + MAX_RUN_NS);
+  // A semi-join on the integer trace key is a hash join; an IN list would be tested row by row.
+  // Key collisions are harmless: results are matched back by (tenant, trace id) below.
+  const page = `(VALUES ${traceIds.map(() => '(?::UBIGINT)').join(', ')}) AS page(k)`;
   const aggs = await db.query(
     `SELECT tenant_id, trace_id,
        count(*) FILTER (WHERE ${IS_LLM}) AS llm_calls,
@@ -48,9 +60,10 @@ export async function listRuns(db: DuckDb, scope: TenantScope, f: RunFilter): Pr
        count(*) FILTER (WHERE ${IS_TOOL} AND status_code = 2) AS tool_errors,
        arg_min(CASE WHEN status_message <> '' THEN status_message ELSE coalesce(error_type, name) END, start_ns)
          FILTER (WHERE status_code = 2) AS first_error
-     FROM spans ${aggWhere.sql}
+     FROM spans SEMI JOIN ${page} ON spans.trace_key = page.k
+     ${aggWhere.sql}
      GROUP BY tenant_id, trace_id`,
-    aggWhere.params,
+    [...traceIds.map(traceKey), ...aggWhere.params],
   );
   const byKey = new Map(aggs.map((a) => [`${a.tenant_id}\u0000${a.trace_id}`, a]));
   return roots.map((span, i) => {
