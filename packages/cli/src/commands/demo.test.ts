@@ -113,6 +113,30 @@ describe('tenantry demo --with-server --duration 20s', () => {
   }, 90_000);
 });
 
+describe('tenantry demo usage', () => {
+  const runWith = async (args: string[]) => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
+    const code = await run(args, { stdin: new PassThrough(), stdout: out, stderr: out });
+    return { code, text };
+  };
+
+  it('exits 2 with the usage when neither --with-server nor --url is given', async () => {
+    const { code, text } = await runWith(['--duration', '5s']);
+    expect(code).toBe(2);
+    expect(text).toContain('give either --with-server or --url with --key');
+    expect(text).toContain('usage: tenantry demo');
+  });
+
+  it('exits 2 on a malformed duration and on --url without --key', async () => {
+    expect((await runWith(['--with-server', '--duration', 'soon'])).code).toBe(2);
+    expect((await runWith(['--url', 'http://127.0.0.1:1'])).text).toContain('--url needs --key');
+  });
+});
+
 async function waitFor(
   check: () => boolean | Promise<boolean>,
   ms: number,
