@@ -2,12 +2,12 @@
  * Per-line CPU cost of the tenantry logger against bare pino writing the same fields (the four
  * correlation fields passed by hand), both into the same discarding destination, inside one
  * agent run. Cases: tenantry as configured by default (redaction on), with redaction off, and with
- * lines mirrored as OTel log records. Rounds are interleaved and rotated; ratios are medians of
- * per-round ratios. Goal: tenantry <= 1.3x bare pino.
+ * lines mirrored as OTel log records. Cases alternate in short blocks (order rotated per block);
+ * values are medians over blocks, ratios are ratios of those medians. Goal: tenantry <= 1.3x.
  */
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { type Logger, pino } from 'pino';
+import { pino } from 'pino';
 import {
   agentRun,
   getLogger,
@@ -16,10 +16,11 @@ import {
   toolCall,
 } from '../../packages/sdk/src/index.js';
 import { report } from '../_lib/report.js';
-import { cpuPerCall } from '../sdk-overhead/cpu-time.js';
+import { cpuPerRun } from '../sdk-overhead/cpu-time.js';
 
-const ROUNDS = 10;
-const MS = 250;
+const BLOCKS = 40;
+const LINES_PER_BLOCK = 3000;
+const WARM_LINES = 300;
 
 let bytes = 0;
 const destination = {
@@ -52,21 +53,22 @@ const samples: Record<CaseName, number[]> = {
 
 const bare = pino({}, destination);
 
-async function measure(
-  options: InitOptions,
-  cases: [CaseName, (ids: { traceId: string; spanId: string }) => () => void][],
-) {
+type Line = (ids: { traceId: string; spanId: string }) => () => void;
+
+/** One block of lines for one case, under its own init(), inside one run and tool span. */
+async function measure(name: CaseName, options: InitOptions, line: Line) {
   const handle = init({ exporter: 'none', metrics: { exporter: 'none' }, ...options });
   await agentRun({ tenantId: 'tenant-abc-123', agentId: 'workflow-agent-v2' }, () =>
     toolCall({ name: 'step' }, async (span) => {
-      const ids = { traceId: span.traceId, spanId: span.spanId };
-      for (const [name, make] of cases) samples[name].push(await cpuPerCall(make(ids), MS));
+      const fn = line({ traceId: span.traceId, spanId: span.spanId });
+      for (let i = 0; i < WARM_LINES; i++) fn();
+      samples[name].push(await cpuPerRun(fn, LINES_PER_BLOCK));
     }),
   );
   await handle.shutdown();
 }
 
-const bareLine = (ids: { traceId: string; spanId: string }) => (): void => {
+const bareLine: Line = (ids) => () => {
   bare.warn(
     {
       tenant_id: 'tenant-abc-123',
@@ -80,28 +82,32 @@ const bareLine = (ids: { traceId: string; spanId: string }) => (): void => {
   );
 };
 
-const tenantryLine = (log: Logger) => () => (): void => {
-  log.warn({ tokens_used: 7840, tokens_limit: 8192 }, 'LLM context window approaching limit');
+const tenantryLine: Line = () => {
+  const log = getLogger({ destination });
+  return () => {
+    log.warn({ tokens_used: 7840, tokens_limit: 8192 }, 'LLM context window approaching limit');
+  };
 };
 
-for (let round = 0; round < ROUNDS; round++) {
-  const pair: [CaseName, (ids: { traceId: string; spanId: string }) => () => void][] = [
-    ['bare-pino', bareLine],
-    ['tenantry', tenantryLine(getLogger({ destination }))],
-  ];
-  await measure({ logs: { exporter: 'none' } }, round % 2 === 0 ? pair : pair.reverse());
-  await measure({ logs: { exporter: 'none' }, redact: false }, [
-    ['tenantry-redact-off', tenantryLine(getLogger({ destination }))],
-  ]);
-  await measure({ logs: { exporter: new DiscardLogs() } }, [
-    ['tenantry+otel-logs', tenantryLine(getLogger({ destination }))],
-  ]);
+const cases: [CaseName, () => InitOptions, Line][] = [
+  ['bare-pino', () => ({ logs: { exporter: 'none' } }), bareLine],
+  ['tenantry', () => ({ logs: { exporter: 'none' } }), tenantryLine],
+  ['tenantry-redact-off', () => ({ logs: { exporter: 'none' }, redact: false }), tenantryLine],
+  ['tenantry+otel-logs', () => ({ logs: { exporter: new DiscardLogs() } }), tenantryLine],
+];
+
+// Short blocks, alternating cases and rotating their order (see bench/sdk-overhead).
+for (let block = 0; block < BLOCKS; block++) {
+  for (let i = 0; i < cases.length; i++) {
+    const [name, options, line] = cases[(i + block) % cases.length]!;
+    await measure(name, options(), line);
+  }
 }
 if (bytes === 0) throw new Error('nothing was written');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const us = (c: CaseName) => median(samples[c]);
-const ratio = (c: CaseName) => median(samples[c].map((v, i) => v / samples['bare-pino'][i]!));
+const ratio = (c: CaseName) => us(c) / us('bare-pino');
 
 const bench = 'logger';
 const metric = 'us/line';

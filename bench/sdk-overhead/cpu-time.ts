@@ -1,18 +1,12 @@
 /**
- * Like timePerCall() from _lib, but charges each call the CPU time this process spent (user +
+ * Unlike timePerCall() from _lib, charges each call the CPU time this process spent (user +
  * system) instead of wall time: on a shared, overloaded machine wall time mostly measures the
  * other processes, while CPU time stays close to the work done. Used by sdk-overhead and logger.
+ * Returns CPU µs per call over exactly `runs` sequential calls (no warm-up).
  */
-export async function cpuPerCall(fn: () => unknown, ms = 250): Promise<number> {
-  const warmUntil = performance.now() + Math.min(100, ms / 3);
-  while (performance.now() < warmUntil) await fn();
-  let calls = 0;
-  const wallStart = performance.now();
+export async function cpuPerRun(fn: () => unknown, runs: number): Promise<number> {
   const cpuStart = process.cpuUsage();
-  while (performance.now() - wallStart < ms) {
-    for (let i = 0; i < 16; i++) await fn();
-    calls += 16;
-  }
+  for (let i = 0; i < runs; i++) await fn();
   const cpu = process.cpuUsage(cpuStart);
-  return (cpu.user + cpu.system) / calls;
+  return (cpu.user + cpu.system) / runs;
 }
