@@ -56,6 +56,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     const durationMs = durationFlag(values.duration, 'duration');
     const backfillMs = durationFlag(values.backfill, 'backfill') ?? 60 * MINUTE;
+    const fixAfterMs = durationFlag(values['fix-after'], 'fix-after') ?? 4 * MINUTE;
     const withServer = values['with-server'] === true;
     if (withServer === (values.url !== undefined)) {
       throw new UsageError('give either --with-server or --url with --key');
@@ -93,7 +94,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       backfillMinutes: backfillMs / MINUTE,
       deployAgoMs: Math.min(8 * MINUTE, backfillMs / 2),
       loopAgoMs: Math.min(4 * MINUTE, backfillMs / 4),
-      fixAfterMs: durationFlag(values['fix-after'], 'fix-after') ?? 4 * MINUTE,
+      fixAfterMs,
     };
     gateway = forkService('gateway-main', { TENANTRY_DEMO_OPTIONS: JSON.stringify(options) });
     gateway.on('message', (e: GatewayEvent) => {
@@ -108,6 +109,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const startedEvent = event('started');
     const backfilledEvent = event('backfilled');
     const liveEvent = event('live');
+    // If the gateway dies early, the later waits reject too; only the awaited one reports it.
+    for (const later of [backfilledEvent, liveEvent]) later.catch(() => undefined);
     const started = await startedEvent;
     io.stdout.write(
       `tenantry demo: fake LLM on ${started.llmUrl}; backfilling ${backfillMs / MINUTE} min of traffic…\n`,
