@@ -22,6 +22,7 @@ const MAX_CACHED_TENANTS = 10_000;
 
 /** Scan buffer for the clean-string fast path (synchronous, never re-entered). */
 const SCRATCH: Match[] = [];
+const NONE: Match[] = [];
 
 class PolicyRedactor implements Redactor {
   private readonly tenants = new Map<string, ResolvedPolicy>();
@@ -56,15 +57,17 @@ class PolicyRedactor implements Redactor {
       // Most attributes hold nothing: answer those without building a walker.
       let matches: Match[] | undefined;
       if (text.length <= p.maxStringLength) {
-        SCRATCH.length = 0;
+        // Emptied before and after use, so a scan that threw cannot leak into the next call.
+        if (SCRATCH.length !== 0) SCRATCH.length = 0;
         scanText(text, p.keys, SCRATCH);
+        matches = SCRATCH.length === 0 ? NONE : SCRATCH.slice();
+        if (SCRATCH.length !== 0) SCRATCH.length = 0;
         if (
-          SCRATCH.length === 0 &&
+          matches.length === 0 &&
           !(p.parseJsonStrings && looksLikeJson(text) && hasSensitiveJsonKey(text, p.keys))
         ) {
           return { value: text, findings: {} };
         }
-        matches = SCRATCH.slice();
       }
       const walker = new Walker(p);
       return { value: walker.string(text, 0, matches), findings: walker.findings };

@@ -59,10 +59,14 @@ export class Walker {
   }
 
   private scan(s: string): Match[] {
-    SCRATCH.length = 0;
+    // Most strings find nothing: then SCRATCH stays empty and nothing is allocated. (Emptying is
+    // checked first so that even a scan that threw cannot leak its matches into the next one.)
+    if (SCRATCH.length !== 0) SCRATCH.length = 0;
     scanText(s, this.p.keys, SCRATCH);
-    // Most strings hold nothing: only copy when there is something to keep.
-    return SCRATCH.length === 0 ? NONE : SCRATCH.slice();
+    if (SCRATCH.length === 0) return NONE;
+    const found = SCRATCH.slice();
+    SCRATCH.length = 0;
+    return found;
   }
 
   private apply(s: string, matches: Match[]): string {
