@@ -108,9 +108,10 @@ describe('never throws', () => {
 
   it('is idempotent: redacting redacted output changes nothing and counts nothing', () => {
     const hashing = createRedactor({ hashKey: 'robustness-key-0123456789', defaultAction: 'hash' });
-    for (const red of [r, hashing]) {
+    const masking = createRedactor({ hashKey: 'robustness-key-0123456789', defaultAction: 'mask' });
+    for (const red of [r, hashing, masking]) {
       const once = red.redact({
-        text: 'a@example.com, +1 415 555 0132, password=hunter2',
+        text: 'a@example.com, +1 415 555 0132, password=hunter2, card 4111 1111 1111 1111',
         token: 'x',
       }).value;
       const twice = red.redact(once);
