@@ -29,10 +29,16 @@ export async function templateSpans(): Promise<ReadableSpan[]> {
 export function withFreshIds(spans: ReadableSpan[]): ReadableSpan[] {
   const traceMap = new Map<string, string>();
   const spanMap = new Map<string, string>();
-  const trace = (id: string) =>
-    traceMap.get(id) ?? (traceMap.set(id, randomBytes(16).toString('hex')), traceMap.get(id)!);
-  const span = (id: string) =>
-    spanMap.get(id) ?? (spanMap.set(id, randomBytes(8).toString('hex')), spanMap.get(id)!);
+  const fresh = (map: Map<string, string>, id: string, bytes: number) => {
+    let v = map.get(id);
+    if (v === undefined) {
+      v = randomBytes(bytes).toString('hex');
+      map.set(id, v);
+    }
+    return v;
+  };
+  const trace = (id: string) => fresh(traceMap, id, 16);
+  const span = (id: string) => fresh(spanMap, id, 8);
   return spans.map((s) => {
     const ctx = s.spanContext();
     const fresh = { ...ctx, traceId: trace(ctx.traceId), spanId: span(ctx.spanId) };
