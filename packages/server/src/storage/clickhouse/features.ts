@@ -8,8 +8,6 @@ export interface Features {
   lowCardinality: boolean;
   /** JSONExtractString and friends (19.x); before that, visitParamExtract*. */
   jsonExtract: boolean;
-  /** `mutations_sync` makes ALTER ... DELETE wait (20.x); before that we poll system.mutations. */
-  mutationsSync: boolean;
   /** Server-side insert batching with wait_for_async_insert (21.11). */
   asyncInsert: boolean;
 }
@@ -28,7 +26,6 @@ export function featuresOf(version: string): Features {
   return {
     lowCardinality: atLeast(version, 19, 3),
     jsonExtract: atLeast(version, 19, 6),
-    mutationsSync: atLeast(version, 20, 3),
     asyncInsert: atLeast(version, 21, 11),
   };
 }

@@ -37,7 +37,6 @@ describe('ClickHouse schema', () => {
       expect(ch.features).toEqual({
         lowCardinality: false,
         jsonExtract: false,
-        mutationsSync: false,
         asyncInsert: false,
       });
     }
