@@ -30,7 +30,15 @@ describe('labeled corpus', () => {
       expect(score.byType[t]?.expected ?? 0, t).toBeGreaterThan(50);
     }
     const kinds = new Set(cases.map((c) => c.kind));
-    expect([...kinds].sort()).toEqual(['json', 'json-string', 'negative', 'prompt', 'text']);
+    expect([...kinds].sort()).toEqual([
+      'headers',
+      'json',
+      'json-string',
+      'log',
+      'negative',
+      'prompt',
+      'text',
+    ]);
   });
 
   it.each(CHECKSUM_AND_PREFIXED)('finds %s with recall >= 0.99', (t) => {

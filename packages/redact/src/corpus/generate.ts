@@ -14,7 +14,7 @@ export interface Entity {
   value: string;
 }
 
-export type CaseKind = 'text' | 'negative' | 'json' | 'json-string' | 'prompt';
+export type CaseKind = 'text' | 'negative' | 'json' | 'json-string' | 'prompt' | 'log' | 'headers';
 
 export interface LabeledCase {
   kind: CaseKind;
@@ -182,6 +182,51 @@ function promptCase(r: Rng): LabeledCase {
 }
 
 /** Generates `n` cases; the mix favours short texts but covers JSON, encoded JSON and prompts. */
+/** A logfmt line as agents and proxies write them: PII in some fields, ids and timings in others. */
+function logCase(r: Rng): LabeledCase {
+  const email = GENERATORS.EMAIL(r);
+  const ip = GENERATORS.IP_ADDRESS(r).replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1');
+  const requestId = [8, 4, 4, 4, 12].map((n) => r.fromAlphabet('0123456789abcdef', n)).join('-');
+  const order = `ORD-${r.digits(10)}`;
+  const latency = `latency_ms=${r.int(1, 9000)}`;
+  const line = `ts=2026-11-25T${r.int(10, 23)}:${r.int(10, 59)}:${r.int(10, 59)}.${r.digits(3)}Z level=info tenant=acme request_id=${requestId} user=${email} client_ip=${ip} ${latency} order=${order} msg="lookup done"`;
+  return {
+    kind: 'log',
+    input: line,
+    entities: [
+      { type: 'EMAIL', value: email },
+      { type: 'IP_ADDRESS', value: ip },
+    ],
+    negatives: [requestId, order, latency],
+  };
+}
+
+/** An HTTP header block as captured content: credentials next to ids and user agents. */
+function headersCase(r: Rng): LabeledCase {
+  const token = r.fromAlphabet(ALNUM, r.int(24, 40)) + r.digits(2);
+  const session = r.fromAlphabet(ALNUM, 24);
+  const requestId = [8, 4, 4, 4, 12].map((n) => r.fromAlphabet('0123456789abcdef', n)).join('-');
+  const agent = `Mozilla/5.0 (X11; Linux x86_64) Chrome/${r.int(100, 131)}.0.${r.int(1000, 6999)}.${r.int(10, 99)}`;
+  const text = [
+    'POST /v1/agents/run HTTP/1.1',
+    'Host: api.example.com',
+    `Authorization: Bearer ${token}`,
+    `Cookie: session=${session}; theme=dark`,
+    `X-Request-Id: ${requestId}`,
+    `User-Agent: ${agent}`,
+    `Content-Length: ${r.int(100, 9999)}`,
+  ].join('\r\n');
+  return {
+    kind: 'headers',
+    input: text,
+    entities: [
+      { type: 'CREDENTIAL', value: token },
+      { type: 'CREDENTIAL', value: session },
+    ],
+    negatives: [requestId, agent, 'theme=dark'],
+  };
+}
+
 export function generateCorpus(seed: number, n: number): LabeledCase[] {
   const r = new Rng(seed);
   const out: LabeledCase[] = [];
@@ -190,7 +235,9 @@ export function generateCorpus(seed: number, n: number): LabeledCase[] {
     if (roll < 0.45) out.push(textCase(r));
     else if (roll < 0.7) out.push(negativeCase(r));
     else if (roll < 0.82) out.push(jsonCase(r, false));
-    else if (roll < 0.92) out.push(jsonCase(r, true));
+    else if (roll < 0.88) out.push(jsonCase(r, true));
+    else if (roll < 0.9) out.push(logCase(r));
+    else if (roll < 0.92) out.push(headersCase(r));
     else out.push(promptCase(r));
   }
   return out;

@@ -24,7 +24,8 @@ function ssn(s: string, span: NumericSpan): number {
   if (len(span, 0) !== 3 || len(span, 1) !== 2 || len(span, 2) !== 4) return -1;
   const end = span.ends[2]!;
   if (!endsCleanly(s, end)) return -1;
-  if (span.starts.length > 3 && span.sep[3] === sep) return -1;
+  // `123-45-6789-01` is some other identifier; after a space, the next number is separate.
+  if (span.starts.length > 3 && span.sep[3] === sep && sep !== ' ') return -1;
   const valid = ssnValid(
     s.slice(span.starts[0], span.ends[0]),
     s.slice(span.starts[1], span.ends[1]),
