@@ -18,13 +18,16 @@ import { quantile, report } from './report.js';
 /**
  * ClickHouse for benchmarks: a local server (or a cluster of `shards`) on loopback ports with the
  * adapter opened and migrated, so bench/ingest and bench/query can add a ClickHouse column over
- * the same workload. `url`/`cluster` are what `tenantry up --storage clickhouse` takes.
+ * the same workload. In-process: `startServer({ storage: ch.storage, ... })`; as a process:
+ * `spawnCli(['up', ...ch.upArgs])`.
  */
 export interface BenchClickHouse {
   storage: Storage & { ch: { clients: unknown[] } };
   url: string;
   database: string;
   cluster: string | undefined;
+  /** Flags for `tenantry up` (spawnCli) to run the real server on this ClickHouse. */
+  upArgs: string[];
   /** Copies DuckDB's spans table, row for row, into ClickHouse; returns the rows copied. */
   copySpansFrom(duck: DuckDb): Promise<number>;
   stop(): Promise<void>;
@@ -33,7 +36,8 @@ export interface BenchClickHouse {
 export async function startBenchClickHouse(
   options: { shards?: number; database?: string } = {},
 ): Promise<BenchClickHouse> {
-  const database = options.database ?? 'bench';
+  // `tenantry up` defaults to database `tenantry`, so upArgs and storage see the same tables.
+  const database = options.database ?? 'tenantry';
   const shards = options.shards ?? 1;
   let node: ClickHouseNode | null = null;
   let cluster: ClickHouseCluster | null = null;
@@ -51,6 +55,13 @@ export async function startBenchClickHouse(
     url,
     database,
     cluster: cluster?.name,
+    upArgs: [
+      '--storage',
+      'clickhouse',
+      '--clickhouse-url',
+      url,
+      ...(cluster ? ['--clickhouse-cluster', cluster.name] : []),
+    ],
     copySpansFrom: (duck) => copySpans(duck, storage, database),
     async stop() {
       await storage.close();
