@@ -56,7 +56,7 @@ export function cardDigits(r: Rng): string {
   if (kind === 6) return luhnComplete(`${r.int(2221, 2720)}${r.digits(11)}`);
   if (kind === 7) return luhnComplete(`35${r.int(28, 89)}${r.digits(11)}`);
   if (kind === 8) return luhnComplete(`62${r.digits(r.pick([14, 16]))}`);
-  return luhnComplete(`4${r.pick([r.digits(11), r.digits(17)])}`);
+  return luhnComplete(`4${r.digits(17)}`);
 }
 
 export function card(r: Rng): string {

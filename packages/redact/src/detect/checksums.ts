@@ -17,10 +17,11 @@ export function luhnValid(digits: string): boolean {
 }
 
 /**
- * Card networks by prefix and length (Visa 4: 13/16/19; Mastercard 51-55 and 2221-2720: 16; Amex
+ * Card networks by prefix and length (Visa 4: 16/19; Mastercard 51-55 and 2221-2720: 16; Amex
  * 34/37: 15; Diners 30/36/38/39: 14-19; JCB 35, Discover 6011/64/65, UnionPay 62, Maestro 50/56-69:
- * 16-19 or 13-19). Numbers starting with 0, 1, 7, 8 or 9 are never cards, which rules out epoch
- * timestamps and most ids; a 14-digit `2026...` timestamp is no 16-digit Mastercard either.
+ * 16-19). Numbers starting with 0, 1, 7, 8 or 9 are never cards, which rules out epoch timestamps
+ * and most ids; a 14-digit `2026...` timestamp is no 16-digit Mastercard either. 13-digit Visa and
+ * 12-15-digit Maestro numbers are no longer issued, while 13-digit EAN barcodes are everywhere.
  */
 export function plausibleCard(digits: string): boolean {
   const n = digits.length;
@@ -28,10 +29,10 @@ export function plausibleCard(digits: string): boolean {
   const d1 = digits.charCodeAt(1) - 48;
   switch (d0) {
     case 4:
-      return n === 13 || n === 16 || n === 19;
+      return n === 16 || n === 19;
     case 5:
       if (d1 >= 1 && d1 <= 5) return n === 16;
-      return d1 !== 0 && d1 < 5 ? false : n >= 13;
+      return d1 !== 0 && d1 < 5 ? false : n >= 16;
     case 2: {
       const p = Number(digits.slice(0, 4));
       return p >= 2221 && p <= 2720 && n === 16;
@@ -41,7 +42,7 @@ export function plausibleCard(digits: string): boolean {
       if (d1 === 5) return n >= 16;
       return d1 === 0 || d1 === 6 || d1 === 8 || d1 === 9 ? n >= 14 : false;
     case 6:
-      return n >= 13;
+      return n >= 16;
     default:
       return false;
   }

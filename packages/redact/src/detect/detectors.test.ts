@@ -129,6 +129,7 @@ const negatives: Array<[string, string]> = [
   ['environment reference', 'password=${DB_PASSWORD} and secret: "<your secret>"'],
   ['retina image name', 'logo-on-light@2x.png and icon@3x.webp'],
   ['file name after a package', 'see pkg@next/index.js'],
+  ['EAN-13 barcode that passes Luhn', 'ean 5901234123457 in stock'],
 ];
 
 describe('detectors', () => {
@@ -140,5 +141,12 @@ describe('detectors', () => {
     const res = r.redactString(text);
     expect(res.value).toBe(text);
     expect(res.findings).toEqual({});
+  });
+
+  it('ends a quoted bearer token at the closing quote', () => {
+    const out = r.redactString(
+      'curl -H "Authorization: Bearer abcDEF123456ghiJKL789" https://x.io',
+    );
+    expect(out.value).toBe('curl -H "Authorization: Bearer [REDACTED:CREDENTIAL]" https://x.io');
   });
 });

@@ -183,9 +183,22 @@ function notAValue(v: string, eq: boolean, quoted: boolean): boolean {
 
 /** camelCase, PascalCase and dotted member expressions (`this.authHeader`), as written in code. */
 const CODE_IDENTIFIER =
-  /^(?:[a-z]{2,}(?:[A-Z][a-z0-9]{2,})+|[A-Z][a-z]{2,}(?:[A-Z][a-z0-9]{2,})+|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)$/;
+  /^(?:[a-z]{2,}(?:[A-Z][a-z]{2,})+|[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,})+|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)$/;
 
 const AUTH_SCHEME = /^(?:bearer|basic|token|digest|bot|negotiate|apikey)$/i;
+
+function isToken68(c: number): boolean {
+  return (
+    (c < 128 && (CLS[c]! & ALNUM) !== 0) ||
+    c === 45 ||
+    c === 46 ||
+    c === 95 ||
+    c === 126 ||
+    c === 43 ||
+    c === 47 ||
+    c === 61
+  );
+}
 
 function isKeyChar(c: number): boolean {
   return (c < 128 && (CLS[c]! & ALNUM) !== 0) || c === 95 || c === 45 || c === 46;
@@ -259,7 +272,8 @@ export function detectAssignment(
   if (open !== 34 && open !== 39 && s.charCodeAt(ve) === 32 && AUTH_SCHEME.test(s.slice(vs, ve))) {
     vs = ve + 1;
     ve = vs;
-    while (ve < s.length && ve - vs < 4096 && s.charCodeAt(ve) > 32) ve++;
+    // token68 (RFC 7235): letters, digits and -._~+/ with trailing `=`; a closing quote is not in it.
+    while (ve < s.length && ve - vs < 4096 && isToken68(s.charCodeAt(ve))) ve++;
   }
   if (ve - vs < (eq ? 1 : 3)) return -1;
   if (notAValue(s.slice(vs, ve), eq, open === 34 || open === 39)) return -1;
