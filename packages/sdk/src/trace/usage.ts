@@ -37,51 +37,57 @@ function readUsage(raw: unknown): TokenUsage | undefined {
   if (!isObject(raw)) return undefined;
   // OpenAI Chat Completions: prompt_tokens already includes cached tokens.
   if (num(raw.prompt_tokens) !== undefined || num(raw.completion_tokens) !== undefined) {
-    return compact({
-      inputTokens: num(raw.prompt_tokens),
-      outputTokens: num(raw.completion_tokens),
-      cacheReadInputTokens: num(obj(raw.prompt_tokens_details)?.cached_tokens),
-      reasoningOutputTokens: num(obj(raw.completion_tokens_details)?.reasoning_tokens),
-    });
+    return usage(
+      num(raw.prompt_tokens),
+      num(raw.completion_tokens),
+      num(obj(raw.prompt_tokens_details)?.cached_tokens),
+      undefined,
+      num(obj(raw.completion_tokens_details)?.reasoning_tokens),
+    );
   }
   if (num(raw.input_tokens) !== undefined || num(raw.output_tokens) !== undefined) {
     const cacheRead = num(raw.cache_read_input_tokens);
     const cacheCreation = num(raw.cache_creation_input_tokens);
     if (cacheRead !== undefined || cacheCreation !== undefined) {
       // Anthropic counts cached input separately; the GenAI conventions want input to include it.
-      return compact({
-        inputTokens: (num(raw.input_tokens) ?? 0) + (cacheRead ?? 0) + (cacheCreation ?? 0),
-        outputTokens: num(raw.output_tokens),
-        cacheReadInputTokens: cacheRead,
-        cacheCreationInputTokens: cacheCreation,
-      });
+      return usage(
+        (num(raw.input_tokens) ?? 0) + (cacheRead ?? 0) + (cacheCreation ?? 0),
+        num(raw.output_tokens),
+        cacheRead,
+        cacheCreation,
+        undefined,
+      );
     }
     // OpenAI Responses API (and Anthropic without caching).
-    return compact({
-      inputTokens: num(raw.input_tokens),
-      outputTokens: num(raw.output_tokens),
-      cacheReadInputTokens: num(obj(raw.input_tokens_details)?.cached_tokens),
-      reasoningOutputTokens: num(obj(raw.output_tokens_details)?.reasoning_tokens),
-    });
+    return usage(
+      num(raw.input_tokens),
+      num(raw.output_tokens),
+      num(obj(raw.input_tokens_details)?.cached_tokens),
+      undefined,
+      num(obj(raw.output_tokens_details)?.reasoning_tokens),
+    );
   }
   if (num(raw.inputTokens) !== undefined || num(raw.outputTokens) !== undefined) {
     // Vercel AI SDK
-    return compact({
-      inputTokens: num(raw.inputTokens),
-      outputTokens: num(raw.outputTokens),
-      cacheReadInputTokens: num(raw.cachedInputTokens),
-      reasoningOutputTokens: num(raw.reasoningTokens),
-    });
+    return usage(
+      num(raw.inputTokens),
+      num(raw.outputTokens),
+      num(raw.cachedInputTokens),
+      undefined,
+      num(raw.reasoningTokens),
+    );
   }
   return undefined;
 }
 
 function readFinishReasons(response: Record<string, unknown>): string[] | undefined {
   if (Array.isArray(response.choices)) {
-    const reasons = response.choices
-      .map((c) => str(obj(c)?.finish_reason))
-      .filter((r): r is string => r !== undefined);
-    return reasons.length > 0 ? reasons : undefined;
+    let reasons: string[] | undefined;
+    for (const choice of response.choices) {
+      const reason = str(obj(choice)?.finish_reason);
+      if (reason !== undefined) (reasons ??= []).push(reason);
+    }
+    return reasons;
   }
   const single = str(response.stop_reason) ?? str(response.finishReason);
   if (single !== undefined) return [single];
@@ -91,19 +97,20 @@ function readFinishReasons(response: Record<string, unknown>): string[] | undefi
   return undefined;
 }
 
-function compact(usage: TokenUsage): TokenUsage {
+/** Only known counts become fields: an unknown count is left out, never recorded as 0. */
+function usage(
+  input: number | undefined,
+  output: number | undefined,
+  cacheRead: number | undefined,
+  cacheCreation: number | undefined,
+  reasoning: number | undefined,
+): TokenUsage {
   const out: TokenUsage = {};
-  if (usage.inputTokens !== undefined) out.inputTokens = usage.inputTokens;
-  if (usage.outputTokens !== undefined) out.outputTokens = usage.outputTokens;
-  if (usage.cacheReadInputTokens !== undefined) {
-    out.cacheReadInputTokens = usage.cacheReadInputTokens;
-  }
-  if (usage.cacheCreationInputTokens !== undefined) {
-    out.cacheCreationInputTokens = usage.cacheCreationInputTokens;
-  }
-  if (usage.reasoningOutputTokens !== undefined) {
-    out.reasoningOutputTokens = usage.reasoningOutputTokens;
-  }
+  if (input !== undefined) out.inputTokens = input;
+  if (output !== undefined) out.outputTokens = output;
+  if (cacheRead !== undefined) out.cacheReadInputTokens = cacheRead;
+  if (cacheCreation !== undefined) out.cacheCreationInputTokens = cacheCreation;
+  if (reasoning !== undefined) out.reasoningOutputTokens = reasoning;
   return out;
 }
 
