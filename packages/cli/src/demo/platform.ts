@@ -138,7 +138,9 @@ export class Platform {
     const ack = this.waitForWorker('live');
     this.toWorker({ type: 'live' });
     await ack;
-    void this.liveLoop();
+    this.liveLoop().catch((err: unknown) =>
+      this.options.say(`live traffic stopped: ${err instanceof Error ? err.message : String(err)}`),
+    );
   }
 
   private async liveLoop(): Promise<void> {

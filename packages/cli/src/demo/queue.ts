@@ -37,7 +37,9 @@ export class SubAgentQueue {
       this.running++;
       // The consumer side: nothing of the producer's context survives but what the carrier holds.
       setImmediate(() => {
-        extract(job.carrier, job.work)
+        // Through a promise so that a synchronous throw fails this job, not the whole process.
+        Promise.resolve()
+          .then(() => extract(job.carrier, job.work))
           .then(job.resolve, job.reject)
           .finally(() => {
             this.running--;
