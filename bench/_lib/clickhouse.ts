@@ -82,13 +82,14 @@ async function copySpans(
   database: string,
 ): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'tenantry-ch-copy-'));
-  // ClickHouse's own column list: DuckDB may carry extra derived columns (is_llm, is_tool).
+  // ClickHouse's own column list, in its order; DuckDB booleans become 0/1.
   const names = (
     await storage.ch.query<{ name: string }>(
       `SELECT name FROM system.columns WHERE database = '${database}' AND table = 'spans'`,
     )
   ).map((r) => r.name);
-  const columns = names.map((c) => (c === 'is_run' ? 'is_run::INTEGER AS is_run' : c));
+  const flags = new Set(['is_run', 'is_llm', 'is_tool']);
+  const columns = names.map((c) => (flags.has(c) ? `${c}::INTEGER AS ${c}` : c));
   let copied = 0;
   try {
     for (let k = 0; k < CHUNKS; k++) {

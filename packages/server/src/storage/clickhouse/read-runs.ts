@@ -87,7 +87,7 @@ export async function listRuns(
        if(countIf(${failed}) = 0, NULL,
           argMinIf(if(status_message != '', status_message, ifNull(error_type, name)), start_ns, ${failed})) AS a_first_error
      FROM (SELECT tenant_id, trace_id, span_id, name, operation, input_tokens, output_tokens,
-             status_code, status_message, error_type, start_ns
+             status_code, status_message, error_type, start_ns, is_llm, is_tool
            FROM ${db}.spans ${aggWhere.sql} ${ONE_PER_SPAN})
      GROUP BY tenant_id, trace_id`,
   );

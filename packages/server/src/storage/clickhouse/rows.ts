@@ -1,3 +1,4 @@
+import { isLlmSpan, isToolSpan } from '../classify.js';
 import {
   attrsToJson,
   eventsToJson,
@@ -62,6 +63,8 @@ export function spanToRow(s: SpanRow): ChRow {
     tool_name: s.toolName,
     error_type: s.errorType,
     is_run: s.isRun ? 1 : 0,
+    is_llm: isLlmSpan(s) ? 1 : 0,
+    is_tool: isToolSpan(s) ? 1 : 0,
     user_id: s.userId,
     conversation_id: s.conversationId,
     attributes: attrsToJson(s.attributes),
@@ -169,11 +172,19 @@ export function logFromRow(r: ChRow): LogRow {
  */
 export const ONE_PER_SPAN = 'LIMIT 1 BY tenant_id, trace_id, span_id';
 
-/** SQL predicates shared by every aggregate; the same meaning as the DuckDB adapter's. */
-export const IS_LLM = `(ifNull(operation, '') NOT IN ('invoke_agent', 'execute_tool', 'memory', 'retrieval')
+/**
+ * What an LLM call and a tool call are, as SQL over the hot columns: the same rule as
+ * storage/classify.ts. Used as the DEFAULT of the is_llm / is_tool columns (so rows written before
+ * those columns existed are classified on read); new rows carry the value computed at write time.
+ */
+export const LLM_PREDICATE = `(ifNull(operation, '') NOT IN ('invoke_agent', 'execute_tool', 'memory', 'retrieval')
   AND (isNotNull(input_tokens) OR isNotNull(output_tokens)
        OR ifNull(operation, '') IN ('chat', 'text_completion', 'generate_content', 'embeddings')))`;
-export const IS_TOOL = `ifNull(operation, '') = 'execute_tool'`;
+export const TOOL_PREDICATE = `ifNull(operation, '') = 'execute_tool'`;
+
+/** Aggregates filter on the classified columns, not on strings. */
+export const IS_LLM = 'is_llm = 1';
+export const IS_TOOL = 'is_tool = 1';
 
 /**
  * A top-level attribute of a JSON column as a string. 18.16 has only visitParamExtract*, which

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClickHouseNode, startClickHouse } from '../../../../../test/helpers/clickhouse.js';
+import { span, T0_NS } from '../contract/fixtures.js';
 import { ChConnection } from './client.js';
-import { migrate } from './schema.js';
+import { openClickHouseStorage } from './index.js';
+import { spanToRow } from './rows.js';
+import { migrate, migrations } from './schema.js';
 
 describe('ClickHouse schema', () => {
   let node: ClickHouseNode;
@@ -28,7 +31,7 @@ describe('ClickHouse schema', () => {
     const versions = await ch.query<{ version: number }>(
       'SELECT version FROM tenantry_schema.schema_migrations',
     );
-    expect(versions.map((v) => Number(v.version))).toEqual([1]);
+    expect(versions.map((v) => Number(v.version)).sort()).toEqual([1, 2]);
   });
 
   it('reports the connected version and decides features from it', () => {
@@ -40,5 +43,49 @@ describe('ClickHouse schema', () => {
         asyncInsert: false,
       });
     }
+  });
+
+  it('upgrades a v1 database: spans stored before the classification columns are classified on read', async () => {
+    const storage = await openClickHouseStorage({ url: node.url, database: 'tenantry_upgrade' });
+    const c = storage.ch;
+    await c.exec('CREATE DATABASE IF NOT EXISTS tenantry_upgrade');
+    await c.exec(
+      'CREATE TABLE tenantry_upgrade.schema_migrations (version UInt32, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY version',
+    );
+    for (const statement of migrations(c)[0]!.statements) await c.exec(statement);
+    await c.exec('INSERT INTO tenantry_upgrade.schema_migrations (version) VALUES (1)');
+    const old = [
+      span({
+        tenantId: 'old',
+        traceId: 'a'.repeat(32),
+        spanId: 'b'.repeat(16),
+        operation: 'chat',
+        inputTokens: 7,
+      }),
+      span({
+        tenantId: 'old',
+        traceId: 'a'.repeat(32),
+        spanId: 'c'.repeat(16),
+        operation: 'execute_tool',
+      }),
+    ].map((s) => {
+      const { is_llm: _llm, is_tool: _tool, ...v1 } = spanToRow(s);
+      return v1;
+    });
+    await c.insert('spans', old);
+    await storage.migrate();
+    const [row] = await storage.tenantAggregates(
+      { tenantId: 'old' },
+      {
+        range: { fromNs: T0_NS - 1n, toNs: T0_NS + 1_000_000_000n },
+        sort: 'tenant',
+        order: 'asc',
+        limit: 1,
+        offset: 0,
+        prices: {},
+      },
+    );
+    expect(row).toMatchObject({ spans: 2, llmCalls: 1, inputTokens: 7, toolCalls: 1 });
+    await storage.close();
   });
 });

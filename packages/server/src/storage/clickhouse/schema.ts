@@ -1,5 +1,6 @@
 import type { ChConnection } from './client.js';
 import type { Features } from './features.js';
+import { LLM_PREDICATE, TOOL_PREDICATE } from './rows.js';
 
 /**
  * ClickHouse schema. `tenant_id` leads every ORDER BY; telemetry partitions by day of its own
@@ -142,9 +143,21 @@ function createStatements(ch: ChConnection): string[] {
   return out;
 }
 
+/** v2: LLM / tool classification as columns; older parts compute it from their DEFAULT on read. */
+function classifyStatements(ch: ChConnection): string[] {
+  const tables = ch.cluster ? ['spans_local', 'spans'] : ['spans'];
+  return tables.map(
+    (t) =>
+      `ALTER TABLE ${ch.database}.${t} ADD COLUMN is_llm UInt8 DEFAULT ${LLM_PREDICATE}, ADD COLUMN is_tool UInt8 DEFAULT ${TOOL_PREDICATE}`,
+  );
+}
+
 /** Versioned migrations; each node records what it applied in its own schema_migrations. */
 export function migrations(ch: ChConnection): Array<{ version: number; statements: string[] }> {
-  return [{ version: 1, statements: createStatements(ch) }];
+  return [
+    { version: 1, statements: createStatements(ch) },
+    { version: 2, statements: classifyStatements(ch) },
+  ];
 }
 
 /** Creates the database and tables on every node. Safe on every start and from several servers. */
