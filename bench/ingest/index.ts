@@ -68,6 +68,7 @@ const [, key] = await server.waitFor(/platform ingest key:\s+(tnt_\S+)/);
 const latencies: number[] = [];
 let next = 0;
 let failed = 0;
+const statuses: Record<number, number> = {};
 start = performance.now();
 await Promise.all(
   Array.from({ length: CLIENTS }, async () => {
@@ -85,7 +86,10 @@ await Promise.all(
       });
       await res.arrayBuffer();
       latencies.push(performance.now() - t0);
-      if (res.status !== 200) failed++;
+      if (res.status !== 200) {
+        failed++;
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      }
     }
   }),
 );

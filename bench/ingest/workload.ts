@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import type { HrTime } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { recordRun, recordSpans } from '../../test/helpers/otlp.js';
@@ -25,8 +26,11 @@ export async function templateSpans(): Promise<ReadableSpan[]> {
   });
 }
 
-/** Same spans, new trace and span ids (parents remapped), so each request stores new rows. */
-export function withFreshIds(spans: ReadableSpan[]): ReadableSpan[] {
+/**
+ * Same spans, new trace and span ids (parents remapped) and times moved by `offsetMs`, so each
+ * request stores new rows and requests arrive in time order, as live traffic does.
+ */
+export function withFreshIds(spans: ReadableSpan[], offsetMs = 0): ReadableSpan[] {
   const traceMap = new Map<string, string>();
   const spanMap = new Map<string, string>();
   const fresh = (map: Map<string, string>, id: string, bytes: number) => {
@@ -41,7 +45,7 @@ export function withFreshIds(spans: ReadableSpan[]): ReadableSpan[] {
   const span = (id: string) => fresh(spanMap, id, 8);
   return spans.map((s) => {
     const ctx = s.spanContext();
-    const fresh = { ...ctx, traceId: trace(ctx.traceId), spanId: span(ctx.spanId) };
+    const ids = { ...ctx, traceId: trace(ctx.traceId), spanId: span(ctx.spanId) };
     const parent = s.parentSpanContext
       ? {
           ...s.parentSpanContext,
@@ -50,8 +54,10 @@ export function withFreshIds(spans: ReadableSpan[]): ReadableSpan[] {
         }
       : undefined;
     return Object.assign(Object.create(Object.getPrototypeOf(s)), s, {
-      spanContext: () => fresh,
+      spanContext: () => ids,
       parentSpanContext: parent,
+      startTime: shift(s.startTime, offsetMs),
+      endTime: shift(s.endTime, offsetMs),
     }) as ReadableSpan;
   });
 }
@@ -63,6 +69,11 @@ export function encode(spans: ReadableSpan[]): Buffer {
 export async function requestBodies(count: number): Promise<{ raw: Buffer[]; gzipped: Buffer[] }> {
   const template = await templateSpans();
   const raw: Buffer[] = [];
-  for (let i = 0; i < count; i++) raw.push(encode(withFreshIds(template)));
+  for (let i = 0; i < count; i++) raw.push(encode(withFreshIds(template, i * 50)));
   return { raw, gzipped: raw.map((b) => gzipSync(b)) };
+}
+
+function shift([seconds, nanos]: HrTime, offsetMs: number): HrTime {
+  const total = nanos + offsetMs * 1_000_000;
+  return [seconds + Math.floor(total / 1e9), total % 1e9];
 }
