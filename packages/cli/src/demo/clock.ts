@@ -4,7 +4,6 @@
  * span's real timestamps through `map()`. So a backfilled hour costs only CPU, and durations are
  * the simulated latencies plus (a fifth of) the real time between waits, however busy the machine is.
  */
-import { performance } from 'node:perf_hooks';
 import { sleep } from './fake-llm.js';
 
 /**
@@ -14,9 +13,13 @@ import { sleep } from './fake-llm.js';
  */
 const REAL_GAP_SCALE = 0.2;
 
-/** The clock OTel stamps spans with (timeOrigin + performance.now()), in ms. */
+/**
+ * Real time as span timestamps see it: the OTel SDK starts a span at Date.now() and ends it that
+ * plus a performance.now() delta. (performance.timeOrigin + now() drifts from Date.now() by up
+ * to hundreds of ms on a busy VM, which would put a span's start on the wrong side of a wait.)
+ */
 export function realNow(): number {
-  return performance.timeOrigin + performance.now();
+  return Date.now();
 }
 
 export class RunClock {
@@ -43,7 +46,9 @@ export class RunClock {
 
   /** Pins the event time of this real instant (the worker does it per request). */
   anchor(eventMs: number): void {
-    const real = realNow();
+    // Half a millisecond back: spans that start in this same millisecond belong after the anchor.
+    const last = this.points.at(-1)?.[0] ?? Number.NEGATIVE_INFINITY;
+    const real = Math.max(last, realNow() - 0.5);
     this.points.push([real, Math.max(eventMs, this.map(real))]);
   }
 
@@ -53,17 +58,19 @@ export class RunClock {
     const real = realNow();
     const event = this.map(real);
     this.points.push([real, event], [real, event + Math.max(0, simulatedMs)]);
-    return new Promise((resolve) => setImmediate(resolve));
+    // At least one real millisecond: whatever starts after the wait then has a later Date.now()
+    // than the wait itself, and so lands after the jump.
+    return new Promise((resolve) => setTimeout(resolve, 1));
   }
 
   /** Event time of a real instant: slowed real time between waits, jumping by each wait's length. */
   map(realMs: number): number {
     const points = this.points;
     if (points.length === 0) return realMs;
-    // Last point at or before realMs; at a wait's instant the earlier (pre-wait) side wins only
-    // for times strictly before it, so a span ending after the wait lands after the jump.
+    // Last point strictly before realMs: an instant equal to a wait's (a span that ended, or
+    // started, in the same millisecond before the wait) stays before the jump.
     let i = points.length - 1;
-    while (i > 0 && (points[i] as [number, number])[0] > realMs) i--;
+    while (i > 0 && (points[i] as [number, number])[0] >= realMs) i--;
     const [r, e] = points[i] as [number, number];
     const next = points[i + 1];
     const mapped = e + (realMs - r) * REAL_GAP_SCALE;
