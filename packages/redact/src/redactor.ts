@@ -29,7 +29,12 @@ class PolicyRedactor implements Redactor {
 
   constructor(private readonly config: RedactConfig) {}
 
+  /** Consecutive calls are usually for the same tenant (one span, one batch): skip the lookup. */
+  private lastTenant: string | undefined;
+  private lastPolicy: ResolvedPolicy | undefined;
+
   private policyFor(tenantId: string): ResolvedPolicy {
+    if (tenantId === this.lastTenant && this.lastPolicy !== undefined) return this.lastPolicy;
     let p = this.tenants.get(tenantId);
     if (p === undefined) {
       p = resolvePolicy(this.config, tenantId);
@@ -37,6 +42,8 @@ class PolicyRedactor implements Redactor {
       if (this.tenants.size >= MAX_CACHED_TENANTS) this.tenants.clear();
       this.tenants.set(tenantId, p);
     }
+    this.lastTenant = tenantId;
+    this.lastPolicy = p;
     return p;
   }
 

@@ -37,7 +37,7 @@ export class Walker {
   readonly findings: Record<string, number> = {};
   private nodes = 0;
   /** The objects on the current path (depth is capped, so a short array beats a Set). */
-  private readonly ancestors: object[] = [];
+  private ancestors: object[] | undefined;
 
   constructor(private readonly p: ResolvedPolicy) {}
 
@@ -159,6 +159,8 @@ export class Walker {
       this.editCount++;
       return '[TRUNCATED:DEPTH]';
     }
+    // Allocated on the first object only: most calls redact a single string.
+    this.ancestors ??= [];
     if (this.ancestors.includes(o)) {
       this.editCount++;
       return '[CIRCULAR]';
@@ -171,7 +173,7 @@ export class Walker {
       this.editCount++;
       return FAILED;
     } finally {
-      this.ancestors.pop();
+      this.ancestors!.pop();
     }
   }
 
