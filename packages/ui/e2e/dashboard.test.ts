@@ -250,6 +250,52 @@ describe('dashboard', () => {
     await page.context().close();
   }, 120_000);
 
+  it('keeps the time range and auto-refresh in the URL, relative or absolute', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/tenants/tenant-b/runs?key=${server.adminKey}`);
+    await page.locator('.runs-table tbody tr').first().waitFor();
+
+    await page.getByLabel('Time range').selectOption('now-6h');
+    await page.waitForURL(/from=now-6h/);
+    await page.getByLabel('Auto-refresh').selectOption('10s');
+    await page.waitForURL(/refresh=10s/);
+    // Auto-refresh re-queries without a reload.
+    const before = await page.evaluate(() => performance.getEntriesByType('resource').length);
+    await expect
+      .poll(() => page.evaluate(() => performance.getEntriesByType('resource').length), {
+        timeout: 25_000,
+      })
+      .toBeGreaterThan(before);
+
+    await page.getByLabel('Time range').selectOption('custom');
+    await page.getByLabel('From', { exact: true }).fill('2026-01-01T08:00');
+    await page.getByLabel('To', { exact: true }).fill('2026-01-01T09:30');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    // Absolute times go in the URL as UTC ISO, 90 minutes apart as picked in local time.
+    await page.waitForURL((u) => {
+      const from = Date.parse(u.searchParams.get('from') ?? '');
+      const to = Date.parse(u.searchParams.get('to') ?? '');
+      return (
+        u.searchParams.get('from')?.startsWith('2026-01-01T') === true && to - from === 5_400_000
+      );
+    });
+    // Nothing ran then: the empty state, not an error.
+    const state = page.locator('.runs-page .state').first();
+    await state.waitFor();
+    expect(await state.textContent()).toContain('No runs match');
+
+    // The same URL in a new tab (a key lives in one tab) signs in and shows the same range.
+    const link = page.url();
+    const again = await page.context().newPage();
+    await again.goto(link);
+    await again.getByLabel('API key').fill(server.adminKey);
+    await again.getByRole('button', { name: 'Sign in' }).click();
+    await again.locator('.runs-page .state-empty').waitFor();
+    expect(again.url()).toBe(link);
+    expect(await again.getByLabel('Time range').inputValue()).toBe('custom');
+    await page.context().close();
+  }, 120_000);
+
   it('opens a sub-agent that ran in its own trace from the run that queued it', async () => {
     const page = await newPage();
     await page.goto(`${server.url}/traces/${data.linkedTrace.from}?key=${server.adminKey}`);

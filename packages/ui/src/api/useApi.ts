@@ -24,23 +24,47 @@ export function useApi<T>(
   const shape = `${path}?${JSON.stringify(shapeParams)}`;
   const lastShape = useRef<string | null>(null);
 
+  const inFlight = useRef<{
+    shape: string;
+    nonce: number;
+    tick: number;
+    ctrl: AbortController;
+  } | null>(null);
+
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for path + params.
   useEffect(() => {
     if (path === null) return;
+    const running = inFlight.current;
+    // An auto-refresh tick while the same query is still running lets it land instead of
+    // restarting it: a query slower than the refresh interval would otherwise never show.
+    if (running && running.shape === shape && running.nonce === nonce && running.tick !== tick)
+      return;
+    running?.ctrl.abort();
     const ctrl = new AbortController();
+    const entry = { shape, nonce, tick, ctrl };
+    inFlight.current = entry;
     const sameQuery = lastShape.current === shape;
     lastShape.current = shape;
     setState((s) => ({ status: 'loading', data: sameQuery ? s.data : null, error: null }));
+    const done = () => {
+      if (inFlight.current === entry) inFlight.current = null;
+    };
     apiGet<T>(path, params, ctrl.signal).then(
-      (data) => setState({ status: 'ok', data, error: null }),
+      (data) => {
+        done();
+        setState({ status: 'ok', data, error: null });
+      },
       (err: unknown) => {
         if (ctrl.signal.aborted) return;
+        done();
         const error = err instanceof ApiError ? err : new UnreachableError(String(err));
         setState((s) => ({ status: 'error', data: s.data, error }));
       },
     );
-    return () => ctrl.abort();
   }, [key, nonce, tick]);
+
+  // Leaving the page cancels whatever is still running.
+  useEffect(() => () => inFlight.current?.ctrl.abort(), []);
 
   const reload = useCallback(() => setNonce((n) => n + 1), []);
   return { ...state, reload };
