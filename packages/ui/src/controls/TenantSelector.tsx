@@ -31,6 +31,7 @@ export function TenantSelector() {
   const listRef = useRef<HTMLDivElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const rootRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
   const listId = useId();
 
   // A new search (debounced) replaces the list; scrolling to its end appends the next page.
@@ -127,6 +128,7 @@ export function TenantSelector() {
       choose(items[active]);
     } else if (e.key === 'Escape') {
       setOpen(false);
+      buttonRef.current?.focus();
     }
   };
 
@@ -145,6 +147,7 @@ export function TenantSelector() {
   return (
     <div className="tenant-selector" ref={rootRef}>
       <button
+        ref={buttonRef}
         type="button"
         className="tenant-button"
         aria-haspopup="listbox"
