@@ -15,7 +15,7 @@ import { type InitOptions, loadConfig, type ResolvedConfig } from './config.js';
 import { warnOnce } from './diag/warn.js';
 import { ConsoleTreeExporter } from './export/console.js';
 import { CountingBatchSpanProcessor } from './export/counting-processor.js';
-import { forgetCleanMessages } from './logs/bridge.js';
+import { forgetCleanVerdicts } from './logs/clean-cache.js';
 import { TenantryMetrics } from './metrics/instruments.js';
 import { DeferredCounter } from './metrics/tenant-guard.js';
 import { TenantAttributesProcessor, tenantMetricView } from './metrics/tenant-view.js';
@@ -70,7 +70,7 @@ export function init(options: InitOptions = {}): TenantryHandle {
   runtime.captureContent = config.captureContent;
   runtime.maxAttributeLength = config.maxAttributeLength;
   runtime.redactor = buildRedactor(config.redact);
-  forgetCleanMessages();
+  forgetCleanVerdicts();
   runtime.metrics =
     meterProvider === undefined
       ? null
@@ -116,6 +116,7 @@ export function tenantrySpanProcessors(options: InitOptions = {}): SpanProcessor
   runtime.captureContent = config.captureContent;
   runtime.maxAttributeLength = config.maxAttributeLength;
   runtime.redactor = buildRedactor(config.redact);
+  forgetCleanVerdicts();
   const processors: SpanProcessor[] = [new TenantSpanProcessor()];
   if (config.exporter !== 'none') {
     processors.push(new CountingBatchSpanProcessor(createExporter(config), config.batch));

@@ -6,8 +6,9 @@ import { format } from 'node:util';
 import { context } from '@opentelemetry/api';
 import { type AnyValueMap, SeverityNumber } from '@opentelemetry/api-logs';
 import { getScope } from '../context/tenant.js';
-import { identityRedactor } from '../redaction/redactor.js';
+import { identityRedactor, isPolicyRedactor } from '../redaction/redactor.js';
 import { getMetrics, runtime } from '../runtime.js';
+import { cleanMessages, cleanShapes, shapeKey } from './clean-cache.js';
 
 const SEVERITY: Record<number, SeverityNumber> = {
   10: SeverityNumber.TRACE,
@@ -17,25 +18,6 @@ const SEVERITY: Record<number, SeverityNumber> = {
   50: SeverityNumber.ERROR,
   60: SeverityNumber.FATAL,
 };
-
-/**
- * Messages are mostly constant templates; ones the redactor found nothing in are remembered so
- * they are not scanned again. Only clean strings are kept, so the cache never holds a finding.
- */
-const cleanMessages = new Set<string>();
-const MAX_CLEAN_MESSAGES = 1024;
-const MAX_CLEAN_MESSAGE_LENGTH = 512;
-
-function rememberClean(key: string): void {
-  if (key.length > MAX_CLEAN_MESSAGE_LENGTH) return;
-  if (cleanMessages.size >= MAX_CLEAN_MESSAGES) cleanMessages.clear();
-  cleanMessages.add(key);
-}
-
-/** Called when the redactor changes (init), since "clean" depends on the policy. */
-export function forgetCleanMessages(): void {
-  cleanMessages.clear();
-}
 
 /** Redacts the caller's fields and message once, then mirrors the line to OTel if enabled. */
 export function prepare(
@@ -49,30 +31,35 @@ export function prepare(
   if (!redacting && otel === undefined) return args;
 
   const hasFields = typeof args[0] === 'object' && args[0] !== null;
-  const rest = hasFields ? args.slice(1) : args;
-  let message = rest.length === 0 ? undefined : format(...rest);
+  let message = messageOf(args, hasFields ? 1 : 0);
   let fields = hasFields ? plainErrors(args[0] as object) : undefined;
   if (message === undefined && args[0] instanceof Error) message = args[0].message;
+
   const ctx = context.active();
   const scope = getScope(ctx);
 
   if (redacting) {
-    const tenant = { tenantId: scope?.tenantId };
+    const tenantId = scope?.tenantId;
+    const cache = isPolicyRedactor(runtime.redactor);
     let count = 0;
     if (fields !== undefined) {
-      const out = runtime.redactor(fields, tenant);
-      fields = out.value as Record<string, unknown>;
-      count += out.count;
+      const key = cache ? shapeKey(fields) : undefined;
+      if (key === undefined || !cleanShapes.has(tenantId, key)) {
+        const out = runtime.redactor(fields, { tenantId });
+        if (key !== undefined && out.count === 0 && sameFields(fields, out.value)) {
+          cleanShapes.add(tenantId, key);
+        }
+        fields = out.value as Record<string, unknown>;
+        count += out.count;
+      }
     }
-    // Keyed by tenant too: policies differ per tenant, so "clean" is a per-tenant verdict.
-    const cleanKey = message === undefined ? '' : `${scope?.tenantId ?? ''}\u0000${message}`;
-    if (message !== undefined && !cleanMessages.has(cleanKey)) {
-      const out = runtime.redactor(message, tenant);
-      if (out.count === 0 && out.value === message) rememberClean(cleanKey);
+    if (message !== undefined && !(cache && cleanMessages.has(tenantId, message))) {
+      const out = runtime.redactor(message, { tenantId });
+      if (cache && out.count === 0 && out.value === message) cleanMessages.add(tenantId, message);
       message = String(out.value);
       count += out.count;
     }
-    if (count > 0) getMetrics()?.recordRedactions(scope?.tenantId, count);
+    if (count > 0) getMetrics()?.recordRedactions(tenantId, count);
   }
 
   if (otel !== undefined) {
@@ -101,10 +88,33 @@ export function prepare(
     });
   }
 
+  // The common case (nothing found, or every verdict cached) hands pino its own arguments back.
+  const unchanged =
+    args.length === (hasFields ? 2 : 1) &&
+    args[hasFields ? 1 : 0] === message &&
+    (hasFields ? fields === args[0] : fields === undefined);
+  if (unchanged) return args;
   const out: unknown[] = [];
   if (fields !== undefined) out.push(fields);
   if (message !== undefined) out.push(message);
   return out;
+}
+
+/** The message as pino would print it; util.format only when there is something to format. */
+function messageOf(args: unknown[], from: number): string | undefined {
+  if (args.length <= from) return undefined;
+  const first = args[from];
+  if (args.length === from + 1 && typeof first === 'string') return first;
+  return format(...args.slice(from));
+}
+
+function sameFields(before: Record<string, unknown>, after: unknown): boolean {
+  if (typeof after !== 'object' || after === null) return false;
+  const out = after as Record<string, unknown>;
+  const keys = Object.keys(before);
+  if (Object.keys(out).length !== keys.length) return false;
+  for (const key of keys) if (!Object.is(out[key], before[key])) return false;
+  return true;
 }
 
 interface PlainError {
@@ -120,14 +130,15 @@ interface PlainError {
  */
 function plainErrors(fields: object): Record<string, unknown> {
   if (fields instanceof Error) return { err: toPlainError(fields) };
+  const record = fields as Record<string, unknown>;
   let out: Record<string, unknown> | undefined;
-  for (const [key, value] of Object.entries(fields)) {
-    if (value instanceof Error) {
-      out ??= { ...(fields as Record<string, unknown>) };
-      out[key] = toPlainError(value);
-    }
+  for (const key in record) {
+    const value = record[key];
+    if (!(value instanceof Error)) continue;
+    if (out === undefined) out = { ...record };
+    out[key] = toPlainError(value);
   }
-  return out ?? (fields as Record<string, unknown>);
+  return out ?? record;
 }
 
 function toPlainError(error: Error): PlainError {

@@ -128,6 +128,25 @@ describe('getLogger', () => {
     });
   });
 
+  it('keeps redacting what repeats: sensitive keys, big numbers and changed value types', () => {
+    setup = initInMemory();
+    const sink = new LineSink();
+    const log = getLogger({ destination: sink });
+    agentRun({ tenantId: 't', agentId: 'a' }, () => {
+      for (let i = 0; i < 3; i++) log.info({ attempt: i, ok: true }, 'step');
+      log.info({ password: null }, 'login');
+      log.info({ password: 4242 }, 'login');
+      log.info({ password: 4242 }, 'login');
+      log.info({ amount: 12 }, 'charge');
+      log.info({ amount: 4111111111111111 }, 'charge');
+    });
+    expect(sink.lines.slice(0, 3).map((l) => l.attempt)).toEqual([0, 1, 2]);
+    expect(sink.lines[4]?.password).not.toBe(4242);
+    expect(sink.lines[5]?.password).not.toBe(4242);
+    expect(sink.lines[6]?.amount).toBe(12);
+    expect(sink.lines[7]?.amount).not.toBe(4111111111111111);
+  });
+
   it('applies each tenant its own policy even for a message repeated across tenants', () => {
     setup = initInMemory({ redact: { tenants: { lenient: { actions: { EMAIL: 'allow' } } } } });
     const sink = new LineSink();

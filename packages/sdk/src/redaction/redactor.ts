@@ -46,11 +46,24 @@ export function fromRedactor(redactor: RedactorLike): Redactor {
   };
 }
 
+const policyRedactors = new WeakSet<Redactor>();
+
+/**
+ * True for redactors built from a @tenantry/redact policy: their verdict depends only on the
+ * value, the tenant and the policy, so "found nothing in X for tenant T" may be remembered.
+ * A user hook or custom redactor may keep state, so nothing is cached for those.
+ */
+export function isPolicyRedactor(redactor: Redactor): boolean {
+  return policyRedactors.has(redactor);
+}
+
 export function buildRedactor(option: RedactOption | undefined): Redactor {
   if (option === false) return identityRedactor;
   if (typeof option === 'function') return fromHook(option);
   if (option !== undefined && typeof (option as RedactorLike).redact === 'function') {
     return fromRedactor(option as RedactorLike);
   }
-  return fromRedactor(createRedactor(option as RedactionPolicy | undefined));
+  const redactor = fromRedactor(createRedactor(option as RedactionPolicy | undefined));
+  policyRedactors.add(redactor);
+  return redactor;
 }

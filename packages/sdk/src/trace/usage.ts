@@ -85,7 +85,9 @@ function readFinishReasons(response: Record<string, unknown>): string[] | undefi
     let reasons: string[] | undefined;
     for (const choice of response.choices) {
       const reason = str(obj(choice)?.finish_reason);
-      if (reason !== undefined) (reasons ??= []).push(reason);
+      if (reason === undefined) continue;
+      if (reasons === undefined) reasons = [reason];
+      else reasons.push(reason);
     }
     return reasons;
   }
