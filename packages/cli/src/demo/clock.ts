@@ -47,8 +47,13 @@ export class RunClock {
   /** Pins the event time of this real instant (the worker does it per request). */
   anchor(eventMs: number): void {
     // Half a millisecond back: spans that start in this same millisecond belong after the anchor.
-    const last = this.points.at(-1)?.[0] ?? Number.NEGATIVE_INFINITY;
-    const real = Math.max(last, realNow() - 0.5);
+    const real = realNow() - 0.5;
+    const last = this.points.at(-1);
+    if (last !== undefined && last[0] >= real) {
+      // Anchored in the millisecond the clock was created: move that instant instead.
+      last[1] = Math.max(eventMs, last[1]);
+      return;
+    }
     this.points.push([real, Math.max(eventMs, this.map(real))]);
   }
 
@@ -60,7 +65,11 @@ export class RunClock {
     this.points.push([real, event], [real, event + Math.max(0, simulatedMs)]);
     // At least one real millisecond: whatever starts after the wait then has a later Date.now()
     // than the wait itself, and so lands after the jump.
-    return new Promise((resolve) => setTimeout(resolve, 1));
+    // (A 1 ms timer may fire within the same Date.now() millisecond: libuv's clock is cached.)
+    return new Promise((resolve) => {
+      const tick = () => (realNow() > real ? resolve() : setTimeout(tick, 1));
+      setTimeout(tick, 1);
+    });
   }
 
   /** Event time of a real instant: slowed real time between waits, jumping by each wait's length. */
