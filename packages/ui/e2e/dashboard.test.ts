@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
 import type {
+  AlertHistoryResponse,
   AlertsResponse,
   LogsResponse,
   TenantsResponse,
@@ -100,6 +101,11 @@ beforeAll(async () => {
     const r = await server.api<AlertsResponse>('/api/v1/alerts?tenant=tenant-b');
     return r.body.items.some((a) => a.state === 'firing') ? true : null;
   });
+  // The transition is written to history shortly after the evaluation that made it.
+  await until('tenant-b alert history', async () => {
+    const r = await server.api<AlertHistoryResponse>('/api/v1/alerts/history?tenant=tenant-b');
+    return r.body.items.some((t) => t.to === 'firing') ? true : null;
+  });
   browser = await launch();
 }, 180_000);
 
@@ -181,6 +187,7 @@ describe('dashboard', () => {
 
     await page.getByRole('link', { name: 'Alerts', exact: true }).click();
     await page.locator('.rules-table').waitFor();
+    expect(await page.locator('.alerts-page').textContent()).toMatch(/inactive\s*→\s*firing/);
     await shot(page, 'alerts');
 
     // Doctor across all tenants: the worker span whose parent never arrived, one click away.
