@@ -3,23 +3,13 @@ import { z } from 'zod';
 import { readScope } from '../auth/scope.js';
 import { NotFoundError } from '../errors.js';
 import { encodeOffsetCursor } from '../storage/cursor.js';
-import type { DoctorCounts } from '../storage/read-types.js';
-import type { LogRow } from '../storage/types.js';
-import type {
-  DoctorResponse,
-  LogsResponse,
-  Page,
-  RunSummary,
-  SpansResponse,
-  TraceResponse,
-} from './contract.js';
+import type { LogsResponse, Page, RunSummary, SpansResponse, TraceResponse } from './contract.js';
 import type { QueryDeps } from './deps.js';
+import { doctorResponse } from './doctor.js';
 import {
-  isoRange,
   page,
   pageFields,
   parseQuery,
-  type ResolvedRange,
   rangeFields,
   resolveRange,
   statusSchema,
@@ -27,6 +17,7 @@ import {
   text,
   traceIdSchema,
 } from './params.js';
+import { groupLogsBySpan, runTokenTotals } from './trace-view.js';
 import { logView, nsToIso, spanSummaryView, spanView, statusOf } from './views.js';
 
 const runsQuery = z
@@ -145,47 +136,8 @@ export function traceRoutes(deps: QueryDeps) {
           scope.tenantId === null ? tenantScope : scope,
           traceId,
         );
-        const logsBySpan = new Map<string, LogRow[]>();
-        const unattached: LogRow[] = [];
-        const spanIds = new Set(spans.map((s) => s.spanId));
-        for (const l of logs) {
-          if (l.spanId && spanIds.has(l.spanId)) {
-            let list = logsBySpan.get(l.spanId);
-            if (!list) {
-              list = [];
-              logsBySpan.set(l.spanId, list);
-            }
-            list.push(l);
-          } else unattached.push(l);
-        }
-        const children = new Map<string, string[]>();
-        for (const s of spans) {
-          if (!s.parentSpanId) continue;
-          let list = children.get(s.parentSpanId);
-          if (!list) {
-            list = [];
-            children.set(s.parentSpanId, list);
-          }
-          list.push(s.spanId);
-        }
-        const byId = new Map(spans.map((s) => [s.spanId, s]));
-        const runs = spans
-          .filter((s) => s.isRun || (s.operation === 'invoke_agent' && !byId.has(s.parentSpanId)))
-          .map((run) => {
-            let inputTokens = 0;
-            let outputTokens = 0;
-            const stack = [run.spanId];
-            while (stack.length > 0) {
-              const id = stack.pop()!;
-              const s = byId.get(id)!;
-              if (s.operation !== 'invoke_agent') {
-                inputTokens += s.inputTokens ?? 0;
-                outputTokens += s.outputTokens ?? 0;
-              }
-              stack.push(...(children.get(id) ?? []));
-            }
-            return { spanId: run.spanId, inputTokens, outputTokens };
-          });
+        const { logsBySpan, unattached } = groupLogsBySpan(spans, logs);
+        const runs = runTokenTotals(spans);
         const linksTo = [...new Set(spans.flatMap((s) => s.links.map((l) => l.traceId)))].filter(
           (t) => t !== traceId,
         );
@@ -279,42 +231,5 @@ export function traceRoutes(deps: QueryDeps) {
       const d = await deps.storage.doctor(scope, range.ns, settled);
       return doctorResponse(d, scope.tenantId, range);
     });
-  };
-}
-
-function doctorResponse(
-  d: DoctorCounts,
-  tenant: string | null,
-  range: ResolvedRange,
-): DoctorResponse {
-  return {
-    range: isoRange(range),
-    tenantId: tenant,
-    findings: [
-      {
-        kind: 'mixed_tenant_trace',
-        severity: 'critical',
-        ...d.mixedTenantTraces,
-        hint: "Spans of different tenants share a trace: context from one tenant leaked into another tenant's work (a shared client, a global, a pooled worker). Start each run with agentRun({ tenantId }) and pass context with inject/extract.",
-      },
-      {
-        kind: 'orphan_span',
-        severity: 'warning',
-        ...d.orphanSpans,
-        hint: 'A parent span never arrived: context was lost across an async boundary, a queue or an HTTP hop, or the parent service does not export. Use inject(carrier) before the hop and extract(carrier, fn) after it.',
-      },
-      {
-        kind: 'missing_tenant',
-        severity: 'warning',
-        ...d.missingTenant,
-        hint: 'Spans arrived with no tenant.id through a platform key: start work inside agentRun({ tenantId }), or send with a tenant-bound ingest key.',
-      },
-      {
-        kind: 'unfinished_run',
-        severity: 'warning',
-        ...d.unfinishedRuns,
-        hint: 'A run root never ended or was never exported: the process crashed or exited before shutdown()/forceFlush().',
-      },
-    ],
   };
 }
