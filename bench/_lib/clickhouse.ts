@@ -149,100 +149,103 @@ async function main(): Promise<void> {
   await duck.migrate();
   await seedSpans(duck.db, { spans, tenants: 1000, days: 7, endMs: end });
   const ch = await startBenchClickHouse({ shards });
-  let t = performance.now();
-  const copied = await ch.copySpansFrom(duck.db);
-  const copySeconds = (performance.now() - t) / 1000;
-  const engine = `clickhouse ${ch.storage.info().version}${shards > 1 ? ` x${shards} shards` : ''}`;
-  report({
-    bench: 'clickhouse',
-    case: `bulk copy ${copied} spans`,
-    metric: 'spans/s',
-    value: copied / copySeconds,
-  });
-
-  const sizes = await duck.db.query(
-    'SELECT tenant_id, count(*) AS n FROM spans GROUP BY 1 ORDER BY n DESC',
-  );
-  const mid = String(sizes[Math.floor(sizes.length / 4)]!.tenant_id);
-  const [trace] = await duck.db.query(`SELECT trace_id FROM spans WHERE tenant_id = ? LIMIT 1`, [
-    mid,
-  ]);
-  const range = { fromNs: BigInt(end - day) * 1_000_000n, toNs: BigInt(end) * 1_000_000n };
-  const all = { tenantId: null };
-  const one = { tenantId: mid };
-  const prices = { 'gpt-4o': { input: 2.5, output: 10 } };
-  const cases: Array<[string, (s: Storage) => Promise<unknown>]> = [
-    [
-      'tenants overview (1 day, all tenants)',
-      (s) =>
-        s.tenantAggregates(all, {
-          range,
-          sort: 'runs',
-          order: 'desc',
-          limit: 100,
-          offset: 0,
-          prices,
-        }),
-    ],
-    [
-      'timeseries (1 tenant, 1 day, 5 min)',
-      (s) => s.tenantBuckets(mid, range, 300_000_000_000n, prices),
-    ],
-    ['runs list (1 tenant, 1 day)', (s) => s.listRuns(one, { range, limit: 50, offset: 0 })],
-    ['trace by id (tenant-bound)', (s) => s.traceSpans(one, String(trace?.trace_id))],
-    ['alert window stats (10 min, all tenants)', (s) => s.windowStats(end - 600_000, end)],
-  ];
-  for (const [name, fn] of cases) {
-    const p95 = async (s: Storage) => {
-      const times: number[] = [];
-      for (let i = 0; i < 15; i++) {
-        const start = performance.now();
-        await fn(s);
-        times.push(performance.now() - start);
-      }
-      return quantile(
-        times.sort((a, b) => a - b),
-        0.95,
-      );
-    };
-    const d = await p95(duck);
-    const c = await p95(ch.storage);
-    report({ bench: 'clickhouse', case: `${name} p95, duckdb`, metric: 'ms', value: d });
+  try {
+    let t = performance.now();
+    const copied = await ch.copySpansFrom(duck.db);
+    const copySeconds = (performance.now() - t) / 1000;
+    const engine = `clickhouse ${ch.storage.info().version}${shards > 1 ? ` x${shards} shards` : ''}`;
     report({
       bench: 'clickhouse',
-      case: `${name} p95, ${engine}`,
-      metric: 'ms',
-      value: c,
-      ratio: c / d,
-      baseline: 'duckdb',
-    });
-  }
-
-  // Writes: the same fresh 5,000-span batches into each engine (ids shifted so nothing dedups).
-  const rows = await duck.traceSpans(all, String(trace?.trace_id));
-  const batches = Array.from({ length: 20 }, (_, b) =>
-    Array.from({ length: 5000 }, (_, i) => ({
-      ...rows[i % rows.length]!,
-      traceId: (b * 5000 + i).toString(16).padStart(32, 'f'),
-    })),
-  );
-  for (const [label, s] of [
-    ['duckdb', duck],
-    [engine, ch.storage],
-  ] as const) {
-    t = performance.now();
-    for (const b of batches) await s.write({ spans: b, logs: [], metrics: [] });
-    const rate = 100_000 / ((performance.now() - t) / 1000);
-    report({
-      bench: 'clickhouse',
-      case: `write 5,000-span batches, ${label}`,
+      case: `bulk copy ${copied} spans`,
       metric: 'spans/s',
-      value: rate,
+      value: copied / copySeconds,
     });
+
+    const sizes = await duck.db.query(
+      'SELECT tenant_id, count(*) AS n FROM spans GROUP BY 1 ORDER BY n DESC',
+    );
+    const mid = String(sizes[Math.floor(sizes.length / 4)]!.tenant_id);
+    const [trace] = await duck.db.query(`SELECT trace_id FROM spans WHERE tenant_id = ? LIMIT 1`, [
+      mid,
+    ]);
+    const range = { fromNs: BigInt(end - day) * 1_000_000n, toNs: BigInt(end) * 1_000_000n };
+    const all = { tenantId: null };
+    const one = { tenantId: mid };
+    const prices = { 'gpt-4o': { input: 2.5, output: 10 } };
+    const cases: Array<[string, (s: Storage) => Promise<unknown>]> = [
+      [
+        'tenants overview (1 day, all tenants)',
+        (s) =>
+          s.tenantAggregates(all, {
+            range,
+            sort: 'runs',
+            order: 'desc',
+            limit: 100,
+            offset: 0,
+            prices,
+          }),
+      ],
+      [
+        'timeseries (1 tenant, 1 day, 5 min)',
+        (s) => s.tenantBuckets(mid, range, 300_000_000_000n, prices),
+      ],
+      ['runs list (1 tenant, 1 day)', (s) => s.listRuns(one, { range, limit: 50, offset: 0 })],
+      ['trace by id (tenant-bound)', (s) => s.traceSpans(one, String(trace?.trace_id))],
+      ['alert window stats (10 min, all tenants)', (s) => s.windowStats(end - 600_000, end)],
+    ];
+    for (const [name, fn] of cases) {
+      const p95 = async (s: Storage) => {
+        const times: number[] = [];
+        for (let i = 0; i < 15; i++) {
+          const start = performance.now();
+          await fn(s);
+          times.push(performance.now() - start);
+        }
+        return quantile(
+          times.sort((a, b) => a - b),
+          0.95,
+        );
+      };
+      const d = await p95(duck);
+      const c = await p95(ch.storage);
+      report({ bench: 'clickhouse', case: `${name} p95, duckdb`, metric: 'ms', value: d });
+      report({
+        bench: 'clickhouse',
+        case: `${name} p95, ${engine}`,
+        metric: 'ms',
+        value: c,
+        ratio: c / d,
+        baseline: 'duckdb',
+      });
+    }
+
+    // Writes: the same fresh 5,000-span batches into each engine (ids shifted so nothing dedups).
+    const rows = await duck.traceSpans(all, String(trace?.trace_id));
+    const batches = Array.from({ length: 20 }, (_, b) =>
+      Array.from({ length: 5000 }, (_, i) => ({
+        ...rows[i % rows.length]!,
+        traceId: (b * 5000 + i).toString(16).padStart(32, 'f'),
+      })),
+    );
+    for (const [label, s] of [
+      ['duckdb', duck],
+      [engine, ch.storage],
+    ] as const) {
+      t = performance.now();
+      for (const b of batches) await s.write({ spans: b, logs: [], metrics: [] });
+      const rate = 100_000 / ((performance.now() - t) / 1000);
+      report({
+        bench: 'clickhouse',
+        case: `write 5,000-span batches, ${label}`,
+        metric: 'spans/s',
+        value: rate,
+      });
+    }
+  } finally {
+    await duck.close();
+    await ch.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
-  await duck.close();
-  await ch.stop();
-  rmSync(dir, { recursive: true, force: true });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
