@@ -20,7 +20,7 @@ import { TenantryMetrics } from './metrics/instruments.js';
 import { DeferredCounter } from './metrics/tenant-guard.js';
 import { TenantAttributesProcessor, tenantMetricView } from './metrics/tenant-view.js';
 import { createLoggerProvider, createMeterProvider } from './pipelines.js';
-import { buildRedactor } from './redaction/redactor.js';
+import { buildRedactor, isPolicyRedactor, type Redactor } from './redaction/redactor.js';
 import { resetRuntime, runtime, SCOPE_NAME, SCOPE_VERSION } from './runtime.js';
 import { TenantSpanProcessor } from './trace/processor.js';
 
@@ -69,8 +69,7 @@ export function init(options: InitOptions = {}): TenantryHandle {
   runtime.tracer = provider.getTracer(SCOPE_NAME, SCOPE_VERSION);
   runtime.captureContent = config.captureContent;
   runtime.maxAttributeLength = config.maxAttributeLength;
-  runtime.redactor = buildRedactor(config.redact);
-  forgetCleanVerdicts();
+  setRedactor(buildRedactor(config.redact));
   runtime.metrics =
     meterProvider === undefined
       ? null
@@ -115,8 +114,7 @@ export function tenantrySpanProcessors(options: InitOptions = {}): SpanProcessor
   const config = loadConfig(options);
   runtime.captureContent = config.captureContent;
   runtime.maxAttributeLength = config.maxAttributeLength;
-  runtime.redactor = buildRedactor(config.redact);
-  forgetCleanVerdicts();
+  setRedactor(buildRedactor(config.redact));
   const processors: SpanProcessor[] = [new TenantSpanProcessor()];
   if (config.exporter !== 'none') {
     processors.push(new CountingBatchSpanProcessor(createExporter(config), config.batch));
@@ -156,6 +154,12 @@ class NoopExporter implements SpanExporter {
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+function setRedactor(redactor: Redactor): void {
+  runtime.redactor = redactor;
+  runtime.redactorIsPolicy = isPolicyRedactor(redactor);
+  forgetCleanVerdicts();
 }
 
 async function safely(what: string, fn: () => Promise<void>): Promise<void> {

@@ -17,6 +17,8 @@ export interface Runtime {
   captureContent: boolean;
   maxAttributeLength: number;
   redactor: Redactor;
+  /** The redactor comes from a @tenantry/redact policy, so its clean verdicts may be cached. */
+  redactorIsPolicy: boolean;
   /**
    * Set by init() (null: no metric readers, so the helpers skip building points at all);
    * otherwise built from the global MeterProvider on first use.
@@ -40,6 +42,7 @@ export const runtime: Runtime = {
   captureContent: false,
   maxAttributeLength: DEFAULT_MAX_ATTRIBUTE_LENGTH,
   redactor: lazyDefaultRedactor,
+  redactorIsPolicy: true,
   metrics: undefined,
   otelLogger: undefined,
 };
@@ -66,4 +69,5 @@ export function resetRuntime(): void {
   runtime.captureContent = false;
   runtime.maxAttributeLength = DEFAULT_MAX_ATTRIBUTE_LENGTH;
   runtime.redactor = lazyDefaultRedactor;
+  runtime.redactorIsPolicy = true;
 }

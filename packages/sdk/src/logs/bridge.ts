@@ -6,9 +6,9 @@ import { format } from 'node:util';
 import { context } from '@opentelemetry/api';
 import { type AnyValueMap, SeverityNumber } from '@opentelemetry/api-logs';
 import { getScope } from '../context/tenant.js';
-import { identityRedactor, isPolicyRedactor } from '../redaction/redactor.js';
+import { identityRedactor } from '../redaction/redactor.js';
 import { getMetrics, runtime } from '../runtime.js';
-import { cleanMessages, cleanShapes, shapeKey } from './clean-cache.js';
+import { cleanMessages, fieldsKnownClean, rememberCleanFields } from './clean-cache.js';
 
 const SEVERITY: Record<number, SeverityNumber> = {
   10: SeverityNumber.TRACE,
@@ -40,18 +40,15 @@ export function prepare(
 
   if (redacting) {
     const tenantId = scope?.tenantId;
-    const cache = isPolicyRedactor(runtime.redactor);
+    const cache = runtime.redactorIsPolicy;
     let count = 0;
-    if (fields !== undefined) {
-      const key = cache ? shapeKey(fields) : undefined;
-      if (key === undefined || !cleanShapes.has(tenantId, key)) {
-        const out = runtime.redactor(fields, { tenantId });
-        if (key !== undefined && out.count === 0 && sameFields(fields, out.value)) {
-          cleanShapes.add(tenantId, key);
-        }
-        fields = out.value as Record<string, unknown>;
-        count += out.count;
+    if (fields !== undefined && !(cache && fieldsKnownClean(tenantId, fields))) {
+      const out = runtime.redactor(fields, { tenantId });
+      if (cache && out.count === 0 && sameFields(fields, out.value)) {
+        rememberCleanFields(tenantId, fields);
       }
+      fields = out.value as Record<string, unknown>;
+      count += out.count;
     }
     if (message !== undefined && !(cache && cleanMessages.has(tenantId, message))) {
       const out = runtime.redactor(message, { tenantId });

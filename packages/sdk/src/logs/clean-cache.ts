@@ -42,23 +42,64 @@ export class CleanVerdicts {
 
 /** Keyed by the message itself: a literal template is the same string object every call. */
 export const cleanMessages = new CleanVerdicts();
-export const cleanShapes = new CleanVerdicts();
 
-/** A key for fields whose verdict depends only on their keys and value types, else undefined. */
-export function shapeKey(fields: Record<string, unknown>): string | undefined {
-  let key = '';
-  for (const name in fields) {
-    const v = fields[name];
-    // The value's type is part of the shape: a policy may treat `null` and numbers differently.
-    if (v === null) key += `n${name}\u0000`;
-    else if (typeof v === 'boolean') key += `b${name}\u0000`;
-    else if (typeof v === 'number' && Math.abs(v) < INERT_NUMBER_LIMIT) key += `i${name}\u0000`;
-    else return undefined;
+/** Field names found clean, by value type: `n` null, `b` boolean, `i` small number. */
+interface CleanKeys {
+  n: Set<string>;
+  b: Set<string>;
+  i: Set<string>;
+}
+
+const cleanKeys = new Map<string, CleanKeys>();
+
+type InertType = 'n' | 'b' | 'i';
+
+function inertType(v: unknown): InertType | undefined {
+  if (v === null) return 'n';
+  if (typeof v === 'boolean') return 'b';
+  if (typeof v === 'number' && Math.abs(v) < INERT_NUMBER_LIMIT) return 'i';
+  return undefined;
+}
+
+/**
+ * True when every value is inert and every field name was found clean for that value type
+ * before. A name's verdict does not depend on its neighbours: sensitive keys are matched one by
+ * one, and inert values carry nothing to detect. A policy may treat `null` and numbers
+ * differently, hence one set per type.
+ */
+export function fieldsKnownClean(tenantId: string | undefined, fields: object): boolean {
+  const known = cleanKeys.get(tenantId ?? '');
+  if (known === undefined) return false;
+  const record = fields as Record<string, unknown>;
+  for (const name in record) {
+    const type = inertType(record[name]);
+    if (type === undefined || !known[type].has(name)) return false;
   }
-  return key;
+  return true;
+}
+
+/** Records the names of an all-inert fields object the redactor found nothing in. */
+export function rememberCleanFields(tenantId: string | undefined, fields: object): void {
+  const record = fields as Record<string, unknown>;
+  const types: [string, InertType][] = [];
+  for (const name in record) {
+    const type = inertType(record[name]);
+    if (type === undefined || name.length > MAX_KEY_LENGTH) return;
+    types.push([name, type]);
+  }
+  let known = cleanKeys.get(tenantId ?? '');
+  if (known === undefined) {
+    if (cleanKeys.size >= MAX_TENANTS) cleanKeys.clear();
+    known = { n: new Set(), b: new Set(), i: new Set() };
+    cleanKeys.set(tenantId ?? '', known);
+  }
+  for (const [name, type] of types) {
+    if (known[type].size >= MAX_ENTRIES_PER_TENANT) known[type].clear();
+    known[type].add(name);
+  }
 }
 
 export function forgetCleanVerdicts(): void {
   cleanMessages.clear();
-  cleanShapes.clear();
+  cleanKeys.clear();
 }
