@@ -57,11 +57,12 @@ export async function doctor(
      GROUP BY trace_id HAVING a_tenants > 1)`;
   const mixed = await countAndExamples(mixedFrom, 'trace_id', 'trace_id, a_tenants, a_first');
 
-  // A run was cut off when its trace has agent spans but its root never arrived.
+  // A run was cut off when its trace holds agent work (LLM, tool, memory, retrieval or agent
+  // spans) but no root: the root ends last, so it is what a crash or a missing flush loses.
   // Presence checks and min() do not change with an unmerged duplicate: no FINAL needed.
   const unfinishedFrom = `(SELECT tenant_id, trace_id, min(name) AS a_name FROM ${spans} ${base().sql}
      GROUP BY tenant_id, trace_id
-     HAVING countIf(parent_span_id = '') = 0 AND countIf(ifNull(operation, '') = 'invoke_agent') > 0)`;
+     HAVING countIf(parent_span_id = '') = 0 AND countIf(isNotNull(operation)) > 0)`;
   const unfinished = await countAndExamples(
     unfinishedFrom,
     'trace_id',
