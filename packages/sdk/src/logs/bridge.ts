@@ -3,7 +3,7 @@
  * redacted once, and the line mirrored as an OTel log record when a logs pipeline exists.
  */
 import { format } from 'node:util';
-import { context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import { type AnyValueMap, SeverityNumber } from '@opentelemetry/api-logs';
 import { getScope } from '../context/tenant.js';
 import { identityRedactor } from '../redaction/redactor.js';
@@ -24,7 +24,8 @@ export function prepare(
   args: unknown[],
   level: number,
   fixedAgent: string | undefined,
-  label: string,
+  ctx: Context,
+  labels: Record<number, string>,
 ): unknown[] {
   const redacting = runtime.redactor !== identityRedactor;
   const otel = runtime.otelLogger;
@@ -35,7 +36,6 @@ export function prepare(
   let fields = hasFields ? plainErrors(args[0] as object) : undefined;
   if (message === undefined && args[0] instanceof Error) message = args[0].message;
 
-  const ctx = context.active();
   const scope = getScope(ctx);
 
   if (redacting) {
@@ -78,7 +78,7 @@ export function prepare(
     if (agent !== undefined) attributes['gen_ai.agent.id'] = agent;
     otel.emit({
       severityNumber: SEVERITY[level] ?? SeverityNumber.UNSPECIFIED,
-      severityText: label,
+      severityText: labels[level] ?? String(level),
       body: message ?? '',
       attributes,
       context: ctx,

@@ -2,6 +2,8 @@
  * getLogger(): pino with tenantry's line format. Each call writes one JSON line to the destination
  * and, when init() set up a logs pipeline, the same record as an OTel log record.
  */
+
+import { type Context, context } from '@opentelemetry/api';
 import {
   type DestinationStream,
   type Logger,
@@ -11,7 +13,7 @@ import {
 } from 'pino';
 import { warnOnce } from '../diag/warn.js';
 import { prepare } from './bridge.js';
-import { tenantryLogFields } from './fields.js';
+import { correlationFields } from './fields.js';
 
 export interface GetLoggerOptions {
   /** `agent_id` on every line; default: the agent of the active run. */
@@ -50,6 +52,8 @@ function isoTimestamp(): string {
   return lastStamp;
 }
 
+let callContext: Context | undefined;
+
 export function getLogger(options: GetLoggerOptions = {}): TenantryLogger {
   const config = loadLoggerConfig(options);
   const fixedAgent = config.agentId;
@@ -62,20 +66,22 @@ export function getLogger(options: GetLoggerOptions = {}): TenantryLogger {
     // Errors arrive here already turned into redacted `{ type, message, stack }` objects, which
     // pino's own err serializer would relabel as type "Object".
     serializers: { err: (v: unknown) => (v instanceof Error ? stdSerializers.err(v) : v) },
-    mixin: () => {
-      const fields = tenantryLogFields();
-      if (fixedAgent !== undefined) fields.agent_id = fixedAgent;
-      return fields;
-    },
+    mixin: () => correlationFields(callContext ?? context.active(), fixedAgent),
     hooks: {
       logMethod(args, method, level) {
+        // Read once per call and shared with the mixin, which pino runs inside method.apply.
+        callContext = context.active();
         let out = args as unknown[];
         try {
-          out = prepare(out, level, fixedAgent, this.levels.labels[level] ?? String(level));
+          out = prepare(out, level, fixedAgent, callContext, this.levels.labels);
         } catch (error) {
           warnOnce('log-bridge', `log record not bridged to OTel: ${String(error)}`);
         }
-        return method.apply(this, out as Parameters<typeof method>);
+        try {
+          return method.apply(this, out as Parameters<typeof method>);
+        } finally {
+          callContext = undefined;
+        }
       },
     },
   };
