@@ -13,6 +13,7 @@ export type Params = DuckDBValue[];
 export class DuckDb {
   private readonly readers: DuckDBConnection[] = [];
   private nextReader = 0;
+  private writerQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly instance: DuckDBInstance,
@@ -25,6 +26,17 @@ export class DuckDb {
     const db = new DuckDb(instance, await instance.connect());
     for (let i = 0; i < readConnections; i++) db.readers.push(await instance.connect());
     return db;
+  }
+
+  /**
+   * Runs `fn` with the write connection to itself. A transaction is a property of the connection,
+   * so two flows interleaving BEGIN/COMMIT on it (a batch write and an alert-state save, say) would
+   * commit or roll back each other's work: every writer goes through here, one at a time.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.writerQueue.then(fn, fn);
+    this.writerQueue = run.catch(() => {});
+    return run;
   }
 
   async exec(sql: string, params?: Params): Promise<void> {

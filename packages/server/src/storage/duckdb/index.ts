@@ -30,28 +30,35 @@ export async function openDuckDbStorage(options: DuckDbOptions) {
   const storage = {
     db,
     info: (): StorageEngineInfo => ({ engine: 'duckdb', version }),
-    async migrate() {
-      await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
-      const done = new Set(
-        (await db.queryOnWriter('SELECT version FROM schema_migrations')).map((r) =>
-          Number(r.version),
-        ),
-      );
-      for (const m of MIGRATIONS) {
-        if (done.has(m.version)) continue;
-        for (const statement of m.statements) await db.exec(statement);
-        await db.exec('INSERT INTO schema_migrations VALUES (?)', [m.version]);
-      }
-    },
-    write: (batch: WriteBatch) => writeBatch(db, batch),
-    async close() {
-      // A checkpoint folds the WAL into the database file so the next start is fast.
-      await db.exec('CHECKPOINT').catch(() => {});
-      db.close();
-    },
-    ...duckKeyStore(db),
-    ...duckAlertStore(db),
-    ...duckLifecycleStore(db),
+    migrate: () =>
+      db.exclusive(async () => {
+        await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
+        const done = new Set(
+          (await db.queryOnWriter('SELECT version FROM schema_migrations')).map((r) =>
+            Number(r.version),
+          ),
+        );
+        for (const m of MIGRATIONS) {
+          if (done.has(m.version)) continue;
+          for (const statement of m.statements) await db.exec(statement);
+          await db.exec('INSERT INTO schema_migrations VALUES (?)', [m.version]);
+        }
+      }),
+    write: (batch: WriteBatch) => db.exclusive(() => writeBatch(db, batch)),
+    close: () =>
+      db.exclusive(async () => {
+        // A checkpoint folds the WAL into the database file so the next start is fast.
+        await db.exec('CHECKPOINT').catch(() => {});
+        db.close();
+      }),
+    ...serialWrites(db, duckKeyStore(db), ['insertKey', 'revokeKey']),
+    ...serialWrites(db, duckAlertStore(db), [
+      'saveAlertStates',
+      'appendAlertTransitions',
+      'upsertAlertRule',
+      'deleteAlertRule',
+    ]),
+    ...serialWrites(db, duckLifecycleStore(db), ['deleteOlderThan', 'deleteTenant', 'deleteUser']),
     tenantAggregates: (scope, q) => tenantAggregates(db, scope, q),
     fleetTotals: (scope, range) => fleetTotals(db, scope, range),
     tenantBuckets: (tenantId, range, step, prices) =>
@@ -67,4 +74,15 @@ export async function openDuckDbStorage(options: DuckDbOptions) {
     runawayRuns: (fromMs, toMs, t) => runawayRuns(db, fromMs, toMs, t),
   } satisfies StorageBase & ReadStore & { db: DuckDb };
   return storage;
+}
+
+/** Routes the named methods through the single-writer queue; the rest pass through. */
+function serialWrites<T extends object>(db: DuckDb, store: T, methods: Array<keyof T>): T {
+  const out = { ...store };
+  for (const name of methods) {
+    const fn = store[name] as unknown as (...args: unknown[]) => Promise<unknown>;
+    (out as Record<keyof T, unknown>)[name] = (...args: unknown[]) =>
+      db.exclusive(() => fn(...args));
+  }
+  return out;
 }

@@ -37,10 +37,10 @@ export function duckKeyStore(db: DuckDb): KeyStore {
       ]);
     },
     async listKeys() {
-      return (await db.queryOnWriter('SELECT * FROM api_keys ORDER BY created_at, id')).map(toKey);
+      return (await db.query('SELECT * FROM api_keys ORDER BY created_at, id')).map(toKey);
     },
     async findKeyByHash(hash) {
-      const rows = await db.queryOnWriter('SELECT * FROM api_keys WHERE hash = ?', [hash]);
+      const rows = await db.query('SELECT * FROM api_keys WHERE hash = ?', [hash]);
       return rows[0] ? toKey(rows[0]) : null;
     },
     async revokeKey(id, revokedAt) {
@@ -56,7 +56,7 @@ export function duckKeyStore(db: DuckDb): KeyStore {
 export function duckAlertStore(db: DuckDb): AlertStore {
   return {
     async loadAlertStates() {
-      const rows = await db.queryOnWriter('SELECT * FROM alert_states');
+      const rows = await db.query('SELECT * FROM alert_states');
       return rows.map(
         (r): AlertStateRecord => ({
           ruleId: String(r.rule_id),
@@ -120,7 +120,7 @@ export function duckAlertStore(db: DuckDb): AlertStore {
         where.unshift('tenant_id = ?');
         params.unshift(scope.tenantId);
       }
-      const rows = await db.queryOnWriter(
+      const rows = await db.query(
         `SELECT * FROM alert_transitions WHERE ${where.join(' AND ')}
          ORDER BY at_ms DESC, tenant_id, rule_id LIMIT ${q.limit + 1} OFFSET ${offset}`,
         params,
@@ -142,7 +142,7 @@ export function duckAlertStore(db: DuckDb): AlertStore {
       };
     },
     async listAlertRules() {
-      const rows = await db.queryOnWriter('SELECT * FROM alert_rules ORDER BY id');
+      const rows = await db.query('SELECT * FROM alert_rules ORDER BY id');
       return rows.map(
         (r): AlertRuleRecord => ({
           id: String(r.id),

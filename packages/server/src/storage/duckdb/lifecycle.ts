@@ -76,7 +76,7 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
       });
     },
     async listTenantIds() {
-      const rows = await db.queryOnWriter(
+      const rows = await db.query(
         `SELECT tenant_id FROM spans GROUP BY tenant_id
          UNION SELECT tenant_id FROM logs GROUP BY tenant_id
          UNION SELECT tenant_id FROM metric_points GROUP BY tenant_id ORDER BY 1`,
