@@ -1,4 +1,4 @@
-import { SpanKind } from '@opentelemetry/api';
+import { context, SpanKind } from '@opentelemetry/api';
 import { getMetrics, runtime } from '../runtime.js';
 import {
   ATTR_INPUT_MESSAGES,
@@ -11,7 +11,7 @@ import {
 } from './attributes.js';
 import { type LlmSpan, redactForAttribute, type TenantrySpanHandle } from './handle.js';
 import { errorType, type Finisher, runInSpan } from './run-span.js';
-import { activeRun } from './scope-or-warn.js';
+import { runOf } from './scope-or-warn.js';
 import { readOutput, readResponse } from './usage.js';
 
 export interface LlmCallOptions {
@@ -30,7 +30,8 @@ export interface LlmCallOptions {
  * come from `span.recordUsage(...)` etc. or, when not set, from the callback's return value.
  */
 export function llmCall<T>(options: LlmCallOptions, fn: (span: LlmSpan) => T): T {
-  const { ctx, scope } = activeRun('llmCall');
+  const ctx = context.active();
+  const scope = runOf(ctx, 'llmCall');
   const operation = options.operation ?? 'chat';
   const model = String(options.model);
   // Doubles as the finisher's info: the metric attributes are the same values.

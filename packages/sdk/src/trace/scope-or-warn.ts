@@ -1,4 +1,4 @@
-import { type Context, context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import { getScope, type RunScope } from '../context/tenant.js';
 import { warnOnce } from '../diag/warn.js';
 
@@ -6,8 +6,7 @@ import { warnOnce } from '../diag/warn.js';
  * The run a step belongs to. A step outside any run still gets its span (the host may trace
  * without tenants), but it is warned once and gets no tenant-labelled metrics.
  */
-export function activeRun(helper: string): { ctx: Context; scope: RunScope | undefined } {
-  const ctx = context.active();
+export function runOf(ctx: Context, helper: string): RunScope | undefined {
   const scope = getScope(ctx);
   if (scope === undefined) {
     warnOnce(
@@ -15,5 +14,5 @@ export function activeRun(helper: string): { ctx: Context; scope: RunScope | und
       `${helper}() was called outside agentRun(): its span has no tenant.id and no metrics are recorded`,
     );
   }
-  return { ctx, scope };
+  return scope;
 }

@@ -1,5 +1,5 @@
 /** The non-model steps of a run: tool calls, memory operations and retrieval. */
-import { SpanKind } from '@opentelemetry/api';
+import { context, SpanKind } from '@opentelemetry/api';
 import { getMetrics, runtime } from '../runtime.js';
 import {
   ATTR_DATA_SOURCE_ID,
@@ -24,7 +24,7 @@ import {
   type ToolSpan,
 } from './handle.js';
 import { type Finisher, runInSpan } from './run-span.js';
-import { activeRun } from './scope-or-warn.js';
+import { runOf } from './scope-or-warn.js';
 
 export interface ToolCallOptions {
   name: string;
@@ -51,7 +51,8 @@ export interface RetrievalOptions {
  * result only when `captureContent` is on (or set explicitly with `span.setResult`).
  */
 export function toolCall<T>(options: ToolCallOptions, fn: (span: ToolSpan) => T): T {
-  const { ctx, scope } = activeRun('toolCall');
+  const ctx = context.active();
+  const scope = runOf(ctx, 'toolCall');
   const name = String(options.name);
   const attributes: Record<string, string | number> = {
     [ATTR_OPERATION_NAME]: 'execute_tool',
@@ -96,7 +97,8 @@ const TOOL_FINISHER: Finisher = {
 
 /** A read/write/delete/search on an agent memory store: span `memory.{operation} {store}`. */
 export function memoryOp<T>(options: MemoryOpOptions, fn: (span: MemorySpan) => T): T {
-  const { ctx, scope } = activeRun('memoryOp');
+  const ctx = context.active();
+  const scope = runOf(ctx, 'memoryOp');
   const attributes: Record<string, string> = {
     [ATTR_TENANTRY_OPERATION]: 'memory',
     [ATTR_MEMORY_STORE]: String(options.store),
@@ -120,7 +122,8 @@ export function memoryOp<T>(options: MemoryOpOptions, fn: (span: MemorySpan) => 
  * `span.setResultCount(n)` or, when the callback returns an array, from its length.
  */
 export function retrieval<T>(options: RetrievalOptions, fn: (span: RetrievalSpan) => T): T {
-  const { ctx, scope } = activeRun('retrieval');
+  const ctx = context.active();
+  const scope = runOf(ctx, 'retrieval');
   const attributes: Record<string, string | number> = {
     [ATTR_TENANTRY_OPERATION]: 'retrieval',
     [ATTR_DATA_SOURCE_ID]: String(options.source),
