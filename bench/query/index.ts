@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createKey } from '../../packages/server/src/auth/keys.js';
 import { startServer } from '../../packages/server/src/server.js';
 import { openDuckDbStorage } from '../../packages/server/src/storage/duckdb/index.js';
+import { startBenchClickHouse } from '../_lib/clickhouse.js';
 import { quantile, report } from '../_lib/report.js';
 import { seedSpans } from './seed.js';
 
@@ -19,7 +21,7 @@ const DAY = 86_400_000;
 const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-bench-query-'));
 const seedStore = await openDuckDbStorage({ dataDir });
 await seedStore.migrate();
-let t0 = performance.now();
+const t0 = performance.now();
 await seedSpans(seedStore.db, { spans: SPANS, tenants: 1000, days: 7, endMs: END });
 process.stdout.write(
   `seeded ${SPANS} spans in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
@@ -30,21 +32,29 @@ const sizes = await seedStore.db.query(
 // The median tenant by size: neither a giant nor an empty one.
 const mid = String(sizes[Math.floor(sizes.length / 4)]!.tenant_id);
 const trace = await seedStore.db.query(
-  `SELECT trace_id FROM spans WHERE tenant_id = ? AND is_run AND status_code = 2 LIMIT 1`,
+  `SELECT trace_id FROM spans WHERE tenant_id = ? AND is_run ORDER BY status_code DESC LIMIT 1`,
   [mid],
 );
+// The same rows, copied into a local ClickHouse, for the engine comparison
+// (BENCH_QUERY_CLICKHOUSE=0 skips it).
+const ch = process.env.BENCH_QUERY_CLICKHOUSE === '0' ? null : await startBenchClickHouse();
+if (ch) {
+  const copyStart = performance.now();
+  await ch.copySpansFrom(seedStore.db);
+  process.stdout.write(
+    `copied into ClickHouse in ${((performance.now() - copyStart) / 1000).toFixed(1)} s\n`,
+  );
+}
 await seedStore.close();
 
-const server = await startServer({
-  config: {
-    server: { port: 0, dataDir },
-    pricing: { models: { 'gpt-4o': { input: 2.5, output: 10 } } },
-  },
+const range = `from=${END - DAY}&to=${END}`;
+const pricing = { models: { 'gpt-4o': { input: 2.5, output: 10 } } };
+let server = await startServer({
+  config: { server: { port: 0, dataDir }, pricing },
   alerts: false,
   retention: false,
 });
-const admin = server.bootstrapKeys!.admin;
-const range = `from=${END - DAY}&to=${END}`;
+let admin = server.bootstrapKeys!.admin;
 
 async function p95(path: string): Promise<number> {
   const times: number[] = [];
@@ -69,12 +79,13 @@ const cases: Array<[string, string, number]> = [
   ['trace by id', `/api/v1/traces/${String(trace[0]?.trace_id)}`, 50],
   ['runs list (1 tenant, 1 day)', `/api/v1/runs?tenant=${mid}&${range}&limit=50`, 100],
 ];
-t0 = performance.now();
+const duck: Record<string, number> = {};
 for (const [name, path, goal] of cases) {
   const value = await p95(path);
+  duck[name] = value;
   report({
     bench: 'query',
-    case: `${name} p95`,
+    case: `${name} p95 (duckdb)`,
     metric: 'ms',
     value,
     goal: `< ${goal}`,
@@ -85,7 +96,7 @@ const oneTenant = await p95(`/api/v1/runs?tenant=${mid}&${range}&limit=50&status
 const allTenants = await p95(`/api/v1/runs?${range}&limit=50&status=error`);
 report({
   bench: 'query',
-  case: 'failed runs: one tenant vs all tenants',
+  case: 'failed runs: one tenant vs all tenants (duckdb)',
   metric: 'ratio',
   value: oneTenant / allTenants,
   ratio: oneTenant / allTenants,
@@ -98,4 +109,30 @@ report({
   value: Number(sizes.find((s) => s.tenant_id === mid)?.n ?? 0),
 });
 await server.close();
+
+if (ch) {
+  // Same routes, same data, through a server on ClickHouse (single node, Debian's 18.16).
+  const chDir = mkdtempSync(join(tmpdir(), 'tenantry-bench-query-ch-'));
+  server = await startServer({
+    config: { server: { port: 0, dataDir: chDir }, pricing },
+    storage: ch.storage,
+    alerts: false,
+    retention: false,
+  });
+  admin = server.bootstrapKeys?.admin ?? (await createKey(ch.storage, { kind: 'admin' })).secret;
+  for (const [name, path] of cases) {
+    const value = await p95(path);
+    report({
+      bench: 'query',
+      case: `${name} p95 (clickhouse)`,
+      metric: 'ms',
+      value,
+      ratio: value / duck[name]!,
+      baseline: 'duckdb',
+    });
+  }
+  await server.close();
+  await ch.stop();
+  rmSync(chDir, { recursive: true, force: true });
+}
 rmSync(dataDir, { recursive: true, force: true });
