@@ -17,7 +17,7 @@ import {
   text,
   traceIdSchema,
 } from './params.js';
-import { groupLogsBySpan, runTokenTotals } from './trace-view.js';
+import { groupLogsBySpan, linkWindow, runTokenTotals } from './trace-view.js';
 import { logView, nsToIso, spanSummaryView, spanView, statusOf } from './views.js';
 
 const runsQuery = z
@@ -145,6 +145,7 @@ export function traceRoutes(deps: QueryDeps) {
           scope.tenantId === null ? tenantScope : scope,
           traceId,
           linksTo,
+          linkWindow(spans),
         );
         return {
           traceId,

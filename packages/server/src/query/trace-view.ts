@@ -1,3 +1,4 @@
+import type { NsRange } from '../storage/read-types.js';
 import type { LogRow, SpanRow } from '../storage/types.js';
 
 /** Logs attached to the span they were written in; the rest (no or unknown span id) apart. */
@@ -56,4 +57,20 @@ export function runTokenTotals(
       }
       return { spanId: run.spanId, inputTokens, outputTokens };
     });
+}
+
+const HOUR_NS = 3_600_000_000_000n;
+
+/**
+ * Traces that link to this one (sub-agents consumed from a queue) start after it and, in practice,
+ * within the hour; bounding the search keeps it from scanning all of a tenant's history.
+ */
+export function linkWindow(spans: SpanRow[]): NsRange {
+  let from = spans[0]!.startTimeUnixNano;
+  let to = spans[0]!.endTimeUnixNano;
+  for (const s of spans) {
+    if (s.startTimeUnixNano < from) from = s.startTimeUnixNano;
+    if (s.endTimeUnixNano > to) to = s.endTimeUnixNano;
+  }
+  return { fromNs: from - HOUR_NS, toNs: to + HOUR_NS };
 }

@@ -138,6 +138,8 @@ export interface ReadStore extends AlertDataSource {
     scope: TenantScope,
     traceId: string,
     linksTo: string[],
+    /** Where to look for traces that link here (they start around this trace); engines may scan wider. */
+    window?: NsRange,
   ): Promise<Array<{ traceId: string; rootName: string; relation: 'links_to' | 'linked_from' }>>;
   searchSpans(scope: TenantScope, filter: SpanFilter): Promise<SpanRow[]>;
   searchLogs(scope: TenantScope, filter: LogFilter): Promise<LogRow[]>;

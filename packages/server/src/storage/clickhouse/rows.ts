@@ -1,39 +1,19 @@
 import { isLlmSpan, isToolSpan } from '../classify.js';
-import {
-  attrsToJson,
-  eventsToJson,
-  linksToJson,
-  parseAttrs,
-  parseEvents,
-  parseLinks,
-} from '../json.js';
+import { attrsToJson, eventsToJson, linksToJson } from '../json.js';
 import type { LogRow, MetricPointRow, SpanRow } from '../types.js';
 import type { ChRow } from './client.js';
 import type { Features } from './features.js';
 import { lit } from './sql.js';
 
 /** Row conversion both ways. JSONEachRow sends 64-bit integers as strings, exact in both directions. */
-
-export function num(v: unknown): number {
-  if (v === null || v === undefined || v === '') return 0;
-  return Number(v);
-}
-
-export function numOrNull(v: unknown): number | null {
-  if (v === null || v === undefined) return null;
-  return Number(v);
-}
-
-export function strOrNull(v: unknown): string | null {
-  return v === null || v === undefined ? null : String(v);
-}
-
-export function big(v: unknown): bigint {
-  if (typeof v === 'bigint') return v;
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v);
-  if (typeof v === 'number' && Number.isFinite(v)) return BigInt(Math.trunc(v));
-  return 0n;
-}
+export {
+  big,
+  logFromColumns as logFromRow,
+  num,
+  numOrNull,
+  spanFromColumns as spanFromRow,
+  strOrNull,
+} from '../columns.js';
 
 const intOrNull = (v: number | null) => (v === null ? null : String(Math.trunc(v)));
 const floatOrNull = (v: number | null) => (v === null || !Number.isFinite(v) ? null : v);
@@ -111,57 +91,6 @@ export function metricToRow(m: MetricPointRow): ChRow {
     service_name: m.serviceName,
     attributes: attrsToJson(m.attributes),
     resource_attributes: attrsToJson(m.resourceAttributes),
-  };
-}
-
-export function spanFromRow(r: ChRow): SpanRow {
-  return {
-    tenantId: String(r.tenant_id),
-    traceId: String(r.trace_id),
-    spanId: String(r.span_id),
-    parentSpanId: String(r.parent_span_id),
-    name: String(r.name),
-    kind: num(r.kind),
-    startTimeUnixNano: big(r.start_ns),
-    endTimeUnixNano: big(r.end_ns),
-    durationNs: big(r.duration_ns),
-    statusCode: num(r.status_code),
-    statusMessage: String(r.status_message ?? ''),
-    serviceName: String(r.service_name),
-    scopeName: String(r.scope_name),
-    agentId: strOrNull(r.agent_id),
-    agentName: strOrNull(r.agent_name),
-    operation: strOrNull(r.operation),
-    model: strOrNull(r.model),
-    provider: strOrNull(r.provider),
-    inputTokens: numOrNull(r.input_tokens),
-    outputTokens: numOrNull(r.output_tokens),
-    toolName: strOrNull(r.tool_name),
-    errorType: strOrNull(r.error_type),
-    isRun: num(r.is_run) === 1,
-    userId: strOrNull(r.user_id),
-    conversationId: strOrNull(r.conversation_id),
-    attributes: parseAttrs(strOrNull(r.attributes)),
-    resourceAttributes: parseAttrs(strOrNull(r.resource_attributes)),
-    events: parseEvents(strOrNull(r.events)),
-    links: parseLinks(strOrNull(r.links)),
-  };
-}
-
-export function logFromRow(r: ChRow): LogRow {
-  return {
-    tenantId: String(r.tenant_id),
-    timeUnixNano: big(r.time_ns),
-    observedTimeUnixNano: big(r.observed_ns),
-    traceId: String(r.trace_id),
-    spanId: String(r.span_id),
-    severityNumber: num(r.severity_number),
-    severityText: String(r.severity_text),
-    body: String(r.body),
-    serviceName: String(r.service_name),
-    agentId: strOrNull(r.agent_id),
-    attributes: parseAttrs(strOrNull(r.attributes)),
-    resourceAttributes: parseAttrs(strOrNull(r.resource_attributes)),
   };
 }
 

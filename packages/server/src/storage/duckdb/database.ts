@@ -68,22 +68,4 @@ export class DuckDb {
   }
 }
 
-export function num(v: JS | undefined): number {
-  if (v === null || v === undefined) return 0;
-  return typeof v === 'bigint' ? Number(v) : Number(v);
-}
-
-export function numOrNull(v: JS | undefined): number | null {
-  if (v === null || v === undefined) return null;
-  return typeof v === 'bigint' ? Number(v) : Number(v);
-}
-
-export function strOrNull(v: JS | undefined): string | null {
-  return v === null || v === undefined ? null : String(v);
-}
-
-export function big(v: JS | undefined): bigint {
-  if (typeof v === 'bigint') return v;
-  if (typeof v === 'number') return BigInt(Math.trunc(v));
-  return 0n;
-}
+export { big, num, numOrNull, strOrNull } from '../columns.js';

@@ -66,7 +66,8 @@ export async function openDuckDbStorage(options: DuckDbOptions) {
     listRuns: (scope, f) => listRuns(db, scope, f),
     traceSpans: (scope, traceId) => traceSpans(db, scope, traceId),
     traceLogs: (scope, traceId) => traceLogs(db, scope, traceId),
-    linkedTraces: (scope, traceId, linksTo) => linkedTraces(db, scope, traceId, linksTo),
+    linkedTraces: (scope, traceId, linksTo, window) =>
+      linkedTraces(db, scope, traceId, linksTo, window),
     searchSpans: (scope, f) => searchSpans(db, scope, f),
     searchLogs: (scope, f) => searchLogs(db, scope, f),
     doctor: (scope, range, settled) => doctor(db, scope, range, settled),

@@ -1,4 +1,4 @@
-import type { LogFilter, RunFilter, RunRow, SpanFilter } from '../read-types.js';
+import type { LogFilter, NsRange, RunFilter, RunRow, SpanFilter } from '../read-types.js';
 import type { LogRow, SpanRow, TenantScope } from '../types.js';
 import { type DuckDb, num, strOrNull } from './database.js';
 import { IS_LLM, IS_TOOL, likePattern, logFromRow, spanFromRow, traceKey, Where } from './rows.js';
@@ -117,6 +117,7 @@ export async function linkedTraces(
   scope: TenantScope,
   traceId: string,
   linksTo: string[],
+  window?: NsRange,
 ): Promise<Array<{ traceId: string; rootName: string; relation: 'links_to' | 'linked_from' }>> {
   const out: Array<{ traceId: string; rootName: string; relation: 'links_to' | 'linked_from' }> =
     [];
@@ -134,6 +135,7 @@ export async function linkedTraces(
     .scope(scope.tenantId)
     .add('links LIKE ?', `%"traceId":"${traceId}"%`)
     .add('trace_id <> ?', traceId);
+  if (window) where.add('start_ns >= ?', window.fromNs).add('start_ns < ?', window.toNs);
   const from = await db.query(
     `SELECT trace_id, arg_min(name, start_ns) AS name FROM spans ${where.sql} GROUP BY trace_id LIMIT 100`,
     where.params,

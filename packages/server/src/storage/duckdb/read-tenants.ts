@@ -109,17 +109,35 @@ export async function tenantAggregates(
   if (q.q) where.add(`tenant_id ILIKE ? ESCAPE '\\'`, likePattern(q.q));
   const prices = pricesTable(q.prices);
   const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+  const byP95 = q.sort === 'p95';
   const rows = await db.query(
     `WITH s AS MATERIALIZED ${FLAGGED(where.sql)},
      agg AS (SELECT tenant_id, count(*) AS spans, ${AGGREGATES}, max(end_ns) AS last_seen
              FROM s GROUP BY tenant_id),
      ${costCte('tenant_id', prices.sql)}
-     SELECT agg.*, run_q.run_q, coalesce(cost.cost, 0) AS cost, cost.unpriced
-     FROM agg LEFT JOIN run_q USING (tenant_id) LEFT JOIN cost USING (tenant_id)
+     SELECT agg.*, ${byP95 ? 'run_q.run_q' : 'NULL AS run_q'}, coalesce(cost.cost, 0) AS cost,
+       cost.unpriced
+     FROM agg ${byP95 ? 'LEFT JOIN run_q USING (tenant_id)' : ''} LEFT JOIN cost USING (tenant_id)
      ORDER BY ${SORT_SQL[q.sort]} ${dir} NULLS LAST, tenant_id
      LIMIT ${q.limit} OFFSET ${q.offset}`,
     [...where.params, ...prices.params],
   );
+  if (!byP95 && rows.length > 0) {
+    // Quantiles need each run's duration: compute them for the page's tenants only.
+    const ids = rows.map((r) => String(r.tenant_id));
+    const qWhere = new Where()
+      .add('is_run')
+      .add('start_ns >= ?', q.range.fromNs)
+      .add('start_ns < ?', q.range.toNs)
+      .add(`tenant_id IN (${ids.map(() => '?').join(', ')})`, ...ids);
+    const quantileRows = await db.query(
+      `SELECT tenant_id, quantile_cont(duration_ns, [0.5, 0.95, 0.99]) AS run_q
+       FROM spans ${qWhere.sql} GROUP BY tenant_id`,
+      qWhere.params,
+    );
+    const byTenant = new Map(quantileRows.map((r) => [String(r.tenant_id), r.run_q]));
+    for (const r of rows) r.run_q = byTenant.get(String(r.tenant_id)) ?? null;
+  }
   return rows.map((r) => ({
     tenantId: String(r.tenant_id),
     spans: num(r.spans),
