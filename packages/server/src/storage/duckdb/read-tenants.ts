@@ -111,7 +111,7 @@ export async function tenantAggregates(
   const dir = q.order === 'asc' ? 'ASC' : 'DESC';
   const byP95 = q.sort === 'p95';
   const rows = await db.query(
-    `WITH s AS MATERIALIZED ${FLAGGED(where.sql)},
+    `WITH s AS ${FLAGGED(where.sql)},
      agg AS (SELECT tenant_id, count(*) AS spans, ${AGGREGATES}, max(end_ns) AS last_seen
              FROM s GROUP BY tenant_id),
      ${costCte('tenant_id', prices.sql)}
@@ -182,7 +182,7 @@ export async function tenantBuckets(
 ): Promise<BucketRow[]> {
   const prices = pricesTable(priceTable);
   const rows = await db.query(
-    `WITH s AS MATERIALIZED (SELECT (start_ns // ?) * ? AS bucket, *
+    `WITH s AS (SELECT (start_ns // ?) * ? AS bucket, *
                 FROM ${FLAGGED('WHERE tenant_id = ? AND start_ns >= ? AND start_ns < ?')}),
      agg AS (SELECT bucket, ${AGGREGATES},
                quantile_cont(duration_ns, 0.95) FILTER (WHERE is_llm) AS llm_p95
