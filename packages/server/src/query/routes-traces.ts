@@ -132,21 +132,21 @@ export function traceRoutes(deps: QueryDeps) {
         if (spans.length === 0) throw notFound();
         const root = spans.find((s) => s.parentSpanId === '') ?? spans[0]!;
         const tenantScope = { tenantId: root.tenantId };
-        const logs = await deps.storage.traceLogs(
-          scope.tenantId === null ? tenantScope : scope,
-          traceId,
-        );
-        const { logsBySpan, unattached } = groupLogsBySpan(spans, logs);
-        const runs = runTokenTotals(spans);
         const linksTo = [...new Set(spans.flatMap((s) => s.links.map((l) => l.traceId)))].filter(
           (t) => t !== traceId,
         );
-        const linkedTraces = await deps.storage.linkedTraces(
-          scope.tenantId === null ? tenantScope : scope,
-          traceId,
-          linksTo,
-          linkWindow(spans),
-        );
+        // Both run on their own reader connections at once.
+        const [logs, linkedTraces] = await Promise.all([
+          deps.storage.traceLogs(scope.tenantId === null ? tenantScope : scope, traceId),
+          deps.storage.linkedTraces(
+            scope.tenantId === null ? tenantScope : scope,
+            traceId,
+            linksTo,
+            linkWindow(spans),
+          ),
+        ]);
+        const { logsBySpan, unattached } = groupLogsBySpan(spans, logs);
+        const runs = runTokenTotals(spans);
         return {
           traceId,
           tenantId: root.tenantId,
