@@ -86,7 +86,7 @@ export async function traceSpans(
   traceId: string,
 ): Promise<SpanRow[]> {
   const where = new Where()
-    .add('trace_key = ?', traceKey(traceId))
+    .add('trace_key = ?::UBIGINT', traceKey(traceId))
     .add('trace_id = ?', traceId)
     .scope(scope.tenantId);
   const rows = await db.query(
@@ -102,7 +102,7 @@ export async function traceLogs(
   traceId: string,
 ): Promise<LogRow[]> {
   const where = new Where()
-    .add('trace_key = ?', traceKey(traceId))
+    .add('trace_key = ?::UBIGINT', traceKey(traceId))
     .add('trace_id = ?', traceId)
     .scope(scope.tenantId);
   const rows = await db.query(
@@ -124,7 +124,7 @@ export async function linkedTraces(
   if (linksTo.length > 0) {
     const where = new Where()
       .scope(scope.tenantId)
-      .add(`trace_key IN (${linksTo.map(() => '?').join(', ')})`, ...linksTo.map(traceKey))
+      .add(`trace_key IN (${linksTo.map(() => '?::UBIGINT').join(', ')})`, ...linksTo.map(traceKey))
       .add(`trace_id IN (${linksTo.map(() => '?').join(', ')})`, ...linksTo)
       .add(`parent_span_id = ''`);
     for (const r of await db.query(`SELECT trace_id, name FROM spans ${where.sql}`, where.params)) {
@@ -176,7 +176,8 @@ export async function searchLogs(db: DuckDb, scope: TenantScope, f: LogFilter): 
     .add('time_ns < ?', f.range.toNs);
   if (f.minSeverity !== undefined) where.add('severity_number >= ?', f.minSeverity);
   if (f.q) where.add(`body ILIKE ? ESCAPE '\\'`, likePattern(f.q));
-  if (f.traceId) where.add('trace_key = ?', traceKey(f.traceId)).add('trace_id = ?', f.traceId);
+  if (f.traceId)
+    where.add('trace_key = ?::UBIGINT', traceKey(f.traceId)).add('trace_id = ?', f.traceId);
   if (f.agent) where.add('agent_id = ?', f.agent);
   const rows = await db.query(
     `SELECT * FROM logs ${where.sql} ORDER BY time_ns DESC LIMIT ${f.limit} OFFSET ${f.offset}`,

@@ -26,7 +26,11 @@ export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The first 64 bits of a hex trace id (0 for none); see the trace_key column in schema.ts. */
+/**
+ * The first 64 bits of a hex trace id (0 for none); see the trace_key column in schema.ts. Compare
+ * it as `trace_key = ?::UBIGINT`: an uncast bigint parameter binds as BIGINT and turns the scan into
+ * a per-row cast (3x slower at 10M spans).
+ */
 export function traceKey(traceId: string): bigint {
   return /^[0-9a-f]{16}/.test(traceId) ? BigInt(`0x${traceId.slice(0, 16)}`) : 0n;
 }
