@@ -1,6 +1,6 @@
 import type { DecodedLog, DecodedMetric, DecodedPoint, DecodedSpan } from '../otlp/model.js';
 import type { Attributes, LogRow, MetricPointRow, SpanRow } from '../storage/types.js';
-import { asNumber, asString, bodyToText } from './sanitize.js';
+import { asNumber, asString } from './sanitize.js';
 
 /** Decoded OTLP items to storage rows: hot attributes become typed columns. */
 
@@ -85,8 +85,6 @@ export function toLogRow(
     resourceAttributes: resource,
   };
 }
-
-export { bodyToText };
 
 export function toMetricRow(
   tenantId: string,

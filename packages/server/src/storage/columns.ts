@@ -1,5 +1,5 @@
 import { parseAttrs, parseEvents, parseLinks } from './json.js';
-import type { LogRow, SpanRow } from './types.js';
+import type { AlertStateName, AlertTransitionRecord, LogRow, SpanRow } from './types.js';
 
 /**
  * Stored rows back to domain rows, for every engine. Drivers hand 64-bit integers back as bigint
@@ -76,5 +76,17 @@ export function logFromColumns(r: ColumnRow): LogRow {
     agentId: strOrNull(r.agent_id),
     attributes: parseAttrs(strOrNull(r.attributes)),
     resourceAttributes: parseAttrs(strOrNull(r.resource_attributes)),
+  };
+}
+
+export function transitionFromColumns(r: ColumnRow): AlertTransitionRecord {
+  return {
+    ruleId: String(r.rule_id),
+    tenantId: String(r.tenant_id),
+    from: String(r.from_state) as AlertStateName,
+    to: String(r.to_state) as AlertStateName,
+    at: num(r.at_ms),
+    value: num(r.value),
+    threshold: num(r.threshold),
   };
 }

@@ -1,10 +1,10 @@
+import { transitionFromColumns } from '../columns.js';
 import { decodeOffsetCursor, encodeOffsetCursor } from '../cursor.js';
 import type {
   AlertRuleRecord,
   AlertStateName,
   AlertStateRecord,
   AlertStore,
-  AlertTransitionRecord,
   ApiKeyRecord,
   KeyStore,
   TenantScope,
@@ -155,17 +155,7 @@ export function chAlertStore(ch: ChConnection): AlertStore {
         `SELECT * FROM ${db}.alert_transitions ${where.sql}
          ORDER BY at_ms DESC, tenant_id, rule_id ${limit(q.limit + 1, offset)}`,
       );
-      const items = rows.slice(0, q.limit).map(
-        (r): AlertTransitionRecord => ({
-          ruleId: String(r.rule_id),
-          tenantId: String(r.tenant_id),
-          from: String(r.from_state) as AlertStateName,
-          to: String(r.to_state) as AlertStateName,
-          at: num(r.at_ms),
-          value: num(r.value),
-          threshold: num(r.threshold),
-        }),
-      );
+      const items = rows.slice(0, q.limit).map(transitionFromColumns);
       return {
         items,
         nextCursor: rows.length > q.limit ? encodeOffsetCursor(offset + q.limit) : null,
