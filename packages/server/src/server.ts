@@ -5,6 +5,7 @@ import { createAuthenticator } from './auth/hook.js';
 import { createKey } from './auth/keys.js';
 import { keyRoutes } from './auth/routes.js';
 import { type Clock, systemClock } from './clock.js';
+import { CompactionJob } from './compaction/compaction.js';
 import { defaultLimits, parseConfig, type TenantryConfig } from './config/config.js';
 import { type ApiPlugin, buildApp } from './http/app.js';
 import { IngestPipeline, type IngestRedactor } from './ingest/pipeline.js';
@@ -35,6 +36,11 @@ export interface StartServerOptions {
   alerts?: boolean;
   /** Run the retention sweep on its interval (default true); tests call `retention.runOnce()`. */
   retention?: boolean;
+  /**
+   * Run DuckDB compaction on its interval (default true, and `compaction.enabled` in the config);
+   * tests call `compaction.runOnce()`.
+   */
+  compaction?: boolean;
 }
 
 export interface BootstrapKeys {
@@ -52,6 +58,7 @@ export interface RunningServer {
   bootstrapKeys: BootstrapKeys | null;
   alerting: Alerting;
   retention: RetentionJob;
+  compaction: CompactionJob;
   close(): Promise<void>;
 }
 
@@ -118,6 +125,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     app.log.error({ err }, 'retention sweep failed'),
   );
   if (options.retention !== false) retention.start();
+  const compaction = new CompactionJob(storage, config.compaction, clock, (err) =>
+    app.log.error({ err }, 'compaction sweep failed'),
+  );
+  if (options.compaction !== false) compaction.start();
 
   let closed = false;
   return {
@@ -129,9 +140,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     bootstrapKeys,
     alerting,
     retention,
+    compaction,
     async close() {
       if (closed) return;
       closed = true;
+      await compaction.stop();
       await retention.stop();
       await alerting.close();
       // Stop accepting, then let every acknowledged-or-queued batch commit before closing storage.

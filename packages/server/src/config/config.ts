@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { DEFAULT_COMPACTION } from '../compaction/compaction.js';
 import { TenantryError } from '../errors.js';
 import { DEFAULT_INGEST_LIMITS } from '../limits/tenant-limits.js';
 
@@ -92,6 +93,24 @@ export const configSchema = z
       })
       .strict()
       .default({ defaultDays: 30, tenants: {}, intervalMinutes: 60 }),
+    /**
+     * DuckDB background compaction: closed time windows rewritten sorted by tenant so one-tenant
+     * queries skip other tenants' row groups. Ignored on ClickHouse (MergeTree sorts by itself).
+     */
+    compaction: z
+      .object({
+        enabled: z.boolean().default(DEFAULT_COMPACTION.enabled),
+        windowHours: z.number().int().min(1).max(168).default(DEFAULT_COMPACTION.windowHours),
+        graceMinutes: z.number().nonnegative().default(DEFAULT_COMPACTION.graceMinutes),
+        intervalMinutes: z.number().positive().default(DEFAULT_COMPACTION.intervalMinutes),
+        maxRowsPerTransaction: z
+          .number()
+          .int()
+          .min(1000)
+          .default(DEFAULT_COMPACTION.maxRowsPerTransaction),
+      })
+      .strict()
+      .default(() => ({ ...DEFAULT_COMPACTION })),
     /** USD per million tokens, by model. A model missing here is reported unpriced, never free. */
     pricing: z
       .object({ models: z.record(z.string(), priceSchema).default({}) })

@@ -178,6 +178,30 @@ export interface KeyStore {
   revokeKey(id: string, revokedAt: string): Promise<boolean>;
 }
 
+/** One compaction sweep (see storage/duckdb/compact.ts). */
+export interface CompactionOptions {
+  /** Window length in nanoseconds; windows are aligned to the Unix epoch (UTC days for 24 h). */
+  windowNs: bigint;
+  /** Only windows that end at or before this instant are rewritten: they no longer get rows. */
+  closedBeforeNs: bigint;
+  /** Upper bound on rows moved by one transaction, so ingest commits never wait long. */
+  maxRowsPerTransaction: number;
+  /** Stops the sweep between two transactions (server shutdown). */
+  signal?: AbortSignal;
+}
+
+export interface CompactionReport {
+  /** Windows rewritten by this sweep (per table). */
+  windows: number;
+  rows: number;
+  transactions: number;
+}
+
+/** Rewrites closed time windows so that rows are stored sorted by (tenant_id, time). */
+export interface CompactionStore {
+  compactClosedWindows(options: CompactionOptions): Promise<CompactionReport>;
+}
+
 export interface StorageEngineInfo {
   engine: 'duckdb' | 'clickhouse';
   version: string;
@@ -187,7 +211,12 @@ export interface StorageEngineInfo {
  * The whole storage surface. The read side (`ReadStore`, in storage/read-types.ts) is owned by the
  * query API and added to this interface there.
  */
-export interface StorageBase extends WriteStore, LifecycleStore, KeyStore, AlertStore {
+export interface StorageBase
+  extends WriteStore,
+    LifecycleStore,
+    KeyStore,
+    AlertStore,
+    Partial<CompactionStore> {
   info(): StorageEngineInfo;
   /** Creates or migrates the schema. Safe to call on every start. */
   migrate(): Promise<void>;

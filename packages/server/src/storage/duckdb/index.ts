@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ReadStore } from '../read-types.js';
-import type { StorageBase, StorageEngineInfo, WriteBatch } from '../types.js';
+import type { CompactionOptions, StorageBase, StorageEngineInfo, WriteBatch } from '../types.js';
+import { compactClosedWindows } from './compact.js';
 import { DuckDb } from './database.js';
 import { duckAlertStore, duckKeyStore } from './keys-alerts.js';
 import { duckLifecycleStore } from './lifecycle.js';
@@ -45,6 +46,8 @@ export async function openDuckDbStorage(options: DuckDbOptions) {
         }
       }),
     write: (batch: WriteBatch) => db.exclusive(() => writeBatch(db, batch)),
+    // Takes the write connection one bounded transaction at a time (see compact.ts).
+    compactClosedWindows: (options: CompactionOptions) => compactClosedWindows(db, options),
     close: () =>
       db.exclusive(async () => {
         // A checkpoint folds the WAL into the database file so the next start is fast.

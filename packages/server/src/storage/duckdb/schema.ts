@@ -148,4 +148,18 @@ export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
         updated_at VARCHAR NOT NULL)`,
     ],
   },
+  {
+    version: 2,
+    statements: [
+      // Closed time windows that compaction (compact.ts) has rewritten sorted by tenant, so a
+      // sweep never rewrites one twice. Keyed by the window length too: changing it re-sorts once.
+      `CREATE TABLE IF NOT EXISTS compacted_windows (
+        table_name VARCHAR NOT NULL,
+        window_start_ns BIGINT NOT NULL,
+        window_ns BIGINT NOT NULL,
+        row_count BIGINT NOT NULL,
+        compacted_at_ms BIGINT NOT NULL,
+        PRIMARY KEY (table_name, window_ns, window_start_ns))`,
+    ],
+  },
 ];
