@@ -1,22 +1,34 @@
 import type { DuckDb } from '../../packages/server/src/storage/duckdb/database.js';
 
 /**
+ * How tenant ids look. DuckDB's zone maps keep only the first 8 bytes of a string, so the tenant
+ * sort pays only when ids differ within them: `uuid` (random UUIDs, like most platforms' account
+ * ids) does, `prefixed` (`tenant-0042`, one 8-byte prefix for all) shows the case where it cannot.
+ */
+export type TenantIdFormat = 'uuid' | 'prefixed';
+
+/**
  * Seeds `spans` runs of 5 spans (agent root, 2 LLM calls, 2 tool calls) over `tenants` tenants and
  * `days` days ending at `endMs`. Tenant sizes are skewed (a few giants, a long tail) like a real
  * fleet. Rows are generated inside DuckDB so 10 million spans seed in seconds, not hours.
  */
 export async function seedSpans(
   db: DuckDb,
-  opts: { spans: number; tenants: number; days: number; endMs: number },
+  opts: { spans: number; tenants: number; days: number; endMs: number; ids?: TenantIdFormat },
 ): Promise<void> {
   const runs = Math.floor(opts.spans / 5);
   const spanNs = BigInt(opts.days) * 86_400_000_000_000n;
   const startNs = BigInt(opts.endMs) * 1_000_000n - spanNs;
+  const n = `CAST(floor(${opts.tenants} * pow((hash(i) % 1000003) / 1000003.0, 3)) AS INTEGER)`;
+  const tenantId =
+    opts.ids === 'prefixed'
+      ? `'tenant-' || lpad(CAST(${n} AS VARCHAR), 4, '0')`
+      : `CAST(CAST(md5('tenant-' || ${n}) AS UUID) AS VARCHAR)`;
   await db.exec(`
     INSERT INTO spans
     WITH r AS (
       SELECT i,
-        'tenant-' || lpad(CAST(CAST(floor(${opts.tenants} * pow((hash(i) % 1000003) / 1000003.0, 3)) AS INTEGER) AS VARCHAR), 4, '0') AS tenant_id,
+        ${tenantId} AS tenant_id,
         md5(CAST(i AS VARCHAR)) AS trace_id,
         ${startNs} + CAST((hash(i * 31) % ${spanNs}) AS BIGINT) AS t0,
         CAST(200 + (hash(i * 17) % 4000) AS BIGINT) * 1000000 AS run_ns,
