@@ -15,18 +15,22 @@ import {
   traceSpans,
 } from './read-runs.js';
 import { fleetTotals, tenantAggregates, tenantBuckets, windowStats } from './read-tenants.js';
+import type { RecentSpanKeysOptions } from './recent-span-keys.js';
 import { MIGRATIONS } from './schema.js';
-import { writeBatch } from './write.js';
+import { DuckIngestWriter } from './write.js';
 
 export interface DuckDbOptions {
   /** Directory holding tenantry.duckdb; ':memory:' for an in-memory database. */
   dataDir: string;
+  /** Span fingerprints kept in memory for resend deduplication (see recent-span-keys.ts). */
+  recentSpanKeys?: RecentSpanKeysOptions;
 }
 
 export async function openDuckDbStorage(options: DuckDbOptions) {
   const path =
     options.dataDir === ':memory:' ? ':memory:' : join(options.dataDir, 'tenantry.duckdb');
   const db = await DuckDb.open(path);
+  const ingest = new DuckIngestWriter(db, options.recentSpanKeys);
   const version = String((await db.queryOnWriter('SELECT version() AS v'))[0]?.v ?? 'unknown');
   const storage = {
     db,
@@ -45,7 +49,7 @@ export async function openDuckDbStorage(options: DuckDbOptions) {
           await db.exec('INSERT INTO schema_migrations VALUES (?)', [m.version]);
         }
       }),
-    write: (batch: WriteBatch) => db.exclusive(() => writeBatch(db, batch)),
+    write: (batch: WriteBatch) => ingest.write(batch),
     // Takes the write connection one bounded transaction at a time (see compact.ts).
     compactClosedWindows: (options: CompactionOptions) => compactClosedWindows(db, options),
     close: () =>

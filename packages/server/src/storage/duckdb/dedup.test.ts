@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dataset, span, spanId, T0_NS, traceId } from '../contract/fixtures.js';
+import { openDuckDbStorage } from './index.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function count(storage: Awaited<ReturnType<typeof openDuckDbStorage>>): Promise<number> {
+  const rows = await storage.db.query('SELECT count(*) AS n FROM spans');
+  return Number(rows[0]?.n);
+}
+
+describe('DuckDB resend deduplication', () => {
+  it('never double-counts a batch resent after a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-dedup-'));
+    dirs.push(dataDir);
+    const batch = dataset();
+    let storage = await openDuckDbStorage({ dataDir });
+    await storage.migrate();
+    await storage.write(batch);
+    await storage.close();
+
+    storage = await openDuckDbStorage({ dataDir });
+    await storage.migrate();
+    // The restarted writer has no fingerprints: every span of the resend is checked in the table.
+    expect(await storage.write({ spans: batch.spans, logs: [], metrics: [] })).toMatchObject({
+      spansWritten: 0,
+      spansDuplicate: batch.spans.length,
+    });
+    const late = span({ tenantId: 'alpha', traceId: traceId(900), spanId: spanId(900) });
+    expect(await storage.write({ spans: [late, late], logs: [], metrics: [] })).toMatchObject({
+      spansWritten: 1,
+      spansDuplicate: 1,
+    });
+    expect(await count(storage)).toBe(batch.spans.length + 1);
+    await storage.close();
+  });
+
+  it('never double-counts a resent span whose fingerprint was evicted from memory', async () => {
+    const storage = await openDuckDbStorage({
+      dataDir: ':memory:',
+      recentSpanKeys: { capacity: 50 },
+    });
+    await storage.migrate();
+    const batches = Array.from({ length: 6 }, (_, b) =>
+      Array.from({ length: 40 }, (_, i) =>
+        span({
+          tenantId: 'alpha',
+          traceId: traceId(b * 100 + i),
+          spanId: spanId(b * 100 + i),
+          // Ten minutes apart, so each batch fills its own buckets and evicts the previous ones.
+          startTimeUnixNano: T0_NS + BigInt(b) * 600_000_000_000n,
+        }),
+      ),
+    );
+    for (const spans of batches) await storage.write({ spans, logs: [], metrics: [] });
+    for (const spans of batches) {
+      expect(await storage.write({ spans, logs: [], metrics: [] })).toMatchObject({
+        spansWritten: 0,
+        spansDuplicate: 40,
+      });
+    }
+    expect(await count(storage)).toBe(240);
+    await storage.close();
+  });
+});
