@@ -11,6 +11,7 @@ import { durationMs } from './duration.js';
 import { evaluateRule, type TenantVerdict } from './evaluate.js';
 import type { AlertNotifier } from './notifier.js';
 import type { AlertNotification } from './payload.js';
+import { retireAlerts } from './retire.js';
 import { type AlertRule, ruleForTenant } from './rules.js';
 import type { AlertDataSource } from './source.js';
 import { nextState } from './state.js';
@@ -184,7 +185,8 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     const started = performance.now();
     await ensureLoaded();
     const now = opts.clock.now();
-    const rules = (await opts.rules()).filter((r) => r.enabled);
+    const all = await opts.rules();
+    const rules = all.filter((r) => r.enabled);
     settled.evict(now);
     const cache = new WindowCache(opts.source, now, settled);
     const errors: EvaluationReport['errors'] = [];
@@ -204,14 +206,13 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
         }
       }),
     );
-    const ids = new Set(rules.map((r) => r.id));
-    for (const ruleId of [...tracked.keys()]) if (!ids.has(ruleId)) tracked.delete(ruleId);
-
     const out = {
       save: [] as AlertStateRecord[],
       transitions: [] as AlertTransitionRecord[],
       notify: [] as AlertNotification[],
     };
+    const live = new Set(rules.map((r) => r.id));
+    const retired = retireAlerts(tracked, live, all, now, opts.dashboardUrl, out);
     let verdicts = 0;
     for (const result of results) {
       if (!result) continue;
@@ -224,6 +225,8 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     try {
       if (out.save.length > 0) await opts.store.saveAlertStates(out.save);
       if (out.transitions.length > 0) await opts.store.appendAlertTransitions(out.transitions);
+      // Last: if it fails, the rows stay behind; a restart skips states of unknown rules.
+      for (const ruleId of retired) await opts.store.deleteAlertStates(ruleId);
     } catch (err) {
       errors.push({ ruleId: '(store)', message: err instanceof Error ? err.message : String(err) });
     }

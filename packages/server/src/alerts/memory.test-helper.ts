@@ -178,6 +178,9 @@ export class MemoryAlertStore implements AlertStore {
     if (this.failWith) throw this.failWith;
     for (const s of states) this.states.set(`${s.tenantId}\u0000${s.ruleId}`, { ...s });
   }
+  async deleteAlertStates(ruleId: string): Promise<void> {
+    for (const [key, s] of this.states) if (s.ruleId === ruleId) this.states.delete(key);
+  }
   async appendAlertTransitions(transitions: AlertTransitionRecord[]): Promise<void> {
     this.transitions.push(...transitions.map((t) => ({ ...t })));
   }

@@ -264,6 +264,8 @@ export interface AlertStore {
   loadAlertStates(): Promise<AlertStateRecord[]>;
   /** Upserts by (tenantId, ruleId). */
   saveAlertStates(states: AlertStateRecord[]): Promise<void>;
+  /** Removes every tenant's state of one rule (the rule was deleted or disabled). */
+  deleteAlertStates(ruleId: string): Promise<void>;
   appendAlertTransitions(transitions: AlertTransitionRecord[]): Promise<void>;
   listAlertTransitions(
     scope: TenantScope,

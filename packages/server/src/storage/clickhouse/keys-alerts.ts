@@ -132,6 +132,33 @@ export function chAlertStore(ch: ChConnection): AlertStore {
         })),
       );
     },
+    async deleteAlertStates(ruleId) {
+      // A tombstone per live (tenant, rule) row; rule_id is part of the key, so filtering before
+      // argMax is exact.
+      const rows = await ch.query(
+        `SELECT tenant_id, ${latest(['deleted'])} FROM ${db}.alert_states
+         ${new Where({ tenantId: null }).add('rule_id = ?', ruleId).sql}
+         GROUP BY tenant_id HAVING l_deleted = 0`,
+      );
+      if (rows.length === 0) return;
+      const version = nextVersion();
+      await ch.insert(
+        'alert_states',
+        rows.map((r) => ({
+          tenant_id: String(r.tenant_id),
+          rule_id: ruleId,
+          state: 'inactive',
+          since: '0',
+          last_evaluated: '0',
+          value: 0,
+          threshold: 0,
+          last_notified_at: null,
+          example_trace_id: null,
+          deleted: 1,
+          version,
+        })),
+      );
+    },
     async appendAlertTransitions(transitions) {
       await ch.insert(
         'alert_transitions',
