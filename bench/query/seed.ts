@@ -62,7 +62,8 @@ export async function seedSpans(
       '{"service.name":"agent-gateway"}' AS resource_attributes,
       '[]' AS events, '[]' AS links,
       k IN (1, 2) AS is_llm, k IN (3, 4) AS is_tool,
-      CAST('0x' || substr(trace_id, 1, 16) AS UBIGINT) AS trace_key
+      CAST('0x' || substr(trace_id, 1, 16) AS UBIGINT) AS trace_key,
+      md5_number_upper(tenant_id) AS tenant_key
     FROM r, range(5) k(k)
     -- Telemetry arrives in time order, so rows are stored in time order (as ingest stores them).
     ORDER BY start_ns`);

@@ -30,18 +30,35 @@ export class CompactionMismatchError extends TenantryError {
   }
 }
 
-/** Telemetry tables and their time column; each is sorted by (tenant_id, time) per window. */
+/**
+ * Telemetry tables, the column they are grouped by tenant on and their time column; each window is
+ * sorted by (tenant, time). Spans and logs sort on tenant_key, whose first bytes differ between
+ * tenants (zone maps compare only 8 bytes of a string; see schema.ts); metric points are only ever
+ * read whole per tenant and keep tenant_id.
+ */
 const TABLES = [
-  { table: 'spans', time: 'start_ns', order: 'tenant_id, start_ns, trace_id, span_id' },
-  { table: 'logs', time: 'time_ns', order: 'tenant_id, time_ns' },
-  { table: 'metric_points', time: 'time_ns', order: 'tenant_id, name, time_ns' },
+  {
+    table: 'spans',
+    tenant: 'tenant_key',
+    time: 'start_ns',
+    order: 'tenant_key, tenant_id, start_ns, trace_id, span_id',
+  },
+  { table: 'logs', tenant: 'tenant_key', time: 'time_ns', order: 'tenant_key, tenant_id, time_ns' },
+  {
+    table: 'metric_points',
+    tenant: 'tenant_id',
+    time: 'time_ns',
+    order: 'tenant_id, name, time_ns',
+  },
 ] as const;
 type Table = (typeof TABLES)[number];
+/** A value of a table's tenant column: a tenant_key or a tenant_id. */
+type TenantBound = bigint | string;
 
 /** One transaction's worth: tenants in [fromTenant, toTenant) and times in [fromNs, toNs). */
 interface Slice {
-  fromTenant: string | null;
-  toTenant: string | null;
+  fromTenant: TenantBound | null;
+  toTenant: TenantBound | null;
   fromNs: bigint;
   toNs: bigint;
 }
@@ -120,16 +137,16 @@ async function planSlices(
   maxRows: number,
 ): Promise<Slice[]> {
   const counts = await db.query(
-    `SELECT tenant_id, count(*) AS n FROM ${t.table}
-     WHERE ${t.time} >= ? AND ${t.time} < ? GROUP BY tenant_id ORDER BY tenant_id`,
+    `SELECT ${t.tenant} AS tenant, count(*) AS n FROM ${t.table}
+     WHERE ${t.time} >= ? AND ${t.time} < ? GROUP BY 1 ORDER BY 1`,
     [fromNs, toNs],
   );
   const slices: Slice[] = [];
   // Lower bound of the range being filled (null: from the smallest tenant id) and its rows.
-  let lower: string | null = null;
+  let lower: TenantBound | null = null;
   let rows = 0;
   for (const row of counts) {
-    const tenant = String(row.tenant_id);
+    const tenant = row.tenant as TenantBound;
     const n = Number(row.n);
     if (rows > 0 && rows + n > maxRows) {
       slices.push({ fromTenant: lower, toTenant: tenant, fromNs, toNs });
@@ -145,6 +162,8 @@ async function planSlices(
         const e = s + step < toNs ? s + step : toNs;
         slices.push({ fromTenant: lower, toTenant: upper, fromNs: s, toNs: e });
       }
+      // The greatest possible key: nothing can sort after it, so no open-ended range follows.
+      if (upper === null) return slices;
       lower = upper;
       continue;
     }
@@ -156,9 +175,10 @@ async function planSlices(
   return slices;
 }
 
-/** The smallest string greater than `tenant`: tenant ids are compared as bytes. */
-function nextTenant(tenant: string): string {
-  return `${tenant}\u0000`;
+/** The smallest tenant value greater than `tenant` (ids compare as bytes); null past the last key. */
+function nextTenant(tenant: TenantBound): TenantBound | null {
+  if (typeof tenant === 'string') return `${tenant}\u0000`;
+  return tenant < 0xffff_ffff_ffff_ffffn ? tenant + 1n : null;
 }
 
 /** One transaction: insert the slice sorted, delete the originals, verify, record, commit. */
@@ -170,12 +190,14 @@ async function rewriteSlice(
 ): Promise<number> {
   const where: string[] = [`${t.time} >= ?`, `${t.time} < ?`];
   const params: Params = [s.fromNs, s.toNs];
+  // UBIGINT keys are bound with a cast: a bigint parameter binds as BIGINT (signed).
+  const bound = t.tenant === 'tenant_key' ? '?::UBIGINT' : '?';
   if (s.fromTenant !== null) {
-    where.push('tenant_id >= ?');
+    where.push(`${t.tenant} >= ${bound}`);
     params.push(s.fromTenant);
   }
   if (s.toTenant !== null) {
-    where.push('tenant_id < ?');
+    where.push(`${t.tenant} < ${bound}`);
     params.push(s.toTenant);
   }
   const pred = where.join(' AND ');

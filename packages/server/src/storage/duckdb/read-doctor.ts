@@ -20,7 +20,7 @@ export async function doctor(
   const to = range.toNs < settledBeforeNs ? range.toNs : settledBeforeNs;
   const base = () =>
     new Where()
-      .scope(scope.tenantId, 's.tenant_id')
+      .scope(scope.tenantId, 's.')
       .add('s.start_ns >= ?', range.fromNs)
       .add('s.start_ns < ?', to);
 

@@ -35,6 +35,7 @@ export const SPAN_COLUMNS = [
   'is_llm',
   'is_tool',
   'trace_key',
+  'tenant_key',
 ] as const;
 
 const SPANS_BODY = `
@@ -160,6 +161,21 @@ export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
         row_count BIGINT NOT NULL,
         compacted_at_ms BIGINT NOT NULL,
         PRIMARY KEY (table_name, window_ns, window_start_ns))`,
+    ],
+  },
+  {
+    version: 3,
+    statements: [
+      // DuckDB's zone maps keep only the first 8 bytes of a string, so ids such as 'tenant-0042'
+      // and 'tenant-0043' look alike to them and a tenant filter skips no row group. A 64-bit key
+      // per tenant (tenantKey in rows.ts: the first 8 bytes of md5, as md5_number_upper computes
+      // them) differs in its first bytes, so once compaction sorts by it, row groups are pruned.
+      'ALTER TABLE spans ADD COLUMN tenant_key UBIGINT',
+      'UPDATE spans SET tenant_key = md5_number_upper(tenant_id)',
+      'ALTER TABLE spans ALTER COLUMN tenant_key SET NOT NULL',
+      'ALTER TABLE logs ADD COLUMN tenant_key UBIGINT',
+      'UPDATE logs SET tenant_key = md5_number_upper(tenant_id)',
+      'ALTER TABLE logs ALTER COLUMN tenant_key SET NOT NULL',
     ],
   },
 ];

@@ -8,7 +8,7 @@ import {
   RecentSpanKeys,
   type RecentSpanKeysOptions,
 } from './recent-span-keys.js';
-import { traceKey } from './rows.js';
+import { tenantKey, traceKey } from './rows.js';
 import { SPAN_COLUMNS } from './schema.js';
 
 /**
@@ -169,6 +169,7 @@ function appendSpan(a: DuckDBAppender, s: SpanRow): void {
   a.appendBoolean(isLlmSpan(s));
   a.appendBoolean(isToolSpan(s));
   a.appendUBigInt(traceKey(s.traceId));
+  a.appendUBigInt(tenantKey(s.tenantId));
   a.endRow();
 }
 
@@ -186,6 +187,7 @@ function appendLog(a: DuckDBAppender, l: LogRow): void {
   a.appendVarchar(attrsToJson(l.attributes));
   a.appendVarchar(attrsToJson(l.resourceAttributes));
   a.appendUBigInt(traceKey(l.traceId));
+  a.appendUBigInt(tenantKey(l.tenantId));
   a.endRow();
 }
 
