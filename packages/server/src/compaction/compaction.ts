@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { PeriodicJob } from '../jobs/periodic-job.js';
 import type { CompactionReport, CompactionStore } from '../storage/types.js';
 
 export interface CompactionSettings {
@@ -29,16 +30,20 @@ const EMPTY: CompactionReport = { windows: 0, rows: 0, transactions: 0 };
  * instead of waiting for it. A store without compaction (ClickHouse) makes every sweep a no-op.
  */
 export class CompactionJob {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<CompactionReport> | null = null;
-  private readonly abort = new AbortController();
+  private readonly job: PeriodicJob<CompactionReport>;
 
   constructor(
     private readonly store: Partial<CompactionStore>,
     private readonly settings: CompactionSettings,
     private readonly clock: Clock,
-    private readonly onError: (err: unknown) => void = () => {},
-  ) {}
+    onError: (err: unknown) => void = () => {},
+  ) {
+    this.job = new PeriodicJob(
+      (signal) => this.sweep(signal),
+      settings.intervalMinutes * 60_000,
+      onError,
+    );
+  }
 
   /** Whether the storage engine has anything to compact. */
   get supported(): boolean {
@@ -47,41 +52,27 @@ export class CompactionJob {
 
   /** One sweep over every closed window; concurrent calls share the sweep in progress. */
   runOnce(): Promise<CompactionReport> {
-    if (!this.running) {
-      this.running = this.sweep().finally(() => {
-        this.running = null;
-      });
-    }
-    return this.running;
+    return this.job.runOnce();
   }
 
   start(): void {
-    if (this.timer || !this.supported || !this.settings.enabled) return;
-    const tick = () => {
-      this.runOnce().catch(this.onError);
-    };
-    this.timer = setInterval(tick, this.settings.intervalMinutes * 60_000);
-    this.timer.unref();
-    tick();
+    if (this.supported && this.settings.enabled) this.job.start();
   }
 
   /** Stops the timer and the sweep in progress after its current transaction. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    this.abort.abort();
-    await this.running?.catch(() => {});
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
-  private async sweep(): Promise<CompactionReport> {
+  private async sweep(signal: AbortSignal): Promise<CompactionReport> {
     const compact = this.store.compactClosedWindows;
-    if (!compact || this.abort.signal.aborted) return { ...EMPTY };
+    if (!compact || signal.aborted) return { ...EMPTY };
     const closedBeforeMs = this.clock.now() - this.settings.graceMinutes * 60_000;
     return compact.call(this.store, {
       windowNs: BigInt(Math.round(this.settings.windowHours * 3_600_000)) * 1_000_000n,
       closedBeforeNs: BigInt(Math.floor(closedBeforeMs)) * 1_000_000n,
       maxRowsPerTransaction: this.settings.maxRowsPerTransaction,
-      signal: this.abort.signal,
+      signal,
     });
   }
 }

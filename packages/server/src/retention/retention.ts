@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { PeriodicJob } from '../jobs/periodic-job.js';
 import type { DeleteCounts, LifecycleStore } from '../storage/types.js';
 
 export interface RetentionSettings {
@@ -17,15 +18,16 @@ export interface RetentionReport {
  * Runs on the injectable clock, so tests move time instead of waiting for it.
  */
 export class RetentionJob {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<RetentionReport> | null = null;
+  private readonly job: PeriodicJob<RetentionReport>;
 
   constructor(
     private readonly store: LifecycleStore,
     private readonly settings: RetentionSettings,
     private readonly clock: Clock,
-    private readonly onError: (err: unknown) => void = () => {},
-  ) {}
+    onError: (err: unknown) => void = () => {},
+  ) {
+    this.job = new PeriodicJob(() => this.sweep(), settings.intervalMinutes * 60_000, onError);
+  }
 
   daysFor(tenantId: string): number {
     return this.settings.tenants[tenantId] ?? this.settings.defaultDays;
@@ -33,28 +35,15 @@ export class RetentionJob {
 
   /** One sweep over every tenant; concurrent calls share the sweep in progress. */
   runOnce(): Promise<RetentionReport> {
-    if (!this.running) {
-      this.running = this.sweep().finally(() => {
-        this.running = null;
-      });
-    }
-    return this.running;
+    return this.job.runOnce();
   }
 
   start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      this.runOnce().catch(this.onError);
-    };
-    this.timer = setInterval(tick, this.settings.intervalMinutes * 60_000);
-    this.timer.unref();
-    tick();
+    this.job.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => {});
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   private async sweep(): Promise<RetentionReport> {
