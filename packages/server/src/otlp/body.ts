@@ -4,6 +4,8 @@ import { MalformedOtlpError, PayloadTooLargeError, UnsupportedMediaTypeError } f
 
 export type OtlpFormat = 'protobuf' | 'json';
 
+const INFLATE = { chunkSize: 64 * 1024 };
+
 export function formatOf(contentType: string | undefined): OtlpFormat {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/x-protobuf' || type === 'application/protobuf') return 'protobuf';
@@ -20,8 +22,9 @@ export function formatOf(contentType: string | undefined): OtlpFormat {
 export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
   let stream: NodeJS.ReadableStream = req;
-  if (encoding === 'gzip' || encoding === 'x-gzip') stream = req.pipe(createGunzip());
-  else if (encoding === 'deflate') stream = req.pipe(createInflate());
+  // 64 KiB output chunks instead of 16: a 512-span request inflates in a few callbacks, not dozens.
+  if (encoding === 'gzip' || encoding === 'x-gzip') stream = req.pipe(createGunzip(INFLATE));
+  else if (encoding === 'deflate') stream = req.pipe(createInflate(INFLATE));
   else if (encoding !== 'identity' && encoding !== '') {
     return Promise.reject(
       new UnsupportedMediaTypeError(

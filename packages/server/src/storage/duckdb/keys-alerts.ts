@@ -23,6 +23,16 @@ export function duckKeyStore(db: DuckDb): KeyStore {
     createdAt: String(r.created_at),
     revokedAt: strOrNull(r.revoked_at),
   });
+  // Every request looks its key up; a DuckDB query costs the event loop about 1 ms, as much as
+  // decoding a 512-span request. Only this process writes the file, so a cache cleared on every
+  // key write is exact: a revoked key is refused from the request after revokeKey returns. A
+  // lookup that began before a write must not refill the cache with what it read (`generation`).
+  const cache = new Map<string, ApiKeyRecord>();
+  let generation = 0;
+  const changed = () => {
+    generation++;
+    cache.clear();
+  };
   return {
     async insertKey(k) {
       await db.exec('INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
@@ -35,19 +45,27 @@ export function duckKeyStore(db: DuckDb): KeyStore {
         k.createdAt,
         k.revokedAt,
       ]);
+      changed();
     },
     async listKeys() {
       return (await db.query('SELECT * FROM api_keys ORDER BY created_at, id')).map(toKey);
     },
     async findKeyByHash(hash) {
+      const cached = cache.get(hash);
+      if (cached) return cached;
+      const seen = generation;
       const rows = await db.query('SELECT * FROM api_keys WHERE hash = ?', [hash]);
-      return rows[0] ? toKey(rows[0]) : null;
+      const key = rows[0] ? toKey(rows[0]) : null;
+      // Unknown hashes are not cached: anyone can send those, without bound.
+      if (key && seen === generation && cache.size < 10_000) cache.set(hash, key);
+      return key;
     },
     async revokeKey(id, revokedAt) {
       const n = await db.change(
         'UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
         [revokedAt, id],
       );
+      changed();
       return n > 0;
     },
   };
