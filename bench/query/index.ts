@@ -16,7 +16,7 @@ import { seedSpans, type TenantIdFormat } from './seed.js';
  */
 const SPANS = Number(process.env.BENCH_QUERY_SPANS ?? 10_000_000);
 const REPEAT = Number(process.env.BENCH_QUERY_REPEAT ?? 30);
-const IDS: TenantIdFormat = process.env.BENCH_QUERY_TENANT_IDS === 'prefixed' ? 'prefixed' : 'uuid';
+const IDS: TenantIdFormat = process.env.BENCH_QUERY_TENANT_IDS === 'uuid' ? 'uuid' : 'prefixed';
 const END = Date.now();
 const DAY = 86_400_000;
 

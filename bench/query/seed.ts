@@ -1,9 +1,9 @@
 import type { DuckDb } from '../../packages/server/src/storage/duckdb/database.js';
 
 /**
- * How tenant ids look. DuckDB's zone maps keep only the first 8 bytes of a string, so the tenant
- * sort pays only when ids differ within them: `uuid` (random UUIDs, like most platforms' account
- * ids) does, `prefixed` (`tenant-0042`, one 8-byte prefix for all) shows the case where it cannot.
+ * How tenant ids look: `prefixed` (`tenant-0042`: all alike in the first 8 bytes, the only part of
+ * a string DuckDB's zone maps keep, which is why rows are sorted and pruned on tenant_key instead)
+ * or `uuid` (random UUIDs).
  */
 export type TenantIdFormat = 'uuid' | 'prefixed';
 
