@@ -64,11 +64,17 @@ export class IngestPipeline {
         if (limited.dropped > 0)
           this.count('rejected', tenantId, 'traces', 'attribute_limit', limited.dropped);
         const attrs = this.deps.redactor.attributes(tenantId, limited.attributes);
-        const events = item.events.map((e) => ({
-          ...e,
-          attributes: this.deps.redactor.attributes(tenantId, e.attributes),
-        }));
-        const row = toSpanRow(tenantId, { ...item, events }, attrs, resource, scopeName);
+        const span =
+          item.events.length === 0
+            ? item
+            : {
+                ...item,
+                events: item.events.map((e) => ({
+                  ...e,
+                  attributes: this.deps.redactor.attributes(tenantId, e.attributes),
+                })),
+              };
+        const row = toSpanRow(tenantId, span, attrs, resource, scopeName);
         row.statusMessage = this.deps.redactor.text(tenantId, row.statusMessage);
         batch.spans.push(row);
       }

@@ -14,26 +14,40 @@ export function limitAttributes(
   let dropped = 0;
   let truncated = 0;
   let n = 0;
-  const out: Attributes = {};
+  // Copied only once something changes: almost every span is within its limits.
+  let out: Attributes | null = null;
   for (const k in attrs) {
     if (n >= maxCount) {
+      out ??= copyUntil(attrs, k);
       dropped++;
       continue;
     }
     n++;
     const v = attrs[k]!;
+    let cut: string | null = null;
     if (typeof v === 'string' && v.length > maxLength) {
-      out[k] = v.slice(0, maxLength) + TRUNCATION_MARKER;
-      truncated++;
+      cut = v.slice(0, maxLength) + TRUNCATION_MARKER;
     } else if (typeof v === 'object' && v !== null) {
       const json = JSON.stringify(v);
-      if (json.length > maxLength) {
-        out[k] = json.slice(0, maxLength) + TRUNCATION_MARKER;
-        truncated++;
-      } else out[k] = v;
-    } else out[k] = v;
+      if (json.length > maxLength) cut = json.slice(0, maxLength) + TRUNCATION_MARKER;
+    }
+    if (cut !== null) {
+      out ??= copyUntil(attrs, k);
+      out[k] = cut;
+      truncated++;
+    } else if (out) out[k] = v;
   }
-  return { attributes: out, dropped, truncated };
+  return { attributes: out ?? attrs, dropped, truncated };
+}
+
+/** The attributes before `stop`, in order. */
+function copyUntil(attrs: Attributes, stop: string): Attributes {
+  const out: Attributes = {};
+  for (const k in attrs) {
+    if (k === stop) break;
+    out[k] = attrs[k]!;
+  }
+  return out;
 }
 
 export function asString(v: AttributeValue | undefined): string | null {
