@@ -16,7 +16,8 @@ import { requestBodies, SPANS_PER_REQUEST } from './workload.js';
  *  - the decoder alone (protobuf -> rows), in this process;
  *  - appending the same rows straight into DuckDB (the storage floor).
  */
-const REQUESTS = Number(process.env.BENCH_INGEST_REQUESTS ?? 600);
+// 2,400 requests (1.2 M spans) so both phases run through several DuckDB checkpoints.
+const REQUESTS = Number(process.env.BENCH_INGEST_REQUESTS ?? 2400);
 const CLIENTS = 4;
 
 const { raw, gzipped } = await requestBodies(REQUESTS);
