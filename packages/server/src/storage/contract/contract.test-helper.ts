@@ -203,6 +203,16 @@ export function storageContract(
       expect(await s.deleteAlertRule('r1')).toBe(true);
       expect(await s.deleteAlertRule('r1')).toBe(false);
       expect((await s.listAlertRules()).map((r) => r.id)).toEqual(['r2']);
+
+      // A deleted rule's states go; other rules' stay, and saving the pair again brings it back.
+      await s.saveAlertStates([state({ ruleId: 'other' })]);
+      await s.deleteAlertStates('high-failure');
+      expect((await s.loadAlertStates()).map((x) => x.ruleId)).toEqual(['other']);
+      await s.saveAlertStates([state({})]);
+      expect((await s.loadAlertStates()).map((x) => x.ruleId).sort()).toEqual([
+        'high-failure',
+        'other',
+      ]);
     });
 
     it('names its engine and version', () => {

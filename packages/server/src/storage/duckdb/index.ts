@@ -61,6 +61,7 @@ export async function openDuckDbStorage(options: DuckDbOptions) {
     ...serialWrites(db, duckKeyStore(db), ['insertKey', 'revokeKey']),
     ...serialWrites(db, duckAlertStore(db), [
       'saveAlertStates',
+      'deleteAlertStates',
       'appendAlertTransitions',
       'upsertAlertRule',
       'deleteAlertRule',

@@ -112,13 +112,8 @@ export function duckAlertStore(db: DuckDb): AlertStore {
         throw err;
       }
     },
-    deleteAlertStates(ruleId) {
-      // Takes the single-writer queue itself: duckdb/index.ts does not list this method among its
-      // serialWrites (if it ever does, drop this wrapper, since exclusive() is not reentrant).
-      // Without it the DELETE could land inside saveAlertStates' open transaction.
-      return db.exclusive(async () => {
-        await db.exec('DELETE FROM alert_states WHERE rule_id = ?', [ruleId]);
-      });
+    async deleteAlertStates(ruleId) {
+      await db.exec('DELETE FROM alert_states WHERE rule_id = ?', [ruleId]);
     },
     async appendAlertTransitions(transitions) {
       if (transitions.length === 0) return;
