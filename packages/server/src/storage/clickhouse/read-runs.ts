@@ -1,3 +1,4 @@
+import { runRowsFromColumns } from '../aggregate-columns.js';
 import type { LogFilter, RunFilter, RunRow, SpanFilter } from '../read-types.js';
 import type { LogRow, SpanRow, TenantScope } from '../types.js';
 import type { ChConnection } from './client.js';
@@ -7,10 +8,8 @@ import {
   jsonRaw,
   jsonString,
   logFromRow,
-  num,
   ONE_PER_SPAN,
   spanFromRow,
-  strOrNull,
 } from './rows.js';
 import { containsCi, limit, litList, Where } from './sql.js';
 
@@ -91,19 +90,7 @@ export async function listRuns(
            FROM ${db}.spans ${aggWhere.sql} ${ONE_PER_SPAN})
      GROUP BY tenant_id, trace_id`,
   );
-  const byKey = new Map(aggs.map((a) => [`${a.tenant_id}\u0000${a.trace_id}`, a]));
-  return roots.map((span) => {
-    const a = byKey.get(`${span.tenantId}\u0000${span.traceId}`);
-    return {
-      span,
-      llmCalls: num(a?.a_llm_calls),
-      inputTokens: num(a?.a_input_tokens),
-      outputTokens: num(a?.a_output_tokens),
-      toolCalls: num(a?.a_tool_calls),
-      toolErrors: num(a?.a_tool_errors),
-      firstError: strOrNull(a?.a_first_error),
-    };
-  });
+  return runRowsFromColumns(roots, aggs);
 }
 
 export async function traceSpans(

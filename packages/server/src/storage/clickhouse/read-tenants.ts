@@ -1,4 +1,10 @@
 import type { TenantWindowStats } from '../../alerts/source.js';
+import {
+  bucketFromColumns,
+  fleetTotalsFromColumns,
+  tenantAggregateFromColumns,
+  windowStatsFromColumns,
+} from '../aggregate-columns.js';
 import type {
   BucketRow,
   FleetTotals,
@@ -9,14 +15,14 @@ import type {
   TenantSort,
 } from '../read-types.js';
 import type { TenantScope } from '../types.js';
-import type { ChConnection, ChRow } from './client.js';
-import { big, IS_LLM, IS_TOOL, num, numOrNull, quantileOfSorted, strOrNull } from './rows.js';
+import type { ChConnection } from './client.js';
+import { IS_LLM, IS_TOOL, quantileOfSorted } from './rows.js';
 import { ALL_TENANTS, containsCi, limit, lit, Where } from './sql.js';
 
 /**
- * Per-tenant aggregates, the same definitions as the DuckDB adapter. Aliases are prefixed `a_`
- * because a ClickHouse alias equal to a column name would replace that column everywhere.
- * Quantiles interpolate over the sorted durations exactly like DuckDB's quantile_cont.
+ * Per-tenant aggregates, the same definitions and `a_` names as the DuckDB adapter (see
+ * aggregate-columns.ts). Quantiles interpolate over the sorted durations exactly like DuckDB's
+ * quantile_cont.
  */
 // Repeated verbatim rather than aliased so the array is not returned; ClickHouse computes
 // identical expressions once.
@@ -64,24 +70,6 @@ const SORT_SQL: Record<TenantSort, string> = {
   last_seen: 'a_last_seen',
 };
 
-function aggregateFields(r: ChRow) {
-  return {
-    runs: num(r.a_runs),
-    failedRuns: num(r.a_failed_runs),
-    p50Ns: numOrNull(r.a_p50),
-    p95Ns: numOrNull(r.a_p95),
-    p99Ns: numOrNull(r.a_p99),
-    llmCalls: num(r.a_llm_calls),
-    inputTokens: num(r.a_input_tokens),
-    outputTokens: num(r.a_output_tokens),
-    llmTimeNs: num(r.a_llm_ns),
-    toolCalls: num(r.a_tool_calls),
-    toolErrors: num(r.a_tool_errors),
-    costUsd: num(r.a_cost),
-    unpricedModels: Array.isArray(r.a_unpriced) ? r.a_unpriced.map(String).sort() : [],
-  };
-}
-
 export async function tenantAggregates(
   ch: ChConnection,
   scope: TenantScope,
@@ -100,12 +88,7 @@ export async function tenantAggregates(
      ORDER BY ${SORT_SQL[q.sort]} ${dir} NULLS LAST, tenant_id
      ${limit(q.limit, q.offset)}`,
   );
-  return rows.map((r) => ({
-    tenantId: String(r.tenant_id),
-    spans: num(r.a_spans),
-    ...aggregateFields(r),
-    lastSeenNs: r.a_last_seen === null ? null : big(r.a_last_seen),
-  }));
+  return rows.map(tenantAggregateFromColumns);
 }
 
 export async function fleetTotals(
@@ -122,13 +105,7 @@ export async function fleetTotals(
        sumIf(duration_ns, ${IS_LLM}) AS a_llm_ns
      FROM ${ch.database}.spans FINAL ${where.sql}`,
   );
-  return {
-    tenants: num(r?.a_tenants),
-    runs: num(r?.a_runs),
-    inputTokens: num(r?.a_input_tokens),
-    outputTokens: num(r?.a_output_tokens),
-    llmTimeNs: num(r?.a_llm_ns),
-  };
+  return fleetTotalsFromColumns(r);
 }
 
 export async function tenantBuckets(
@@ -148,11 +125,7 @@ export async function tenantBuckets(
      FROM ${ch.database}.spans FINAL ${where.sql}
      GROUP BY a_bucket ORDER BY a_bucket`,
   );
-  return rows.map((r) => ({
-    bucket: Number(big(r.a_bucket) / 1_000_000n),
-    ...aggregateFields(r),
-    llmP95Ns: numOrNull(r.a_llm_p95),
-  }));
+  return rows.map(bucketFromColumns);
 }
 
 export async function windowStats(
@@ -174,20 +147,5 @@ export async function windowStats(
        if(countIf(${failedRun}) = 0, NULL, argMaxIf(trace_id, start_ns, ${failedRun})) AS a_example
      FROM ${ch.database}.spans FINAL ${where.sql} GROUP BY tenant_id`,
   );
-  return rows.map((r) => {
-    const a = aggregateFields(r);
-    const ms = (v: number | null) => (v === null ? null : v / 1e6);
-    return {
-      tenantId: String(r.tenant_id),
-      runs: a.runs,
-      failedRuns: a.failedRuns,
-      runLatencyMs: { p50: ms(a.p50Ns), p95: ms(a.p95Ns), p99: ms(a.p99Ns) },
-      toolCalls: a.toolCalls,
-      toolErrors: a.toolErrors,
-      llmCalls: a.llmCalls,
-      inputTokens: a.inputTokens,
-      outputTokens: a.outputTokens,
-      exampleFailedTraceId: strOrNull(r.a_example),
-    };
-  });
+  return rows.map(windowStatsFromColumns);
 }

@@ -1,6 +1,7 @@
+import { runRowsFromColumns } from '../aggregate-columns.js';
 import type { LogFilter, NsRange, RunFilter, RunRow, SpanFilter } from '../read-types.js';
 import type { LogRow, SpanRow, TenantScope } from '../types.js';
-import { type DuckDb, num, strOrNull } from './database.js';
+import type { DuckDb } from './database.js';
 import { IS_LLM, IS_TOOL, likePattern, logFromRow, spanFromRow, traceKey, Where } from './rows.js';
 
 const STATUS_CODE = { unset: 0, ok: 1, error: 2 } as const;
@@ -35,7 +36,7 @@ export async function listRuns(db: DuckDb, scope: TenantScope, f: RunFilter): Pr
   ).map(spanFromRow);
   if (roots.length === 0) return [];
   // Children are aggregated per trace for just this page of runs.
-  const keys = roots.map((r) => `${r.tenantId}\u0000${r.traceId}`);
+  const _keys = roots.map((r) => `${r.tenantId}\u0000${r.traceId}`);
   const traceIds = [...new Set(roots.map((r) => r.traceId))];
   // Children start within their run; the time bound lets zone maps skip everything else.
   let minStart = roots[0]!.startTimeUnixNano;
@@ -53,31 +54,19 @@ export async function listRuns(db: DuckDb, scope: TenantScope, f: RunFilter): Pr
   const page = `(VALUES ${traceIds.map(() => '(?::UBIGINT)').join(', ')}) AS page(k)`;
   const aggs = await db.query(
     `SELECT tenant_id, trace_id,
-       count(*) FILTER (WHERE ${IS_LLM}) AS llm_calls,
-       coalesce(sum(input_tokens) FILTER (WHERE ${IS_LLM}), 0) AS input_tokens,
-       coalesce(sum(output_tokens) FILTER (WHERE ${IS_LLM}), 0) AS output_tokens,
-       count(*) FILTER (WHERE ${IS_TOOL}) AS tool_calls,
-       count(*) FILTER (WHERE ${IS_TOOL} AND status_code = 2) AS tool_errors,
+       count(*) FILTER (WHERE ${IS_LLM}) AS a_llm_calls,
+       coalesce(sum(input_tokens) FILTER (WHERE ${IS_LLM}), 0) AS a_input_tokens,
+       coalesce(sum(output_tokens) FILTER (WHERE ${IS_LLM}), 0) AS a_output_tokens,
+       count(*) FILTER (WHERE ${IS_TOOL}) AS a_tool_calls,
+       count(*) FILTER (WHERE ${IS_TOOL} AND status_code = 2) AS a_tool_errors,
        arg_min(CASE WHEN status_message <> '' THEN status_message ELSE coalesce(error_type, name) END, start_ns)
-         FILTER (WHERE status_code = 2) AS first_error
+         FILTER (WHERE status_code = 2) AS a_first_error
      FROM spans SEMI JOIN ${page} ON spans.trace_key = page.k
      ${aggWhere.sql}
      GROUP BY tenant_id, trace_id`,
     [...traceIds.map(traceKey), ...aggWhere.params],
   );
-  const byKey = new Map(aggs.map((a) => [`${a.tenant_id}\u0000${a.trace_id}`, a]));
-  return roots.map((span, i) => {
-    const a = byKey.get(keys[i]!);
-    return {
-      span,
-      llmCalls: num(a?.llm_calls),
-      inputTokens: num(a?.input_tokens),
-      outputTokens: num(a?.output_tokens),
-      toolCalls: num(a?.tool_calls),
-      toolErrors: num(a?.tool_errors),
-      firstError: strOrNull(a?.first_error),
-    };
-  });
+  return runRowsFromColumns(roots, aggs);
 }
 
 export async function traceSpans(

@@ -1,4 +1,10 @@
 import type { TenantWindowStats } from '../../alerts/source.js';
+import {
+  bucketFromColumns,
+  fleetTotalsFromColumns,
+  tenantAggregateFromColumns,
+  windowStatsFromColumns,
+} from '../aggregate-columns.js';
 import type {
   BucketRow,
   FleetTotals,
@@ -9,7 +15,7 @@ import type {
   TenantSort,
 } from '../read-types.js';
 import type { TenantScope } from '../types.js';
-import { big, type DuckDb, num, numOrNull, type Params, type Row, strOrNull } from './database.js';
+import type { DuckDb, Params } from './database.js';
 import { IS_LLM, IS_TOOL, likePattern, Where } from './rows.js';
 
 function pricesTable(prices: PriceTable): { sql: string; params: Params } {
@@ -32,16 +38,22 @@ const FLAGGED = (where: string) => `(
     input_tokens, output_tokens, ${IS_LLM} AS is_llm, ${IS_TOOL} AS is_tool
   FROM spans ${where})`;
 
-/** The aggregate columns of the overview, the timeseries and the alert windows. */
+/**
+ * The aggregate columns of the overview, the timeseries and the alert windows, named as
+ * aggregate-columns.ts reads them for both engines.
+ */
 const AGGREGATES = `
-  count(*) FILTER (WHERE is_run) AS runs,
-  count(*) FILTER (WHERE is_run AND status_code = 2) AS failed_runs,
-  count(*) FILTER (WHERE is_llm) AS llm_calls,
-  coalesce(sum(input_tokens) FILTER (WHERE is_llm), 0) AS input_tokens,
-  coalesce(sum(output_tokens) FILTER (WHERE is_llm), 0) AS output_tokens,
-  coalesce(sum(duration_ns) FILTER (WHERE is_llm), 0) AS llm_ns,
-  count(*) FILTER (WHERE is_tool) AS tool_calls,
-  count(*) FILTER (WHERE is_tool AND status_code = 2) AS tool_errors`;
+  count(*) FILTER (WHERE is_run) AS a_runs,
+  count(*) FILTER (WHERE is_run AND status_code = 2) AS a_failed_runs,
+  count(*) FILTER (WHERE is_llm) AS a_llm_calls,
+  coalesce(sum(input_tokens) FILTER (WHERE is_llm), 0) AS a_input_tokens,
+  coalesce(sum(output_tokens) FILTER (WHERE is_llm), 0) AS a_output_tokens,
+  coalesce(sum(duration_ns) FILTER (WHERE is_llm), 0) AS a_llm_ns,
+  count(*) FILTER (WHERE is_tool) AS a_tool_calls,
+  count(*) FILTER (WHERE is_tool AND status_code = 2) AS a_tool_errors`;
+
+/** run_q, quantile_cont's [p50, p95, p99] list, as the a_p50/a_p95/a_p99 columns. */
+const RUN_QUANTILES = 'run_q[1] AS a_p50, run_q[2] AS a_p95, run_q[3] AS a_p99';
 
 /**
  * Cost per group key: tokens are first summed per (key, model), a few rows, and only those meet
@@ -64,38 +76,14 @@ function costCte(key: string, prices: string): string {
 
 const SORT_SQL: Record<TenantSort, string> = {
   tenant: 'tenant_id',
-  runs: 'runs',
-  failure_rate: 'failed_runs / nullif(runs, 0)',
-  p95: 'run_q[2]',
-  tokens: 'input_tokens + output_tokens',
-  cost: 'cost',
-  tool_error_rate: 'tool_errors / nullif(tool_calls, 0)',
-  last_seen: 'last_seen',
+  runs: 'a_runs',
+  failure_rate: 'a_failed_runs / nullif(a_runs, 0)',
+  p95: 'a_p95',
+  tokens: 'a_input_tokens + a_output_tokens',
+  cost: 'a_cost',
+  tool_error_rate: 'a_tool_errors / nullif(a_tool_calls, 0)',
+  last_seen: 'a_last_seen',
 };
-
-function quantiles(v: unknown): [number | null, number | null, number | null] {
-  if (!Array.isArray(v)) return [null, null, null];
-  return [numOrNull(v[0]), numOrNull(v[1]), numOrNull(v[2])];
-}
-
-function aggregateFields(r: Row) {
-  const [p50, p95, p99] = quantiles(r.run_q);
-  return {
-    runs: num(r.runs),
-    failedRuns: num(r.failed_runs),
-    p50Ns: p50,
-    p95Ns: p95,
-    p99Ns: p99,
-    llmCalls: num(r.llm_calls),
-    inputTokens: num(r.input_tokens),
-    outputTokens: num(r.output_tokens),
-    llmTimeNs: num(r.llm_ns),
-    toolCalls: num(r.tool_calls),
-    toolErrors: num(r.tool_errors),
-    costUsd: num(r.cost),
-    unpricedModels: Array.isArray(r.unpriced) ? r.unpriced.map(String).sort() : [],
-  };
-}
 
 export async function tenantAggregates(
   db: DuckDb,
@@ -112,11 +100,11 @@ export async function tenantAggregates(
   const byP95 = q.sort === 'p95';
   const rows = await db.query(
     `WITH s AS ${FLAGGED(where.sql)},
-     agg AS (SELECT tenant_id, count(*) AS spans, ${AGGREGATES}, max(end_ns) AS last_seen
+     agg AS (SELECT tenant_id, count(*) AS a_spans, ${AGGREGATES}, max(end_ns) AS a_last_seen
              FROM s GROUP BY tenant_id),
      ${costCte('tenant_id', prices.sql)}
-     SELECT agg.*, ${byP95 ? 'run_q.run_q' : 'NULL AS run_q'}, coalesce(cost.cost, 0) AS cost,
-       cost.unpriced
+     SELECT agg.*, ${byP95 ? RUN_QUANTILES : 'NULL AS a_p50, NULL AS a_p95, NULL AS a_p99'},
+       coalesce(cost.cost, 0) AS a_cost, cost.unpriced AS a_unpriced
      FROM agg ${byP95 ? 'LEFT JOIN run_q USING (tenant_id)' : ''} LEFT JOIN cost USING (tenant_id)
      ORDER BY ${SORT_SQL[q.sort]} ${dir} NULLS LAST, tenant_id
      LIMIT ${q.limit} OFFSET ${q.offset}`,
@@ -136,14 +124,13 @@ export async function tenantAggregates(
       qWhere.params,
     );
     const byTenant = new Map(quantileRows.map((r) => [String(r.tenant_id), r.run_q]));
-    for (const r of rows) r.run_q = byTenant.get(String(r.tenant_id)) ?? null;
+    for (const r of rows) {
+      const q = byTenant.get(String(r.tenant_id));
+      if (Array.isArray(q))
+        [r.a_p50, r.a_p95, r.a_p99] = [q[0] ?? null, q[1] ?? null, q[2] ?? null];
+    }
   }
-  return rows.map((r) => ({
-    tenantId: String(r.tenant_id),
-    spans: num(r.spans),
-    ...aggregateFields(r),
-    lastSeenNs: r.last_seen === null ? null : big(r.last_seen),
-  }));
+  return rows.map(tenantAggregateFromColumns);
 }
 
 export async function fleetTotals(
@@ -156,21 +143,15 @@ export async function fleetTotals(
     .add('start_ns >= ?', range.fromNs)
     .add('start_ns < ?', range.toNs);
   const [r] = await db.query(
-    `SELECT count(DISTINCT tenant_id) AS tenants,
-       count(*) FILTER (WHERE is_run) AS runs,
-       coalesce(sum(input_tokens) FILTER (WHERE is_llm), 0) AS input_tokens,
-       coalesce(sum(output_tokens) FILTER (WHERE is_llm), 0) AS output_tokens,
-       coalesce(sum(duration_ns) FILTER (WHERE is_llm), 0) AS llm_ns
+    `SELECT count(DISTINCT tenant_id) AS a_tenants,
+       count(*) FILTER (WHERE is_run) AS a_runs,
+       coalesce(sum(input_tokens) FILTER (WHERE is_llm), 0) AS a_input_tokens,
+       coalesce(sum(output_tokens) FILTER (WHERE is_llm), 0) AS a_output_tokens,
+       coalesce(sum(duration_ns) FILTER (WHERE is_llm), 0) AS a_llm_ns
      FROM ${FLAGGED(where.sql)}`,
     where.params,
   );
-  return {
-    tenants: num(r?.tenants),
-    runs: num(r?.runs),
-    inputTokens: num(r?.input_tokens),
-    outputTokens: num(r?.output_tokens),
-    llmTimeNs: num(r?.llm_ns),
-  };
+  return fleetTotalsFromColumns(r);
 }
 
 export async function tenantBuckets(
@@ -181,22 +162,23 @@ export async function tenantBuckets(
   priceTable: PriceTable,
 ): Promise<BucketRow[]> {
   const prices = pricesTable(priceTable);
+  const where = new Where()
+    .scope(tenantId)
+    .add('start_ns >= ?', range.fromNs)
+    .add('start_ns < ?', range.toNs);
   const rows = await db.query(
     `WITH s AS (SELECT (start_ns // ?) * ? AS bucket, *
-                FROM ${FLAGGED('WHERE tenant_id = ? AND start_ns >= ? AND start_ns < ?')}),
+                FROM ${FLAGGED(where.sql)}),
      agg AS (SELECT bucket, ${AGGREGATES},
-               quantile_cont(duration_ns, 0.95) FILTER (WHERE is_llm) AS llm_p95
+               quantile_cont(duration_ns, 0.95) FILTER (WHERE is_llm) AS a_llm_p95
              FROM s GROUP BY bucket),
      ${costCte('bucket', prices.sql)}
-     SELECT agg.*, run_q.run_q, coalesce(cost.cost, 0) AS cost, cost.unpriced
+     SELECT agg.*, bucket AS a_bucket, ${RUN_QUANTILES}, coalesce(cost.cost, 0) AS a_cost,
+       cost.unpriced AS a_unpriced
      FROM agg LEFT JOIN run_q USING (bucket) LEFT JOIN cost USING (bucket) ORDER BY bucket`,
-    [stepNs, stepNs, tenantId, range.fromNs, range.toNs, ...prices.params],
+    [stepNs, stepNs, ...where.params, ...prices.params],
   );
-  return rows.map((r) => ({
-    bucket: Number(big(r.bucket) / 1_000_000n),
-    ...aggregateFields(r),
-    llmP95Ns: numOrNull(r.llm_p95),
-  }));
+  return rows.map(bucketFromColumns);
 }
 
 export async function windowStats(
@@ -212,26 +194,12 @@ export async function windowStats(
     where.add(`tenant_id IN (${tenantIds.map(() => '?').join(', ')})`, ...tenantIds);
   }
   const rows = await db.query(
-    `SELECT tenant_id, ${AGGREGATES},
-       quantile_cont(duration_ns, [0.5, 0.95, 0.99]) FILTER (WHERE is_run) AS run_q,
-       arg_max(trace_id, start_ns) FILTER (WHERE is_run AND status_code = 2) AS example_trace
-     FROM ${FLAGGED(where.sql)} GROUP BY tenant_id`,
+    `SELECT *, ${RUN_QUANTILES} FROM (
+       SELECT tenant_id, ${AGGREGATES},
+         quantile_cont(duration_ns, [0.5, 0.95, 0.99]) FILTER (WHERE is_run) AS run_q,
+         arg_max(trace_id, start_ns) FILTER (WHERE is_run AND status_code = 2) AS a_example
+       FROM ${FLAGGED(where.sql)} GROUP BY tenant_id)`,
     where.params,
   );
-  return rows.map((r) => {
-    const a = aggregateFields({ ...r, cost: 0, unpriced: [] });
-    const ms = (v: number | null) => (v === null ? null : v / 1e6);
-    return {
-      tenantId: String(r.tenant_id),
-      runs: a.runs,
-      failedRuns: a.failedRuns,
-      runLatencyMs: { p50: ms(a.p50Ns), p95: ms(a.p95Ns), p99: ms(a.p99Ns) },
-      toolCalls: a.toolCalls,
-      toolErrors: a.toolErrors,
-      llmCalls: a.llmCalls,
-      inputTokens: a.inputTokens,
-      outputTokens: a.outputTokens,
-      exampleFailedTraceId: strOrNull(r.example_trace),
-    };
-  });
+  return rows.map(windowStatsFromColumns);
 }
