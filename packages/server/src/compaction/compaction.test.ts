@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server.js';
 import type { Clock } from '../clock.js';
+import { span } from '../storage/contract/fixtures.js';
 import type { DuckDb } from '../storage/duckdb/database.js';
 import type { Storage } from '../storage/open.js';
 import type { SpanRow } from '../storage/types.js';
@@ -14,53 +15,33 @@ const TENANTS = ['acme', 'globex', 'initech', 'umbrella', 'hooli'];
 /** A run of 3 spans (root, LLM call, failing tool call) of tenant `i % 5` starting at `ms`. */
 function run(i: number, ms: number): SpanRow[] {
   const traceId = i.toString(16).padStart(32, '0');
-  const base = {
-    tenantId: TENANTS[i % TENANTS.length]!,
-    traceId,
-    kind: 1,
-    statusMessage: '',
-    serviceName: 'agent',
-    scopeName: 'tests',
-    agentId: 'support-v1',
-    agentName: 'support',
-    model: null,
-    provider: null,
-    inputTokens: null,
-    outputTokens: null,
-    toolName: null,
-    errorType: null,
-    isRun: false,
-    userId: `u${i % 7}`,
-    conversationId: null,
-    attributes: {},
-    resourceAttributes: {},
-    events: [],
-    links: [],
-  };
   const at = (offsetMs: number) => BigInt(ms + offsetMs) * 1_000_000n;
-  const span = (k: number, fields: Partial<SpanRow>): SpanRow => ({
-    ...base,
-    spanId: traceId.slice(16, 30) + k.toString().padStart(2, '0'),
-    parentSpanId: k === 0 ? '' : traceId.slice(16, 30) + '00',
-    name: 'invoke_agent support',
-    startTimeUnixNano: at(k * 10),
-    endTimeUnixNano: at(k * 10 + 300),
-    durationNs: 300_000_000n - BigInt(k) * 10_000_000n,
-    statusCode: 0,
-    operation: 'invoke_agent',
-    ...fields,
-  });
+  const child = (k: number, fields: Partial<SpanRow>): SpanRow =>
+    span({
+      tenantId: TENANTS[i % TENANTS.length]!,
+      traceId,
+      spanId: traceId.slice(16, 30) + k.toString().padStart(2, '0'),
+      parentSpanId: k === 0 ? '' : `${traceId.slice(16, 30)}00`,
+      name: 'invoke_agent support',
+      operation: 'invoke_agent',
+      agentId: 'support-v1',
+      agentName: 'support',
+      userId: `u${i % 7}`,
+      startTimeUnixNano: at(k * 10),
+      durationNs: 300_000_000n - BigInt(k) * 10_000_000n,
+      ...fields,
+    });
   const failed = i % 4 === 0;
   return [
-    span(0, { isRun: true, statusCode: failed ? 2 : 0 }),
-    span(1, {
+    child(0, { isRun: true, statusCode: failed ? 2 : 0 }),
+    child(1, {
       name: 'chat gpt-4o',
       operation: 'chat',
       model: 'gpt-4o',
       inputTokens: 100 + i,
       outputTokens: 20,
     }),
-    span(2, {
+    child(2, {
       name: 'execute_tool lookup',
       operation: 'execute_tool',
       toolName: 'lookup',
