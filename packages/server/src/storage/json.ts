@@ -6,6 +6,22 @@ export function attrsToJson(attrs: Attributes): string {
   return JSON.stringify(attrs);
 }
 
+const resourceJson = new WeakMap<Attributes, string>();
+
+/**
+ * Resource attributes as JSON. Every span of one OTLP resource shares the decoded object, so it
+ * is serialised once per request, not once per span. (Callers never mutate a stored row's
+ * attributes; a cached string could otherwise go stale.)
+ */
+export function resourceToJson(resource: Attributes): string {
+  let json = resourceJson.get(resource);
+  if (json === undefined) {
+    json = JSON.stringify(resource);
+    resourceJson.set(resource, json);
+  }
+  return json;
+}
+
 export function eventsToJson(events: SpanEventRow[]): string {
   if (events.length === 0) return '[]';
   return JSON.stringify(

@@ -71,19 +71,27 @@ export function spanFingerprint(
   traceId: string,
   spanId: string,
 ): [number, number] {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  const mix = (s: string) => {
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
-    }
-    a = Math.imul(a ^ 0xff, 0x01000193);
-    b = Math.imul(b ^ 0xff, 0x5bd1e995) ^ (b >>> 15);
-  };
+  hashA = 0x811c9dc5;
+  hashB = 0x01000193 ^ 0x5bd1e995;
+  // Each part ends with a byte no id contains, so 'ab'+'c' and 'a'+'bc' differ.
   mix(tenantId);
   mix(traceId);
   mix(spanId);
-  return [a | 0, b | 0];
+  return [hashA | 0, hashB | 0];
+}
+
+// Module-level state rather than a closure per call: this runs for every ingested span.
+let hashA = 0;
+let hashB = 0;
+
+function mix(s: string): void {
+  let a = hashA;
+  let b = hashB;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  hashA = Math.imul(a ^ 0xff, 0x01000193);
+  hashB = Math.imul(b ^ 0xff, 0x5bd1e995) ^ (b >>> 15);
 }

@@ -1,6 +1,6 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { isLlmSpan, isToolSpan } from '../classify.js';
-import { attrsToJson, eventsToJson, linksToJson } from '../json.js';
+import { attrsToJson, eventsToJson, linksToJson, resourceToJson } from '../json.js';
 import type { LogRow, MetricPointRow, SpanRow, WriteBatch, WriteResult } from '../types.js';
 import type { DuckDb } from './database.js';
 import {
@@ -163,7 +163,7 @@ function appendSpan(a: DuckDBAppender, s: SpanRow): void {
   varcharOrNull(a, s.userId);
   varcharOrNull(a, s.conversationId);
   a.appendVarchar(attrsToJson(s.attributes));
-  a.appendVarchar(attrsToJson(s.resourceAttributes));
+  a.appendVarchar(resourceToJson(s.resourceAttributes));
   a.appendVarchar(eventsToJson(s.events));
   a.appendVarchar(linksToJson(s.links));
   a.appendBoolean(isLlmSpan(s));
