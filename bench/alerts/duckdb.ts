@@ -11,6 +11,7 @@ import { ManualClock } from '../../packages/server/src/alerts/memory.test-helper
 import { createWebhookNotifier } from '../../packages/server/src/alerts/notifier.js';
 import { defaultAlertRules } from '../../packages/server/src/alerts/rules.js';
 import type { AlertDataSource } from '../../packages/server/src/alerts/source.js';
+import { span as spanFixture } from '../../packages/server/src/storage/contract/fixtures.js';
 import { openDuckDbStorage } from '../../packages/server/src/storage/duckdb/index.js';
 import type { SpanRow } from '../../packages/server/src/storage/types.js';
 
@@ -24,40 +25,20 @@ function span(
   startMs: number,
   fields: Partial<SpanRow>,
 ): SpanRow {
-  const start = BigInt(startMs) * 1_000_000n;
-  const dur = 500_000_000n;
-  return {
+  return spanFixture({
     tenantId,
     traceId,
     spanId,
     parentSpanId: parent,
     name: 'span',
-    kind: 1,
-    startTimeUnixNano: start,
-    endTimeUnixNano: start + dur,
-    durationNs: dur,
-    statusCode: 0,
-    statusMessage: '',
+    startTimeUnixNano: BigInt(startMs) * 1_000_000n,
+    durationNs: 500_000_000n,
     serviceName: 'bench',
     scopeName: 'bench',
-    agentId: null,
     agentName: 'support',
-    operation: null,
-    model: null,
-    provider: null,
-    inputTokens: null,
-    outputTokens: null,
-    toolName: null,
-    errorType: null,
-    isRun: false,
-    userId: null,
-    conversationId: null,
-    attributes: {},
     resourceAttributes: {},
-    events: [],
-    links: [],
     ...fields,
-  };
+  });
 }
 
 export interface DuckDbBenchResult {

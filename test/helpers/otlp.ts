@@ -41,14 +41,18 @@ export function exportSpans(exporter: SpanExporter, spans: ReadableSpan[]): Prom
   return new Promise((resolve) => exporter.export(spans, resolve));
 }
 
-/**
- * Records spans with the official SDK (a real TracerProvider) into memory, then the caller exports
- * them with the exporter of its choice, so a test knows exactly what was acknowledged.
- */
-export async function recordSpans(
-  build: (tracer: Tracer) => unknown,
+/** A real TracerProvider whose finished spans collect in `spans`, for a caller to export later. */
+export interface SpanRecorder {
+  spans: ReadableSpan[];
+  tracer: Tracer;
+  /** Flushes and shuts the provider down; `spans` then holds every ended span. */
+  close(): Promise<void>;
+}
+
+export function spanRecorder(
   resource: Attributes = { 'service.name': 'test-agent' },
-): Promise<ReadableSpan[]> {
+  scope = 'tenantry-tests',
+): SpanRecorder {
   const spans: ReadableSpan[] = [];
   const collector: SpanExporter = {
     export(batch, done) {
@@ -61,10 +65,28 @@ export async function recordSpans(
     resource: resourceFromAttributes(resource),
     spanProcessors: [new SimpleSpanProcessor(collector)],
   });
-  await build(provider.getTracer('tenantry-tests'));
-  await provider.forceFlush();
-  await provider.shutdown();
-  return spans;
+  return {
+    spans,
+    tracer: provider.getTracer(scope),
+    async close() {
+      await provider.forceFlush();
+      await provider.shutdown();
+    },
+  };
+}
+
+/**
+ * Records spans with the official SDK (a real TracerProvider) into memory, then the caller exports
+ * them with the exporter of its choice, so a test knows exactly what was acknowledged.
+ */
+export async function recordSpans(
+  build: (tracer: Tracer) => unknown,
+  resource: Attributes = { 'service.name': 'test-agent' },
+): Promise<ReadableSpan[]> {
+  const recorder = spanRecorder(resource);
+  await build(recorder.tracer);
+  await recorder.close();
+  return recorder.spans;
 }
 
 export interface RunShape {

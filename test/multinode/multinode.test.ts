@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClickHouseCluster, startClickHouseCluster } from '../helpers/clickhouse.js';
+import { approx, getJson } from '../helpers/compare.js';
 import { exportSpans, recordRun, recordSpans, traceExporter } from '../helpers/otlp.js';
 import { type CliProcess, spawnCli } from '../helpers/process.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -96,22 +97,6 @@ async function requests(): Promise<ReadableSpan[][]> {
     }
   }
   return out;
-}
-
-async function api<T>(url: string, key: string, path: string): Promise<T> {
-  const res = await fetch(url + path, { headers: { authorization: `Bearer ${key}` } });
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
-
-/** Non-integers to 12 significant digits: float sums depend on summation order across shards. */
-function approx(v: unknown): unknown {
-  if (typeof v === 'number' && !Number.isInteger(v)) return Number(v.toPrecision(12));
-  if (Array.isArray(v)) return v.map(approx);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, approx(x)]));
-  }
-  return v;
 }
 
 describe('two tenantry servers over a two-shard ClickHouse cluster', () => {
@@ -218,7 +203,7 @@ describe('two tenantry servers over a two-shard ClickHouse cluster', () => {
         const page: {
           items: Array<{ traceId: string; spanId: string }>;
           nextCursor: string | null;
-        } = await api(
+        } = await getJson(
           url,
           adminKey!,
           `/api/v1/spans?${RANGE}&limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
@@ -238,9 +223,9 @@ describe('two tenantry servers over a two-shard ClickHouse cluster', () => {
       expect(results.every((r) => r.code === 0)).toBe(true);
       const path = `/api/v1/tenants?${RANGE}&sort=tenant&order=asc&limit=100`;
       const [a, b, d] = await Promise.all([
-        api<{ items: Array<{ tenantId: string; spans: number }> }>(urlA!, adminKey!, path),
-        api(urlB!, adminKey!, path),
-        api(duck.url, duck.adminKey, path),
+        getJson<{ items: Array<{ tenantId: string; spans: number }> }>(urlA!, adminKey!, path),
+        getJson(urlB!, adminKey!, path),
+        getJson(duck.url, duck.adminKey, path),
       ]);
       expect(a.items).toHaveLength(TENANTS);
       expect(a.items.reduce((n, t) => n + t.spans, 0)).toBe(total);
@@ -264,7 +249,7 @@ describe('two tenantry servers over a two-shard ClickHouse cluster', () => {
         .map((x) => x.tenant)
         .sort(),
     ).toEqual([...FAILING].sort());
-    const history = await api<{ items: Array<{ tenantId: string; to: string }> }>(
+    const history = await getJson<{ items: Array<{ tenantId: string; to: string }> }>(
       urlB!,
       adminKey!,
       `/api/v1/alerts/history?limit=100`,

@@ -7,42 +7,10 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { exportSpans } from '../../../test/helpers/otlp.js';
 
 /** Span builders for the e2e seed, shaped like our SDK's agent, LLM, tool and memory spans. */
-
-export interface Recorded {
-  spans: ReadableSpan[];
-  tracer: Tracer;
-  flush: () => Promise<void>;
-}
-
-export function recorder(serviceName: string): Recorded {
-  const spans: ReadableSpan[] = [];
-  const sink: SpanExporter = {
-    export(batch, done) {
-      spans.push(...batch);
-      done({ code: ExportResultCode.SUCCESS });
-    },
-    async shutdown() {},
-  };
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName }),
-    spanProcessors: [new SimpleSpanProcessor(sink)],
-  });
-  return {
-    spans,
-    tracer: provider.getTracer('tenantry-e2e'),
-    flush: () => provider.forceFlush(),
-  };
-}
 
 export function child(
   tracer: Tracer,

@@ -1,8 +1,8 @@
 import { context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
-import { traceExporter } from '../../../test/helpers/otlp.js';
+import { spanRecorder, traceExporter } from '../../../test/helpers/otlp.js';
 import { type LogLine, sendLogs } from './seed-logs.js';
-import { child, exportWithRetry, llm, recorder, root } from './seed-spans.js';
+import { child, exportWithRetry, llm, root } from './seed-spans.js';
 
 /**
  * A small multi-tenant agent platform's telemetry, sent over OTLP/protobuf with the official
@@ -33,7 +33,10 @@ export async function seed(
   fillerTenants = 996,
 ): Promise<SeedResult> {
   const now = Date.now();
-  const { spans, tracer, flush } = recorder('support-platform');
+  const { spans, tracer, close } = spanRecorder(
+    { 'service.name': 'support-platform' },
+    'tenantry-e2e',
+  );
   const logs: LogLine[] = [];
   const failingTraceIds: string[] = [];
   let lastFailing: Span | null = null;
@@ -191,7 +194,7 @@ export async function seed(
   }
   big.end(at + 5);
 
-  await flush();
+  await close();
   const exporter = traceExporter(baseUrl, ingestKey, 'protobuf');
   for (let i = 0; i < spans.length; i += 2000) {
     await exportWithRetry(exporter, spans.slice(i, i + 2000));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClickHouseNode, startClickHouse } from '../../../../../test/helpers/clickhouse.js';
+import { approx } from '../../../../../test/helpers/compare.js';
 import {
   exportSpans,
   recordRun,
@@ -47,19 +48,6 @@ async function sendLogs(server: TestServer, tenant: string, traceId: string, bod
     }),
   });
   expect(res.status).toBe(200);
-}
-
-/**
- * Float sums (cost) depend on summation order, which differs between engines and shards: compare
- * non-integers to 12 significant digits. Everything else must match exactly.
- */
-function approx(v: unknown): unknown {
-  if (typeof v === 'number' && !Number.isInteger(v)) return Number(v.toPrecision(12));
-  if (Array.isArray(v)) return v.map(approx);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, approx(x)]));
-  }
-  return v;
 }
 
 describe('server over ClickHouse vs DuckDB', () => {

@@ -1,39 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { span } from '../contract/fixtures.js';
 import type { SpanRow } from '../types.js';
 import { openDuckDbStorage } from './index.js';
 
-function span(i: number): SpanRow {
-  return {
+function spanAt(i: number): SpanRow {
+  return span({
     tenantId: `t${i % 3}`,
     traceId: i.toString(16).padStart(32, '0'),
     spanId: i.toString(16).padStart(16, '0'),
-    parentSpanId: '',
     name: 'invoke_agent a',
-    kind: 1,
     startTimeUnixNano: 1_700_000_000_000_000_000n + BigInt(i),
-    endTimeUnixNano: 1_700_000_000_000_000_000n + BigInt(i) + 1000n,
     durationNs: 1000n,
-    statusCode: 0,
-    statusMessage: '',
     serviceName: 's',
     scopeName: 'x',
-    agentId: null,
-    agentName: null,
     operation: 'invoke_agent',
-    model: null,
-    provider: null,
-    inputTokens: null,
-    outputTokens: null,
-    toolName: null,
-    errorType: null,
     isRun: true,
-    userId: null,
-    conversationId: null,
-    attributes: {},
     resourceAttributes: {},
-    events: [],
-    links: [],
-  };
+  });
 }
 
 describe('DuckDB single writer', () => {
@@ -42,7 +25,7 @@ describe('DuckDB single writer', () => {
     await storage.migrate();
     const writes: Array<Promise<unknown>> = [];
     for (let b = 0; b < 40; b++) {
-      const spans = Array.from({ length: 50 }, (_, i) => span(b * 50 + i));
+      const spans = Array.from({ length: 50 }, (_, i) => spanAt(b * 50 + i));
       writes.push(storage.write({ spans, logs: [], metrics: [] }));
       writes.push(
         storage.saveAlertStates([
