@@ -1,24 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureSdkBuilt, runExample } from '../../test/helpers/examples.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-beforeAll(() => {
-  // The example imports the built package, as a user would.
-  if (!existsSync(`${root}/packages/sdk/dist/index.js`)) {
-    execFileSync('npx', ['tsc', '-b', 'packages/sdk'], { cwd: root, stdio: 'inherit' });
-  }
-});
+beforeAll(ensureSdkBuilt);
 
 describe('examples/basic-agent', () => {
   it('runs two tenants and prints one trace tree per run, tenant on every span', () => {
-    const out = execFileSync(process.execPath, ['examples/basic-agent'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '' },
-    });
+    const out = runExample('basic-agent');
     const lines = out.trimEnd().split('\n');
     const treeLines = lines.filter((l) => !l.startsWith('{'));
     const roots = treeLines.filter((l) => l.startsWith('invoke_agent support'));

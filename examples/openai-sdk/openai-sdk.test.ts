@@ -1,35 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { consoleSpans, ensureSdkBuilt, runExample } from '../../test/helpers/examples.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-interface ConsoleSpan {
-  traceId: string;
-  parentSpanId?: string;
-  name: string;
-  attributes: Record<string, unknown>;
-}
-
-beforeAll(() => {
-  // The example imports the built package, as a user would.
-  if (!existsSync(`${root}/packages/sdk/dist/index.js`)) {
-    execFileSync('npx', ['tsc', '-b', 'packages/sdk'], { cwd: root, stdio: 'inherit' });
-  }
-});
+beforeAll(ensureSdkBuilt);
 
 describe('examples/openai-sdk', () => {
   it('traces the official SDK through llmCall and through instrumentation-openai, tenant on every span', () => {
-    const out = execFileSync(process.execPath, ['examples/openai-sdk'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '', OPENAI_BASE_URL: '' },
-    });
-    const spans = out
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as ConsoleSpan);
+    const spans = consoleSpans(runExample('openai-sdk', { OPENAI_BASE_URL: '' }));
     const roots = new Map(
       spans.filter((s) => s.parentSpanId === undefined).map((s) => [s.traceId, s]),
     );

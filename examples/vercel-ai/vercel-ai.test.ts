@@ -1,34 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { consoleSpans, ensureSdkBuilt, runExample } from '../../test/helpers/examples.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-interface ConsoleSpan {
-  traceId: string;
-  parentSpanId?: string;
-  name: string;
-  attributes: Record<string, unknown>;
-}
-
-beforeAll(() => {
-  if (!existsSync(`${root}/packages/sdk/dist/index.js`)) {
-    execFileSync('npx', ['tsc', '-b', 'packages/sdk'], { cwd: root, stdio: 'inherit' });
-  }
-});
+beforeAll(ensureSdkBuilt);
 
 describe('examples/vercel-ai', () => {
   it("stamps the AI SDK's experimental_telemetry spans with the run's tenant, without prompt text", () => {
-    const out = execFileSync(process.execPath, ['examples/vercel-ai'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: '', OPENAI_BASE_URL: '' },
-    });
-    const spans = out
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as ConsoleSpan);
+    const out = runExample('vercel-ai', { OPENAI_BASE_URL: '' });
+    const spans = consoleSpans(out);
     const generate = spans.filter((s) => s.name === 'ai.generateText.doGenerate');
     expect(generate.map((s) => s.attributes['tenant.id']).sort()).toEqual(['acme', 'globex']);
     for (const s of generate) {
