@@ -9,8 +9,8 @@ export function attrsToJson(attrs: Attributes): string {
 const resourceJson = new WeakMap<Attributes, string>();
 
 /**
- * Resource attributes as JSON. Every span of one OTLP resource shares the decoded object, so it
- * is serialised once per request, not once per span. (Callers never mutate a stored row's
+ * Resource attributes as JSON. Every item of one OTLP resource shares the decoded object, so it
+ * is serialised once per request, not once per span, log record or metric point. (Callers never mutate a stored row's
  * attributes; a cached string could otherwise go stale.)
  */
 export function resourceToJson(resource: Attributes): string {

@@ -1,5 +1,5 @@
 import { isLlmSpan, isToolSpan } from '../classify.js';
-import { attrsToJson, eventsToJson, linksToJson } from '../json.js';
+import { attrsToJson, eventsToJson, linksToJson, resourceToJson } from '../json.js';
 import type { LogRow, MetricPointRow, SpanRow } from '../types.js';
 import type { ChRow } from './client.js';
 import type { Features } from './features.js';
@@ -48,7 +48,7 @@ export function spanToRow(s: SpanRow): ChRow {
     user_id: s.userId,
     conversation_id: s.conversationId,
     attributes: attrsToJson(s.attributes),
-    resource_attributes: attrsToJson(s.resourceAttributes),
+    resource_attributes: resourceToJson(s.resourceAttributes),
     events: eventsToJson(s.events),
     links: linksToJson(s.links),
   };
@@ -67,7 +67,7 @@ export function logToRow(l: LogRow): ChRow {
     service_name: l.serviceName,
     agent_id: l.agentId,
     attributes: attrsToJson(l.attributes),
-    resource_attributes: attrsToJson(l.resourceAttributes),
+    resource_attributes: resourceToJson(l.resourceAttributes),
   };
 }
 
@@ -90,7 +90,7 @@ export function metricToRow(m: MetricPointRow): ChRow {
     bucket_counts: JSON.stringify(m.bucketCounts),
     service_name: m.serviceName,
     attributes: attrsToJson(m.attributes),
-    resource_attributes: attrsToJson(m.resourceAttributes),
+    resource_attributes: resourceToJson(m.resourceAttributes),
   };
 }
 

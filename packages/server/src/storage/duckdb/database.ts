@@ -4,9 +4,9 @@ import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb
 import type { JS } from '@duckdb/node-api/lib/JS.js';
 
 export type Row = Record<string, JS>;
+export type Params = DuckDBValue[];
 
 const CHECKPOINT_THRESHOLD = '256MB';
-export type Params = DuckDBValue[];
 
 /**
  * One DuckDB file, one write connection (writes are serialised by the batching writer anyway) and a

@@ -1,5 +1,6 @@
 import type { DeleteCounts, LifecycleStore } from '../types.js';
 import type { DuckDb } from './database.js';
+import { Where } from './rows.js';
 
 /** Retention and erasure: each delete runs in one transaction and reports what it removed. */
 export function duckLifecycleStore(db: DuckDb): LifecycleStore {
@@ -15,17 +16,20 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
     }
   }
 
+  /** Spans and logs are scoped like every read (tenant_key first), so compacted days are pruned. */
+  function deleteScoped(table: 'spans' | 'logs', tenantId: string, olderThanNs?: bigint) {
+    const where = new Where().scope(tenantId);
+    if (olderThanNs !== undefined) {
+      where.add(`${table === 'spans' ? 'start_ns' : 'time_ns'} < ?`, olderThanNs);
+    }
+    return db.change(`DELETE FROM ${table} ${where.sql}`, where.params);
+  }
+
   return {
     deleteOlderThan(tenantId, cutoff) {
       return inTransaction(async () => ({
-        spans: await db.change('DELETE FROM spans WHERE tenant_id = ? AND start_ns < ?', [
-          tenantId,
-          cutoff,
-        ]),
-        logs: await db.change('DELETE FROM logs WHERE tenant_id = ? AND time_ns < ?', [
-          tenantId,
-          cutoff,
-        ]),
+        spans: await deleteScoped('spans', tenantId, cutoff),
+        logs: await deleteScoped('logs', tenantId, cutoff),
         metrics: await db.change('DELETE FROM metric_points WHERE tenant_id = ? AND time_ns < ?', [
           tenantId,
           cutoff,
@@ -39,8 +43,8 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
     deleteTenant(tenantId) {
       return inTransaction(async () => {
         const counts = {
-          spans: await db.change('DELETE FROM spans WHERE tenant_id = ?', [tenantId]),
-          logs: await db.change('DELETE FROM logs WHERE tenant_id = ?', [tenantId]),
+          spans: await deleteScoped('spans', tenantId),
+          logs: await deleteScoped('logs', tenantId),
           metrics: await db.change('DELETE FROM metric_points WHERE tenant_id = ?', [tenantId]),
           alertEvents: await db.change('DELETE FROM alert_transitions WHERE tenant_id = ?', [
             tenantId,

@@ -185,7 +185,7 @@ function appendLog(a: DuckDBAppender, l: LogRow): void {
   a.appendVarchar(l.serviceName);
   varcharOrNull(a, l.agentId);
   a.appendVarchar(attrsToJson(l.attributes));
-  a.appendVarchar(attrsToJson(l.resourceAttributes));
+  a.appendVarchar(resourceToJson(l.resourceAttributes));
   a.appendUBigInt(traceKey(l.traceId));
   a.appendUBigInt(tenantKey(l.tenantId));
   a.endRow();
@@ -209,6 +209,6 @@ function appendMetric(a: DuckDBAppender, m: MetricPointRow): void {
   a.appendVarchar(JSON.stringify(m.bucketCounts));
   a.appendVarchar(m.serviceName);
   a.appendVarchar(attrsToJson(m.attributes));
-  a.appendVarchar(attrsToJson(m.resourceAttributes));
+  a.appendVarchar(resourceToJson(m.resourceAttributes));
   a.endRow();
 }
