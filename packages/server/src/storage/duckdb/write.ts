@@ -62,27 +62,12 @@ export class DuckIngestWriter {
     const conn = this.db.writer;
     await conn.run('BEGIN TRANSACTION');
     try {
-      if (spans.fresh.length > 0) {
-        const appender = await conn.createAppender('spans');
-        for (const s of spans.fresh) appendSpan(appender, s);
-        appender.closeSync();
-        result.spansWritten = spans.fresh.length;
-      }
+      result.spansWritten = await appendAll(conn, 'spans', spans.fresh, appendSpan);
       // After the fresh spans, so a span repeated within this batch finds its first copy.
       if (spans.suspect.length > 0) result.spansWritten += await insertChecked(conn, spans.suspect);
       result.spansDuplicate = batch.spans.length - result.spansWritten;
-      if (batch.logs.length > 0) {
-        const appender = await conn.createAppender('logs');
-        for (const l of batch.logs) appendLog(appender, l);
-        appender.closeSync();
-        result.logsWritten = batch.logs.length;
-      }
-      if (batch.metrics.length > 0) {
-        const appender = await conn.createAppender('metric_points');
-        for (const m of batch.metrics) appendMetric(appender, m);
-        appender.closeSync();
-        result.metricsWritten = batch.metrics.length;
-      }
+      result.logsWritten = await appendAll(conn, 'logs', batch.logs, appendLog);
+      result.metricsWritten = await appendAll(conn, 'metric_points', batch.metrics, appendMetric);
       await conn.run('COMMIT');
     } catch (err) {
       await conn.run('ROLLBACK').catch(() => {});
@@ -92,17 +77,30 @@ export class DuckIngestWriter {
   }
 }
 
+/** Appends rows to a table within the connection's open transaction; returns how many. */
+async function appendAll<T>(
+  conn: DuckDBConnection,
+  table: string,
+  rows: T[],
+  append: (a: DuckDBAppender, row: T) => void,
+  schema?: { schema: string; catalog: string },
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const appender = await conn.createAppender(table, schema?.schema, schema?.catalog);
+  for (const row of rows) append(appender, row);
+  appender.closeSync();
+  return rows.length;
+}
+
 /** Inserts the spans not already in the table (nor repeated earlier in `spans`); returns how many. */
 async function insertChecked(conn: DuckDBConnection, spans: SpanRow[]): Promise<number> {
   let minStart = spans[0]!.startTimeUnixNano;
   let maxStart = minStart;
-  const appender = await conn.createAppender('spans_staging', 'main', 'temp');
   for (const s of spans) {
     if (s.startTimeUnixNano < minStart) minStart = s.startTimeUnixNano;
     if (s.startTimeUnixNano > maxStart) maxStart = s.startTimeUnixNano;
-    appendSpan(appender, s);
   }
-  appender.closeSync();
+  await appendAll(conn, 'spans_staging', spans, appendSpan, { schema: 'main', catalog: 'temp' });
   const cols = SPAN_COLUMNS.join(', ');
   const inserted = await conn.run(
     `INSERT INTO spans (${cols})
@@ -112,7 +110,8 @@ async function insertChecked(conn: DuckDBConnection, spans: SpanRow[]): Promise<
        WHERE dup = 1 AND NOT EXISTS (
          SELECT 1 FROM spans t
          WHERE t.start_ns BETWEEN ? AND ?
-           AND t.trace_key = s.trace_key AND t.tenant_id = s.tenant_id
+           AND t.tenant_key = s.tenant_key AND t.trace_key = s.trace_key
+           AND t.tenant_id = s.tenant_id
            AND t.trace_id = s.trace_id AND t.span_id = s.span_id)`,
     [minStart, maxStart],
   );
