@@ -165,9 +165,16 @@ describe('compaction job', () => {
     expect((await server.compaction.runOnce()).windows).toBe(0);
     now = DAY0 - 2 * DAY + DEFAULT_COMPACTION.graceMinutes * 60_000;
     expect(await server.compaction.runOnce()).toMatchObject({ windows: 1, rows: 30 });
+    const firstSweepAt = now;
     now = DAY0 + 2 * 3_600_000;
     expect(await server.compaction.runOnce()).toMatchObject({ windows: 2, rows: 60 });
     expect((await server.compaction.runOnce()).windows).toBe(0);
+    // Each window records when it was rewritten on the same clock, not the machine's.
+    const recorded = await duck(server).query(
+      'SELECT compacted_at_ms AS at FROM compacted_windows WHERE table_name = ? ORDER BY window_start_ns',
+      ['spans'],
+    );
+    expect(recorded.map((r) => Number(r.at))).toEqual([firstSweepAt, now, now]);
   });
 
   it('does nothing on a storage engine without compaction, such as ClickHouse', async () => {

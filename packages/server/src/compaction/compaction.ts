@@ -67,12 +67,14 @@ export class CompactionJob {
   private async sweep(signal: AbortSignal): Promise<CompactionReport> {
     const compact = this.store.compactClosedWindows;
     if (!compact || signal.aborted) return { ...EMPTY };
-    const closedBeforeMs = this.clock.now() - this.settings.graceMinutes * 60_000;
+    const nowMs = this.clock.now();
+    const closedBeforeMs = nowMs - this.settings.graceMinutes * 60_000;
     return compact.call(this.store, {
       windowNs: BigInt(Math.round(this.settings.windowHours * 3_600_000)) * 1_000_000n,
       closedBeforeNs: BigInt(Math.floor(closedBeforeMs)) * 1_000_000n,
       maxRowsPerTransaction: this.settings.maxRowsPerTransaction,
       signal,
+      nowMs,
     });
   }
 }

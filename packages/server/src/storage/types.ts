@@ -188,6 +188,8 @@ export interface CompactionOptions {
   maxRowsPerTransaction: number;
   /** Stops the sweep between two transactions (server shutdown). */
   signal?: AbortSignal;
+  /** When the sweep runs, on the caller's clock; recorded with each rewritten window. */
+  nowMs?: number;
 }
 
 export interface CompactionReport {

@@ -117,7 +117,12 @@ async function compactWindow(
     if (options.signal?.aborted) return null;
     const last = i === slices.length - 1;
     rows += await db.exclusive(() =>
-      rewriteSlice(db, t, slices[i]!, last ? { start: fromNs, windowNs: toNs - fromNs } : null),
+      rewriteSlice(
+        db,
+        t,
+        slices[i]!,
+        last ? { start: fromNs, windowNs: toNs - fromNs, atMs: options.nowMs ?? Date.now() } : null,
+      ),
     );
   }
   // The record is written with the last slice; `rows` is what this sweep moved.
@@ -186,7 +191,7 @@ async function rewriteSlice(
   db: DuckDb,
   t: Table,
   s: Slice,
-  record: { start: bigint; windowNs: bigint } | null,
+  record: { start: bigint; windowNs: bigint; atMs: number } | null,
 ): Promise<number> {
   const where: string[] = [`${t.time} >= ?`, `${t.time} < ?`];
   const params: Params = [s.fromNs, s.toNs];
@@ -228,7 +233,7 @@ async function rewriteSlice(
           record.windowNs,
           record.start,
           record.start + record.windowNs,
-          Date.now(),
+          BigInt(Math.floor(record.atMs)),
         ],
       );
     }
