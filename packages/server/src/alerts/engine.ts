@@ -13,6 +13,7 @@ import type { AlertNotifier } from './notifier.js';
 import type { AlertNotification } from './payload.js';
 import { retireAlerts } from './retire.js';
 import { type AlertRule, ruleForTenant } from './rules.js';
+import { ruleFromSnapshot, snapshotOfRule } from './snapshot.js';
 import type { AlertDataSource } from './source.js';
 import { nextState } from './state.js';
 import { type Tracked, toAlertViews, toNotification } from './views.js';
@@ -85,8 +86,11 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     loaded ??= (async () => {
       const rules = new Map((await opts.rules()).map((r) => [r.id, r]));
       for (const record of await opts.store.loadAlertStates()) {
-        const rule = rules.get(record.ruleId);
-        if (!rule || record.state === 'inactive') continue;
+        if (record.state === 'inactive') continue;
+        // A rule gone from the configuration since the last run still has its alerts tracked from
+        // the snapshot saved with them, so the first evaluation resolves them (retire.ts).
+        const rule = rules.get(record.ruleId) ?? ruleFromSnapshot(record.ruleSnapshot);
+        if (!rule) continue;
         const windowMs = durationMs(rule.window);
         ofRule(record.ruleId).set(record.tenantId, {
           record,
@@ -140,6 +144,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
         threshold: v?.threshold ?? prev?.record.threshold ?? applied.threshold,
         lastNotifiedAt: prev?.record.lastNotifiedAt ?? null,
         exampleTraceId: v?.exampleTraceId ?? prev?.record.exampleTraceId ?? null,
+        ruleSnapshot: prev?.record.ruleSnapshot ?? null,
       };
       const t: Tracked = {
         record,
@@ -176,8 +181,10 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       else mine.set(tenantId, t);
       // Only changes are written (a transition or a notification): what a restart needs is the
       // state, its start and the last notification; live values are served from memory.
-      if (to !== from || record.lastNotifiedAt !== prev?.record.lastNotifiedAt)
+      if (to !== from || record.lastNotifiedAt !== prev?.record.lastNotifiedAt) {
+        record.ruleSnapshot = snapshotOfRule(applied);
         out.save.push(record);
+      }
     }
   }
 

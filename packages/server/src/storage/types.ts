@@ -242,6 +242,12 @@ export interface AlertStateRecord {
   /** Epoch ms of the last notification sent for this pair, or null. */
   lastNotifiedAt: number | null;
   exampleTraceId: string | null;
+  /**
+   * The rule as it applied to this tenant when the state was saved (JSON, opaque to storage). A
+   * rule removed from tenantry.yaml is gone after a restart; this is what still lets its firing
+   * alerts resolve, with a notification naming the rule.
+   */
+  ruleSnapshot: string | null;
 }
 
 export interface AlertTransitionRecord {

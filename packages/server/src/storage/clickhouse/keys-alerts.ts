@@ -88,6 +88,7 @@ const STATE_COLUMNS = [
   'threshold',
   'last_notified_at',
   'example_trace_id',
+  'rule_snapshot',
   'deleted',
 ];
 
@@ -110,6 +111,7 @@ export function chAlertStore(ch: ChConnection): AlertStore {
           threshold: num(r.l_threshold),
           lastNotifiedAt: numOrNull(r.l_last_notified_at),
           exampleTraceId: strOrNull(r.l_example_trace_id),
+          ruleSnapshot: strOrNull(r.l_rule_snapshot),
         }),
       );
     },
@@ -127,6 +129,7 @@ export function chAlertStore(ch: ChConnection): AlertStore {
           threshold: Number.isFinite(s.threshold) ? s.threshold : 0,
           last_notified_at: s.lastNotifiedAt === null ? null : String(Math.trunc(s.lastNotifiedAt)),
           example_trace_id: s.exampleTraceId,
+          rule_snapshot: s.ruleSnapshot,
           deleted: 0,
           version,
         })),
@@ -154,6 +157,7 @@ export function chAlertStore(ch: ChConnection): AlertStore {
           threshold: 0,
           last_notified_at: null,
           example_trace_id: null,
+          rule_snapshot: null,
           deleted: 1,
           version,
         })),

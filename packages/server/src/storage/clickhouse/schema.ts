@@ -152,11 +152,19 @@ function classifyStatements(ch: ChConnection): string[] {
   );
 }
 
+function ruleSnapshotStatements(ch: ChConnection): string[] {
+  const tables = ch.cluster ? ['alert_states_local', 'alert_states'] : ['alert_states'];
+  return tables.map(
+    (t) => `ALTER TABLE ${ch.database}.${t} ADD COLUMN rule_snapshot Nullable(String)`,
+  );
+}
+
 /** Versioned migrations; each node records what it applied in its own schema_migrations. */
 export function migrations(ch: ChConnection): Array<{ version: number; statements: string[] }> {
   return [
     { version: 1, statements: createStatements(ch) },
     { version: 2, statements: classifyStatements(ch) },
+    { version: 3, statements: ruleSnapshotStatements(ch) },
   ];
 }
 

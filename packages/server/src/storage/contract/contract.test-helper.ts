@@ -160,17 +160,31 @@ export function storageContract(
         threshold: 0.2,
         lastNotifiedAt: null,
         exampleTraceId: null,
+        ruleSnapshot: null,
         ...p,
       });
       await s.saveAlertStates([state({}), state({ tenantId: 'beta', value: 0.1 })]);
+      const snapshot = JSON.stringify({ id: 'high-failure', name: 'High failure rate' });
       await s.saveAlertStates([
-        state({ state: 'firing', since: 2000, lastNotifiedAt: 2000, exampleTraceId: traceId(2) }),
+        state({
+          state: 'firing',
+          since: 2000,
+          lastNotifiedAt: 2000,
+          exampleTraceId: traceId(2),
+          ruleSnapshot: snapshot,
+        }),
       ]);
       const states = (await s.loadAlertStates()).sort((a, b) =>
         a.tenantId.localeCompare(b.tenantId),
       );
       expect(states).toEqual([
-        state({ state: 'firing', since: 2000, lastNotifiedAt: 2000, exampleTraceId: traceId(2) }),
+        state({
+          state: 'firing',
+          since: 2000,
+          lastNotifiedAt: 2000,
+          exampleTraceId: traceId(2),
+          ruleSnapshot: snapshot,
+        }),
         state({ tenantId: 'beta', value: 0.1 }),
       ]);
       const t = (tenantId: string, at: number) => ({

@@ -86,6 +86,7 @@ export function duckAlertStore(db: DuckDb): AlertStore {
           threshold: num(r.threshold),
           lastNotifiedAt: numOrNull(r.last_notified_at),
           exampleTraceId: strOrNull(r.example_trace_id),
+          ruleSnapshot: strOrNull(r.rule_snapshot),
         }),
       );
     },
@@ -94,17 +95,23 @@ export function duckAlertStore(db: DuckDb): AlertStore {
       await db.exec('BEGIN TRANSACTION');
       try {
         for (const s of states) {
-          await db.exec('INSERT OR REPLACE INTO alert_states VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-            s.tenantId,
-            s.ruleId,
-            s.state,
-            BigInt(s.since),
-            BigInt(s.lastEvaluated),
-            s.value,
-            s.threshold,
-            s.lastNotifiedAt === null ? null : BigInt(s.lastNotifiedAt),
-            s.exampleTraceId,
-          ]);
+          await db.exec(
+            `INSERT OR REPLACE INTO alert_states (tenant_id, rule_id, state, since,
+               last_evaluated, value, threshold, last_notified_at, example_trace_id, rule_snapshot)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            [
+              s.tenantId,
+              s.ruleId,
+              s.state,
+              BigInt(s.since),
+              BigInt(s.lastEvaluated),
+              s.value,
+              s.threshold,
+              s.lastNotifiedAt === null ? null : BigInt(s.lastNotifiedAt),
+              s.exampleTraceId,
+              s.ruleSnapshot,
+            ],
+          );
         }
         await db.exec('COMMIT');
       } catch (err) {

@@ -178,4 +178,8 @@ export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
       'ALTER TABLE logs ALTER COLUMN tenant_key SET NOT NULL',
     ],
   },
+  {
+    version: 4,
+    statements: ['ALTER TABLE alert_states ADD COLUMN rule_snapshot VARCHAR'],
+  },
 ];

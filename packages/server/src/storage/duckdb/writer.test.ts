@@ -39,6 +39,7 @@ describe('DuckDB single writer', () => {
             threshold: 0.5,
             lastNotifiedAt: null,
             exampleTraceId: null,
+            ruleSnapshot: null,
           },
         ]),
       );
