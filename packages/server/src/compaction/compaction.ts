@@ -12,6 +12,8 @@ export interface CompactionSettings {
   intervalMinutes: number;
   /** Rows moved per transaction; ingest batches wait for at most one such transaction. */
   maxRowsPerTransaction: number;
+  /** A compacted window is sorted again once late rows pass this share of it. */
+  lateRowsFraction: number;
 }
 
 export const DEFAULT_COMPACTION: CompactionSettings = {
@@ -20,6 +22,7 @@ export const DEFAULT_COMPACTION: CompactionSettings = {
   graceMinutes: 60,
   intervalMinutes: 15,
   maxRowsPerTransaction: 200_000,
+  lateRowsFraction: 0.05,
 };
 
 const EMPTY: CompactionReport = { windows: 0, rows: 0, transactions: 0 };
@@ -73,6 +76,7 @@ export class CompactionJob {
       windowNs: BigInt(Math.round(this.settings.windowHours * 3_600_000)) * 1_000_000n,
       closedBeforeNs: BigInt(Math.floor(closedBeforeMs)) * 1_000_000n,
       maxRowsPerTransaction: this.settings.maxRowsPerTransaction,
+      lateRowsFraction: this.settings.lateRowsFraction,
       signal,
       nowMs,
     });

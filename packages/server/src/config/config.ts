@@ -108,6 +108,7 @@ export const configSchema = z
           .int()
           .min(1000)
           .default(DEFAULT_COMPACTION.maxRowsPerTransaction),
+        lateRowsFraction: z.number().positive().default(DEFAULT_COMPACTION.lateRowsFraction),
       })
       .strict()
       .default(() => ({ ...DEFAULT_COMPACTION })),

@@ -190,6 +190,11 @@ export interface CompactionOptions {
   signal?: AbortSignal;
   /** When the sweep runs, on the caller's clock; recorded with each rewritten window. */
   nowMs?: number;
+  /**
+   * A window already rewritten is rewritten again once the rows that arrived after it (late spans,
+   * a backfill) pass this fraction of the rows it had then.
+   */
+  lateRowsFraction: number;
 }
 
 export interface CompactionReport {
