@@ -222,6 +222,35 @@ async function main(): Promise<void> {
     ratio: spanRedact / spanBase,
     baseline: 'copy+scan',
   });
+
+  // Worst cases found so far: text that is almost all numeric triggers. Each digit group starts a
+  // numeric span that is parsed up to 12 groups ahead, so short groups cost the most. 16 KiB is
+  // the server's default maxAttributeLength, the longest string ingest hands to the redactor.
+  const ADVERSARIAL: Record<string, string> = {
+    "single digits '1 1 1 …'": '1 '.repeat(8192),
+    "parenthesised '(1) (1) …'": '(1) '.repeat(4096),
+    "dashed '1-1-1-…'": '1-'.repeat(8192),
+    "colons 'a:a:a:…'": 'a:'.repeat(8192),
+  };
+  for (const [name, text] of Object.entries(ADVERSARIAL)) {
+    const [, us] = await bestOf(
+      3,
+      () => {
+        sink ^= scan(text);
+      },
+      () => {
+        sink ^= redactor.redactString(text).value.length;
+      },
+    );
+    report({
+      bench: 'redact',
+      case: `adversarial 16 KiB string, ${name}`,
+      metric: 'MB/s (cpu)',
+      value: text.length / us,
+      ratio: us / proseRedact / (text.length / promptBytes),
+      baseline: 'prose redact, per byte',
+    });
+  }
   if (sink === 0.5) console.log(sink);
 }
 
