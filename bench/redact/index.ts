@@ -231,6 +231,8 @@ async function main(): Promise<void> {
     "parenthesised '(1) (1) …'": '(1) '.repeat(4096),
     "dashed '1-1-1-…'": '1-'.repeat(8192),
     "colons 'a:a:a:…'": 'a:'.repeat(8192),
+    "three-digit groups '123 123 …'": '123 '.repeat(4096),
+    "zeros '0 0 0 …'": '0 '.repeat(8192),
   };
   for (const [name, text] of Object.entries(ADVERSARIAL)) {
     const [, us] = await bestOf(

@@ -20,6 +20,15 @@ const positives: Array<[string, string, string]> = [
   ['phone US dashes', 'call 415-555-0132 now', 'PHONE'],
   ['phone US dots', 'call 415.555.0132 now', 'PHONE'],
   ['phone US with country code', 'call 1-415-555-0132 now', 'PHONE'],
+  ['phone US country code, parentheses', 'call 1 (415) 555-0132 now', 'PHONE'],
+  ['phone US country code, no separator', 'call 1(415)555-0132 now', 'PHONE'],
+  ['phone national, lone trunk 0', 'ring 0 20 7946 0958 now', 'PHONE'],
+  ['phone national, parenthesised trunk 0', 'ring (0) 20 7946 0958 now', 'PHONE'],
+  ['IPv4 of one-digit groups', 'from 1.2.3.4 then', 'IP_ADDRESS'],
+  // Inside runs of one- and two-digit groups, which the numeric prefilter skips group by group.
+  ['card in a run of single digits', '1 1 1 1 4111 1111 1111 1111 1 1 1', 'CREDIT_CARD'],
+  ['phone in a run of parenthesised digits', '(1) (1) (1) 1-415-555-0132 (1) (1)', 'PHONE'],
+  ['SSN in a run of two-digit groups', '12 12 12 123-45-6789 12 12', 'US_SSN'],
   ['phone UK national', 'ring 020 7946 0958 now', 'PHONE'],
   ['phone FR national', 'tel 06 12 34 56 78 now', 'PHONE'],
   ['card Visa plain', 'card 4111111111111111 ok', 'CREDIT_CARD'],
@@ -93,6 +102,9 @@ const positives: Array<[string, string, string]> = [
 ];
 
 const negatives: Array<[string, string]> = [
+  ['run of single digits', 'scores 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1'],
+  ['run of parenthesised digits', 'steps (1) (1) (1) (1) (1) (1) (1) (1)'],
+  ['run of zeros', 'flags 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0'],
   ['order number', 'order ORD-4111111111111111 shipped'],
   ['Luhn-failing card-like number', 'ref 4111 1111 1111 1112 noted'],
   ['epoch milliseconds', 'at 1718035200000 we retried'],

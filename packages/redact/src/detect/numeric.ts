@@ -89,6 +89,15 @@ function worthParsing(s: string, start: number): boolean {
   const g = p;
   while (isDigit(code(s, p))) p++;
   if (p - g <= 3 && code(s, p) === 46 && isDigit(code(s, p + 1))) return true;
+  // Without a plus, a first group of one or two digits can start nothing but the IPv4 above, a
+  // national number with a trunk 0, or a North American number after its country code 1. Runs of
+  // short groups (`1 1 1 …`, `(1) (1) …`) start a span at every group, and parsing each of them
+  // up to 12 groups ahead made such text redact 45 times slower per byte than prose.
+  if (c0 !== 43 && p - g <= 2) {
+    if (code(s, g) !== 48 && !nanpCountryCode(s, c0, g, p)) return false;
+    // A lone trunk 0 is followed by an area code of two or more digits (`0 20 7946 0958`).
+    if (p - g === 1 && code(s, g) === 48 && nextGroupDigits(s, p) < 2) return false;
+  }
   let digits = p - g;
   let q = p;
   while (q < s.length && q - start < 48) {
@@ -99,6 +108,23 @@ function worthParsing(s: string, start: number): boolean {
     q++;
   }
   return digits >= 7;
+}
+
+/** `1-555-…`, `1 (555) …`, `1(555)…`: a lone unparenthesised 1, then a three-digit group. */
+function nanpCountryCode(s: string, c0: number, g: number, p: number): boolean {
+  return c0 !== 40 && p - g === 1 && code(s, g) === 49 && nextGroupDigits(s, p) === 3;
+}
+
+/** Digits in the group after the one ending at `p` (past its `)`, one separator and a `(`). */
+function nextGroupDigits(s: string, p: number): number {
+  let q = p;
+  if (code(s, q) === 41) q++;
+  const sep = code(s, q);
+  if (sep === 32 || sep === 45 || sep === 46 || sep === 47) q++;
+  if (code(s, q) === 40) q++;
+  let d = q;
+  while (isDigit(code(s, d))) d++;
+  return d - q;
 }
 
 /**
