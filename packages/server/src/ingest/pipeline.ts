@@ -8,6 +8,7 @@ import { RateLimitedError } from './errors.js';
 import { toLogRow, toMetricRow, toSpanRow } from './rows.js';
 import { bodyToText, limitAttributes } from './sanitize.js';
 import { resolveTenant } from './tenant.js';
+import { WorkSlice } from './work-slice.js';
 
 export type Signal = 'traces' | 'logs' | 'metrics';
 
@@ -53,9 +54,11 @@ export class IngestPipeline {
     const { byTenant, rejections, total } = this.partition(decoded, principal, (s) => s.attributes);
     const admitted = this.admit('traces', byTenant, rejections, total, bodyBytes);
     const batch: WriteBatch = { spans: [], logs: [], metrics: [] };
+    const slice = new WorkSlice();
     for (const [tenantId, items] of admitted) {
       const limits = this.deps.limiter.limitsFor(tenantId);
       for (const { item, resource, scopeName, attributes } of items) {
+        if (slice.spent()) await slice.pause();
         const limited = limitAttributes(
           attributes,
           limits.maxAttributesPerSpan,
@@ -90,9 +93,11 @@ export class IngestPipeline {
     const { byTenant, rejections, total } = this.partition(decoded, principal, (l) => l.attributes);
     const admitted = this.admit('logs', byTenant, rejections, total, bodyBytes);
     const batch: WriteBatch = { spans: [], logs: [], metrics: [] };
+    const slice = new WorkSlice();
     for (const [tenantId, items] of admitted) {
       const limits = this.deps.limiter.limitsFor(tenantId);
       for (const { item, resource, attributes } of items) {
+        if (slice.spent()) await slice.pause();
         const limited = limitAttributes(
           attributes,
           limits.maxAttributesPerSpan,
