@@ -57,30 +57,33 @@ export class IngestPipeline {
     const slice = new WorkSlice();
     for (const [tenantId, items] of admitted) {
       const limits = this.deps.limiter.limitsFor(tenantId);
-      for (const { item, resource, scopeName, attributes } of items) {
-        if (slice.spent()) await slice.pause();
-        const limited = limitAttributes(
-          attributes,
-          limits.maxAttributesPerSpan,
-          limits.maxAttributeLength,
-        );
-        if (limited.dropped > 0)
-          this.count('rejected', tenantId, 'traces', 'attribute_limit', limited.dropped);
-        const attrs = this.deps.redactor.attributes(tenantId, limited.attributes);
-        const span =
-          item.events.length === 0
-            ? item
-            : {
-                ...item,
-                events: item.events.map((e) => ({
-                  ...e,
-                  attributes: this.deps.redactor.attributes(tenantId, e.attributes),
-                })),
-              };
-        const row = toSpanRow(tenantId, span, attrs, resource, scopeName);
-        row.statusMessage = this.deps.redactor.text(tenantId, row.statusMessage);
-        batch.spans.push(row);
-      }
+      const seconds = await slice.measure(async () => {
+        for (const { item, resource, scopeName, attributes } of items) {
+          if (slice.spent()) await slice.pause();
+          const limited = limitAttributes(
+            attributes,
+            limits.maxAttributesPerSpan,
+            limits.maxAttributeLength,
+          );
+          if (limited.dropped > 0)
+            this.count('rejected', tenantId, 'traces', 'attribute_limit', limited.dropped);
+          const attrs = this.deps.redactor.attributes(tenantId, limited.attributes);
+          const span =
+            item.events.length === 0
+              ? item
+              : {
+                  ...item,
+                  events: item.events.map((e) => ({
+                    ...e,
+                    attributes: this.deps.redactor.attributes(tenantId, e.attributes),
+                  })),
+                };
+          const row = toSpanRow(tenantId, span, attrs, resource, scopeName);
+          row.statusMessage = this.deps.redactor.text(tenantId, row.statusMessage);
+          batch.spans.push(row);
+        }
+      });
+      this.deps.metrics.processingSeconds.inc({ tenant: tenantId, signal: 'traces' }, seconds);
     }
     return this.commit('traces', batch, admitted, rejections);
   }
@@ -96,21 +99,24 @@ export class IngestPipeline {
     const slice = new WorkSlice();
     for (const [tenantId, items] of admitted) {
       const limits = this.deps.limiter.limitsFor(tenantId);
-      for (const { item, resource, attributes } of items) {
-        if (slice.spent()) await slice.pause();
-        const limited = limitAttributes(
-          attributes,
-          limits.maxAttributesPerSpan,
-          limits.maxAttributeLength,
-        );
-        const attrs = this.deps.redactor.attributes(tenantId, limited.attributes);
-        let body = bodyToText(item.body);
-        if (body.length > limits.maxAttributeLength * 4)
-          body = `${body.slice(0, limits.maxAttributeLength * 4)}…[truncated]`;
-        batch.logs.push(
-          toLogRow(tenantId, item, attrs, this.deps.redactor.text(tenantId, body), resource),
-        );
-      }
+      const seconds = await slice.measure(async () => {
+        for (const { item, resource, attributes } of items) {
+          if (slice.spent()) await slice.pause();
+          const limited = limitAttributes(
+            attributes,
+            limits.maxAttributesPerSpan,
+            limits.maxAttributeLength,
+          );
+          const attrs = this.deps.redactor.attributes(tenantId, limited.attributes);
+          let body = bodyToText(item.body);
+          if (body.length > limits.maxAttributeLength * 4)
+            body = `${body.slice(0, limits.maxAttributeLength * 4)}…[truncated]`;
+          batch.logs.push(
+            toLogRow(tenantId, item, attrs, this.deps.redactor.text(tenantId, body), resource),
+          );
+        }
+      });
+      this.deps.metrics.processingSeconds.inc({ tenant: tenantId, signal: 'logs' }, seconds);
     }
     return this.commit('logs', batch, admitted, rejections);
   }

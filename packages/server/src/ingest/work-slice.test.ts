@@ -53,5 +53,18 @@ describe('ingest work slices', () => {
     expect(noisy.body.items).toHaveLength(80);
     const quiet = await server.api<SpansResponse>(`/api/v1/spans?tenant=quiet&from=${from}`);
     expect(quiet.body.items).toHaveLength(1);
+
+    // And /metrics says whose payloads the time went to (the pauses, when others ran, excluded).
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const seconds = (tenant: string) =>
+      Number(
+        metrics.match(
+          new RegExp(
+            `tenantry_ingest_processing_seconds_total\\{signal="traces",tenant="${tenant}"\\} (\\S+)`,
+          ),
+        )?.[1],
+      );
+    expect(seconds('noisy')).toBeGreaterThan(100 * seconds('quiet'));
+    expect(seconds('quiet')).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -15,6 +15,8 @@ const CHECK_EVERY = 16;
 export class WorkSlice {
   private items = 0;
   private deadline = performance.now() + SLICE_MS;
+  /** Time spent waiting in `pause()`, when other requests ran. */
+  pausedMs = 0;
 
   /** Call once per item: true when the slice is used up and the caller should `pause()`. */
   spent(): boolean {
@@ -23,7 +25,18 @@ export class WorkSlice {
 
   /** Waits for the next turn of the event loop, then starts a new slice. */
   async pause(): Promise<void> {
+    const from = performance.now();
     await nextTurn();
-    this.deadline = performance.now() + SLICE_MS;
+    const now = performance.now();
+    this.pausedMs += now - from;
+    this.deadline = now + SLICE_MS;
+  }
+
+  /** Runs `work` and returns the time it kept the event loop, pauses excluded, in seconds. */
+  async measure(work: () => Promise<void>): Promise<number> {
+    const started = performance.now();
+    const paused = this.pausedMs;
+    await work();
+    return (performance.now() - started - (this.pausedMs - paused)) / 1000;
   }
 }

@@ -118,6 +118,10 @@ export function createServerMetrics(registry = new Registry()) {
       'tenantry_duplicate_spans_total',
       'Resent spans skipped by tenant.',
     ),
+    processingSeconds: registry.counter(
+      'tenantry_ingest_processing_seconds_total',
+      'Event-loop time spent sanitizing, redacting and building rows, by tenant and signal: whose payloads cost ingest the most.',
+    ),
     redacted: registry.counter(
       'tenantry_redacted_total',
       'Values redacted at ingest, by tenant and entity type.',
