@@ -69,10 +69,14 @@ function card(s: string, span: NumericSpan): number {
     if (digits > 19) break;
   }
   if (first < 3 || first > 6) return -1;
+  // Longest first; digits are counted before any string is built, since most lengths are wrong.
+  let count = 0;
+  for (let k = 0; k < n; k++) count += len(span, k);
   for (let k = n; k >= 2; k--) {
-    const d = digitsOf(s, span, 0, k);
-    if (d.length < 13 || d.length > 19) continue;
-    if (cardValid(d) && endsCleanly(s, span.ends[k - 1]!)) return span.ends[k - 1]!;
+    if (k < n) count -= len(span, k);
+    if (count < 13 || count > 19) continue;
+    if (cardValid(digitsOf(s, span, 0, k)) && endsCleanly(s, span.ends[k - 1]!))
+      return span.ends[k - 1]!;
   }
   return -1;
 }
