@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal.js';
-import type { TenantLimiter } from '../limits/tenant-limits.js';
+import type { IngestLimits, TenantLimiter } from '../limits/tenant-limits.js';
 import type { DecodedLogs, DecodedMetrics, DecodedTraces, ResourceGroup } from '../otlp/model.js';
 import type { BatchWriter } from '../storage/batch-writer.js';
 import type { Attributes, WriteBatch } from '../storage/types.js';
@@ -54,37 +54,33 @@ export class IngestPipeline {
     const { byTenant, rejections, total } = this.partition(decoded, principal, (s) => s.attributes);
     const admitted = this.admit('traces', byTenant, rejections, total, bodyBytes);
     const batch: WriteBatch = { spans: [], logs: [], metrics: [] };
-    const slice = new WorkSlice();
-    for (const [tenantId, items] of admitted) {
-      const limits = this.deps.limiter.limitsFor(tenantId);
-      const seconds = await slice.measure(async () => {
-        for (const { item, resource, scopeName, attributes } of items) {
-          if (slice.spent()) await slice.pause();
-          const limited = limitAttributes(
-            attributes,
-            limits.maxAttributesPerSpan,
-            limits.maxAttributeLength,
-          );
-          if (limited.dropped > 0)
-            this.count('rejected', tenantId, 'traces', 'attribute_limit', limited.dropped);
-          const attrs = this.deps.redactor.attributes(tenantId, limited.attributes);
-          const span =
-            item.events.length === 0
-              ? item
-              : {
-                  ...item,
-                  events: item.events.map((e) => ({
-                    ...e,
-                    attributes: this.deps.redactor.attributes(tenantId, e.attributes),
-                  })),
-                };
-          const row = toSpanRow(tenantId, span, attrs, resource, scopeName);
-          row.statusMessage = this.deps.redactor.text(tenantId, row.statusMessage);
-          batch.spans.push(row);
-        }
-      });
-      this.deps.metrics.processingSeconds.inc({ tenant: tenantId, signal: 'traces' }, seconds);
-    }
+    await this.buildRows(
+      'traces',
+      admitted,
+      (tenantId, limits, { item, resource, scopeName, attributes }) => {
+        const limited = limitAttributes(
+          attributes,
+          limits.maxAttributesPerSpan,
+          limits.maxAttributeLength,
+        );
+        if (limited.dropped > 0)
+          this.count('rejected', tenantId, 'traces', 'attribute_limit', limited.dropped);
+        const attrs = this.deps.redactor.attributes(tenantId, limited.attributes);
+        const span =
+          item.events.length === 0
+            ? item
+            : {
+                ...item,
+                events: item.events.map((e) => ({
+                  ...e,
+                  attributes: this.deps.redactor.attributes(tenantId, e.attributes),
+                })),
+              };
+        const row = toSpanRow(tenantId, span, attrs, resource, scopeName);
+        row.statusMessage = this.deps.redactor.text(tenantId, row.statusMessage);
+        batch.spans.push(row);
+      },
+    );
     return this.commit('traces', batch, admitted, rejections);
   }
 
@@ -96,28 +92,20 @@ export class IngestPipeline {
     const { byTenant, rejections, total } = this.partition(decoded, principal, (l) => l.attributes);
     const admitted = this.admit('logs', byTenant, rejections, total, bodyBytes);
     const batch: WriteBatch = { spans: [], logs: [], metrics: [] };
-    const slice = new WorkSlice();
-    for (const [tenantId, items] of admitted) {
-      const limits = this.deps.limiter.limitsFor(tenantId);
-      const seconds = await slice.measure(async () => {
-        for (const { item, resource, attributes } of items) {
-          if (slice.spent()) await slice.pause();
-          const limited = limitAttributes(
-            attributes,
-            limits.maxAttributesPerSpan,
-            limits.maxAttributeLength,
-          );
-          const attrs = this.deps.redactor.attributes(tenantId, limited.attributes);
-          let body = bodyToText(item.body);
-          if (body.length > limits.maxAttributeLength * 4)
-            body = `${body.slice(0, limits.maxAttributeLength * 4)}…[truncated]`;
-          batch.logs.push(
-            toLogRow(tenantId, item, attrs, this.deps.redactor.text(tenantId, body), resource),
-          );
-        }
-      });
-      this.deps.metrics.processingSeconds.inc({ tenant: tenantId, signal: 'logs' }, seconds);
-    }
+    await this.buildRows('logs', admitted, (tenantId, limits, { item, resource, attributes }) => {
+      const limited = limitAttributes(
+        attributes,
+        limits.maxAttributesPerSpan,
+        limits.maxAttributeLength,
+      );
+      const attrs = this.deps.redactor.attributes(tenantId, limited.attributes);
+      let body = bodyToText(item.body);
+      if (body.length > limits.maxAttributeLength * 4)
+        body = `${body.slice(0, limits.maxAttributeLength * 4)}…[truncated]`;
+      batch.logs.push(
+        toLogRow(tenantId, item, attrs, this.deps.redactor.text(tenantId, body), resource),
+      );
+    });
     return this.commit('logs', batch, admitted, rejections);
   }
 
@@ -153,6 +141,29 @@ export class IngestPipeline {
       }
     }
     return this.commit('metrics', batch, admitted, rejections);
+  }
+
+  /**
+   * Calls `build` for each admitted item, tenant by tenant, in work slices (see work-slice.ts), and
+   * charges each tenant the event-loop time its items took, pauses excluded.
+   */
+  private async buildRows<T>(
+    signal: Signal,
+    admitted: Map<string, Item<T>[]>,
+    build: (tenantId: string, limits: IngestLimits, item: Item<T>) => void,
+  ): Promise<void> {
+    const slice = new WorkSlice();
+    for (const [tenantId, items] of admitted) {
+      const limits = this.deps.limiter.limitsFor(tenantId);
+      const started = performance.now();
+      const pausedBefore = slice.pausedMs;
+      for (const item of items) {
+        if (slice.spent()) await slice.pause();
+        build(tenantId, limits, item);
+      }
+      const busyMs = performance.now() - started - (slice.pausedMs - pausedBefore);
+      this.deps.metrics.processingSeconds.inc({ tenant: tenantId, signal }, busyMs / 1000);
+    }
   }
 
   private partition<T>(

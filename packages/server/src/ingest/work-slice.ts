@@ -31,12 +31,4 @@ export class WorkSlice {
     this.pausedMs += now - from;
     this.deadline = now + SLICE_MS;
   }
-
-  /** Runs `work` and returns the time it kept the event loop, pauses excluded, in seconds. */
-  async measure(work: () => Promise<void>): Promise<number> {
-    const started = performance.now();
-    const paused = this.pausedMs;
-    await work();
-    return (performance.now() - started - (this.pausedMs - paused)) / 1000;
-  }
 }
