@@ -120,3 +120,13 @@ export async function sendTraces(baseUrl: string, key: string, spans: OtlpSpan[]
   });
   if (!res.ok) throw new Error(`OTLP export failed: ${res.status} ${await res.text()}`);
 }
+
+/** Ten failed runs for each tenant, 50 s apart, in the ten minutes before `beforeMs`. */
+export function failedRunSpans(tenantIds: string[], beforeMs: number): OtlpSpan[] {
+  return tenantIds.flatMap((tenantId) =>
+    Array.from(
+      { length: 10 },
+      (_, i) => runSpans({ tenantId, startMs: beforeMs - (i + 1) * 50_000, failed: true }).spans,
+    ).flat(),
+  );
+}

@@ -1,6 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** The fields of the generic JSON webhook body (payload.ts) that tests look at. */
+export interface JsonWebhookBody {
+  state: string;
+  tenant: string;
+  rule: { id: string; name: string; kind: string; severity: string };
+  summary: string;
+  threshold: number;
+}
+
 /** A real webhook receiver on 127.0.0.1:0 that records bodies; its answer is scriptable. */
 export interface Receiver {
   url: string;

@@ -3,8 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server.js';
 import { type RunningServer, startServer } from '../server.js';
 import { ManualClock } from './memory.test-helper.js';
-import { runSpans, sendTraces } from './otlp.test-helper.js';
-import { type Receiver, startReceiver } from './receiver.test-helper.js';
+import { failedRunSpans, sendTraces } from './otlp.test-helper.js';
+import { type JsonWebhookBody, type Receiver, startReceiver } from './receiver.test-helper.js';
 
 /**
  * A rule removed from tenantry.yaml is gone once the server restarts. Its firing alerts must still
@@ -13,14 +13,6 @@ import { type Receiver, startReceiver } from './receiver.test-helper.js';
  */
 const MIN = 60_000;
 const T0 = Math.floor(Date.now() / MIN) * MIN;
-
-interface Body {
-  state: string;
-  tenant: string;
-  rule: { id: string; name: string; kind: string; severity: string };
-  summary: string;
-  threshold: number;
-}
 
 const yamlRule = {
   id: 'yaml-failures',
@@ -57,18 +49,12 @@ describe('a rule removed from tenantry.yaml across a restart', () => {
       config: { server: { evaluateAlerts: false }, alerts: alerts([yamlRule]) },
       clock,
     });
-    const spans = ['B', 'C'].flatMap((tenantId) =>
-      Array.from(
-        { length: 10 },
-        (_, i) => runSpans({ tenantId, startMs: T0 - (i + 1) * 50_000, failed: true }).spans,
-      ),
-    );
-    await sendTraces(first.url, first.ingestKey, spans.flat());
+    await sendTraces(first.url, first.ingestKey, failedRunSpans(['B', 'C'], T0));
     clock.advance(30_000);
     const fired = await first.alerting.engine.evaluateOnce();
     expect(fired.errors).toEqual([]);
     await first.alerting.notifier.idle();
-    expect((hook.bodies as Body[]).map((b) => `${b.tenant} ${b.state}`).sort()).toEqual([
+    expect((hook.bodies as JsonWebhookBody[]).map((b) => `${b.tenant} ${b.state}`).sort()).toEqual([
       'B firing',
       'C firing',
     ]);
@@ -86,7 +72,7 @@ describe('a rule removed from tenantry.yaml across a restart', () => {
     const report = await second.alerting.engine.evaluateOnce();
     expect(report.errors).toEqual([]);
     await second.alerting.notifier.idle();
-    const resolved = (hook.bodies as Body[]).slice(2);
+    const resolved = (hook.bodies as JsonWebhookBody[]).slice(2);
     expect(resolved.map((b) => `${b.tenant} ${b.state}`).sort()).toEqual([
       'B resolved',
       'C resolved',

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server.js';
 import type { AlertHistoryResponse, AlertsResponse } from '../query/contract.js';
 import { ManualClock } from './memory.test-helper.js';
-import { runSpans, sendTraces } from './otlp.test-helper.js';
-import { type Receiver, startReceiver } from './receiver.test-helper.js';
+import { failedRunSpans, sendTraces } from './otlp.test-helper.js';
+import { type JsonWebhookBody, type Receiver, startReceiver } from './receiver.test-helper.js';
 
 /**
  * Rules removed while their alerts fire, through the real server: admin API, DuckDB alert store,
@@ -14,14 +14,6 @@ const T0 = Math.floor(Date.now() / MIN) * MIN;
 const clock = new ManualClock(T0);
 let server: TestServer;
 let hook: Receiver;
-
-interface Body {
-  state: string;
-  tenant: string;
-  rule: { id: string; name: string };
-  summary: string;
-  threshold: number;
-}
 
 /** B and C fire at once; D has `for: 10m`, so it is still pending when the rule goes. */
 const rule = (name: string) => ({
@@ -34,13 +26,15 @@ const rule = (name: string) => ({
   overrides: { D: { for: '10m' } },
 });
 
-async function put(id: string, body: unknown): Promise<number> {
+/** Creates or replaces a rule through the admin API, then lets 30 s pass before the next evaluation. */
+async function change(id: string, body: unknown): Promise<void> {
   const res = await server.api(`/api/v1/alert-rules/${id}`, server.adminKey, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return res.status;
+  expect(res.status).toBe(200);
+  clock.advance(30_000);
 }
 
 /** Evaluates, waits for `expected` notifications about `ruleId`, and returns them. */
@@ -48,7 +42,7 @@ async function evaluate(ruleId: string, expected: number) {
   const report = await server.alerting.engine.evaluateOnce();
   expect(report.errors).toEqual([]);
   await server.alerting.notifier.idle();
-  const bodies = (hook.bodies as Body[]).filter((b) => b.rule.id === ruleId);
+  const bodies = (hook.bodies as JsonWebhookBody[]).filter((b) => b.rule.id === ruleId);
   expect(bodies).toHaveLength(expected);
   const mine = report.transitions.filter((t) => t.ruleId === ruleId);
   return { bodies, transitions: mine.map((t) => `${t.tenantId} ${t.from}->${t.to}`).sort() };
@@ -67,14 +61,7 @@ beforeAll(async () => {
     },
     clock,
   });
-  // Ten failed runs each for B, C and D in the last ten minutes.
-  const spans = ['B', 'C', 'D'].flatMap((tenantId) =>
-    Array.from(
-      { length: 10 },
-      (_, i) => runSpans({ tenantId, startMs: T0 - (i + 1) * 50_000, failed: true }).spans,
-    ),
-  );
-  await sendTraces(server.url, server.ingestKey, spans.flat());
+  await sendTraces(server.url, server.ingestKey, failedRunSpans(['B', 'C', 'D'], T0));
 }, 60_000);
 
 afterAll(async () => {
@@ -84,8 +71,7 @@ afterAll(async () => {
 
 describe('retiring the alerts of a removed rule', () => {
   it('sends a resolved notification for every firing tenant when its rule is deleted', async () => {
-    expect(await put('deleted-rule', rule('Failure rate (deleted)'))).toBe(200);
-    clock.advance(30_000);
+    await change('deleted-rule', rule('Failure rate (deleted)'));
     const fired = await evaluate('deleted-rule', 2);
     expect(fired.transitions).toEqual([
       'B inactive->firing',
@@ -131,14 +117,10 @@ describe('retiring the alerts of a removed rule', () => {
   });
 
   it('resolves firing alerts the same way when their rule is disabled', async () => {
-    expect(await put('disabled-rule', rule('Failure rate (disabled)'))).toBe(200);
-    clock.advance(30_000);
+    await change('disabled-rule', rule('Failure rate (disabled)'));
     await evaluate('disabled-rule', 2);
 
-    expect(await put('disabled-rule', { ...rule('Failure rate (disabled)'), enabled: false })).toBe(
-      200,
-    );
-    clock.advance(30_000);
+    await change('disabled-rule', { ...rule('Failure rate (disabled)'), enabled: false });
     const after = await evaluate('disabled-rule', 4);
     expect(after.transitions).toEqual([
       'B firing->resolved',
@@ -150,22 +132,15 @@ describe('retiring the alerts of a removed rule', () => {
   });
 
   it('keeps the alerts of an updated rule and resolves them by evaluation under the new definition', async () => {
-    expect(await put('updated-rule', rule('Failure rate (updated)'))).toBe(200);
-    clock.advance(30_000);
+    await change('updated-rule', rule('Failure rate (updated)'));
     await evaluate('updated-rule', 2);
 
     // A threshold the failing tenants still cross: they keep firing, nothing is sent.
-    expect(await put('updated-rule', { ...rule('Failure rate (updated)'), threshold: 0.5 })).toBe(
-      200,
-    );
-    clock.advance(30_000);
+    await change('updated-rule', { ...rule('Failure rate (updated)'), threshold: 0.5 });
     expect((await evaluate('updated-rule', 2)).transitions).toEqual([]);
 
     // A threshold above their value (100% failed): an ordinary resolve, states kept as resolved.
-    expect(await put('updated-rule', { ...rule('Failure rate (updated)'), threshold: 1 })).toBe(
-      200,
-    );
-    clock.advance(30_000);
+    await change('updated-rule', { ...rule('Failure rate (updated)'), threshold: 1 });
     const after = await evaluate('updated-rule', 4);
     expect(after.transitions).toEqual([
       'B firing->resolved',
