@@ -1,3 +1,4 @@
+import { jsonOnce } from '../storage/json.js';
 import { type AlertRule, alertRuleSchema } from './rules.js';
 
 const snapshots = new WeakMap<AlertRule, string>();
@@ -7,12 +8,7 @@ const snapshots = new WeakMap<AlertRule, string>();
  * override shares its rule's object, so a fleet-wide transition serialises the rule once.
  */
 export function snapshotOfRule(rule: AlertRule): string {
-  let json = snapshots.get(rule);
-  if (json === undefined) {
-    json = JSON.stringify(rule);
-    snapshots.set(rule, json);
-  }
-  return json;
+  return jsonOnce(snapshots, rule);
 }
 
 /**

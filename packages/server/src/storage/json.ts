@@ -6,20 +6,25 @@ export function attrsToJson(attrs: Attributes): string {
   return JSON.stringify(attrs);
 }
 
+/** `JSON.stringify(value)`, once per object: `cache` keeps what was already serialised. */
+export function jsonOnce<T extends object>(cache: WeakMap<T, string>, value: T): string {
+  let json = cache.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    cache.set(value, json);
+  }
+  return json;
+}
+
 const resourceJson = new WeakMap<Attributes, string>();
 
 /**
  * Resource attributes as JSON. Every item of one OTLP resource shares the decoded object, so it
- * is serialised once per request, not once per span, log record or metric point. (Callers never mutate a stored row's
- * attributes; a cached string could otherwise go stale.)
+ * is serialised once per request, not once per span, log record or metric point. (Callers never
+ * mutate a stored row's attributes; a cached string could otherwise go stale.)
  */
 export function resourceToJson(resource: Attributes): string {
-  let json = resourceJson.get(resource);
-  if (json === undefined) {
-    json = JSON.stringify(resource);
-    resourceJson.set(resource, json);
-  }
-  return json;
+  return jsonOnce(resourceJson, resource);
 }
 
 export function eventsToJson(events: SpanEventRow[]): string {
