@@ -1,15 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { toSpanRow } from '../../packages/server/src/ingest/rows.js';
 import { decodeTracesProto } from '../../packages/server/src/otlp/decode-proto.js';
 import { openDuckDbStorage } from '../../packages/server/src/storage/duckdb/index.js';
 import type { SpanRow, WriteStore } from '../../packages/server/src/storage/types.js';
-import { spawnCli } from '../../test/helpers/process.js';
+import { spawnCli, spawnScript } from '../../test/helpers/process.js';
 import { startBenchClickHouse } from '../_lib/clickhouse.js';
 import { quantile, report } from '../_lib/report.js';
 import { sampleCpu } from './cpu.js';
-import { requestBodies, SPANS_PER_REQUEST } from './workload.js';
+import type { LoadResult } from './load-client.js';
+import { requestBodies, SPANS_PER_REQUEST, writeBodies } from './workload.js';
 
 /**
  * Ingest throughput, three ways over the same requests:
@@ -26,6 +28,10 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_INGEST_ROUNDS ?? 3));
 
 const { raw, gzipped } = await requestBodies(REQUESTS);
 const totalSpans = REQUESTS * SPANS_PER_REQUEST;
+const LOAD_CLIENT = fileURLToPath(new URL('./load-client.ts', import.meta.url));
+const bodiesDir = mkdtempSync(join(tmpdir(), 'tenantry-bench-bodies-'));
+const bodiesFile = join(bodiesDir, 'requests.bin');
+writeBodies(bodiesFile, gzipped);
 
 function rowsOf(body: Buffer): SpanRow[] {
   const rows: SpanRow[] = [];
@@ -62,55 +68,42 @@ async function appendOnly(store: WriteStore): Promise<number> {
   return totalSpans / ((performance.now() - begin) / 1000);
 }
 
-/** End to end: `tenantry up` in its own process, CLIENTS concurrent gzip protobuf posters. */
+/**
+ * End to end: `tenantry up` in its own process, driven by load-client.ts in another (CLIENTS
+ * concurrent gzip protobuf posters), so neither shares a heap with this one.
+ */
 async function endToEnd(upArgs: string[]) {
   const server = spawnCli(['up', '--port', '0', ...upArgs]);
   const [, url] = await server.waitFor(/listening on (http:\/\/[\d.:]+)/);
   const [, key] = await server.waitFor(/platform ingest key:\s+(tnt_\S+)/);
-  const latencies: number[] = [];
-  const statuses: Record<number, number> = {};
-  let next = 0;
-  let failed = 0;
+  const client = spawnScript(LOAD_CLIENT, [url!, key!, bodiesFile, String(CLIENTS)]);
   const pid = server.child.pid ?? 0;
+  await client.waitFor(/^start$/m, 120_000);
   const cpuBefore = sampleCpu(pid);
-  const begin = performance.now();
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (next < REQUESTS) {
-        const body = gzipped[next++]!;
-        const sent = performance.now();
-        const res = await fetch(`${url}/v1/traces`, {
-          method: 'POST',
-          body,
-          headers: {
-            authorization: `Bearer ${key}`,
-            'content-type': 'application/x-protobuf',
-            'content-encoding': 'gzip',
-          },
-        });
-        await res.arrayBuffer();
-        latencies.push(performance.now() - sent);
-        if (res.status !== 200) {
-          failed++;
-          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-        }
-      }
-    }),
-  );
-  const rate = totalSpans / ((performance.now() - begin) / 1000);
+  const [, json] = await client.waitFor(/^result (.*)\n/m, 30 * 60_000);
   const cpuAfter = sampleCpu(pid);
+  await client.exited;
+  const load = JSON.parse(json!) as LoadResult;
+  const rate = totalSpans / (load.elapsedMs / 1000);
   // Server CPU over the load only (start-up excluded), per span: all threads, and the event loop.
   const cpu =
     cpuBefore && cpuAfter
       ? {
           serverUs: ((cpuAfter.process - cpuBefore.process) * 1e6) / totalSpans,
           eventLoopUs: ((cpuAfter.eventLoop - cpuBefore.eventLoop) * 1e6) / totalSpans,
+          clientUs: load.clientCpuUs / totalSpans,
         }
       : null;
   server.child.kill('SIGTERM');
   await server.exited;
-  latencies.sort((a, b) => a - b);
-  return { rate, p99: quantile(latencies, 0.99), failed, statuses, cpu };
+  const latencies = load.latenciesMs.sort((a, b) => a - b);
+  return {
+    rate,
+    p99: quantile(latencies, 0.99),
+    failed: load.failed,
+    statuses: load.statuses,
+    cpu,
+  };
 }
 
 async function duckAppendOnly(): Promise<number> {
@@ -206,6 +199,7 @@ if (cpus.length > 0) {
   // Where the end-to-end time goes: what one span costs the server, and the rates those costs allow.
   const serverUs = median(cpus.map((c) => c.serverUs));
   const eventLoopUs = median(cpus.map((c) => c.eventLoopUs));
+  const clientUs = median(cpus.map((c) => c.clientUs));
   report({
     bench: 'ingest',
     case: 'server CPU per span, all threads',
@@ -220,6 +214,12 @@ if (cpus.length > 0) {
   });
   report({
     bench: 'ingest',
+    case: 'load generator CPU per span (shares the 2 cores)',
+    metric: 'µs',
+    value: clientUs,
+  });
+  report({
+    bench: 'ingest',
     case: 'ceiling: one event loop at 100% (1e6 / event-loop µs per span)',
     metric: 'spans/s',
     value: 1e6 / eventLoopUs,
@@ -229,6 +229,12 @@ if (cpus.length > 0) {
     case: 'ceiling: 2 cores for the server alone (2e6 / server µs per span)',
     metric: 'spans/s',
     value: 2e6 / serverUs,
+  });
+  report({
+    bench: 'ingest',
+    case: 'ceiling: 2 cores for server and load generator (2e6 / their µs per span)',
+    metric: 'spans/s',
+    value: 2e6 / (serverUs + clientUs),
   });
 }
 
@@ -262,3 +268,5 @@ if (process.env.BENCH_INGEST_CLICKHOUSE !== '0') {
     value: chE2e.p99,
   });
 }
+
+rmSync(bodiesDir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { HrTime } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -71,6 +72,26 @@ export async function requestBodies(count: number): Promise<{ raw: Buffer[]; gzi
   const raw: Buffer[] = [];
   for (let i = 0; i < count; i++) raw.push(encode(withFreshIds(template, i * 50)));
   return { raw, gzipped: raw.map((b) => gzipSync(b)) };
+}
+
+/** Request bodies to a file, each as (uint32 big-endian length, bytes), for the load generator. */
+export function writeBodies(path: string, bodies: Buffer[]): void {
+  const parts: Buffer[] = [];
+  for (const body of bodies) {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(body.length);
+    parts.push(length, body);
+  }
+  writeFileSync(path, Buffer.concat(parts));
+}
+
+export function readBodies(path: string): Buffer[] {
+  const file = readFileSync(path);
+  const bodies: Buffer[] = [];
+  for (let at = 0; at < file.length; at += 4 + file.readUInt32BE(at)) {
+    bodies.push(file.subarray(at + 4, at + 4 + file.readUInt32BE(at)));
+  }
+  return bodies;
 }
 
 function shift([seconds, nanos]: HrTime, offsetMs: number): HrTime {

@@ -14,7 +14,12 @@ export interface CliProcess {
 
 /** Runs the real `tenantry` command from source (through tsx) as a separate process. */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
+  return spawnScript(BIN, args, env);
+}
+
+/** Runs a TypeScript file (through tsx) as a separate process. */
+export function spawnScript(path: string, args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
