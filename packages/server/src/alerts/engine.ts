@@ -179,10 +179,16 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       }
       if (to === 'inactive') mine.delete(tenantId);
       else mine.set(tenantId, t);
-      // Only changes are written (a transition or a notification): what a restart needs is the
-      // state, its start and the last notification; live values are served from memory.
-      if (to !== from || record.lastNotifiedAt !== prev?.record.lastNotifiedAt) {
-        record.ruleSnapshot = snapshotOfRule(applied);
+      // Only changes are written (a transition, a notification, or an edit of the rule): what a
+      // restart needs is the state, its start, the last notification and the rule as it now is
+      // (a rule removed while down is resolved from it); live values are served from memory.
+      const snapshot = snapshotOfRule(applied);
+      if (
+        to !== from ||
+        record.lastNotifiedAt !== prev?.record.lastNotifiedAt ||
+        snapshot !== record.ruleSnapshot
+      ) {
+        record.ruleSnapshot = snapshot;
         out.save.push(record);
       }
     }

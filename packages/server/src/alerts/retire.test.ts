@@ -131,6 +131,28 @@ describe('retiring the alerts of a removed rule', () => {
     expect(await statesOf('disabled-rule')).toEqual([]);
   });
 
+  it('stores an edited rule with alerts whose state does not change, so a removal while down names it as edited', async () => {
+    await change('renamed-rule', rule('Failure rate (before)'));
+    await evaluate('renamed-rule', 2);
+    const names = async () =>
+      (await statesOf('renamed-rule'))
+        .map((s) => `${s.tenantId} ${s.state} ${JSON.parse(s.ruleSnapshot ?? '{}').name}`)
+        .sort();
+    expect(await names()).toEqual([
+      'B firing Failure rate (before)',
+      'C firing Failure rate (before)',
+      'D pending Failure rate (before)',
+    ]);
+
+    await change('renamed-rule', rule('Failure rate (after)'));
+    expect((await evaluate('renamed-rule', 2)).transitions).toEqual([]);
+    expect(await names()).toEqual([
+      'B firing Failure rate (after)',
+      'C firing Failure rate (after)',
+      'D pending Failure rate (after)',
+    ]);
+  });
+
   it('keeps the alerts of an updated rule and resolves them by evaluation under the new definition', async () => {
     await change('updated-rule', rule('Failure rate (updated)'));
     await evaluate('updated-rule', 2);
