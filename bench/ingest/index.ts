@@ -33,9 +33,9 @@ const bodiesDir = mkdtempSync(join(tmpdir(), 'tenantry-bench-bodies-'));
 const bodiesFile = join(bodiesDir, 'requests.bin');
 writeBodies(bodiesFile, gzipped);
 
-function rowsOf(body: Buffer): SpanRow[] {
+async function rowsOf(body: Buffer): Promise<SpanRow[]> {
   const rows: SpanRow[] = [];
-  for (const g of decodeTracesProto(body)) {
+  for (const g of await decodeTracesProto(body)) {
     for (const s of g.scopes) {
       for (const span of s.items) {
         rows.push(
@@ -55,11 +55,12 @@ function rowsOf(body: Buffer): SpanRow[] {
 
 // Decoder alone.
 const start = performance.now();
-for (const body of raw) rowsOf(body);
+for (const body of raw) await rowsOf(body);
 const decodeRate = totalSpans / ((performance.now() - start) / 1000);
 
 // Append-only: the same rows, in group-commit sized batches like the server's writer.
-const decoded = raw.map(rowsOf);
+const decoded: SpanRow[][] = [];
+for (const body of raw) decoded.push(await rowsOf(body));
 async function appendOnly(store: WriteStore): Promise<number> {
   const begin = performance.now();
   for (let i = 0; i < decoded.length; i += CLIENTS) {

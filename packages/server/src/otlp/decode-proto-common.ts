@@ -1,4 +1,6 @@
+import type { WorkSlice } from '../ingest/work-slice.js';
 import type { Attributes, AttributeValue } from '../storage/types.js';
+import type { ResourceGroup, ScopeGroup } from './model.js';
 import type { ProtoReader } from './proto-reader.js';
 
 /** Shared OTLP common.proto messages: AnyValue, KeyValue, Resource, InstrumentationScope. */
@@ -88,17 +90,19 @@ export function readScope(r: ProtoReader): { name: string; version: string } {
 }
 
 /**
- * Reads a Resource{X} message: field 1 resource, field 2 repeated Scope{X}; each scope message has
- * field 1 scope and field 2 repeated items decoded by `readItem`.
+ * Reads the Resource{X} messages of an export request: field 1 resource, field 2 repeated
+ * Scope{X}; each scope message has field 1 scope and field 2 repeated items decoded by `readItem`.
+ *
+ * With a `slice`, it lets other requests run whenever the slice is used up: a 20 MiB request
+ * (about 80,000 spans) took 300-600 ms to decode in one go, stalling every tenant's ingest and
+ * every query. (An async function costs about 2% here; a generator, tried first, cost 3x.)
  */
-export function readResourceGroups<T>(
+export async function readResourceGroups<T>(
   body: ProtoReader,
   readItem: (r: ProtoReader) => T,
-): Array<{
-  resource: Attributes;
-  scopes: Array<{ scopeName: string; scopeVersion: string; items: T[] }>;
-}> {
-  const groups = [];
+  slice?: WorkSlice,
+): Promise<ResourceGroup<T>[]> {
+  const groups: ResourceGroup<T>[] = [];
   while (!body.done) {
     const [field, wt] = body.tag();
     if (field !== 1) {
@@ -106,25 +110,28 @@ export function readResourceGroups<T>(
       continue;
     }
     const rr = body.sub();
-    let resource: Attributes = {};
-    const scopes = [];
+    const group: ResourceGroup<T> = { resource: {}, scopes: [] };
+    groups.push(group);
     while (!rr.done) {
       const [f, w] = rr.tag();
-      if (f === 1) resource = readResource(rr.sub());
+      if (f === 1) group.resource = readResource(rr.sub());
       else if (f === 2) {
         const sr = rr.sub();
-        let scope = { name: '', version: '' };
-        const items: T[] = [];
+        const scope: ScopeGroup<T> = { scopeName: '', scopeVersion: '', items: [] };
+        group.scopes.push(scope);
         while (!sr.done) {
           const [sf, sw] = sr.tag();
-          if (sf === 1) scope = readScope(sr.sub());
-          else if (sf === 2) items.push(readItem(sr.sub()));
-          else sr.skip(sw);
+          if (sf === 1) {
+            const { name, version } = readScope(sr.sub());
+            scope.scopeName = name;
+            scope.scopeVersion = version;
+          } else if (sf === 2) {
+            scope.items.push(readItem(sr.sub()));
+            if (slice?.spent()) await slice.pause();
+          } else sr.skip(sw);
         }
-        scopes.push({ scopeName: scope.name, scopeVersion: scope.version, items });
       } else rr.skip(w);
     }
-    groups.push({ resource, scopes });
   }
   return groups;
 }

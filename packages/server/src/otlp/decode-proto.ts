@@ -1,3 +1,4 @@
+import type { WorkSlice } from '../ingest/work-slice.js';
 import type { Attributes, SpanEventRow, SpanLinkRow } from '../storage/types.js';
 import { readAnyValue, readKeyValueInto, readResourceGroups } from './decode-proto-common.js';
 import {
@@ -12,18 +13,21 @@ import {
 } from './model.js';
 import { ProtoReader } from './proto-reader.js';
 
-/** Decoders for ExportTraceServiceRequest, ExportLogsServiceRequest, ExportMetricsServiceRequest. */
+/**
+ * Decoders for ExportTraceServiceRequest, ExportLogsServiceRequest, ExportMetricsServiceRequest.
+ * Given a slice, they yield to other requests between slices of work (ingest/work-slice.ts).
+ */
 
-export function decodeTracesProto(buf: Buffer): DecodedTraces {
-  return readResourceGroups(new ProtoReader(buf), readSpan);
+export function decodeTracesProto(buf: Buffer, slice?: WorkSlice): Promise<DecodedTraces> {
+  return readResourceGroups(new ProtoReader(buf), readSpan, slice);
 }
 
-export function decodeLogsProto(buf: Buffer): DecodedLogs {
-  return readResourceGroups(new ProtoReader(buf), readLog);
+export function decodeLogsProto(buf: Buffer, slice?: WorkSlice): Promise<DecodedLogs> {
+  return readResourceGroups(new ProtoReader(buf), readLog, slice);
 }
 
-export function decodeMetricsProto(buf: Buffer): DecodedMetrics {
-  return readResourceGroups(new ProtoReader(buf), readMetric);
+export function decodeMetricsProto(buf: Buffer, slice?: WorkSlice): Promise<DecodedMetrics> {
+  return readResourceGroups(new ProtoReader(buf), readMetric, slice);
 }
 
 function readSpan(r: ProtoReader): DecodedSpan {

@@ -3,6 +3,7 @@ import { ForbiddenError } from '../errors.js';
 import type { Authenticate } from '../http/auth-plugin.js';
 import { mapError, sendJsonError } from '../http/errors.js';
 import type { IngestPipeline, Signal } from '../ingest/pipeline.js';
+import { WorkSlice } from '../ingest/work-slice.js';
 import type { ServerMetrics } from '../telemetry/registry.js';
 import { formatOf, type OtlpFormat, readBody } from './body.js';
 import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from './decode-json.js';
@@ -43,7 +44,8 @@ export async function otlpRoutes(app: FastifyInstance, deps: OtlpRouteDeps): Pro
         throw new ForbiddenError('a read key cannot write telemetry; use an ingest key');
       format = formatOf(request.headers['content-type']);
       const body = await readBody(request.raw, deps.maxBodyBytes);
-      const decoded = DECODERS[signal][format](body);
+      // JSON.parse cannot be sliced; protobuf decoding can, and yields between slices.
+      const decoded = await DECODERS[signal][format](body, new WorkSlice());
       const outcome =
         signal === 'traces'
           ? await deps.pipeline.traces(
