@@ -20,6 +20,8 @@ const limitsSchema = z
     burstBytes: z.number().positive(),
     maxAttributesPerSpan: z.number().int().positive(),
     maxAttributeLength: z.number().int().positive(),
+    processingMsPerSecond: z.number().positive(),
+    burstProcessingMs: z.number().positive(),
   })
   .partial()
   .strict();

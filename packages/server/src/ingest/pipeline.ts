@@ -163,6 +163,7 @@ export class IngestPipeline {
       }
       const busyMs = performance.now() - started - (slice.pausedMs - pausedBefore);
       this.deps.metrics.processingSeconds.inc({ tenant: tenantId, signal }, busyMs / 1000);
+      this.deps.limiter.chargeProcessing(tenantId, busyMs);
     }
   }
 
@@ -212,7 +213,7 @@ export class IngestPipeline {
       if (verdict.ok) admitted.set(tenantId, items);
       else {
         retryAfter = Math.max(retryAfter, verdict.retryAfterSeconds);
-        const key = `rate_limited:${tenantId}`;
+        const key = `${verdict.reason}:${tenantId}`;
         rejections.set(key, (rejections.get(key) ?? 0) + items.length);
       }
     }
@@ -270,6 +271,8 @@ const REASON_TEXT: Record<string, string> = {
   tenant_mismatch: "claim a tenant other than the key's tenant",
   invalid_tenant: 'carry an invalid tenant.id (must be a 1-128 character string)',
   rate_limited: "are over the tenant's ingest limit",
+  processing_limited:
+    "are refused while the tenant's recent payloads exceed its processing-time budget (limits.processingMsPerSecond)",
 };
 
 function describe(rejections: Map<string, number>): string {

@@ -10,7 +10,18 @@ export interface IngestLimits {
   burstBytes: number;
   maxAttributesPerSpan: number;
   maxAttributeLength: number;
+  /**
+   * Event-loop milliseconds per second a tenant's payloads may cost to sanitize and redact,
+   * sustained. Item and byte rates do not bound CPU: some text costs 50 times more per byte than
+   * prose (packages/redact/README.md), so this budget does.
+   */
+  processingMsPerSecond: number;
+  burstProcessingMs: number;
 }
+
+export type AdmitVerdict =
+  | { ok: true }
+  | { ok: false; retryAfterSeconds: number; reason: 'rate_limited' | 'processing_limited' };
 
 export const DEFAULT_INGEST_LIMITS: IngestLimits = {
   itemsPerSecond: 20_000,
@@ -19,6 +30,9 @@ export const DEFAULT_INGEST_LIMITS: IngestLimits = {
   burstBytes: 128 * 1024 * 1024,
   maxAttributesPerSpan: 256,
   maxAttributeLength: 16 * 1024,
+  // A quarter of the event loop: 20,000 spans/s of the ingest bench's agent spans cost 55 ms/s.
+  processingMsPerSecond: 250,
+  burstProcessingMs: 2_500,
 };
 
 /**
@@ -28,6 +42,7 @@ export const DEFAULT_INGEST_LIMITS: IngestLimits = {
 export class TenantLimiter {
   private readonly items = new Map<string, TokenBucket>();
   private readonly bytes = new Map<string, TokenBucket>();
+  private readonly processing = new Map<string, TokenBucket>();
 
   constructor(
     private readonly defaults: IngestLimits,
@@ -40,14 +55,15 @@ export class TenantLimiter {
     return o ? { ...this.defaults, ...o } : this.defaults;
   }
 
-  /** Charges a tenant for `count` items and `byteCount` bytes, all or nothing. */
-  admit(
-    tenantId: string,
-    count: number,
-    byteCount: number,
-  ): { ok: true } | { ok: false; retryAfterSeconds: number; reason: 'rate_limited' } {
+  /**
+   * Charges a tenant for `count` items and `byteCount` bytes, all or nothing; refuses a tenant
+   * whose processing time is in debt.
+   */
+  admit(tenantId: string, count: number, byteCount: number): AdmitVerdict {
     const l = this.limitsFor(tenantId);
     const now = this.now();
+    const debt = this.processingBucket(tenantId, l, now).debtSeconds(now);
+    if (debt > 0) return { ok: false, retryAfterSeconds: debt, reason: 'processing_limited' };
     const itemBucket = this.bucket(this.items, tenantId, l.itemsPerSecond, l.burstItems, now);
     const byteBucket = this.bucket(this.bytes, tenantId, l.bytesPerSecond, l.burstBytes, now);
     const a = itemBucket.take(count, now);
@@ -58,6 +74,22 @@ export class TenantLimiter {
       return { ok: false, retryAfterSeconds: b.retryAfterSeconds, reason: 'rate_limited' };
     }
     return { ok: true };
+  }
+
+  /** Charges a tenant for event-loop time its admitted items took, once it is known. */
+  chargeProcessing(tenantId: string, ms: number): void {
+    const now = this.now();
+    this.processingBucket(tenantId, this.limitsFor(tenantId), now).charge(ms, now);
+  }
+
+  private processingBucket(tenantId: string, l: IngestLimits, now: number): TokenBucket {
+    return this.bucket(
+      this.processing,
+      tenantId,
+      l.processingMsPerSecond,
+      l.burstProcessingMs,
+      now,
+    );
   }
 
   private bucket(
