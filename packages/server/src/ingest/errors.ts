@@ -1,6 +1,9 @@
 import { TenantryError } from '../errors.js';
 
-/** A tenant sent more than its ingest limit allows; retry after `Retry-After` seconds. */
+/**
+ * A tenant sent more than its ingest limit allows (items, bytes, or processing time for its
+ * payloads); retry after `Retry-After` seconds.
+ */
 export class RateLimitedError extends TenantryError {
   constructor(
     readonly retryAfterSeconds: number,
