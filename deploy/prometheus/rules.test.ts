@@ -19,7 +19,7 @@ describe('deploy/prometheus rules', () => {
     expect(r.code).toBe(0);
   });
 
-  it('pass promtool test rules: B fires after for, min_runs, token anomaly and runaway scenarios', () => {
+  it('pass promtool test rules: B fires after for, min_runs, token anomaly, runaway and ingest throttling scenarios', () => {
     const r = promtool('test', 'rules', 'rules.test.yml');
     expect(r.output).toContain('SUCCESS');
     expect(r.code).toBe(0);
