@@ -30,12 +30,15 @@ describe('deploy/grafana dashboard', () => {
     );
   });
 
-  it('has the four per-tenant panels', () => {
+  it("has the four per-tenant agent panels and three from the server's own metrics", () => {
     expect(dashboard.panels.map((p) => p.title)).toEqual([
       'Run latency p50 / p95 / p99',
       'Tokens per day',
       'Tool error rate',
       'Run failure rate',
+      'Server: items ingested per second',
+      'Server: items refused per second, by reason',
+      'Server: ingest processing time (share of the event loop)',
     ]);
     const latency = dashboard.panels[0]?.targets.map((t) => t.expr) ?? [];
     expect(latency.map((e) => /histogram_quantile\((0\.\d+),/.exec(e)?.[1])).toEqual([
@@ -45,8 +48,8 @@ describe('deploy/grafana dashboard', () => {
     ]);
   });
 
-  it('filters every query by $tenant', () => {
-    for (const expr of exprs) expect(expr).toContain('tenant_id=~"$tenant"');
+  it('filters every query by $tenant (the SDK labels it tenant_id, the server tenant)', () => {
+    for (const expr of exprs) expect(expr).toMatch(/\btenant(_id)?=~"\$tenant"/);
   });
 
   it('has only valid PromQL (checked by promtool once Grafana variables are substituted)', () => {
