@@ -1,3 +1,4 @@
+import type { WorkSlice } from '../ingest/work-slice.js';
 import type { Attributes, AttributeValue, SpanEventRow, SpanLinkRow } from '../storage/types.js';
 import { MalformedOtlpError } from './errors.js';
 import {
@@ -29,47 +30,68 @@ export function parseJsonBody(buf: Buffer): Json {
   return obj(parsed, '$');
 }
 
-export function decodeTracesJson(buf: Buffer): DecodedTraces {
-  return groups(parseJsonBody(buf), ['resourceSpans', 'scopeSpans', 'spans'], readSpan);
+export function decodeTracesJson(buf: Buffer, slice?: WorkSlice): Promise<DecodedTraces> {
+  return groups(parseJsonBody(buf), ['resourceSpans', 'scopeSpans', 'spans'], readSpan, slice);
 }
 
-export function decodeLogsJson(buf: Buffer): DecodedLogs {
-  return groups(parseJsonBody(buf), ['resourceLogs', 'scopeLogs', 'logRecords'], readLog);
+export function decodeLogsJson(buf: Buffer, slice?: WorkSlice): Promise<DecodedLogs> {
+  return groups(parseJsonBody(buf), ['resourceLogs', 'scopeLogs', 'logRecords'], readLog, slice);
 }
 
-export function decodeMetricsJson(buf: Buffer): DecodedMetrics {
-  return groups(parseJsonBody(buf), ['resourceMetrics', 'scopeMetrics', 'metrics'], readMetric);
+export function decodeMetricsJson(buf: Buffer, slice?: WorkSlice): Promise<DecodedMetrics> {
+  return groups(
+    parseJsonBody(buf),
+    ['resourceMetrics', 'scopeMetrics', 'metrics'],
+    readMetric,
+    slice,
+  );
 }
 
-function groups<T>(
+/**
+ * Converts the parsed request; with a `slice`, lets other requests run whenever it is used up.
+ * JSON.parse itself runs in one go: 190-340 ms of a 20 MiB body's 300-400 ms here.
+ */
+async function groups<T>(
   body: Json,
   [resourceKey, scopeKey, itemKey]: [string, string, string],
   readItem: (o: Json, path: string) => T,
-): ResourceGroup<T>[] {
-  return arr(get(body, resourceKey), `$.${resourceKey}`).map((rv, i) => {
+  slice?: WorkSlice,
+): Promise<ResourceGroup<T>[]> {
+  const out: ResourceGroup<T>[] = [];
+  const resources = arr(get(body, resourceKey), `$.${resourceKey}`);
+  for (let i = 0; i < resources.length; i++) {
     const path = `$.${resourceKey}[${i}]`;
-    const r = obj(rv, path);
+    const r = obj(resources[i], path);
     const resource = get(r, 'resource');
-    return {
+    const group: ResourceGroup<T> = {
       resource:
         resource === undefined
           ? {}
           : attrs(get(obj(resource, `${path}.resource`), 'attributes'), path),
-      scopes: arr(get(r, scopeKey), `${path}.${scopeKey}`).map((sv, j) => {
-        const spath = `${path}.${scopeKey}[${j}]`;
-        const s = obj(sv, spath);
-        const scope = get(s, 'scope');
-        const so = scope === undefined ? {} : obj(scope, `${spath}.scope`);
-        return {
-          scopeName: str(get(so, 'name'), `${spath}.scope.name`),
-          scopeVersion: str(get(so, 'version'), `${spath}.scope.version`),
-          items: arr(get(s, itemKey), `${spath}.${itemKey}`).map((iv, k) =>
-            readItem(obj(iv, `${spath}.${itemKey}[${k}]`), `${spath}.${itemKey}[${k}]`),
-          ),
-        };
-      }),
+      scopes: [],
     };
-  });
+    out.push(group);
+    const scopes = arr(get(r, scopeKey), `${path}.${scopeKey}`);
+    for (let j = 0; j < scopes.length; j++) {
+      const spath = `${path}.${scopeKey}[${j}]`;
+      const s = obj(scopes[j], spath);
+      const scope = get(s, 'scope');
+      const so = scope === undefined ? {} : obj(scope, `${spath}.scope`);
+      const items: T[] = [];
+      group.scopes.push({
+        scopeName: str(get(so, 'name'), `${spath}.scope.name`),
+        scopeVersion: str(get(so, 'version'), `${spath}.scope.version`),
+        items,
+      });
+      const values = arr(get(s, itemKey), `${spath}.${itemKey}`);
+      for (let k = 0; k < values.length; k++) {
+        const ipath = `${spath}.${itemKey}[${k}]`;
+        items.push(readItem(obj(values[k], ipath), ipath));
+        if (slice?.spent()) await slice.pause();
+      }
+    }
+  }
+  return out;
 }
 
 function readSpan(o: Json, path: string): DecodedSpan {

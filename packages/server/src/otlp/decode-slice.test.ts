@@ -1,13 +1,13 @@
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
 import { recordRun, recordSpans } from '../../../../test/helpers/otlp.js';
 import { WorkSlice } from '../ingest/work-slice.js';
+import { decodeTracesJson } from './decode-json.js';
 import { decodeTracesProto } from './decode-proto.js';
 import { MalformedOtlpError } from './errors.js';
 
-/** A large export request: the same 400-span ResourceSpans repeated (a repeated field concatenates). */
-async function largeTracesBody(copies: number): Promise<Buffer> {
-  const spans = await recordSpans((t) => {
+async function runSpans() {
+  return recordSpans((t) => {
     for (let i = 0; i < 100; i++) {
       recordRun(t, {
         tenantId: `tenant-${i % 10}`,
@@ -15,11 +15,24 @@ async function largeTracesBody(copies: number): Promise<Buffer> {
       });
     }
   });
-  const one = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
+}
+
+/** A large export request: the same 400-span ResourceSpans repeated (a repeated field concatenates). */
+async function largeTracesBody(copies: number): Promise<Buffer> {
+  const one = Buffer.from(ProtobufTraceSerializer.serializeRequest(await runSpans())!);
   return Buffer.concat(Array.from({ length: copies }, () => one));
 }
 
-describe('decoding protobuf in slices', () => {
+/** The same in OTLP/JSON: the request's resourceSpans repeated. */
+async function largeTracesJson(copies: number): Promise<Buffer> {
+  const one = JSON.parse(
+    Buffer.from(JsonTraceSerializer.serializeRequest(await runSpans())!).toString('utf8'),
+  ) as { resourceSpans: unknown[] };
+  const resourceSpans = Array.from({ length: copies }, () => one.resourceSpans).flat();
+  return Buffer.from(JSON.stringify({ resourceSpans }));
+}
+
+describe('decoding in slices', () => {
   it('lets other work run while a large request decodes, and decodes it as it would in one go', async () => {
     const body = await largeTracesBody(100);
     const order: string[] = [];
@@ -39,5 +52,17 @@ describe('decoding protobuf in slices', () => {
     const slice = new WorkSlice();
     await expect(decodeTracesProto(truncated, slice)).rejects.toThrow(MalformedOtlpError);
     expect(slice.pausedMs).toBeGreaterThan(0);
+  });
+
+  it('converts a large JSON request in slices as well, with the same result', async () => {
+    const body = await largeTracesJson(100);
+    const order: string[] = [];
+    setImmediate(() => order.push('other work'));
+    const decoded = await decodeTracesJson(body, new WorkSlice());
+    order.push('decoded');
+
+    expect(order).toEqual(['other work', 'decoded']);
+    expect(decoded.flatMap((g) => g.scopes.flatMap((s) => s.items))).toHaveLength(40_000);
+    expect(decoded).toEqual(await decodeTracesJson(body));
   });
 });

@@ -8,6 +8,7 @@ import type { ServerMetrics } from '../telemetry/registry.js';
 import { formatOf, type OtlpFormat, readBody } from './body.js';
 import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from './decode-json.js';
 import { decodeLogsProto, decodeMetricsProto, decodeTracesProto } from './decode-proto.js';
+import type { DecodedLogs, DecodedMetrics, DecodedTraces } from './model.js';
 import { encodeExportResponse, encodeStatus } from './response.js';
 
 export interface OtlpRouteDeps {
@@ -44,26 +45,14 @@ export async function otlpRoutes(app: FastifyInstance, deps: OtlpRouteDeps): Pro
         throw new ForbiddenError('a read key cannot write telemetry; use an ingest key');
       format = formatOf(request.headers['content-type']);
       const body = await readBody(request.raw, deps.maxBodyBytes);
-      // JSON.parse cannot be sliced; protobuf decoding can, and yields between slices.
+      // Decoding yields to other requests between slices (JSON.parse itself runs in one go).
       const decoded = await DECODERS[signal][format](body, new WorkSlice());
       const outcome =
         signal === 'traces'
-          ? await deps.pipeline.traces(
-              decoded as ReturnType<typeof decodeTracesJson>,
-              principal,
-              body.length,
-            )
+          ? await deps.pipeline.traces(decoded as DecodedTraces, principal, body.length)
           : signal === 'logs'
-            ? await deps.pipeline.logs(
-                decoded as ReturnType<typeof decodeLogsJson>,
-                principal,
-                body.length,
-              )
-            : await deps.pipeline.metrics(
-                decoded as ReturnType<typeof decodeMetricsJson>,
-                principal,
-                body.length,
-              );
+            ? await deps.pipeline.logs(decoded as DecodedLogs, principal, body.length)
+            : await deps.pipeline.metrics(decoded as DecodedMetrics, principal, body.length);
       deps.metrics.requests.inc({ signal, status: '200' });
       return reply
         .status(200)
