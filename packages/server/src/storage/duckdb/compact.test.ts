@@ -150,6 +150,28 @@ describe('DuckDB compaction', () => {
     await storage.close();
   });
 
+  it('counts late spans against what a window keeps after retention and erasure, not what it had', async () => {
+    const storage = await openDuckDbStorage({ dataDir: ':memory:' });
+    await storage.migrate();
+    await seed(storage, 400_000, 1);
+    expect(await storage.compactClosedWindows(closedDay)).toMatchObject({ windows: 1 });
+    const recorded = "SELECT row_count FROM compacted_windows WHERE table_name = 'spans'";
+
+    // Ten of the fifty tenants erased, and half a day of another one expired by retention.
+    for (let t = 0; t < 10; t++) await storage.deleteTenant(`tenant-${String(t).padStart(4, '0')}`);
+    await storage.deleteOlderThan('tenant-0010', DAY0 + DAY_NS / 2n);
+    expect(await storage.db.query(recorded)).toEqual([{ row_count: 400_000n - 80_000n - 4_000n }]);
+
+    // 30,000 late spans: 9.6% of what the window holds now, though fewer than it lost.
+    await seed(storage, 30_000, 1, 1_000_000);
+    expect(await storage.compactClosedWindows(closedDay)).toMatchObject({
+      windows: 1,
+      rows: 346_000,
+    });
+    expect(await storage.db.query(recorded)).toEqual([{ row_count: 346_000n }]);
+    await storage.close();
+  });
+
   it('stops between two transactions when its signal is aborted', async () => {
     const storage = await openDuckDbStorage({ dataDir: ':memory:' });
     await storage.migrate();

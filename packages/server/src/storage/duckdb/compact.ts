@@ -90,8 +90,8 @@ export async function compactClosedWindows(
       const start = BigInt(row.w as bigint) * w;
       const before = rewritten.get(start);
       // Late rows were appended after the sorted copy, in arrival order; past a small share they
-      // cost one-tenant queries enough to sort the window again. (Retention and erasure only
-      // shrink a window, so fewer rows than recorded never trigger a rewrite.)
+      // cost one-tenant queries enough to sort the window again. (Retention and erasure take the
+      // rows they delete off the recorded count, lifecycle.ts, so deletions do not hide them.)
       if (before !== undefined && Number(row.n) - before <= options.lateRowsFraction * before)
         continue;
       if (options.signal?.aborted) return report;

@@ -1,6 +1,13 @@
 import type { DeleteCounts, LifecycleStore } from '../types.js';
-import type { DuckDb } from './database.js';
+import type { DuckDb, Params } from './database.js';
 import { Where } from './rows.js';
+
+type Table = 'spans' | 'logs' | 'metric_points';
+const TIME_COLUMN: Record<Table, string> = {
+  spans: 'start_ns',
+  logs: 'time_ns',
+  metric_points: 'time_ns',
+};
 
 /** Retention and erasure: each delete runs in one transaction and reports what it removed. */
 export function duckLifecycleStore(db: DuckDb): LifecycleStore {
@@ -16,13 +23,32 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
     }
   }
 
+  /**
+   * Deletes the rows of `table` matching `where` and returns how many. Rows in a window compaction
+   * has rewritten are first taken off the count it recorded for that window: late rows are what
+   * the table has beyond that count (compact.ts), and deletions must not hide them.
+   */
+  async function deleteRows(table: Table, where: string, params: Params): Promise<number> {
+    const time = TIME_COLUMN[table];
+    await db.exec(
+      `UPDATE compacted_windows AS cw SET row_count = cw.row_count - gone.n
+       FROM (SELECT c.window_ns, c.window_start_ns, count(*) AS n
+             FROM (SELECT ${time} AS t FROM ${table} ${where}) d
+             JOIN compacted_windows c ON c.table_name = '${table}'
+               AND d.t >= c.window_start_ns AND d.t < c.window_start_ns + c.window_ns
+             GROUP BY ALL) gone
+       WHERE cw.table_name = '${table}' AND cw.window_ns = gone.window_ns
+         AND cw.window_start_ns = gone.window_start_ns`,
+      params,
+    );
+    return db.change(`DELETE FROM ${table} ${where}`, params);
+  }
+
   /** Spans and logs are scoped like every read (tenant_key first), so compacted days are pruned. */
   function deleteScoped(table: 'spans' | 'logs', tenantId: string, olderThanNs?: bigint) {
     const where = new Where().scope(tenantId);
-    if (olderThanNs !== undefined) {
-      where.add(`${table === 'spans' ? 'start_ns' : 'time_ns'} < ?`, olderThanNs);
-    }
-    return db.change(`DELETE FROM ${table} ${where.sql}`, where.params);
+    if (olderThanNs !== undefined) where.add(`${TIME_COLUMN[table]} < ?`, olderThanNs);
+    return deleteRows(table, where.sql, where.params);
   }
 
   return {
@@ -30,7 +56,7 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
       return inTransaction(async () => ({
         spans: await deleteScoped('spans', tenantId, cutoff),
         logs: await deleteScoped('logs', tenantId, cutoff),
-        metrics: await db.change('DELETE FROM metric_points WHERE tenant_id = ? AND time_ns < ?', [
+        metrics: await deleteRows('metric_points', 'WHERE tenant_id = ? AND time_ns < ?', [
           tenantId,
           cutoff,
         ]),
@@ -45,7 +71,7 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
         const counts = {
           spans: await deleteScoped('spans', tenantId),
           logs: await deleteScoped('logs', tenantId),
-          metrics: await db.change('DELETE FROM metric_points WHERE tenant_id = ?', [tenantId]),
+          metrics: await deleteRows('metric_points', 'WHERE tenant_id = ?', [tenantId]),
           alertEvents: await db.change('DELETE FROM alert_transitions WHERE tenant_id = ?', [
             tenantId,
           ]),
@@ -63,12 +89,14 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
           [tenantId, userId],
         );
         const counts = {
-          spans: await db.change(
-            'DELETE FROM spans WHERE tenant_id = ? AND trace_id IN (SELECT trace_id FROM erase_traces)',
+          spans: await deleteRows(
+            'spans',
+            'WHERE tenant_id = ? AND trace_id IN (SELECT trace_id FROM erase_traces)',
             [tenantId],
           ),
-          logs: await db.change(
-            `DELETE FROM logs WHERE tenant_id = ? AND (trace_id IN (SELECT trace_id FROM erase_traces)
+          logs: await deleteRows(
+            'logs',
+            `WHERE tenant_id = ? AND (trace_id IN (SELECT trace_id FROM erase_traces)
                OR json_extract_string(attributes, '$."user.id"') = ?)`,
             [tenantId, userId],
           ),
