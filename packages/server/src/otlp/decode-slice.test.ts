@@ -32,37 +32,32 @@ async function largeTracesJson(copies: number): Promise<Buffer> {
   return Buffer.from(JSON.stringify({ resourceSpans }));
 }
 
+const FORMATS = [
+  { format: 'protobuf', body: largeTracesBody, decode: decodeTracesProto },
+  { format: 'JSON', body: largeTracesJson, decode: decodeTracesJson },
+];
+
 describe('decoding in slices', () => {
-  it('lets other work run while a large request decodes, and decodes it as it would in one go', async () => {
-    const body = await largeTracesBody(100);
-    const order: string[] = [];
-    setImmediate(() => order.push('other work'));
-    const decoded = await decodeTracesProto(body, new WorkSlice());
-    order.push('decoded');
+  it.each(FORMATS)(
+    'lets other work run while a large $format request decodes, and decodes it as in one go',
+    async ({ body: large, decode }) => {
+      const body = await large(100);
+      const order: string[] = [];
+      setImmediate(() => order.push('other work'));
+      const decoded = await decode(body, new WorkSlice());
+      order.push('decoded');
 
-    expect(order).toEqual(['other work', 'decoded']);
-    const spans = decoded.flatMap((g) => g.scopes.flatMap((s) => s.items));
-    expect(spans).toHaveLength(40_000);
-    expect(decoded).toEqual(await decodeTracesProto(body));
-  });
+      expect(order).toEqual(['other work', 'decoded']);
+      expect(decoded.flatMap((g) => g.scopes.flatMap((s) => s.items))).toHaveLength(40_000);
+      expect(decoded).toEqual(await decode(body));
+    },
+  );
 
-  it('rejects a body truncated after its first slice as malformed', async () => {
+  it('rejects a protobuf body truncated after its first slice as malformed', async () => {
     const body = await largeTracesBody(100);
     const truncated = body.subarray(0, body.length - 100);
     const slice = new WorkSlice();
     await expect(decodeTracesProto(truncated, slice)).rejects.toThrow(MalformedOtlpError);
     expect(slice.pausedMs).toBeGreaterThan(0);
-  });
-
-  it('converts a large JSON request in slices as well, with the same result', async () => {
-    const body = await largeTracesJson(100);
-    const order: string[] = [];
-    setImmediate(() => order.push('other work'));
-    const decoded = await decodeTracesJson(body, new WorkSlice());
-    order.push('decoded');
-
-    expect(order).toEqual(['other work', 'decoded']);
-    expect(decoded.flatMap((g) => g.scopes.flatMap((s) => s.items))).toHaveLength(40_000);
-    expect(decoded).toEqual(await decodeTracesJson(body));
   });
 });
