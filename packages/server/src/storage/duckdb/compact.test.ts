@@ -61,10 +61,25 @@ const closedDay = {
   lateRowsFraction: 0.05,
 };
 
+const RECORDED_SPANS = "SELECT row_count FROM compacted_windows WHERE table_name = 'spans'";
+
+async function openStorage(): Promise<Storage> {
+  const storage = await openDuckDbStorage({ dataDir: ':memory:' });
+  await storage.migrate();
+  return storage;
+}
+
+/** A day of `rows` spans, compacted once. */
+async function compactedDay(rows: number): Promise<Storage> {
+  const storage = await openStorage();
+  await seed(storage, rows, 1);
+  expect(await storage.compactClosedWindows(closedDay)).toMatchObject({ windows: 1 });
+  return storage;
+}
+
 describe('DuckDB compaction', () => {
   it('stores a closed day sorted by tenant, so a one-tenant query reads a fraction of its row groups', async () => {
-    const storage = await openDuckDbStorage({ dataDir: ':memory:' });
-    await storage.migrate();
+    const storage = await openStorage();
     await seed(storage, 600_000, 1);
     const tenant = String(
       (await storage.db.query(`SELECT tenant_id FROM spans LIMIT 1`))[0]!.tenant_id,
@@ -89,8 +104,7 @@ describe('DuckDB compaction', () => {
   });
 
   it('rewrites only windows that are closed, and each of them once', async () => {
-    const storage = await openDuckDbStorage({ dataDir: ':memory:' });
-    await storage.migrate();
+    const storage = await openStorage();
     await seed(storage, 30_000, 3);
     const snapshot = 'SELECT * FROM spans ORDER BY tenant_id, trace_id, span_id';
     const before = await storage.db.query(snapshot);
@@ -119,10 +133,7 @@ describe('DuckDB compaction', () => {
   });
 
   it('sorts a compacted window again once late spans pass the late-rows share, not before', async () => {
-    const storage = await openDuckDbStorage({ dataDir: ':memory:' });
-    await storage.migrate();
-    await seed(storage, 400_000, 1);
-    expect(await storage.compactClosedWindows(closedDay)).toMatchObject({ windows: 1 });
+    const storage = await compactedDay(400_000);
     const tenant = 'tenant-0007';
     const where = new Where()
       .scope(tenant)
@@ -143,24 +154,20 @@ describe('DuckDB compaction', () => {
     expect(await storage.db.query(query, where.params)).toEqual(answer);
     expect(scannedLate).toBeGreaterThan(2 * 122_880);
     expect(await rowsScanned(storage, query, where.params)).toBeLessThanOrEqual(2 * 122_880);
-    expect(
-      await storage.db.query("SELECT row_count FROM compacted_windows WHERE table_name = 'spans'"),
-    ).toEqual([{ row_count: 666_000n }]);
+    expect(await storage.db.query(RECORDED_SPANS)).toEqual([{ row_count: 666_000n }]);
     expect(await storage.compactClosedWindows(closedDay)).toMatchObject({ windows: 0 });
     await storage.close();
   });
 
   it('counts late spans against what a window keeps after retention and erasure, not what it had', async () => {
-    const storage = await openDuckDbStorage({ dataDir: ':memory:' });
-    await storage.migrate();
-    await seed(storage, 400_000, 1);
-    expect(await storage.compactClosedWindows(closedDay)).toMatchObject({ windows: 1 });
-    const recorded = "SELECT row_count FROM compacted_windows WHERE table_name = 'spans'";
+    const storage = await compactedDay(400_000);
 
     // Ten of the fifty tenants erased, and half a day of another one expired by retention.
     for (let t = 0; t < 10; t++) await storage.deleteTenant(`tenant-${String(t).padStart(4, '0')}`);
     await storage.deleteOlderThan('tenant-0010', DAY0 + DAY_NS / 2n);
-    expect(await storage.db.query(recorded)).toEqual([{ row_count: 400_000n - 80_000n - 4_000n }]);
+    expect(await storage.db.query(RECORDED_SPANS)).toEqual([
+      { row_count: 400_000n - 80_000n - 4_000n },
+    ]);
 
     // 30,000 late spans: 9.6% of what the window holds now, though fewer than it lost.
     await seed(storage, 30_000, 1, 1_000_000);
@@ -168,13 +175,12 @@ describe('DuckDB compaction', () => {
       windows: 1,
       rows: 346_000,
     });
-    expect(await storage.db.query(recorded)).toEqual([{ row_count: 346_000n }]);
+    expect(await storage.db.query(RECORDED_SPANS)).toEqual([{ row_count: 346_000n }]);
     await storage.close();
   });
 
   it('stops between two transactions when its signal is aborted', async () => {
-    const storage = await openDuckDbStorage({ dataDir: ':memory:' });
-    await storage.migrate();
+    const storage = await openStorage();
     await seed(storage, 10_000, 2);
     const abort = new AbortController();
     abort.abort();
