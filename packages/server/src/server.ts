@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Alerting, createAlerting } from './alerts/wiring.js';
 import { createAuthenticator } from './auth/hook.js';
@@ -10,14 +11,17 @@ import { defaultLimits, parseConfig, type TenantryConfig } from './config/config
 import { type ApiPlugin, buildApp } from './http/app.js';
 import { IngestPipeline, type IngestRedactor } from './ingest/pipeline.js';
 import { createIngestRedactor } from './ingest/redaction.js';
+import { type ReplayDeps, rebuildFromJournal } from './ingest/replay.js';
 import { TenantLimiter } from './limits/tenant-limits.js';
 import type { QueryDeps } from './query/deps.js';
 import { tenantRoutes } from './query/routes-tenants.js';
 import { traceRoutes } from './query/routes-traces.js';
 import { RetentionJob } from './retention/retention.js';
-import { BatchWriter } from './storage/batch-writer.js';
+import { BatchWriter, type IngestWriter } from './storage/batch-writer.js';
+import { DEFAULT_JOURNAL_OPTIONS, JournaledWriter } from './storage/journal/journaled-writer.js';
+import { withReadBarrier } from './storage/journal/read-barrier.js';
 import { openStorage, type Storage } from './storage/open.js';
-import { createServerMetrics } from './telemetry/registry.js';
+import { createServerMetrics, type ServerMetrics } from './telemetry/registry.js';
 
 export interface StartServerOptions {
   /** tenantry.yaml contents (already loaded); defaults apply to what is missing. */
@@ -65,27 +69,20 @@ export interface RunningServer {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const config = parseConfig(options.config ?? {});
   const clock = options.clock ?? systemClock;
-  const storage = options.storage ?? (await openStorage(config));
-  await storage.migrate();
+  const opened = options.storage ?? (await openStorage(config));
+  await opened.migrate();
 
   let bootstrapKeys: BootstrapKeys | null = null;
-  if ((await storage.listKeys()).length === 0) {
-    const admin = await createKey(storage, { kind: 'admin', name: 'bootstrap admin' });
-    const ingest = await createKey(storage, { kind: 'ingest', name: 'platform ingest' });
+  if ((await opened.listKeys()).length === 0) {
+    const admin = await createKey(opened, { kind: 'admin', name: 'bootstrap admin' });
+    const ingest = await createKey(opened, { kind: 'ingest', name: 'platform ingest' });
     bootstrapKeys = { admin: admin.secret, ingest: ingest.secret };
   }
 
   const metrics = createServerMetrics();
-  const writer = new BatchWriter(
-    storage,
-    {
-      maxQueuedItems: config.limits.maxQueuedItems,
-      maxBatchItems: 50_000,
-    },
-    metrics,
-  );
   const limiter = new TenantLimiter(defaultLimits(config), config.limits.tenants);
   const redactor: IngestRedactor = createIngestRedactor(config.redaction, metrics);
+  const { writer, storage } = await ingestWriter(opened, config, { limiter, redactor }, metrics);
   const pipeline = new IngestPipeline({ limiter, writer, metrics, redactor });
   const authenticate = createAuthenticator(storage);
 
@@ -153,6 +150,54 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       await storage.close();
     },
   };
+}
+
+/**
+ * The embedded DuckDB on disk gets the ingest journal (acknowledge once journaled, commit in large
+ * transactions; storage/journal) and every telemetry read behind its barrier. In memory or on
+ * ClickHouse, requests wait for their own group commit.
+ */
+async function ingestWriter(
+  storage: Storage,
+  config: TenantryConfig,
+  replay: ReplayDeps,
+  metrics: ServerMetrics,
+): Promise<{ writer: IngestWriter; storage: Storage }> {
+  const journal = config.storage.journal;
+  if (!journal.enabled || !storage.appliedJournalSeq || config.server.dataDir === ':memory:') {
+    const writer = new BatchWriter(
+      storage,
+      { maxQueuedItems: config.limits.maxQueuedItems, maxBatchItems: 50_000 },
+      metrics,
+    );
+    return { writer, storage };
+  }
+  const { writer, replay: report } = await JournaledWriter.open(
+    { write: (b) => storage.write(b), appliedJournalSeq: () => storage.appliedJournalSeq!() },
+    {
+      ...DEFAULT_JOURNAL_OPTIONS,
+      dir: join(config.server.dataDir, 'journal'),
+      flushRows: journal.flushRows,
+      flushIntervalMs: journal.flushIntervalMs,
+      segmentBytes: journal.segmentMiB * 1024 * 1024,
+      maxQueuedItems: config.limits.maxQueuedItems,
+    },
+    rebuildFromJournal(replay),
+    (err) => console.error(`tenantry: ingest journal: ${err.message}`),
+    metrics,
+  );
+  if (report.replayed > 0 || report.tornBytes > 0 || report.damagedSegments.length > 0) {
+    console.error(
+      `tenantry: ingest journal: replayed ${report.replayed} request(s) into storage` +
+        (report.tornBytes > 0
+          ? `; ignored ${report.tornBytes} bytes of an unacknowledged write`
+          : '') +
+        (report.damagedSegments.length > 0
+          ? `; damaged segment(s) read up to the damage: ${report.damagedSegments.join(', ')}`
+          : ''),
+    );
+  }
+  return { writer, storage: withReadBarrier(storage, () => writer.visible()) };
 }
 
 interface Services {

@@ -67,9 +67,22 @@ export const configSchema = z
           })
           .strict()
           .optional(),
+        // The ingest journal in front of the embedded DuckDB (storage/journal, docs/configuration.md).
+        journal: z
+          .object({
+            enabled: z.boolean().default(true),
+            flushRows: z.number().int().positive().default(16_384),
+            flushIntervalMs: z.number().int().positive().max(60_000).default(250),
+            segmentMiB: z.number().int().positive().max(4096).default(64),
+          })
+          .strict()
+          .default({ enabled: true, flushRows: 16_384, flushIntervalMs: 250, segmentMiB: 64 }),
       })
       .strict()
-      .default({ engine: 'duckdb' }),
+      .default({
+        engine: 'duckdb',
+        journal: { enabled: true, flushRows: 16_384, flushIntervalMs: 250, segmentMiB: 64 },
+      }),
     limits: z
       .object({
         default: limitsSchema.default({}),

@@ -1,13 +1,20 @@
 import type { Principal } from '../auth/principal.js';
 import type { IngestLimits, TenantLimiter } from '../limits/tenant-limits.js';
-import type { DecodedLogs, DecodedMetrics, DecodedTraces, ResourceGroup } from '../otlp/model.js';
-import type { BatchWriter } from '../storage/batch-writer.js';
+import type { OtlpFormat, ReceivedBody } from '../otlp/body.js';
+import type { DecodedLogs, DecodedMetrics, DecodedTraces } from '../otlp/model.js';
+import type { IngestWriter } from '../storage/batch-writer.js';
 import type { Attributes, WriteBatch } from '../storage/types.js';
 import type { ServerMetrics } from '../telemetry/registry.js';
 import { RateLimitedError } from './errors.js';
-import { toLogRow, toMetricRow, toSpanRow } from './rows.js';
-import { bodyToText, limitAttributes } from './sanitize.js';
-import { resolveTenant } from './tenant.js';
+import { encodeJournalEntry } from './journal-entry.js';
+import {
+  flattenPoints,
+  type Item,
+  logBuilder,
+  metricBuilder,
+  partitionByTenant,
+  spanBuilder,
+} from './row-builders.js';
 import { WorkSlice } from './work-slice.js';
 
 export type Signal = 'traces' | 'logs' | 'metrics';
@@ -25,122 +32,69 @@ export interface IngestOutcome {
   message: string;
 }
 
-interface Item<T> {
-  item: T;
-  resource: Attributes;
-  scopeName: string;
-  attributes: Attributes;
-}
-
 export interface IngestDeps {
   limiter: TenantLimiter;
-  writer: BatchWriter;
+  writer: IngestWriter;
   metrics: ServerMetrics;
   redactor: IngestRedactor;
 }
 
+/** An OTLP request as the route received it: its decoded items and the body as sent. */
+export interface IngestRequest {
+  principal: Principal;
+  body: ReceivedBody;
+  format: OtlpFormat;
+}
+
 /**
  * One OTLP request through ingest: resolve each item's tenant (rejecting spoofed ones), charge
- * each tenant's limits separately, sanitize and redact, then wait for the storage commit.
+ * each tenant's limits separately, sanitize and redact, then wait until the writer says the rows
+ * are durable (committed, or journaled: see storage/journal).
  */
 export class IngestPipeline {
   constructor(private readonly deps: IngestDeps) {}
 
-  async traces(
-    decoded: DecodedTraces,
-    principal: Principal,
-    bodyBytes: number,
-  ): Promise<IngestOutcome> {
-    const { byTenant, rejections, total } = this.partition(decoded, principal, (s) => s.attributes);
-    const admitted = this.admit('traces', byTenant, rejections, total, bodyBytes);
-    const batch: WriteBatch = { spans: [], logs: [], metrics: [] };
+  async traces(decoded: DecodedTraces, request: IngestRequest): Promise<IngestOutcome> {
+    const { byTenant, rejections, total } = partitionByTenant(
+      decoded,
+      request.principal,
+      (s) => s.attributes,
+    );
+    const admitted = this.admit('traces', byTenant, rejections, total, request.body.bytes.length);
+    const batch = emptyBatch();
     await this.buildRows(
       'traces',
       admitted,
-      (tenantId, limits, { item, resource, scopeName, attributes }) => {
-        const limited = limitAttributes(
-          attributes,
-          limits.maxAttributesPerSpan,
-          limits.maxAttributeLength,
-        );
-        if (limited.dropped > 0)
-          this.count('rejected', tenantId, 'traces', 'attribute_limit', limited.dropped);
-        const attrs = this.deps.redactor.attributes(tenantId, limited.attributes);
-        const span =
-          item.events.length === 0
-            ? item
-            : {
-                ...item,
-                events: item.events.map((e) => ({
-                  ...e,
-                  attributes: this.deps.redactor.attributes(tenantId, e.attributes),
-                })),
-              };
-        const row = toSpanRow(tenantId, span, attrs, resource, scopeName);
-        row.statusMessage = this.deps.redactor.text(tenantId, row.statusMessage);
-        batch.spans.push(row);
-      },
+      spanBuilder(batch, this.deps.redactor, (tenantId, n) =>
+        this.count('rejected', tenantId, 'traces', 'attribute_limit', n),
+      ),
     );
-    return this.commit('traces', batch, admitted, rejections);
+    return this.commit('traces', batch, admitted, rejections, request);
   }
 
-  async logs(
-    decoded: DecodedLogs,
-    principal: Principal,
-    bodyBytes: number,
-  ): Promise<IngestOutcome> {
-    const { byTenant, rejections, total } = this.partition(decoded, principal, (l) => l.attributes);
-    const admitted = this.admit('logs', byTenant, rejections, total, bodyBytes);
-    const batch: WriteBatch = { spans: [], logs: [], metrics: [] };
-    await this.buildRows('logs', admitted, (tenantId, limits, { item, resource, attributes }) => {
-      const limited = limitAttributes(
-        attributes,
-        limits.maxAttributesPerSpan,
-        limits.maxAttributeLength,
-      );
-      const attrs = this.deps.redactor.attributes(tenantId, limited.attributes);
-      let body = bodyToText(item.body);
-      if (body.length > limits.maxAttributeLength * 4)
-        body = `${body.slice(0, limits.maxAttributeLength * 4)}…[truncated]`;
-      batch.logs.push(
-        toLogRow(tenantId, item, attrs, this.deps.redactor.text(tenantId, body), resource),
-      );
-    });
-    return this.commit('logs', batch, admitted, rejections);
+  async logs(decoded: DecodedLogs, request: IngestRequest): Promise<IngestOutcome> {
+    const { byTenant, rejections, total } = partitionByTenant(
+      decoded,
+      request.principal,
+      (l) => l.attributes,
+    );
+    const admitted = this.admit('logs', byTenant, rejections, total, request.body.bytes.length);
+    const batch = emptyBatch();
+    await this.buildRows('logs', admitted, logBuilder(batch, this.deps.redactor));
+    return this.commit('logs', batch, admitted, rejections, request);
   }
 
-  async metrics(
-    decoded: DecodedMetrics,
-    principal: Principal,
-    bodyBytes: number,
-  ): Promise<IngestOutcome> {
-    // Metric points are the items: flatten so each point resolves its own tenant.
-    const flattened: ResourceGroup<{
-      metric: DecodedMetrics[number]['scopes'][number]['items'][number];
-      index: number;
-    }>[] = decoded.map((g) => ({
-      resource: g.resource,
-      scopes: g.scopes.map((s) => ({
-        scopeName: s.scopeName,
-        scopeVersion: s.scopeVersion,
-        items: s.items.flatMap((metric) => metric.points.map((_, index) => ({ metric, index }))),
-      })),
-    }));
-    const { byTenant, rejections, total } = this.partition(
-      flattened,
-      principal,
+  async metrics(decoded: DecodedMetrics, request: IngestRequest): Promise<IngestOutcome> {
+    const { byTenant, rejections, total } = partitionByTenant(
+      flattenPoints(decoded),
+      request.principal,
       (p) => p.metric.points[p.index]!.attributes,
     );
-    const admitted = this.admit('metrics', byTenant, rejections, total, bodyBytes);
-    const batch: WriteBatch = { spans: [], logs: [], metrics: [] };
-    for (const [tenantId, items] of admitted) {
-      for (const { item, resource } of items) {
-        batch.metrics.push(
-          toMetricRow(tenantId, item.metric, item.metric.points[item.index]!, resource),
-        );
-      }
-    }
-    return this.commit('metrics', batch, admitted, rejections);
+    const admitted = this.admit('metrics', byTenant, rejections, total, request.body.bytes.length);
+    const batch = emptyBatch();
+    const build = metricBuilder(batch);
+    for (const [tenantId, items] of admitted) for (const item of items) build(tenantId, item);
+    return this.commit('metrics', batch, admitted, rejections, request);
   }
 
   /**
@@ -165,37 +119,6 @@ export class IngestPipeline {
       this.deps.metrics.processingSeconds.inc({ tenant: tenantId, signal }, busyMs / 1000);
       this.deps.limiter.chargeProcessing(tenantId, busyMs);
     }
-  }
-
-  private partition<T>(
-    groups: ResourceGroup<T>[],
-    principal: Principal,
-    attrsOf: (item: T) => Attributes,
-  ): { byTenant: Map<string, Item<T>[]>; rejections: Map<string, number>; total: number } {
-    const byTenant = new Map<string, Item<T>[]>();
-    const rejections = new Map<string, number>();
-    let total = 0;
-    for (const g of groups) {
-      for (const s of g.scopes) {
-        for (const item of s.items) {
-          total++;
-          const attributes = attrsOf(item);
-          const r = resolveTenant(principal, attributes, g.resource);
-          if (!r.ok) {
-            const key = `${r.reason}:${principal.tenantId ?? r.claimed}`;
-            rejections.set(key, (rejections.get(key) ?? 0) + 1);
-            continue;
-          }
-          let list = byTenant.get(r.tenantId);
-          if (!list) {
-            list = [];
-            byTenant.set(r.tenantId, list);
-          }
-          list.push({ item, resource: g.resource, scopeName: s.scopeName, attributes });
-        }
-      }
-    }
-    return { byTenant, rejections, total };
   }
 
   private admit<T>(
@@ -236,10 +159,20 @@ export class IngestPipeline {
     batch: WriteBatch,
     admitted: Map<string, Item<T>[]>,
     rejections: Map<string, number>,
+    request: IngestRequest,
   ): Promise<IngestOutcome> {
     const accepted = batch.spans.length + batch.logs.length + batch.metrics.length;
     if (accepted > 0) {
-      const result = await this.deps.writer.write(batch);
+      const result = await this.deps.writer.write(batch, () =>
+        encodeJournalEntry({
+          signal,
+          format: request.format,
+          encoding: request.body.encoding,
+          principal: request.principal,
+          admitted: [...admitted.keys()],
+          body: request.body.sent,
+        }),
+      );
       if (signal === 'traces' && result.spansDuplicate > 0)
         this.deps.metrics.duplicates.inc({}, result.spansDuplicate);
     }
@@ -261,6 +194,8 @@ export class IngestPipeline {
     else this.deps.metrics.rejected.inc({ tenant, signal, reason }, n);
   }
 }
+
+const emptyBatch = (): WriteBatch => ({ spans: [], logs: [], metrics: [] });
 
 function splitKey(key: string): [string, string] {
   const i = key.indexOf(':');

@@ -15,20 +15,35 @@ export function formatOf(contentType: string | undefined): OtlpFormat {
   );
 }
 
+export type BodyEncoding = 'gzip' | 'deflate' | 'identity';
+
+export interface ReceivedBody {
+  /** Decompressed. */
+  bytes: Buffer;
+  /** As sent, still compressed: what the ingest journal keeps (ten times smaller for gzip). */
+  sent: Buffer;
+  encoding: BodyEncoding;
+}
+
 /**
  * Reads a request body, decompressing gzip/deflate as it streams, and stops as soon as the
  * decompressed size passes `limitBytes`: a decompression bomb costs at most the limit in memory.
  */
-export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
-  const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+export function readBody(req: IncomingMessage, limitBytes: number): Promise<ReceivedBody> {
+  const header = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
   let stream: NodeJS.ReadableStream = req;
+  let encoding: BodyEncoding = 'identity';
   // 64 KiB output chunks instead of 16: a 512-span request inflates in a few callbacks, not dozens.
-  if (encoding === 'gzip' || encoding === 'x-gzip') stream = req.pipe(createGunzip(INFLATE));
-  else if (encoding === 'deflate') stream = req.pipe(createInflate(INFLATE));
-  else if (encoding !== 'identity' && encoding !== '') {
+  if (header === 'gzip' || header === 'x-gzip') {
+    stream = req.pipe(createGunzip(INFLATE));
+    encoding = 'gzip';
+  } else if (header === 'deflate') {
+    stream = req.pipe(createInflate(INFLATE));
+    encoding = 'deflate';
+  } else if (header !== 'identity' && header !== '') {
     return Promise.reject(
       new UnsupportedMediaTypeError(
-        `Content-Encoding '${encoding}' is not supported: use gzip or none`,
+        `Content-Encoding '${header}' is not supported: use gzip or none`,
       ),
     );
   }
@@ -38,6 +53,14 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
     return Promise.reject(new PayloadTooLargeError(limitBytes));
   }
   return new Promise((resolve, reject) => {
+    const sent: Buffer[] = [];
+    let sentBytes = 0;
+    if (stream !== req) {
+      req.on('data', (chunk: Buffer) => {
+        sent.push(chunk);
+        sentBytes += chunk.length;
+      });
+    }
     const chunks: Buffer[] = [];
     let total = 0;
     let settled = false;
@@ -48,7 +71,14 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
         req.unpipe();
         req.resume();
         reject(err);
-      } else resolve(body!);
+      } else {
+        const bytes = body!;
+        resolve({
+          bytes,
+          sent: stream === req ? bytes : Buffer.concat(sent, sentBytes),
+          encoding,
+        });
+      }
     };
     stream.on('data', (chunk: Buffer) => {
       total += chunk.length;

@@ -6,8 +6,7 @@ import type { IngestPipeline, Signal } from '../ingest/pipeline.js';
 import { WorkSlice } from '../ingest/work-slice.js';
 import type { ServerMetrics } from '../telemetry/registry.js';
 import { formatOf, type OtlpFormat, readBody } from './body.js';
-import { decodeLogsJson, decodeMetricsJson, decodeTracesJson } from './decode-json.js';
-import { decodeLogsProto, decodeMetricsProto, decodeTracesProto } from './decode-proto.js';
+import { DECODERS } from './decoders.js';
 import type { DecodedLogs, DecodedMetrics, DecodedTraces } from './model.js';
 import { encodeExportResponse, encodeStatus } from './response.js';
 
@@ -17,12 +16,6 @@ export interface OtlpRouteDeps {
   metrics: ServerMetrics;
   maxBodyBytes: number;
 }
-
-const DECODERS = {
-  traces: { protobuf: decodeTracesProto, json: decodeTracesJson },
-  logs: { protobuf: decodeLogsProto, json: decodeLogsJson },
-  metrics: { protobuf: decodeMetricsProto, json: decodeMetricsJson },
-} as const;
 
 const CONTENT_TYPE: Record<OtlpFormat, string> = {
   protobuf: 'application/x-protobuf',
@@ -46,13 +39,14 @@ export async function otlpRoutes(app: FastifyInstance, deps: OtlpRouteDeps): Pro
       format = formatOf(request.headers['content-type']);
       const body = await readBody(request.raw, deps.maxBodyBytes);
       // Decoding yields to other requests between slices (JSON.parse itself runs in one go).
-      const decoded = await DECODERS[signal][format](body, new WorkSlice());
+      const decoded = await DECODERS[signal][format](body.bytes, new WorkSlice());
+      const ingest = { principal, body, format };
       const outcome =
         signal === 'traces'
-          ? await deps.pipeline.traces(decoded as DecodedTraces, principal, body.length)
+          ? await deps.pipeline.traces(decoded as DecodedTraces, ingest)
           : signal === 'logs'
-            ? await deps.pipeline.logs(decoded as DecodedLogs, principal, body.length)
-            : await deps.pipeline.metrics(decoded as DecodedMetrics, principal, body.length);
+            ? await deps.pipeline.logs(decoded as DecodedLogs, ingest)
+            : await deps.pipeline.metrics(decoded as DecodedMetrics, ingest);
       deps.metrics.requests.inc({ signal, status: '200' });
       return reply
         .status(200)

@@ -21,6 +21,19 @@ export const DEFAULT_BATCH_WRITER_OPTIONS: BatchWriterOptions = {
   maxBatchItems: 50_000,
 };
 
+/** What ingest writes through: this group-commit writer, or the journal (storage/journal). */
+export interface IngestWriter {
+  /**
+   * Resolves once the batch is durable. `journalPayload` is the request as the journal keeps it,
+   * built only by a writer that journals.
+   */
+  write(batch: WriteBatch, journalPayload: () => Buffer): Promise<WriteResult>;
+  /** Resolves when everything accepted so far is committed (shutdown). */
+  drain(): Promise<void>;
+  /** Items accepted and not yet committed. */
+  readonly depth: number;
+}
+
 const size = (b: WriteBatch) => b.spans.length + b.logs.length + b.metrics.length;
 
 /**
@@ -28,7 +41,7 @@ const size = (b: WriteBatch) => b.spans.length + b.logs.length + b.metrics.lengt
  * so throughput grows with load while each request still waits for its own commit. A request is
  * acknowledged only when the transaction holding its rows has committed.
  */
-export class BatchWriter {
+export class BatchWriter implements IngestWriter {
   private readonly queue: Pending[] = [];
   private queuedItems = 0;
   private running: Promise<void> | null = null;

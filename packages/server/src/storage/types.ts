@@ -123,6 +123,11 @@ export interface WriteBatch {
   spans: SpanRow[];
   logs: LogRow[];
   metrics: MetricPointRow[];
+  /**
+   * The last ingest-journal record these rows come from (storage/journal): an engine that keeps a
+   * journal stores it in the same transaction, so a restart replays only what came after.
+   */
+  journalSeq?: number;
 }
 
 export interface WriteResult {
@@ -225,6 +230,11 @@ export interface StorageBase
     AlertStore,
     Partial<CompactionStore> {
   info(): StorageEngineInfo;
+  /**
+   * Engines that store `WriteBatch.journalSeq` with their rows (the embedded DuckDB) return the last
+   * one committed, and the server puts the ingest journal in front of them (storage/journal).
+   */
+  appliedJournalSeq?(): Promise<number>;
   /** Creates or migrates the schema. Safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;

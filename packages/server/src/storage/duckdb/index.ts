@@ -50,6 +50,7 @@ export async function openDuckDbStorage(options: DuckDbOptions) {
         }
       }),
     write: (batch: WriteBatch) => ingest.write(batch),
+    appliedJournalSeq: () => db.exclusive(() => ingest.appliedJournalSeq()),
     // Takes the write connection one bounded transaction at a time (see compact.ts).
     compactClosedWindows: (options: CompactionOptions) => compactClosedWindows(db, options),
     close: () =>

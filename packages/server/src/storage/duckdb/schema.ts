@@ -182,4 +182,12 @@ export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
     version: 4,
     statements: ['ALTER TABLE alert_states ADD COLUMN rule_snapshot VARCHAR'],
   },
+  {
+    version: 5,
+    statements: [
+      // The last ingest-journal record committed (storage/journal), written in the same
+      // transaction as its rows, so a restart replays exactly the records after it.
+      'CREATE TABLE IF NOT EXISTS ingest_journal (id INTEGER PRIMARY KEY, applied_seq BIGINT NOT NULL)',
+    ],
+  },
 ];

@@ -36,6 +36,12 @@ export class DuckIngestWriter {
     return this.db.exclusive(() => this.transaction(batch));
   }
 
+  /** The journal record the last committed batch ended at (see WriteBatch.journalSeq). */
+  async appliedJournalSeq(): Promise<number> {
+    const rows = await this.db.queryOnWriter('SELECT max(applied_seq) AS seq FROM ingest_journal');
+    return Number(rows[0]?.seq ?? 0);
+  }
+
   private async recentKeys(): Promise<RecentSpanKeys> {
     if (!this.keys) {
       const rows = await this.db.queryOnWriter('SELECT max(start_ns) AS newest FROM spans');
@@ -68,6 +74,9 @@ export class DuckIngestWriter {
       result.spansDuplicate = batch.spans.length - result.spansWritten;
       result.logsWritten = await appendAll(conn, 'logs', batch.logs, appendLog);
       result.metricsWritten = await appendAll(conn, 'metric_points', batch.metrics, appendMetric);
+      if (batch.journalSeq !== undefined) {
+        await conn.run('INSERT OR REPLACE INTO ingest_journal VALUES (1, ?)', [batch.journalSeq]);
+      }
       await conn.run('COMMIT');
     } catch (err) {
       await conn.run('ROLLBACK').catch(() => {});
