@@ -195,7 +195,7 @@ function problems(): SpanRow[] {
   ];
 }
 
-function log(p: Partial<LogRow> & Pick<LogRow, 'tenantId' | 'body'>): LogRow {
+export function log(p: Partial<LogRow> & Pick<LogRow, 'tenantId' | 'body'>): LogRow {
   return {
     timeUnixNano: T0_NS,
     observedTimeUnixNano: T0_NS,
