@@ -21,16 +21,19 @@ describe('self-observability', () => {
     expect(await ready.json()).toEqual({ status: 'ready' });
   });
 
-  it('exposes ingest counts by tenant, queue depth and commit latency in Prometheus text', async () => {
+  it('exposes ingest counts by tenant, queue depth, journal and commit latency in Prometheus text', async () => {
     const spans = await recordSpans((t) =>
       recordRun(t, { tenantId: 'self-obs', tools: [{ name: 'x' }] }),
     );
     await exportSpans(traceExporter(server.url, server.ingestKey), spans);
+    // A read commits what the journal acknowledged (the read barrier).
+    expect((await server.api('/api/v1/tenants?q=self-obs')).status).toBe(200);
     const res = await fetch(`${server.url}/metrics`);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
     expect(text).toContain('tenantry_ingested_items_total{signal="traces",tenant="self-obs"} 3');
     expect(text).toContain('# TYPE tenantry_write_queue_items gauge');
+    expect(text).toMatch(/tenantry_journal_sync_duration_seconds_count [1-9]/);
     expect(text).toMatch(/tenantry_commit_duration_seconds_count [1-9]/);
     expect(text).toMatch(/tenantry_otlp_requests_total\{signal="traces",status="200"\} [1-9]/);
   });

@@ -134,7 +134,16 @@ export function createServerMetrics(registry = new Registry()) {
     commitSeconds: registry.histogram(
       'tenantry_commit_duration_seconds',
       'Time to commit one write batch to storage.',
-      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    ),
+    journalSyncSeconds: registry.histogram(
+      'tenantry_journal_sync_duration_seconds',
+      'Time to write and fdatasync one group of requests to the ingest journal (what a request waits for before its acknowledgement).',
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    ),
+    journalReplayed: registry.counter(
+      'tenantry_journal_replayed_requests_total',
+      'Journaled requests committed to storage at startup because a crash had left them uncommitted.',
     ),
     alertNotificationFailures: registry.counter(
       'tenantry_alert_notification_failures_total',

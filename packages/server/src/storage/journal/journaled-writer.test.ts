@@ -161,14 +161,16 @@ describe('journaled writer', () => {
     await j.storage.close();
   });
 
-  it('deletes journal segments once every record in them is committed', async () => {
+  it('deletes journal files, the one being written included, once every record in them is committed', async () => {
     const dataDir = tempDir();
     const j = await open(dataDir, { segmentBytes: 16 }); // one record per segment
     for (let i = 0; i < 6; i++) await j.writer.write(request(i), payloadOf(i));
     expect(readdirSync(join(dataDir, 'journal'))).toHaveLength(6);
     await j.writer.visible();
     // Deleted right after the commit, without holding up the readers it released.
-    await expect.poll(() => readdirSync(join(dataDir, 'journal'))).toHaveLength(1);
+    await expect.poll(() => readdirSync(join(dataDir, 'journal'))).toHaveLength(0);
+    await j.writer.write(request(6), payloadOf(6));
+    expect(readdirSync(join(dataDir, 'journal'))).toHaveLength(1);
     await j.writer.drain();
     await j.storage.close();
   });

@@ -140,6 +140,7 @@ export class JournaledWriter implements IngestWriter {
     }
     await commit();
     const writer = new JournaledWriter(store, segments, options, onError, metrics, pendingSeq);
+    if (report.replayed > 0) metrics?.journalReplayed.inc({}, report.replayed);
     await segments.deleteThrough(pendingSeq);
     return { writer, replay: report };
   }
@@ -210,7 +211,9 @@ export class JournaledWriter implements IngestWriter {
       const group = this.toDisk;
       this.toDisk = [];
       try {
+        const started = performance.now();
         await this.segments.append(group.map((g) => g.record));
+        this.metrics?.journalSyncSeconds.observe((performance.now() - started) / 1000);
         for (const g of group) g.done();
       } catch (err) {
         for (const g of group) g.done(err as Error);

@@ -50,6 +50,8 @@ describe('journal segments', () => {
     }
     await writing.close();
     expect(files(dir).length).toBeGreaterThan(3);
+    // Bodies are journaled before server-side redaction: owner only.
+    for (const f of files(dir)) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
 
     const reading = JournalSegments.open(dir, 1_000);
     const { seqs, report } = scanAll(reading);
@@ -94,7 +96,7 @@ describe('journal segments', () => {
     expect(report.damagedSegments).toEqual([path]);
   });
 
-  it('deletes the segments whose every record is applied, never the one being written', async () => {
+  it('deletes the segments whose every record is applied, the one being written included', async () => {
     const dir = tempDir();
     const segments = JournalSegments.open(dir, 200);
     for (let seq = 1; seq <= 8; seq += 2) await segments.append([record(seq), record(seq + 1)]);
@@ -102,12 +104,16 @@ describe('journal segments', () => {
 
     await segments.deleteThrough(3); // segment 3-4 still holds 4
     expect(files(dir).map((f) => Number(f.split('.')[0]))).toEqual([3, 5, 7]);
-    await segments.deleteThrough(100);
+    await segments.deleteThrough(6);
     expect(files(dir).map((f) => Number(f.split('.')[0]))).toEqual([7]);
+    await segments.deleteThrough(7); // the active segment still holds 8
+    expect(files(dir).map((f) => Number(f.split('.')[0]))).toEqual([7]);
+    await segments.deleteThrough(8);
+    expect(files(dir)).toEqual([]);
 
     await segments.append([record(9)]);
     await segments.close();
-    expect(scanAll(JournalSegments.open(dir, 200)).seqs).toEqual([7, 8, 9]);
+    expect(scanAll(JournalSegments.open(dir, 200)).seqs).toEqual([9]);
   });
 
   it('ignores files in its directory that are not segments', async () => {

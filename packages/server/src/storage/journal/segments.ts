@@ -36,6 +36,7 @@ export interface ScanReport {
 
 export class JournalSegments {
   private active: { handle: FileHandle; segment: Segment; bytes: number } | null = null;
+  private appending = false;
 
   private constructor(
     private readonly dir: string,
@@ -45,7 +46,7 @@ export class JournalSegments {
 
   /** Lists the segments in `dir` (created if missing); nothing is opened for writing yet. */
   static open(dir: string, segmentBytes: number): JournalSegments {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const segments = readdirSync(dir)
       .filter((name) => name.endsWith(SUFFIX) && /^\d+$/.test(name.slice(0, -SUFFIX.length)))
       .map((name) => ({
@@ -95,6 +96,15 @@ export class JournalSegments {
    */
   async append(records: JournalRecord[]): Promise<void> {
     if (records.length === 0) return;
+    this.appending = true;
+    try {
+      await this.appendFrames(records);
+    } finally {
+      this.appending = false;
+    }
+  }
+
+  private async appendFrames(records: JournalRecord[]): Promise<void> {
     if (!this.active || this.active.bytes >= this.segmentBytes) await this.rotate(records[0]!.seq);
     const active = this.active!;
     const frames = records.map((r) => frame(r));
@@ -112,11 +122,23 @@ export class JournalSegments {
     active.segment.lastSeq = records[records.length - 1]!.seq;
   }
 
-  /** Deletes the segments, other than the one being written, whose every record is ≤ `seq`. */
+  /**
+   * Deletes the segments whose every record is ≤ `seq`. The one being written goes too when no
+   * write is under way: request bodies are journaled before redaction, so they should not sit on
+   * disk for the hours a quiet server takes to fill a segment. The next append starts a new one.
+   */
   async deleteThrough(seq: number): Promise<void> {
     while (this.segments.length > 0) {
       const oldest = this.segments[0]!;
-      if (oldest === this.active?.segment) return;
+      const active = this.active;
+      if (oldest === active?.segment) {
+        if (this.appending || oldest.lastSeq === 0 || oldest.lastSeq > seq) return;
+        this.active = null;
+        this.segments.shift();
+        await active.handle.close();
+        await unlink(oldest.path).catch(() => {});
+        return;
+      }
       const next = this.segments[1];
       const last = next ? next.firstSeq - 1 : oldest.lastSeq;
       if (last > seq) return;
@@ -141,7 +163,7 @@ export class JournalSegments {
       firstSeq,
       lastSeq: 0,
     };
-    const handle = await open(segment.path, 'wx');
+    const handle = await open(segment.path, 'wx', 0o600);
     this.segments.push(segment);
     this.active = { handle, segment, bytes: 0 };
     // The new file's directory entry must survive a crash too.
