@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TenantsResponse } from '@tenantry/server';
@@ -23,8 +23,11 @@ async function storedSpans(url: string, key: string, tenant: string): Promise<nu
 }
 
 describe('tenantry up', () => {
-  it('keeps every acknowledged span across a kill -9 and a restart', async () => {
-    const first = spawnCli(['up', '--port', '0', '--data-dir', dataDir]);
+  it('keeps every acknowledged span across a kill -9 and a restart, replaying its journal', async () => {
+    // Nothing reaches DuckDB before the kill: every span is acknowledged from the journal alone.
+    const config = join(dataDir, 'journal-only.yaml');
+    writeFileSync(config, 'storage:\n  journal:\n    flushIntervalMs: 60000\n');
+    const first = spawnCli(['up', '--port', '0', '--data-dir', dataDir, '--config', config]);
     const [, url] = await first.waitFor(/listening on (http:\/\/[\d.:]+)/);
     const [, adminKey] = await first.waitFor(/admin key:\s+(tnt_\S+)/);
     const [, ingestKey] = await first.waitFor(/platform ingest key:\s+(tnt_\S+)/);
@@ -45,6 +48,7 @@ describe('tenantry up', () => {
     const second = spawnCli(['up', '--port', '0', '--data-dir', dataDir]);
     const [, url2] = await second.waitFor(/listening on (http:\/\/[\d.:]+)/);
     expect(second.output()).not.toContain('admin key');
+    expect(second.output()).toContain('replayed 10 request(s) into storage');
     expect(await storedSpans(url2!, adminKey!, 'durable')).toBe(acknowledged);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
