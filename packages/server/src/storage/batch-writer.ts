@@ -34,7 +34,31 @@ export interface IngestWriter {
   readonly depth: number;
 }
 
-const size = (b: WriteBatch) => b.spans.length + b.logs.length + b.metrics.length;
+export const batchSize = (b: WriteBatch) => b.spans.length + b.logs.length + b.metrics.length;
+
+/**
+ * Takes queued writes off the front of `queue`, at least one and then as many as fit in
+ * `maxItems`, and merges their rows into one batch (one transaction).
+ */
+export function takeGroup<T extends { batch: WriteBatch; items: number }>(
+  queue: T[],
+  maxItems: number,
+): { group: T[]; items: number; merged: WriteBatch } {
+  const group: T[] = [];
+  let items = 0;
+  while (queue.length > 0 && (group.length === 0 || items + queue[0]!.items <= maxItems)) {
+    const q = queue.shift()!;
+    group.push(q);
+    items += q.items;
+  }
+  const merged: WriteBatch = { spans: [], logs: [], metrics: [] };
+  for (const { batch } of group) {
+    for (const s of batch.spans) merged.spans.push(s);
+    for (const l of batch.logs) merged.logs.push(l);
+    for (const m of batch.metrics) merged.metrics.push(m);
+  }
+  return { group, items, merged };
+}
 
 /**
  * Group commit: requests that arrive while a transaction is running are merged into the next one,
@@ -59,7 +83,7 @@ export class BatchWriter implements IngestWriter {
   }
 
   write(batch: WriteBatch): Promise<WriteResult> {
-    const items = size(batch);
+    const items = batchSize(batch);
     if (this.queuedItems + items > this.options.maxQueuedItems) {
       return Promise.reject(
         new ServerSaturatedError(`write queue is full (${this.queuedItems} items waiting); retry`),
@@ -80,22 +104,7 @@ export class BatchWriter implements IngestWriter {
   private async loop(): Promise<void> {
     try {
       while (this.queue.length > 0) {
-        const group: Pending[] = [];
-        let n = 0;
-        while (
-          this.queue.length > 0 &&
-          (group.length === 0 || n + this.queue[0]!.items <= this.options.maxBatchItems)
-        ) {
-          const p = this.queue.shift()!;
-          group.push(p);
-          n += p.items;
-        }
-        const merged: WriteBatch = { spans: [], logs: [], metrics: [] };
-        for (const p of group) {
-          for (const s of p.batch.spans) merged.spans.push(s);
-          for (const l of p.batch.logs) merged.logs.push(l);
-          for (const m of p.batch.metrics) merged.metrics.push(m);
-        }
+        const { group, items: n, merged } = takeGroup(this.queue, this.options.maxBatchItems);
         const started = performance.now();
         try {
           const result = await this.store.write(merged);

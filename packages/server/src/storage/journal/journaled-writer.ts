@@ -1,6 +1,6 @@
 import { ServerSaturatedError } from '../../ingest/errors.js';
 import type { ServerMetrics } from '../../telemetry/registry.js';
-import type { IngestWriter } from '../batch-writer.js';
+import { batchSize, type IngestWriter, takeGroup } from '../batch-writer.js';
 import type { WriteBatch, WriteResult, WriteStore } from '../types.js';
 import { type JournalRecord, JournalSegments, type ScanReport } from './segments.js';
 
@@ -49,8 +49,6 @@ interface Queued {
   batch: WriteBatch;
   items: number;
 }
-
-const size = (b: WriteBatch) => b.spans.length + b.logs.length + b.metrics.length;
 
 /**
  * Acknowledges a write once its record is durable in the journal (fdatasync), then commits rows to
@@ -115,7 +113,7 @@ export class JournaledWriter implements IngestWriter {
     let pending: WriteBatch = { spans: [], logs: [], metrics: [] };
     let pendingSeq = applied;
     const commit = async () => {
-      if (pendingSeq === applied && size(pending) === 0) return;
+      if (pendingSeq === applied && batchSize(pending) === 0) return;
       await store.write({ ...pending, journalSeq: pendingSeq });
       pending = { spans: [], logs: [], metrics: [] };
     };
@@ -136,7 +134,7 @@ export class JournaledWriter implements IngestWriter {
       for (const m of batch.metrics) pending.metrics.push(m);
       pendingSeq = record.seq;
       report.replayed++;
-      if (size(pending) >= options.maxBatchItems) await commit();
+      if (batchSize(pending) >= options.maxBatchItems) await commit();
     }
     await commit();
     const writer = new JournaledWriter(store, segments, options, onError, metrics, pendingSeq);
@@ -151,7 +149,7 @@ export class JournaledWriter implements IngestWriter {
   }
 
   async write(batch: WriteBatch, payload: () => Buffer): Promise<WriteResult> {
-    const items = size(batch);
+    const items = batchSize(batch);
     if (this.outstanding + items > this.options.maxQueuedItems) {
       throw new ServerSaturatedError(
         `write queue is full (${this.outstanding} items waiting for storage); retry`,
@@ -266,23 +264,9 @@ export class JournaledWriter implements IngestWriter {
         this.queued.length > 0 &&
         (this.urgent || this.queuedItems >= this.options.flushRows)
       ) {
-        const group: Queued[] = [];
-        let items = 0;
-        while (
-          this.queued.length > 0 &&
-          (group.length === 0 || items + this.queued[0]!.items <= this.options.maxBatchItems)
-        ) {
-          const q = this.queued.shift()!;
-          group.push(q);
-          items += q.items;
-        }
+        const { group, items, merged } = takeGroup(this.queued, this.options.maxBatchItems);
         const lastSeq = group[group.length - 1]!.seq;
-        const merged: WriteBatch = { spans: [], logs: [], metrics: [], journalSeq: lastSeq };
-        for (const { batch } of group) {
-          for (const s of batch.spans) merged.spans.push(s);
-          for (const l of batch.logs) merged.logs.push(l);
-          for (const m of batch.metrics) merged.metrics.push(m);
-        }
+        merged.journalSeq = lastSeq;
         const started = performance.now();
         try {
           const result = await this.store.write(merged);
