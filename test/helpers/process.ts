@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -13,13 +14,26 @@ export interface CliProcess {
 }
 
 /** Runs the real `tenantry` command from source (through tsx) as a separate process. */
+/** The Node flags on the bin's shebang line, so tests and benches run it as `tenantry` runs. */
+const BIN_NODE_FLAGS =
+  readFileSync(BIN, 'utf8')
+    .split('\n', 1)[0]!
+    .match(/\bnode\s+(.+)$/)?.[1]
+    ?.trim()
+    .split(/\s+/) ?? [];
+
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  return spawnScript(BIN, args, env);
+  return spawnScript(BIN, args, env, BIN_NODE_FLAGS);
 }
 
 /** Runs a TypeScript file (through tsx) as a separate process. */
-export function spawnScript(path: string, args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path, ...args], {
+export function spawnScript(
+  path: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  nodeFlags: string[] = [],
+): CliProcess {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
