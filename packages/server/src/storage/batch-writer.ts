@@ -52,12 +52,15 @@ export function takeGroup<T extends { batch: WriteBatch; items: number }>(
     items += q.items;
   }
   const merged: WriteBatch = { spans: [], logs: [], metrics: [] };
-  for (const { batch } of group) {
-    for (const s of batch.spans) merged.spans.push(s);
-    for (const l of batch.logs) merged.logs.push(l);
-    for (const m of batch.metrics) merged.metrics.push(m);
-  }
+  for (const { batch } of group) appendRows(merged, batch);
   return { group, items, merged };
+}
+
+/** Appends `from`'s rows to `into` (push per row: spreading 100k rows would overflow the stack). */
+export function appendRows(into: WriteBatch, from: WriteBatch): void {
+  for (const s of from.spans) into.spans.push(s);
+  for (const l of from.logs) into.logs.push(l);
+  for (const m of from.metrics) into.metrics.push(m);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ServerSaturatedError } from '../../ingest/errors.js';
 import type { ServerMetrics } from '../../telemetry/registry.js';
-import { batchSize, type IngestWriter, takeGroup } from '../batch-writer.js';
+import { appendRows, batchSize, type IngestWriter, takeGroup } from '../batch-writer.js';
 import type { WriteBatch, WriteResult, WriteStore } from '../types.js';
 import { type JournalRecord, JournalSegments, type ScanReport } from './segments.js';
 
@@ -129,9 +129,7 @@ export class JournaledWriter implements IngestWriter {
         onError(new Error(`journal record ${record.seq} could not be replayed: ${err}`));
         continue;
       }
-      for (const s of batch.spans) pending.spans.push(s);
-      for (const l of batch.logs) pending.logs.push(l);
-      for (const m of batch.metrics) pending.metrics.push(m);
+      appendRows(pending, batch);
       pendingSeq = record.seq;
       report.replayed++;
       if (batchSize(pending) >= options.maxBatchItems) await commit();
