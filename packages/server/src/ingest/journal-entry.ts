@@ -18,6 +18,9 @@ export interface JournalEntry {
   body: Buffer;
 }
 
+/** What the pipeline hands over to be journaled: the body still in the chunks it arrived in. */
+export type JournalEntryParts = Omit<JournalEntry, 'body'> & { bodyChunks: Buffer[] };
+
 const headerSchema = z.object({
   v: z.literal(1),
   signal: z.enum(['traces', 'logs', 'metrics']),
@@ -29,7 +32,7 @@ const headerSchema = z.object({
   admitted: z.array(z.string()),
 });
 
-export function encodeJournalEntry(entry: JournalEntry): Buffer {
+export function encodeJournalEntry(entry: JournalEntryParts): Buffer {
   const header = Buffer.from(
     JSON.stringify({
       v: 1,
@@ -44,7 +47,7 @@ export function encodeJournalEntry(entry: JournalEntry): Buffer {
   );
   const length = Buffer.allocUnsafe(4);
   length.writeUInt32BE(header.length);
-  return Buffer.concat([length, header, entry.body]);
+  return Buffer.concat([length, header, ...entry.bodyChunks]);
 }
 
 /** Throws if the payload is not an entry this version wrote. */

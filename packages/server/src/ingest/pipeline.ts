@@ -1,13 +1,14 @@
 import type { Principal } from '../auth/principal.js';
 import type { IngestLimits, TenantLimiter } from '../limits/tenant-limits.js';
 import type { OtlpFormat, ReceivedBody } from '../otlp/body.js';
-import type { DecodedLogs, DecodedMetrics, DecodedTraces } from '../otlp/model.js';
+import type { DecodedLogs, DecodedMetrics, DecodedTraces, ResourceGroup } from '../otlp/model.js';
 import type { IngestWriter } from '../storage/batch-writer.js';
 import type { Attributes, WriteBatch } from '../storage/types.js';
 import type { ServerMetrics } from '../telemetry/registry.js';
 import { RateLimitedError } from './errors.js';
 import { encodeJournalEntry } from './journal-entry.js';
 import {
+  type Builder,
   flattenPoints,
   type Item,
   logBuilder,
@@ -54,34 +55,45 @@ export interface IngestRequest {
 export class IngestPipeline {
   constructor(private readonly deps: IngestDeps) {}
 
-  async traces(decoded: DecodedTraces, request: IngestRequest): Promise<IngestOutcome> {
-    const { byTenant, rejections, total } = partitionByTenant(
-      decoded,
-      request.principal,
-      (s) => s.attributes,
-    );
-    const admitted = this.admit('traces', byTenant, rejections, total, request.body.bytes.length);
+  traces(decoded: DecodedTraces, request: IngestRequest): Promise<IngestOutcome> {
     const batch = emptyBatch();
-    await this.buildRows(
+    return this.ingest(
       'traces',
-      admitted,
+      decoded,
+      (s) => s.attributes,
+      request,
+      batch,
       spanBuilder(batch, this.deps.redactor, (tenantId, n) =>
         this.count('rejected', tenantId, 'traces', 'attribute_limit', n),
       ),
     );
-    return this.commit('traces', batch, admitted, rejections, request);
   }
 
-  async logs(decoded: DecodedLogs, request: IngestRequest): Promise<IngestOutcome> {
-    const { byTenant, rejections, total } = partitionByTenant(
-      decoded,
-      request.principal,
-      (l) => l.attributes,
-    );
-    const admitted = this.admit('logs', byTenant, rejections, total, request.body.bytes.length);
+  logs(decoded: DecodedLogs, request: IngestRequest): Promise<IngestOutcome> {
     const batch = emptyBatch();
-    await this.buildRows('logs', admitted, logBuilder(batch, this.deps.redactor));
-    return this.commit('logs', batch, admitted, rejections, request);
+    return this.ingest(
+      'logs',
+      decoded,
+      (l) => l.attributes,
+      request,
+      batch,
+      logBuilder(batch, this.deps.redactor),
+    );
+  }
+
+  /** Spans and log records: built in work slices, each tenant charged its processing time. */
+  private async ingest<T>(
+    signal: Signal,
+    groups: ResourceGroup<T>[],
+    attrsOf: (item: T) => Attributes,
+    request: IngestRequest,
+    batch: WriteBatch,
+    build: Builder<T>,
+  ): Promise<IngestOutcome> {
+    const { byTenant, rejections, total } = partitionByTenant(groups, request.principal, attrsOf);
+    const admitted = this.admit(signal, byTenant, rejections, total, request.body.bytes.length);
+    await this.buildRows(signal, admitted, build);
+    return this.commit(signal, batch, admitted, rejections, request);
   }
 
   async metrics(decoded: DecodedMetrics, request: IngestRequest): Promise<IngestOutcome> {
@@ -93,7 +105,10 @@ export class IngestPipeline {
     const admitted = this.admit('metrics', byTenant, rejections, total, request.body.bytes.length);
     const batch = emptyBatch();
     const build = metricBuilder(batch);
-    for (const [tenantId, items] of admitted) for (const item of items) build(tenantId, item);
+    for (const [tenantId, items] of admitted) {
+      const limits = this.deps.limiter.limitsFor(tenantId);
+      for (const item of items) build(tenantId, limits, item);
+    }
     return this.commit('metrics', batch, admitted, rejections, request);
   }
 
@@ -170,7 +185,7 @@ export class IngestPipeline {
           encoding: request.body.encoding,
           principal: request.principal,
           admitted: [...admitted.keys()],
-          body: request.body.sent,
+          bodyChunks: request.body.sentChunks,
         }),
       );
       if (signal === 'traces' && result.spansDuplicate > 0)

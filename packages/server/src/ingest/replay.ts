@@ -71,13 +71,13 @@ function rebuildRows(
       logBuilder(batch, deps.redactor),
     );
   } else {
-    const build = metricBuilder(batch);
-    const points = flattenPoints(decoded as DecodedMetrics);
-    for (const [tenantId, items] of admittedOnly(
-      points,
-      (p) => p.metric.points[p.index]!.attributes,
-    ))
-      for (const item of items) build(tenantId, item);
+    each(
+      admittedOnly(
+        flattenPoints(decoded as DecodedMetrics),
+        (p) => p.metric.points[p.index]!.attributes,
+      ),
+      metricBuilder(batch),
+    );
   }
   return batch;
 }

@@ -70,8 +70,9 @@ export function logBuilder(batch: WriteBatch, redactor: IngestRedactor): Builder
   };
 }
 
-export function metricBuilder(batch: WriteBatch) {
-  return (tenantId: string, { item, resource }: Item<MetricPoint>) => {
+/** Metric points take no attribute limits; the signature matches the other builders. */
+export function metricBuilder(batch: WriteBatch): Builder<MetricPoint> {
+  return (tenantId, _limits, { item, resource }) => {
     batch.metrics.push(
       toMetricRow(tenantId, item.metric, item.metric.points[item.index]!, resource),
     );

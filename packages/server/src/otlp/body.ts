@@ -20,8 +20,11 @@ export type BodyEncoding = 'gzip' | 'deflate' | 'identity';
 export interface ReceivedBody {
   /** Decompressed. */
   bytes: Buffer;
-  /** As sent, still compressed: what the ingest journal keeps (ten times smaller for gzip). */
-  sent: Buffer;
+  /**
+   * As sent, still compressed: what the ingest journal keeps (ten times smaller for gzip). Left in
+   * chunks: only a journaling writer copies them, once, into its record.
+   */
+  sentChunks: Buffer[];
   encoding: BodyEncoding;
 }
 
@@ -54,13 +57,7 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Rece
   }
   return new Promise((resolve, reject) => {
     const sent: Buffer[] = [];
-    let sentBytes = 0;
-    if (stream !== req) {
-      req.on('data', (chunk: Buffer) => {
-        sent.push(chunk);
-        sentBytes += chunk.length;
-      });
-    }
+    if (stream !== req) req.on('data', (chunk: Buffer) => sent.push(chunk));
     const chunks: Buffer[] = [];
     let total = 0;
     let settled = false;
@@ -75,7 +72,7 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Rece
         const bytes = body!;
         resolve({
           bytes,
-          sent: stream === req ? bytes : Buffer.concat(sent, sentBytes),
+          sentChunks: stream === req ? [bytes] : sent,
           encoding,
         });
       }
