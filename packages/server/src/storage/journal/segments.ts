@@ -107,7 +107,7 @@ export class JournalSegments {
   private async appendFrames(records: JournalRecord[]): Promise<void> {
     if (!this.active || this.active.bytes >= this.segmentBytes) await this.rotate(records[0]!.seq);
     const active = this.active!;
-    const frames = records.map((r) => frame(r));
+    const frames = records.flatMap((r) => frame(r));
     let bytes = 0;
     for (const f of frames) bytes += f.length;
     let written = (await active.handle.writev(frames, active.bytes)).bytesWritten;
@@ -176,14 +176,14 @@ export class JournalSegments {
   }
 }
 
-function frame(record: JournalRecord): Buffer {
-  const out = Buffer.allocUnsafe(HEADER_BYTES + record.payload.length);
-  out.writeUInt32BE(MAGIC, 0);
-  out.writeUInt32BE(record.payload.length, 4);
-  out.writeBigUInt64BE(BigInt(record.seq), 12);
-  record.payload.copy(out, HEADER_BYTES);
-  out.writeUInt32BE(crc32(out.subarray(12)), 8);
-  return out;
+/** Header and payload as two buffers for writev: the payload is not copied. */
+function frame(record: JournalRecord): [Buffer, Buffer] {
+  const header = Buffer.allocUnsafe(HEADER_BYTES);
+  header.writeUInt32BE(MAGIC, 0);
+  header.writeUInt32BE(record.payload.length, 4);
+  header.writeBigUInt64BE(BigInt(record.seq), 12);
+  header.writeUInt32BE(crc32(record.payload, crc32(header.subarray(12))), 8);
+  return [header, record.payload];
 }
 
 function readFrame(file: Buffer, at: number): { seq: number; payload: Buffer; end: number } | null {
