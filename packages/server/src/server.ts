@@ -12,6 +12,8 @@ import { type ApiPlugin, buildApp } from './http/app.js';
 import { IngestPipeline, type IngestRedactor } from './ingest/pipeline.js';
 import { createIngestRedactor } from './ingest/redaction.js';
 import { type ReplayDeps, rebuildFromJournal } from './ingest/replay.js';
+import { TraceTenantSettleJob } from './ingest/settle-job.js';
+import { tenantClaimReader } from './ingest/tenant.js';
 import { TenantLimiter } from './limits/tenant-limits.js';
 import type { QueryDeps } from './query/deps.js';
 import { tenantRoutes } from './query/routes-tenants.js';
@@ -63,6 +65,8 @@ export interface RunningServer {
   alerting: Alerting;
   retention: RetentionJob;
   compaction: CompactionJob;
+  /** Settles spans parked for their trace's tenant (ingest/settle-job.ts). */
+  settle: TraceTenantSettleJob;
   close(): Promise<void>;
 }
 
@@ -82,8 +86,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const metrics = createServerMetrics();
   const limiter = new TenantLimiter(defaultLimits(config), config.limits.tenants);
   const redactor: IngestRedactor = createIngestRedactor(config.redaction, metrics);
-  const { writer, storage } = await ingestWriter(opened, config, { limiter, redactor }, metrics);
-  const pipeline = new IngestPipeline({ limiter, writer, metrics, redactor });
+  const claimOf = tenantClaimReader(config.ingest.tenantAttributes);
+  const { writer, storage } = await ingestWriter(
+    opened,
+    config,
+    { limiter, redactor, claimOf },
+    metrics,
+  );
+  const pipeline = new IngestPipeline({ limiter, writer, metrics, redactor, claimOf });
   const authenticate = createAuthenticator(storage);
 
   // Alert links must be absolute, so the port is known before the app is built.
@@ -126,6 +136,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     app.log.error({ err }, 'compaction sweep failed'),
   );
   if (options.compaction !== false) compaction.start();
+  const settle = new TraceTenantSettleJob(
+    storage,
+    {
+      windowSeconds: config.ingest.traceTenantWindowSeconds,
+      settleIntervalSeconds: config.ingest.settleIntervalSeconds,
+    },
+    metrics,
+    (err) => app.log.error({ err }, 'settling parked spans failed'),
+  );
+  settle.start();
 
   let closed = false;
   return {
@@ -138,9 +158,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     alerting,
     retention,
     compaction,
+    settle,
     async close() {
       if (closed) return;
       closed = true;
+      await settle.stop();
       await compaction.stop();
       await retention.stop();
       await alerting.close();

@@ -3,6 +3,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_COMPACTION } from '../compaction/compaction.js';
 import { TenantryError } from '../errors.js';
+import { DEFAULT_TRACE_TENANT_SETTINGS } from '../ingest/settle-job.js';
+import { DEFAULT_TENANT_ATTRIBUTES } from '../ingest/tenant.js';
 import { DEFAULT_INGEST_LIMITS } from '../limits/tenant-limits.js';
 
 /** tenantry.yaml, the environment or a flag holds a value that is not valid. */
@@ -128,6 +130,43 @@ export const configSchema = z
       .strict()
       .default(() => ({ ...DEFAULT_COMPACTION })),
     /** USD per million tokens, by model. A model missing here is reported unpriced, never free. */
+    /** How items resolve their tenant (ingest/tenant.ts, ingest/settle-job.ts). */
+    ingest: z
+      .object({
+        /**
+         * Attribute names that hold an item's tenant, in order of preference: each is looked up on
+         * the item, then on its resource. `parent.key` also reads key of a JSON-object attribute.
+         */
+        tenantAttributes: z
+          .array(
+            z
+              .string()
+              .min(1, 'an attribute name must not be empty')
+              .max(256)
+              .regex(/^\S+$/, 'an attribute name has no spaces'),
+          )
+          .min(1, 'name at least one attribute')
+          .max(16)
+          .refine((a) => new Set(a).size === a.length, 'attribute names must not repeat')
+          .default([...DEFAULT_TENANT_ATTRIBUTES]),
+        /** Seconds a span that states no tenant waits for its trace's tenant (≥ 60). */
+        traceTenantWindowSeconds: z
+          .number()
+          .min(1)
+          .max(86_400)
+          .default(DEFAULT_TRACE_TENANT_SETTINGS.windowSeconds),
+        settleIntervalSeconds: z
+          .number()
+          .min(0.05)
+          .max(600)
+          .default(DEFAULT_TRACE_TENANT_SETTINGS.settleIntervalSeconds),
+      })
+      .strict()
+      .default(() => ({
+        tenantAttributes: [...DEFAULT_TENANT_ATTRIBUTES],
+        traceTenantWindowSeconds: DEFAULT_TRACE_TENANT_SETTINGS.windowSeconds,
+        settleIntervalSeconds: DEFAULT_TRACE_TENANT_SETTINGS.settleIntervalSeconds,
+      })),
     pricing: z
       .object({ models: z.record(z.string(), priceSchema).default({}) })
       .strict()

@@ -1,11 +1,18 @@
 import type { Principal } from '../auth/principal.js';
 import type { IngestLimits, TenantLimiter } from '../limits/tenant-limits.js';
 import type { OtlpFormat, ReceivedBody } from '../otlp/body.js';
-import type { DecodedLogs, DecodedMetrics, DecodedTraces, ResourceGroup } from '../otlp/model.js';
+import type {
+  DecodedLogs,
+  DecodedMetrics,
+  DecodedSpan,
+  DecodedTraces,
+  ResourceGroup,
+} from '../otlp/model.js';
 import type { IngestWriter } from '../storage/batch-writer.js';
 import type { Attributes, WriteBatch } from '../storage/types.js';
 import type { ServerMetrics } from '../telemetry/registry.js';
 import { RateLimitedError } from './errors.js';
+import { type TenantClaim, tenantClaimReader, TRACE_TENANT_PENDING, UNASSIGNED_TENANT } from './tenant.js';
 import { encodeJournalEntry } from './journal-entry.js';
 import {
   type Builder,
@@ -38,6 +45,8 @@ export interface IngestDeps {
   writer: IngestWriter;
   metrics: ServerMetrics;
   redactor: IngestRedactor;
+  /** The configured tenant attributes (ingest.tenantAttributes); the defaults when absent. */
+  claimOf?: TenantClaim;
 }
 
 /** An OTLP request as the route received it: its decoded items and the body as sent. */
@@ -53,7 +62,11 @@ export interface IngestRequest {
  * are durable (committed, or journaled: see storage/journal).
  */
 export class IngestPipeline {
-  constructor(private readonly deps: IngestDeps) {}
+  private readonly claimOf: TenantClaim;
+
+  constructor(private readonly deps: IngestDeps) {
+    this.claimOf = deps.claimOf ?? tenantClaimReader();
+  }
 
   traces(decoded: DecodedTraces, request: IngestRequest): Promise<IngestOutcome> {
     const batch = emptyBatch();
@@ -66,6 +79,7 @@ export class IngestPipeline {
       spanBuilder(batch, this.deps.redactor, (tenantId, n) =>
         this.count('rejected', tenantId, 'traces', 'attribute_limit', n),
       ),
+      spanTrace,
     );
   }
 
@@ -89,9 +103,17 @@ export class IngestPipeline {
     request: IngestRequest,
     batch: WriteBatch,
     build: Builder<T>,
+    traceOf?: (item: T) => { traceId: string; isRoot: boolean },
   ): Promise<IngestOutcome> {
-    const { byTenant, rejections, total } = partitionByTenant(groups, request.principal, attrsOf);
+    const { byTenant, rejections, total, claims } = partitionByTenant(
+      groups,
+      request.principal,
+      attrsOf,
+      { claimOf: this.claimOf, traceOf },
+    );
     const admitted = this.admit(signal, byTenant, rejections, total, request.body.bytes.length);
+    const published = claims.filter((c) => admitted.has(c.tenantId));
+    if (published.length > 0) batch.traceClaims = published;
     await this.buildRows(signal, admitted, build);
     return this.commit(signal, batch, admitted, rejections, request);
   }
@@ -101,6 +123,7 @@ export class IngestPipeline {
       flattenPoints(decoded),
       request.principal,
       (p) => p.metric.points[p.index]!.attributes,
+      { claimOf: this.claimOf },
     );
     const admitted = this.admit('metrics', byTenant, rejections, total, request.body.bytes.length);
     const batch = emptyBatch();
@@ -122,13 +145,14 @@ export class IngestPipeline {
     build: (tenantId: string, limits: IngestLimits, item: Item<T>) => void,
   ): Promise<void> {
     const slice = new WorkSlice();
-    for (const [tenantId, items] of admitted) {
+    for (const [partition, items] of admitted) {
+      const tenantId = accountOf(partition);
       const limits = this.deps.limiter.limitsFor(tenantId);
       const started = performance.now();
       const pausedBefore = slice.pausedMs;
       for (const item of items) {
         if (slice.spent()) await slice.pause();
-        build(tenantId, limits, item);
+        build(partition, limits, item);
       }
       const busyMs = performance.now() - started - (slice.pausedMs - pausedBefore);
       this.deps.metrics.processingSeconds.inc({ tenant: tenantId, signal }, busyMs / 1000);
@@ -145,10 +169,11 @@ export class IngestPipeline {
   ): Map<string, Item<T>[]> {
     const admitted = new Map<string, Item<T>[]>();
     let retryAfter = 0;
-    for (const [tenantId, items] of byTenant) {
+    for (const [partition, items] of byTenant) {
+      const tenantId = accountOf(partition);
       const bytes = total === 0 ? 0 : Math.ceil((bodyBytes * items.length) / total);
       const verdict = this.deps.limiter.admit(tenantId, items.length, bytes);
-      if (verdict.ok) admitted.set(tenantId, items);
+      if (verdict.ok) admitted.set(partition, items);
       else {
         retryAfter = Math.max(retryAfter, verdict.retryAfterSeconds);
         const key = `${verdict.reason}:${tenantId}`;
@@ -176,7 +201,11 @@ export class IngestPipeline {
     rejections: Map<string, number>,
     request: IngestRequest,
   ): Promise<IngestOutcome> {
-    const accepted = batch.spans.length + batch.logs.length + batch.metrics.length;
+    const accepted =
+      batch.spans.length +
+      batch.logs.length +
+      batch.metrics.length +
+      (batch.pendingSpans?.length ?? 0);
     if (accepted > 0) {
       const result = await this.deps.writer.write(batch, () =>
         encodeJournalEntry({
@@ -191,8 +220,8 @@ export class IngestPipeline {
       if (signal === 'traces' && result.spansDuplicate > 0)
         this.deps.metrics.duplicates.inc({}, result.spansDuplicate);
     }
-    for (const [tenantId, items] of admitted)
-      this.count('ingested', tenantId, signal, '', items.length);
+    for (const [partition, items] of admitted)
+      this.count('ingested', accountOf(partition), signal, '', items.length);
     let rejected = 0;
     for (const n of rejections.values()) rejected += n;
     return { accepted, rejected, message: rejected > 0 ? describe(rejections) : '' };
@@ -211,6 +240,16 @@ export class IngestPipeline {
 }
 
 const emptyBatch = (): WriteBatch => ({ spans: [], logs: [], metrics: [] });
+
+/** A span's trace, for trace-level tenants. */
+const spanTrace = (s: DecodedSpan) => ({ traceId: s.traceId, isRoot: s.parentSpanId === '' });
+
+/**
+ * The tenant whose limits and counters a partition uses: spans waiting for their trace's tenant
+ * are charged as `_unassigned`, as spans that never get one end up.
+ */
+const accountOf = (partition: string) =>
+  partition === TRACE_TENANT_PENDING ? UNASSIGNED_TENANT : partition;
 
 function splitKey(key: string): [string, string] {
   const i = key.indexOf(':');

@@ -16,6 +16,12 @@ import {
   partitionByTenant,
   spanBuilder,
 } from './row-builders.js';
+import {
+  type TenantClaim,
+  TRACE_TENANT_PENDING,
+  tenantClaimReader,
+  UNASSIGNED_TENANT,
+} from './tenant.js';
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
@@ -23,6 +29,7 @@ const inflateAsync = promisify(inflate);
 export interface ReplayDeps {
   limiter: Pick<TenantLimiter, 'limitsFor'>;
   redactor: IngestRedactor;
+  claimOf?: TenantClaim;
 }
 
 /**
@@ -50,19 +57,32 @@ function rebuildRows(
 ): WriteBatch {
   const batch: WriteBatch = { spans: [], logs: [], metrics: [] };
   const admitted = new Set(entry.admitted);
-  const admittedOnly = <T>(groups: ResourceGroup<T>[], attrsOf: (item: T) => Attributes) =>
-    [...partitionByTenant(groups, entry.principal, attrsOf).byTenant].filter(([tenantId]) =>
-      admitted.has(tenantId),
-    );
+  const claimOf = deps.claimOf ?? tenantClaimReader();
+  const admittedOnly = <T>(
+    groups: ResourceGroup<T>[],
+    attrsOf: (item: T) => Attributes,
+    traceOf?: (item: T) => { traceId: string; isRoot: boolean },
+  ) => {
+    const p = partitionByTenant(groups, entry.principal, attrsOf, { claimOf, traceOf });
+    const claims = p.claims.filter((c) => admitted.has(c.tenantId));
+    if (claims.length > 0) batch.traceClaims = claims;
+    return [...p.byTenant].filter(([tenantId]) => admitted.has(tenantId));
+  };
   const each = <T>(tenants: Array<[string, Item<T>[]]>, build: Builder<T>) => {
-    for (const [tenantId, items] of tenants) {
-      const limits = deps.limiter.limitsFor(tenantId);
-      for (const item of items) build(tenantId, limits, item);
+    for (const [partition, items] of tenants) {
+      const limits = deps.limiter.limitsFor(
+        partition === TRACE_TENANT_PENDING ? UNASSIGNED_TENANT : partition,
+      );
+      for (const item of items) build(partition, limits, item);
     }
   };
   if (entry.signal === 'traces') {
     each(
-      admittedOnly(decoded as DecodedTraces, (s) => s.attributes),
+      admittedOnly(
+        decoded as DecodedTraces,
+        (s) => s.attributes,
+        (s) => ({ traceId: s.traceId, isRoot: s.parentSpanId === '' }),
+      ),
       spanBuilder(batch, deps.redactor),
     );
   } else if (entry.signal === 'logs') {

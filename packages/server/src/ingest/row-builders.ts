@@ -1,11 +1,17 @@
 import type { Principal } from '../auth/principal.js';
 import type { IngestLimits } from '../limits/tenant-limits.js';
 import type { DecodedLog, DecodedMetrics, DecodedSpan, ResourceGroup } from '../otlp/model.js';
+import { decideTraceTenants, type TraceClaim } from '../storage/trace-claims.js';
 import type { Attributes, WriteBatch } from '../storage/types.js';
 import type { IngestRedactor } from './pipeline.js';
 import { toLogRow, toMetricRow, toSpanRow } from './rows.js';
 import { bodyToText, limitAttributes } from './sanitize.js';
-import { resolveTenant } from './tenant.js';
+import {
+  resolveTenant,
+  TRACE_TENANT_PENDING,
+  type TenantClaim,
+  UNASSIGNED_TENANT,
+} from './tenant.js';
 
 /** One decoded item with its tenant resolved, ready to become a row. */
 export interface Item<T> {
@@ -31,7 +37,11 @@ export function spanBuilder(
   redactor: IngestRedactor,
   onDropped?: (tenantId: string, attributes: number) => void,
 ): Builder<DecodedSpan> {
-  return (tenantId, limits, { item, resource, scopeName, attributes }) => {
+  return (partition, limits, { item, resource, scopeName, attributes }) => {
+    // A span waiting for its trace's tenant is redacted and limited as `_unassigned` (the default
+    // policy) and parked; storage gives it the tenant once its trace's claim is known.
+    const parked = partition === TRACE_TENANT_PENDING;
+    const tenantId = parked ? UNASSIGNED_TENANT : partition;
     const limited = limitAttributes(
       attributes,
       limits.maxAttributesPerSpan,
@@ -49,9 +59,10 @@ export function spanBuilder(
               attributes: redactor.attributes(tenantId, e.attributes),
             })),
           };
-    const row = toSpanRow(tenantId, span, attrs, resource, scopeName);
+    const row = toSpanRow(partition, span, attrs, resource, scopeName);
     row.statusMessage = redactor.text(tenantId, row.statusMessage);
-    batch.spans.push(row);
+    if (parked) (batch.pendingSpans ??= []).push(row);
+    else batch.spans.push(row);
   };
 }
 
@@ -91,34 +102,87 @@ export function flattenPoints(decoded: DecodedMetrics): ResourceGroup<MetricPoin
   }));
 }
 
-/** Items by resolved tenant; spoofed or invalid claims are counted in `rejections`. */
+/** How a request's items resolve their tenant. */
+export interface PartitionOptions<T> {
+  /** The configured tenant attributes (ingest.tenantAttributes). */
+  claimOf: TenantClaim;
+  /**
+   * For spans: the item's trace, so that items claiming no tenant take their trace's. Without it
+   * (logs, metric points) such items are `_unassigned`.
+   */
+  traceOf?: (item: T) => { traceId: string; isRoot: boolean };
+}
+
+export interface Partition<T> {
+  byTenant: Map<string, Item<T>[]>;
+  rejections: Map<string, number>;
+  total: number;
+  /** The tenants this request states for its traces (unbound keys only). */
+  claims: TraceClaim[];
+}
+
+/**
+ * Items by resolved tenant; spoofed or invalid claims are counted in `rejections`. With `traceOf`,
+ * an unbound key's item that claims no tenant takes the tenant its trace states in this request
+ * (ingest/trace-tenant rule: the root's claim, else the smallest), or is left under
+ * TRACE_TENANT_PENDING for storage to settle across requests.
+ */
 export function partitionByTenant<T>(
   groups: ResourceGroup<T>[],
   principal: Principal,
   attrsOf: (item: T) => Attributes,
-): { byTenant: Map<string, Item<T>[]>; rejections: Map<string, number>; total: number } {
+  options: PartitionOptions<T>,
+): Partition<T> {
   const byTenant = new Map<string, Item<T>[]>();
   const rejections = new Map<string, number>();
+  const claims: TraceClaim[] = [];
+  const claimed = new Map<string, Set<string>>();
+  const { traceOf, claimOf } = options;
   let total = 0;
   for (const g of groups) {
     for (const s of g.scopes) {
       for (const item of s.items) {
         total++;
         const attributes = attrsOf(item);
-        const r = resolveTenant(principal, attributes, g.resource);
+        const r = resolveTenant(principal, attributes, g.resource, claimOf);
         if (!r.ok) {
           const key = `${r.reason}:${principal.tenantId ?? r.claimed}`;
           rejections.set(key, (rejections.get(key) ?? 0) + 1);
           continue;
         }
-        let list = byTenant.get(r.tenantId);
-        if (!list) {
-          list = [];
-          byTenant.set(r.tenantId, list);
+        let tenantId = r.tenantId;
+        if (tenantId === TRACE_TENANT_PENDING && !traceOf) tenantId = UNASSIGNED_TENANT;
+        if (r.claimed && traceOf) {
+          const { traceId, isRoot } = traceOf(item);
+          let tenants = claimed.get(traceId);
+          if (!tenants) claimed.set(traceId, (tenants = new Set()));
+          if (isRoot || !tenants.has(tenantId)) {
+            tenants.add(tenantId);
+            claims.push({ traceId, tenantId, fromRoot: isRoot });
+          }
         }
+        let list = byTenant.get(tenantId);
+        if (!list) byTenant.set(tenantId, (list = []));
         list.push({ item, resource: g.resource, scopeName: s.scopeName, attributes });
       }
     }
   }
-  return { byTenant, rejections, total };
+  const pending = byTenant.get(TRACE_TENANT_PENDING);
+  if (pending && traceOf && claims.length > 0) {
+    const decided = decideTraceTenants(claims);
+    const waiting: Item<T>[] = [];
+    for (const it of pending) {
+      const claim = decided.get(traceOf(it.item).traceId);
+      if (claim === undefined) {
+        waiting.push(it);
+        continue;
+      }
+      let list = byTenant.get(claim.tenantId);
+      if (!list) byTenant.set(claim.tenantId, (list = []));
+      list.push(it);
+    }
+    if (waiting.length > 0) byTenant.set(TRACE_TENANT_PENDING, waiting);
+    else byTenant.delete(TRACE_TENANT_PENDING);
+  }
+  return { byTenant, rejections, total, claims };
 }

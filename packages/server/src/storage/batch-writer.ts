@@ -34,7 +34,8 @@ export interface IngestWriter {
   readonly depth: number;
 }
 
-export const batchSize = (b: WriteBatch) => b.spans.length + b.logs.length + b.metrics.length;
+export const batchSize = (b: WriteBatch) =>
+  b.spans.length + b.logs.length + b.metrics.length + (b.pendingSpans?.length ?? 0);
 
 /**
  * Takes queued writes off the front of `queue`, at least one and then as many as fit in
@@ -61,6 +62,8 @@ export function appendRows(into: WriteBatch, from: WriteBatch): void {
   for (const s of from.spans) into.spans.push(s);
   for (const l of from.logs) into.logs.push(l);
   for (const m of from.metrics) into.metrics.push(m);
+  if (from.pendingSpans) for (const p of from.pendingSpans) (into.pendingSpans ??= []).push(p);
+  if (from.traceClaims) for (const c of from.traceClaims) (into.traceClaims ??= []).push(c);
 }
 
 /**

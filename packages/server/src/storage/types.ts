@@ -1,3 +1,5 @@
+import type { TraceClaim } from './trace-claims.js';
+
 /**
  * The storage contract. Every engine (DuckDB embedded default, ClickHouse for scale-out)
  * implements `Storage`, and one contract suite (storage/contract.test-helper.ts) runs against each.
@@ -58,9 +60,12 @@ export interface SpanRow {
   scopeName: string;
   agentId: string | null;
   agentName: string | null;
-  /** gen_ai.operation.name: invoke_agent, chat, execute_tool, embeddings, ... */
+  /**
+   * invoke_agent, chat, execute_tool, embeddings, memory, retrieval, workflow, ...: from
+   * gen_ai.operation.name or another convention's span kind (ingest/conventions).
+   */
   operation: string | null;
-  /** gen_ai.request.model (falls back to gen_ai.response.model). */
+  /** gen_ai.request.model (falls back to gen_ai.response.model), or another convention's model. */
   model: string | null;
   /** gen_ai.provider.name (falls back to gen_ai.system). */
   provider: string | null;
@@ -68,7 +73,7 @@ export interface SpanRow {
   outputTokens: number | null;
   toolName: string | null;
   errorType: string | null;
-  /** True for an agent run root: operation invoke_agent with no parent span in the same tenant's trace. */
+  /** True for a run: a trace's root span, or one marked tenantry.run.root, unless marked tenantry.run.delegated. */
   isRun: boolean;
   userId: string | null;
   conversationId: string | null;
@@ -124,6 +129,14 @@ export interface WriteBatch {
   logs: LogRow[];
   metrics: MetricPointRow[];
   /**
+   * Spans whose tenant is their trace's and not yet known (`tenantId` ''): the engine gives them
+   * the tenant of a claim on their trace, stored or in this batch, or parks them until one arrives
+   * (see TraceTenantStore).
+   */
+  pendingSpans?: SpanRow[];
+  /** The tenants stated for traces by this batch's spans (storage/trace-claims.ts). */
+  traceClaims?: TraceClaim[];
+  /**
    * The last ingest-journal record these rows come from (storage/journal): an engine that keeps a
    * journal stores it in the same transaction, so a restart replays only what came after.
    */
@@ -132,6 +145,8 @@ export interface WriteBatch {
 
 export interface WriteResult {
   spansWritten: number;
+  /** Spans parked until their trace's tenant is known (counted once they settle, not here). */
+  spansParked?: number;
   /** Spans skipped because (tenant, trace, span) was already stored. */
   spansDuplicate: number;
   logsWritten: number;
@@ -143,6 +158,32 @@ export interface DeleteCounts {
   logs: number;
   metrics: number;
   alertEvents: number;
+}
+
+/**
+ * Trace-level tenants: parked spans wait, by trace id, for a claim on their trace (hold by trace id,
+ * as the OpenTelemetry Collector's groupbytrace processor does), durably and visible to no tenant.
+ */
+export interface TraceTenantStore {
+  /**
+   * Gives parked spans whose trace now has a claim their tenant, and those parked before
+   * `expireBeforeNs` with still none `_unassigned`; forgets claims older than `forgetClaimsBeforeNs`.
+   * Idempotent; safe on several servers at once.
+   */
+  settleParkedSpans(options: SettleOptions): Promise<SettleReport>;
+  /** Spans parked now, and when the oldest was parked (0 when none). */
+  parkedSpans(): Promise<{ count: number; oldestParkedNs: bigint }>;
+}
+
+export interface SettleOptions {
+  nowNs: bigint;
+  expireBeforeNs: bigint;
+  forgetClaimsBeforeNs: bigint;
+}
+
+export interface SettleReport {
+  adopted: number;
+  expired: number;
 }
 
 /** Write side: used by the ingest pipeline's batching writer. */
@@ -228,6 +269,7 @@ export interface StorageBase
     LifecycleStore,
     KeyStore,
     AlertStore,
+    TraceTenantStore,
     Partial<CompactionStore> {
   info(): StorageEngineInfo;
   /**

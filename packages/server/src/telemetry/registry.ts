@@ -118,6 +118,10 @@ export function createServerMetrics(registry = new Registry()) {
       'tenantry_duplicate_spans_total',
       'Resent spans skipped by tenant.',
     ),
+    parkedSettled: registry.counter(
+      'tenantry_parked_spans_settled_total',
+      "Spans that waited for their trace's tenant, by outcome: adopted (the trace's tenant arrived) or expired (stored as _unassigned).",
+    ),
     processingSeconds: registry.counter(
       'tenantry_ingest_processing_seconds_total',
       'Event-loop time spent sanitizing, redacting and building rows, by tenant and signal: whose payloads cost ingest the most.',

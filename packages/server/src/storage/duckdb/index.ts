@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import type { ReadStore } from '../read-types.js';
-import type { CompactionOptions, StorageBase, StorageEngineInfo, WriteBatch } from '../types.js';
+import type {
+  CompactionOptions,
+  SettleOptions,
+  StorageBase,
+  StorageEngineInfo,
+  WriteBatch,
+} from '../types.js';
 import { compactClosedWindows } from './compact.js';
 import { DuckDb } from './database.js';
 import { duckAlertStore, duckKeyStore } from './keys-alerts.js';
@@ -50,6 +56,8 @@ export async function openDuckDbStorage(options: DuckDbOptions) {
         }
       }),
     write: (batch: WriteBatch) => ingest.write(batch),
+    settleParkedSpans: (options: SettleOptions) => ingest.settle(options),
+    parkedSpans: () => ingest.parkedSpans(),
     appliedJournalSeq: () => db.exclusive(() => ingest.appliedJournalSeq()),
     // Takes the write connection one bounded transaction at a time (see compact.ts).
     compactClosedWindows: (options: CompactionOptions) => compactClosedWindows(db, options),

@@ -190,4 +190,19 @@ export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
       'CREATE TABLE IF NOT EXISTS ingest_journal (id INTEGER PRIMARY KEY, applied_seq BIGINT NOT NULL)',
     ],
   },
+  {
+    version: 6,
+    statements: [
+      // Trace-level tenants (trace-tenants.ts): the tenants spans stated for their traces, and the
+      // spans that stated none, parked until their trace's claim arrives or the window ends.
+      `CREATE TABLE IF NOT EXISTS trace_claims (
+        trace_key UBIGINT NOT NULL,
+        trace_id VARCHAR NOT NULL,
+        tenant_id VARCHAR NOT NULL,
+        from_root BOOLEAN NOT NULL,
+        claimed_ns BIGINT NOT NULL)`,
+      'CREATE TABLE IF NOT EXISTS parked_spans AS SELECT * FROM spans LIMIT 0',
+      'ALTER TABLE parked_spans ADD COLUMN parked_ns BIGINT',
+    ],
+  },
 ];

@@ -1,16 +1,15 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { WorkSlice } from '../../ingest/work-slice.js';
-import { isLlmSpan, isToolSpan } from '../classify.js';
-import { attrsToJson, eventsToJson, linksToJson, resourceToJson } from '../json.js';
-import type { LogRow, MetricPointRow, SpanRow, WriteBatch, WriteResult } from '../types.js';
+import type { SettleOptions, SettleReport, SpanRow, WriteBatch, WriteResult } from '../types.js';
+import { appendLog, appendMetric, appendSpan } from './appenders.js';
 import type { DuckDb } from './database.js';
 import {
   DEFAULT_RECENT_SPAN_KEYS_OPTIONS,
   RecentSpanKeys,
   type RecentSpanKeysOptions,
 } from './recent-span-keys.js';
-import { tenantKey, traceKey } from './rows.js';
 import { SPAN_COLUMNS } from './schema.js';
+import { DuckTraceTenants } from './trace-tenants.js';
 
 /**
  * Writes span, log and metric batches, each in one transaction on the single write connection: the
@@ -27,11 +26,46 @@ import { SPAN_COLUMNS } from './schema.js';
 export class DuckIngestWriter {
   private keys: RecentSpanKeys | null = null;
   private stagingReady = false;
+  private readonly traceTenants: DuckTraceTenants;
 
   constructor(
     private readonly db: DuckDb,
     private readonly options: RecentSpanKeysOptions = DEFAULT_RECENT_SPAN_KEYS_OPTIONS,
-  ) {}
+    private readonly nowNs: () => bigint = () => BigInt(Date.now()) * 1_000_000n,
+  ) {
+    this.traceTenants = new DuckTraceTenants(db);
+  }
+
+  /** Expires and adopts parked spans (TraceTenantStore.settleParkedSpans), a transaction a step. */
+  settle(options: SettleOptions): Promise<SettleReport> {
+    const total: SettleReport = { adopted: 0, expired: 0 };
+    const step = async (): Promise<boolean> => {
+      const conn = this.db.writer;
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        const taken = await this.traceTenants.settleStep(options);
+        if (taken.rows.length > 0) await this.insertSpans(conn, taken.rows, []);
+        if (!taken.more) await this.traceTenants.forgetClaims(options.forgetClaimsBeforeNs);
+        await conn.run('COMMIT');
+        taken.onCommit();
+        total.adopted += taken.report.adopted;
+        total.expired += taken.report.expired;
+        return taken.more;
+      } catch (err) {
+        await conn.run('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    };
+    const loop = async (): Promise<SettleReport> => {
+      while (await this.db.exclusive(step)) {}
+      return total;
+    };
+    return loop();
+  }
+
+  parkedSpans(): Promise<{ count: number; oldestParkedNs: bigint }> {
+    return this.traceTenants.parkedSummary();
+  }
 
   write(batch: WriteBatch): Promise<WriteResult> {
     return this.db.exclusive(() => this.transaction(batch));
@@ -59,20 +93,24 @@ export class DuckIngestWriter {
       logsWritten: 0,
       metricsWritten: 0,
     };
-    const spans = (await this.recentKeys()).classify(batch.spans);
-    if (spans.suspect.length > 0 && !this.stagingReady) {
-      await this.db.exec(
-        'CREATE TEMP TABLE IF NOT EXISTS spans_staging AS SELECT * FROM spans LIMIT 0',
-      );
-      this.stagingReady = true;
-    }
     const conn = this.db.writer;
     await conn.run('BEGIN TRANSACTION');
+    let onCommit = () => {};
     try {
-      result.spansWritten = await appendAll(conn, 'spans', spans.fresh, appendSpan);
-      // After the fresh spans, so a span repeated within this batch finds its first copy.
-      if (spans.suspect.length > 0) result.spansWritten += await insertChecked(conn, spans.suspect);
-      result.spansDuplicate = batch.spans.length - result.spansWritten;
+      let adopted: SpanRow[] = [];
+      if (batch.traceClaims?.length || batch.pendingSpans?.length) {
+        const settled = await this.traceTenants.apply(
+          batch,
+          (table, rows, append) => appendAll(conn, table, rows, append),
+          this.nowNs(),
+        );
+        adopted = settled.adopted;
+        result.spansParked = settled.parked;
+        onCommit = settled.onCommit;
+      }
+      // Spans adopted from the park may have been resent meanwhile: they are checked, not trusted.
+      result.spansWritten = await this.insertSpans(conn, batch.spans, adopted);
+      result.spansDuplicate = batch.spans.length + adopted.length - result.spansWritten;
       result.logsWritten = await appendAll(conn, 'logs', batch.logs, appendLog);
       result.metricsWritten = await appendAll(conn, 'metric_points', batch.metrics, appendMetric);
       if (batch.journalSeq !== undefined) {
@@ -83,7 +121,29 @@ export class DuckIngestWriter {
       await conn.run('ROLLBACK').catch(() => {});
       throw err;
     }
+    onCommit();
     return result;
+  }
+
+  /**
+   * Appends spans that RecentSpanKeys knows are new, and inserts the rest (and `checked`) through
+   * the staging anti-join; returns how many were stored.
+   */
+  private async insertSpans(
+    conn: DuckDBConnection,
+    spans: SpanRow[],
+    checked: SpanRow[],
+  ): Promise<number> {
+    const classified = (await this.recentKeys()).classify(spans);
+    const suspect = checked.length === 0 ? classified.suspect : [...classified.suspect, ...checked];
+    if (suspect.length > 0 && !this.stagingReady) {
+      await conn.run('CREATE TEMP TABLE IF NOT EXISTS spans_staging AS SELECT * FROM spans LIMIT 0');
+      this.stagingReady = true;
+    }
+    let written = await appendAll(conn, 'spans', classified.fresh, appendSpan);
+    // After the fresh spans, so a span repeated within this batch finds its first copy.
+    if (suspect.length > 0) written += await insertChecked(conn, suspect);
+    return written;
   }
 }
 
@@ -138,94 +198,3 @@ async function insertChecked(conn: DuckDBConnection, spans: SpanRow[]): Promise<
   return Number(inserted.rowsChanged);
 }
 
-function varcharOrNull(a: DuckDBAppender, v: string | null): void {
-  if (v === null) a.appendNull();
-  else a.appendVarchar(v);
-}
-
-function bigintOrNull(a: DuckDBAppender, v: number | null): void {
-  if (v === null) a.appendNull();
-  else a.appendBigInt(BigInt(Math.trunc(v)));
-}
-
-function doubleOrNull(a: DuckDBAppender, v: number | null): void {
-  if (v === null || !Number.isFinite(v)) a.appendNull();
-  else a.appendDouble(v);
-}
-
-function appendSpan(a: DuckDBAppender, s: SpanRow): void {
-  a.appendVarchar(s.tenantId);
-  a.appendVarchar(s.traceId);
-  a.appendVarchar(s.spanId);
-  a.appendVarchar(s.parentSpanId);
-  a.appendVarchar(s.name);
-  a.appendTinyInt(s.kind);
-  a.appendBigInt(s.startTimeUnixNano);
-  a.appendBigInt(s.endTimeUnixNano);
-  a.appendBigInt(s.durationNs);
-  a.appendTinyInt(s.statusCode);
-  a.appendVarchar(s.statusMessage);
-  a.appendVarchar(s.serviceName);
-  a.appendVarchar(s.scopeName);
-  varcharOrNull(a, s.agentId);
-  varcharOrNull(a, s.agentName);
-  varcharOrNull(a, s.operation);
-  varcharOrNull(a, s.model);
-  varcharOrNull(a, s.provider);
-  bigintOrNull(a, s.inputTokens);
-  bigintOrNull(a, s.outputTokens);
-  varcharOrNull(a, s.toolName);
-  varcharOrNull(a, s.errorType);
-  a.appendBoolean(s.isRun);
-  varcharOrNull(a, s.userId);
-  varcharOrNull(a, s.conversationId);
-  a.appendVarchar(attrsToJson(s.attributes));
-  a.appendVarchar(resourceToJson(s.resourceAttributes));
-  a.appendVarchar(eventsToJson(s.events));
-  a.appendVarchar(linksToJson(s.links));
-  a.appendBoolean(isLlmSpan(s));
-  a.appendBoolean(isToolSpan(s));
-  a.appendUBigInt(traceKey(s.traceId));
-  a.appendUBigInt(tenantKey(s.tenantId));
-  a.endRow();
-}
-
-function appendLog(a: DuckDBAppender, l: LogRow): void {
-  a.appendVarchar(l.tenantId);
-  a.appendBigInt(l.timeUnixNano);
-  a.appendBigInt(l.observedTimeUnixNano);
-  a.appendVarchar(l.traceId);
-  a.appendVarchar(l.spanId);
-  a.appendTinyInt(l.severityNumber);
-  a.appendVarchar(l.severityText);
-  a.appendVarchar(l.body);
-  a.appendVarchar(l.serviceName);
-  varcharOrNull(a, l.agentId);
-  a.appendVarchar(attrsToJson(l.attributes));
-  a.appendVarchar(resourceToJson(l.resourceAttributes));
-  a.appendUBigInt(traceKey(l.traceId));
-  a.appendUBigInt(tenantKey(l.tenantId));
-  a.endRow();
-}
-
-function appendMetric(a: DuckDBAppender, m: MetricPointRow): void {
-  a.appendVarchar(m.tenantId);
-  a.appendVarchar(m.name);
-  a.appendVarchar(m.kind);
-  a.appendVarchar(m.unit);
-  a.appendTinyInt(m.temporality);
-  a.appendBoolean(m.isMonotonic);
-  a.appendBigInt(m.startTimeUnixNano);
-  a.appendBigInt(m.timeUnixNano);
-  doubleOrNull(a, m.value);
-  doubleOrNull(a, m.count);
-  doubleOrNull(a, m.sum);
-  doubleOrNull(a, m.min);
-  doubleOrNull(a, m.max);
-  a.appendVarchar(JSON.stringify(m.explicitBounds));
-  a.appendVarchar(JSON.stringify(m.bucketCounts));
-  a.appendVarchar(m.serviceName);
-  a.appendVarchar(attrsToJson(m.attributes));
-  a.appendVarchar(resourceToJson(m.resourceAttributes));
-  a.endRow();
-}

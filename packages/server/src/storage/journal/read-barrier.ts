@@ -23,6 +23,8 @@ const TELEMETRY_CALLS = [
   'deleteTenant',
   'deleteUser',
   'compactClosedWindows',
+  'settleParkedSpans',
+  'parkedSpans',
 ] as const satisfies ReadonlyArray<keyof Storage>;
 
 // A read method added to ReadStore but not to the list above fails to compile here.

@@ -1,0 +1,204 @@
+import type { DuckDBAppender } from '@duckdb/node-api';
+import { UNASSIGNED_TENANT } from '../../ingest/tenant.js';
+import { adopt, decideTraceTenants, type TraceClaim } from '../trace-claims.js';
+import type { SettleOptions, SettleReport, SpanRow, WriteBatch } from '../types.js';
+import { appendSpanValues } from './appenders.js';
+import type { DuckDb } from './database.js';
+import { spanFromRow, traceKey } from './rows.js';
+
+/** Parked spans moved per settle transaction, so ingest commits never wait long behind one. */
+const SETTLE_BATCH_TRACES = 2_000;
+
+export type AppendRows = <T>(
+  table: string,
+  rows: T[],
+  append: (a: DuckDBAppender, row: T) => void,
+) => Promise<number>;
+
+/**
+ * Trace-level tenants on the embedded DuckDB, inside the writer's transaction: claims are stored in
+ * `trace_claims`; a span that states no tenant takes its trace's (root claim first, then the
+ * smallest tenant id) or waits in `parked_spans`, and parked spans are adopted in the transaction
+ * that brings their trace's claim. One writer connection does all of it, so nothing races; the
+ * periodic settle only expires spans whose claim never came.
+ */
+export class DuckTraceTenants {
+  /** Trace ids with parked spans: a claim for any other trace needs no look-up. */
+  private parked: Set<string> | null = null;
+
+  constructor(private readonly db: DuckDb) {}
+
+  /**
+   * Runs within the open transaction: stores the batch's claims, parks or adopts its pending spans,
+   * and returns the spans (pending or parked before) that now have a tenant, to be written with the
+   * batch's own spans. `onCommit` updates the in-memory parked set once the transaction commits.
+   */
+  async apply(
+    batch: WriteBatch,
+    append: AppendRows,
+    nowNs: bigint,
+  ): Promise<{ adopted: SpanRow[]; parked: number; onCommit: () => void }> {
+    const claims = batch.traceClaims ?? [];
+    const pending = batch.pendingSpans ?? [];
+    const parkedSet = await this.parkedTraces();
+    const adopted: SpanRow[] = [];
+    const parkedNow = new Set<string>();
+    const released = new Set<string>();
+    let parked = 0;
+    if (claims.length > 0) {
+      await append('trace_claims', claims, (a, c) => appendClaim(a, c, nowNs));
+    }
+    if (pending.length > 0) {
+      const traces = new Set(pending.map((s) => s.traceId));
+      const decided = await this.decided([...traces]);
+      const waiting: SpanRow[] = [];
+      for (const s of pending) {
+        const claim = decided.get(s.traceId);
+        if (claim) adopted.push(adopt(s, claim.tenantId));
+        else {
+          waiting.push(s);
+          parkedNow.add(s.traceId);
+        }
+      }
+      parked = await append('parked_spans', waiting, (a, s) => appendParked(a, s, nowNs));
+    }
+    const claimed = [...new Set(claims.map((c) => c.traceId))].filter((t) => parkedSet.has(t));
+    if (claimed.length > 0) {
+      const decided = await this.decided(claimed);
+      for (const row of await this.take(claimed)) {
+        const claim = decided.get(row.traceId);
+        if (claim) adopted.push(adopt(row, claim.tenantId));
+      }
+      for (const t of claimed) released.add(t);
+    }
+    return {
+      adopted,
+      parked,
+      onCommit: () => {
+        for (const t of released) parkedSet.delete(t);
+        for (const t of parkedNow) parkedSet.add(t);
+      },
+    };
+  }
+
+  /**
+   * One settle step within an open transaction: up to SETTLE_BATCH_TRACES parked traces that now
+   * have a claim, or were parked before `expireBeforeNs`, are taken out of `parked_spans`.
+   */
+  async settleStep(
+    options: SettleOptions,
+  ): Promise<{ rows: SpanRow[]; report: SettleReport; more: boolean; onCommit: () => void }> {
+    const candidates = await this.db.queryOnWriter(
+      `SELECT p.trace_id, bool_or(c.trace_id IS NOT NULL) AS claimed, min(p.parked_ns) AS parked
+         FROM parked_spans p
+         LEFT JOIN trace_claims c ON c.trace_key = p.trace_key AND c.trace_id = p.trace_id
+         GROUP BY p.trace_id
+         HAVING bool_or(c.trace_id IS NOT NULL) OR min(p.parked_ns) < ?
+         LIMIT ${SETTLE_BATCH_TRACES + 1}`,
+      [options.expireBeforeNs],
+    );
+    const more = candidates.length > SETTLE_BATCH_TRACES;
+    const traces = candidates.slice(0, SETTLE_BATCH_TRACES).map((r) => String(r.trace_id));
+    const report: SettleReport = { adopted: 0, expired: 0 };
+    if (traces.length === 0) return { rows: [], report, more: false, onCommit: () => {} };
+    const decided = await this.decided(traces);
+    const rows: SpanRow[] = [];
+    for (const row of await this.take(traces)) {
+      const claim = decided.get(row.traceId);
+      if (claim) report.adopted++;
+      else report.expired++;
+      rows.push(adopt(row, claim?.tenantId ?? UNASSIGNED_TENANT));
+    }
+    const parkedSet = await this.parkedTraces();
+    return {
+      rows,
+      report,
+      more,
+      onCommit: () => {
+        for (const t of traces) parkedSet.delete(t);
+      },
+    };
+  }
+
+  async forgetClaims(beforeNs: bigint): Promise<void> {
+    await this.db.exec('DELETE FROM trace_claims WHERE claimed_ns < ?', [beforeNs]);
+  }
+
+  async parkedSummary(): Promise<{ count: number; oldestParkedNs: bigint }> {
+    const rows = await this.db.query(
+      'SELECT count(*) AS n, coalesce(min(parked_ns), 0) AS oldest FROM parked_spans',
+    );
+    const oldest = rows[0]?.oldest;
+    return {
+      count: Number(rows[0]?.n ?? 0),
+      oldestParkedNs: typeof oldest === 'bigint' ? oldest : BigInt(Number(oldest ?? 0)),
+    };
+  }
+
+  private async parkedTraces(): Promise<Set<string>> {
+    if (!this.parked) {
+      const rows = await this.db.queryOnWriter('SELECT DISTINCT trace_id FROM parked_spans');
+      this.parked = new Set(rows.map((r) => String(r.trace_id)));
+    }
+    return this.parked;
+  }
+
+  /** The deciding stored claim (this transaction's included) per trace. */
+  private async decided(traceIds: string[]): Promise<Map<string, TraceClaim>> {
+    const rows = await this.db.queryOnWriter(
+      `SELECT trace_id, tenant_id, from_root FROM trace_claims
+         SEMI JOIN ${keyPage(traceIds)} ON trace_claims.trace_key = page.k
+         WHERE trace_id IN (${marks(traceIds)})`,
+      [...traceIds.map(traceKey), ...traceIds],
+    );
+    return decideTraceTenants(
+      rows.map((r) => ({
+        traceId: String(r.trace_id),
+        tenantId: String(r.tenant_id),
+        fromRoot: r.from_root === true,
+      })),
+    );
+  }
+
+  /** Reads and deletes the parked spans of these traces. */
+  private async take(traceIds: string[]): Promise<SpanRow[]> {
+    const where = `SEMI JOIN ${keyPage(traceIds)} ON parked_spans.trace_key = page.k
+      WHERE trace_id IN (${marks(traceIds)})`;
+    const params = [...traceIds.map(traceKey), ...traceIds];
+    // The same span parked twice (a client's resend) is taken once.
+    const rows = await this.db.queryOnWriter(
+      `SELECT * EXCLUDE (parked_ns, dup) FROM (
+         SELECT *, row_number() OVER (PARTITION BY trace_id, span_id ORDER BY parked_ns) AS dup
+         FROM parked_spans ${where}) WHERE dup = 1`,
+      params,
+    );
+    await this.db.exec(
+      `DELETE FROM parked_spans WHERE trace_key IN (${traceIds.map(() => '?::UBIGINT').join(', ')})
+         AND trace_id IN (${marks(traceIds)})`,
+      [...traceIds.map(traceKey), ...traceIds],
+    );
+    return rows.map(spanFromRow);
+  }
+}
+
+/** A VALUES list of trace keys to semi-join on: a hash join, not a row-by-row IN test. */
+function keyPage(traceIds: string[]): string {
+  return `(VALUES ${traceIds.map(() => '(?::UBIGINT)').join(', ')}) AS page(k)`;
+}
+
+const marks = (values: unknown[]) => values.map(() => '?').join(', ');
+
+function appendClaim(a: DuckDBAppender, c: TraceClaim, nowNs: bigint): void {
+  a.appendUBigInt(traceKey(c.traceId));
+  a.appendVarchar(c.traceId);
+  a.appendVarchar(c.tenantId);
+  a.appendBoolean(c.fromRoot);
+  a.appendBigInt(nowNs);
+  a.endRow();
+}
+
+function appendParked(a: DuckDBAppender, s: SpanRow, nowNs: bigint): void {
+  appendSpanValues(a, s);
+  a.appendBigInt(nowNs);
+  a.endRow();
+}
