@@ -135,6 +135,12 @@ describe('trace-level tenant', () => {
     await exportSpans(traceExporter(server.url, server.ingestKey), spans);
     expect(await server.storage.parkedSpans()).toMatchObject({ count: 3 });
     expect((await tenants(server)).get('_unassigned')).toBeUndefined();
+    const doctor = await server.api<{ findings: Array<{ kind: string; count: number }> }>(
+      '/api/v1/doctor',
+    );
+    expect(doctor.body.findings).toContainEqual(
+      expect.objectContaining({ kind: 'waiting_for_trace_tenant', count: 3 }),
+    );
     await new Promise((r) => setTimeout(r, 1100));
     expect(await server.settle.runOnce()).toEqual({ adopted: 0, expired: 3 });
     expect((await tenants(server)).get('_unassigned')).toMatchObject({ spans: 3, runs: 1 });

@@ -192,7 +192,12 @@ export type LogsResponse = Page<LogView>;
 
 /** GET /api/v1/doctor */
 export interface DoctorFinding {
-  kind: 'orphan_span' | 'missing_tenant' | 'mixed_tenant_trace' | 'unfinished_run';
+  kind:
+    | 'orphan_span'
+    | 'missing_tenant'
+    | 'mixed_tenant_trace'
+    | 'unfinished_run'
+    | 'waiting_for_trace_tenant';
   severity: 'critical' | 'warning';
   count: number;
   /** Up to 10 examples, each linkable in the dashboard. */

@@ -7,6 +7,7 @@ export function doctorResponse(
   d: DoctorCounts,
   tenant: string | null,
   range: ResolvedRange,
+  parked: { count: number; oldestParkedNs: bigint } = { count: 0, oldestParkedNs: 0n },
 ): DoctorResponse {
   return {
     range: isoRange(range),
@@ -35,6 +36,16 @@ export function doctorResponse(
         severity: 'warning',
         ...d.unfinishedRuns,
         hint: 'A run root never ended or was never exported: the process crashed or exited before shutdown()/forceFlush().',
+      },
+      {
+        kind: 'waiting_for_trace_tenant',
+        severity: 'warning',
+        count: parked.count,
+        examples: [],
+        hint:
+          parked.count === 0
+            ? "Spans that state no tenant wait here, visible to no tenant, until a span of their trace states one (normally the root); after ingest.traceTenantWindowSeconds they are stored as _unassigned."
+            : `The oldest has waited since ${new Date(Number(parked.oldestParkedNs / 1_000_000n)).toISOString()}. They take their trace's tenant when its root (or any span of the trace) arrives with tenant.id; roots that never arrive leave them _unassigned after ingest.traceTenantWindowSeconds.`,
       },
     ],
   };

@@ -229,8 +229,12 @@ export function traceRoutes(deps: QueryDeps) {
       const scope = readScope(request.principal, q.tenant);
       const range = resolveRange(q, deps.clock);
       const settled = BigInt(deps.clock.now() - deps.doctorGraceMs) * 1_000_000n;
-      const d = await deps.storage.doctor(scope, range.ns, settled);
-      return doctorResponse(d, scope.tenantId, range);
+      const [d, parked] = await Promise.all([
+        deps.storage.doctor(scope, range.ns, settled),
+        // Parked spans belong to no tenant yet: only a view over every tenant sees them.
+        scope.tenantId === null ? deps.storage.parkedSpans() : undefined,
+      ]);
+      return doctorResponse(d, scope.tenantId, range, parked);
     });
   };
 }

@@ -12,6 +12,7 @@ const TITLES: Record<DoctorFinding['kind'], string> = {
   missing_tenant: 'Spans without tenant.id',
   mixed_tenant_trace: 'Traces mixing tenants',
   unfinished_run: 'Runs that never ended',
+  waiting_for_trace_tenant: "Spans waiting for their trace's tenant",
 };
 
 /** Propagation problems, each with examples that open the trace at the offending span. */
