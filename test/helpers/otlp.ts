@@ -162,6 +162,48 @@ export function recordRun(tracer: Tracer, run: RunShape): string {
   return root.spanContext().traceId;
 }
 
+/**
+ * One run in the guide's plain OpenTelemetry pattern (shared/context, Step 1): a root `agent.run`
+ * with `tenant.id` on the root only (none when `tenantId` is null), an LLM call and a tool call
+ * that state no tenant and end, as children do, before their root.
+ */
+export function recordGuideRun(tracer: Tracer, tenantId: string | null, toolFails = false): void {
+  const start = Date.now() - 50;
+  const root = tracer.startSpan('agent.run', {
+    startTime: start,
+    attributes: tenantId === null ? {} : { 'tenant.id': tenantId, 'agent.id': 'support' },
+  });
+  const ctx = traceContext(root);
+  const llm = tracer.startSpan(
+    'call LLM',
+    {
+      kind: SpanKind.CLIENT,
+      startTime: start + 1,
+      attributes: {
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'gen_ai.usage.input_tokens': 120,
+        'gen_ai.usage.output_tokens': 30,
+      },
+    },
+    ctx,
+  );
+  llm.end(start + 10);
+  const tool = tracer.startSpan(
+    'execute tool: search_web',
+    {
+      startTime: start + 11,
+      attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search_web' },
+    },
+    ctx,
+  );
+  if (toolFails) tool.setStatus({ code: SpanStatusCode.ERROR, message: 'search timed out' });
+  tool.end(start + 20);
+  root.end(start + 30);
+}
+
+/** A finished span's root-ness as exporters see it. */
+export const isRootSpan = (s: ReadableSpan) => s.parentSpanContext === undefined;
+
 function traceContext(span: Span) {
   return trace.setSpan(context.active(), span);
 }

@@ -5,6 +5,8 @@ import type { TenantsResponse } from '@tenantry/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   exportSpans,
+  isRootSpan,
+  recordGuideRun,
   recordRun,
   recordSpans,
   traceExporter,
@@ -53,6 +55,37 @@ describe('tenantry up', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(second.output()).toContain('shutting down');
+  });
+
+  it("keeps spans waiting for their trace's tenant across a kill -9, each adopted once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tenantry-up-parked-'));
+    const config = join(dir, 'journal-only.yaml');
+    writeFileSync(config, 'storage:\n  journal:\n    flushIntervalMs: 60000\n');
+    const first = spawnCli(['up', '--port', '0', '--data-dir', dir, '--config', config]);
+    const [, url] = await first.waitFor(/listening on (http:\/\/[\d.:]+)/);
+    const [, adminKey] = await first.waitFor(/admin key:\s+(tnt_\S+)/);
+    const [, ingestKey] = await first.waitFor(/platform ingest key:\s+(tnt_\S+)/);
+    // Ten runs in the guide's pattern; every child is exported before its root.
+    const spans = await recordSpans((t) => {
+      for (let r = 0; r < 10; r++) recordGuideRun(t, 'patient');
+    });
+    const roots = spans.filter(isRootSpan);
+    const children = spans.filter((s) => !isRootSpan(s));
+    expect((await exportSpans(traceExporter(url!, ingestKey!), children)).code).toBe(0);
+    expect((await exportSpans(traceExporter(url!, ingestKey!), roots.slice(0, 5))).code).toBe(0);
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = spawnCli(['up', '--port', '0', '--data-dir', dir]);
+    const [, url2] = await second.waitFor(/listening on (http:\/\/[\d.:]+)/);
+    expect(second.output()).toContain('replayed 2 request(s) into storage');
+    // Five runs were adopted in the replay; the other five runs' children wait for their roots.
+    expect(await storedSpans(url2!, adminKey!, 'patient')).toBe(15);
+    expect((await exportSpans(traceExporter(url2!, ingestKey!), roots.slice(5))).code).toBe(0);
+    expect(await storedSpans(url2!, adminKey!, 'patient')).toBe(30);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('exits 2 with a clear message on a bad flag', async () => {

@@ -1,61 +1,19 @@
-import type { Tracer } from '@opentelemetry/api';
+import { context, type Tracer, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   exportSpans,
+  recordGuideRun as guideRun,
+  isRootSpan,
   recordSpans,
-  SpanKind,
-  SpanStatusCode,
   traceExporter,
 } from '../../../../test/helpers/otlp.js';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server.js';
 
-/**
- * The guide's own pattern (shared/context, Step 1): a root `agent.run` with `tenant.id` on the root
- * only, children that inherit the trace context and state no tenant. Children end, and are
- * exported, before their root.
- */
-function guideRun(tracer: Tracer, tenantId: string | null, toolFails: boolean): void {
-  const start = Date.now() - 50;
-  const root = tracer.startSpan('agent.run', {
-    startTime: start,
-    attributes: tenantId === null ? {} : { 'tenant.id': tenantId, 'agent.id': 'support' },
-  });
-  const ctx = traceCtx(tracer, root);
-  const llm = tracer.startSpan(
-    'call LLM',
-    {
-      kind: SpanKind.CLIENT,
-      startTime: start + 1,
-      attributes: {
-        'gen_ai.request.model': 'gpt-4o-mini',
-        'gen_ai.usage.input_tokens': 120,
-        'gen_ai.usage.output_tokens': 30,
-      },
-    },
-    ctx,
-  );
-  llm.end(start + 10);
-  const tool = tracer.startSpan(
-    'execute tool: search_web',
-    {
-      startTime: start + 11,
-      attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search_web' },
-    },
-    ctx,
-  );
-  if (toolFails) tool.setStatus({ code: SpanStatusCode.ERROR, message: 'search timed out' });
-  tool.end(start + 20);
-  root.end(start + 30);
-}
+const isRoot = isRootSpan;
 
-import { context, trace } from '@opentelemetry/api';
-
-function traceCtx(_tracer: Tracer, span: ReturnType<Tracer['startSpan']>) {
-  return trace.setSpan(context.active(), span);
-}
-
-const isRoot = (s: ReadableSpan) => s.parentSpanContext === undefined;
+const traceCtx = (_t: Tracer, span: ReturnType<Tracer['startSpan']>) =>
+  trace.setSpan(context.active(), span);
 
 interface TenantRow {
   tenantId: string;
@@ -89,7 +47,14 @@ describe('trace-level tenant', () => {
       guideRun(t, 'globex', false);
     });
     const exporter = traceExporter(server.url, server.ingestKey);
-    expect((await exportSpans(exporter, spans.filter((s) => !isRoot(s)))).code).toBe(0);
+    expect(
+      (
+        await exportSpans(
+          exporter,
+          spans.filter((s) => !isRoot(s)),
+        )
+      ).code,
+    ).toBe(0);
     expect((await exportSpans(exporter, spans.filter(isRoot))).code).toBe(0);
 
     const byTenant = await tenants(server);
@@ -111,7 +76,10 @@ describe('trace-level tenant', () => {
     const spans = await recordSpans((t) => guideRun(t, 'acme', false));
     const exporter = traceExporter(server.url, server.ingestKey, 'json');
     await exportSpans(exporter, spans.filter(isRoot));
-    await exportSpans(exporter, spans.filter((s) => !isRoot(s)));
+    await exportSpans(
+      exporter,
+      spans.filter((s) => !isRoot(s)),
+    );
     expect((await tenants(server)).get('acme')).toMatchObject({ spans: 3, runs: 1, llmCalls: 1 });
   });
 
@@ -188,10 +156,10 @@ describe('trace-level tenant', () => {
       t.startSpan('llm', {}, traceCtx(t, root)).end();
       root.end();
     });
-    const fromResource = await recordSpans(
-      (t) => t.startSpan('agent.run').end(),
-      { 'service.name': 'billing', 'customer.id': 'umbrella' },
-    );
+    const fromResource = await recordSpans((t) => t.startSpan('agent.run').end(), {
+      'service.name': 'billing',
+      'customer.id': 'umbrella',
+    });
     const exporter = traceExporter(server.url, server.ingestKey);
     await exportSpans(exporter, [...fromMetadata, ...fromResource]);
     const byTenant = await tenants(server);
