@@ -67,11 +67,51 @@ export function encode(spans: ReadableSpan[]): Buffer {
   return Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
 }
 
-export async function requestBodies(count: number): Promise<{ raw: Buffer[]; gzipped: Buffer[] }> {
+/**
+ * Where the workload's spans state their tenant: on every span (as @tenantry/sdk does), or on the
+ * run's root only (the guide's plain OpenTelemetry pattern), with a quarter of the roots exported
+ * in the request after their children, as a BatchSpanProcessor does when a batch closes mid-run:
+ * those children wait, parked, for their root.
+ */
+export type TenantShape = 'every-span' | 'root-only';
+
+/** Runs (of 4 spans) per request whose root goes out with the next request. */
+const LATE_ROOTS = SPANS_PER_REQUEST / 4 / 4;
+
+export async function requestBodies(
+  count: number,
+  shape: TenantShape = 'every-span',
+): Promise<{ raw: Buffer[]; gzipped: Buffer[] }> {
   const template = await templateSpans();
   const raw: Buffer[] = [];
-  for (let i = 0; i < count; i++) raw.push(encode(withFreshIds(template, i * 50)));
+  let late: ReadableSpan[] = [];
+  for (let i = 0; i < count; i++) {
+    const spans = withFreshIds(template, i * 50);
+    if (shape === 'every-span') {
+      raw.push(encode(spans));
+      continue;
+    }
+    const roots = spans.filter((s) => s.parentSpanContext === undefined);
+    const children = spans.filter((s) => s.parentSpanContext !== undefined).map(withoutTenant);
+    const onTime = roots.slice(0, roots.length - LATE_ROOTS);
+    // The last request sends its own late roots too, so every run ends up complete.
+    const deferred = i === count - 1 ? [] : roots.slice(roots.length - LATE_ROOTS);
+    raw.push(
+      encode([
+        ...late,
+        ...children,
+        ...onTime,
+        ...(i === count - 1 ? roots.slice(onTime.length) : []),
+      ]),
+    );
+    late = deferred;
+  }
   return { raw, gzipped: raw.map((b) => gzipSync(b)) };
+}
+
+function withoutTenant(s: ReadableSpan): ReadableSpan {
+  const { 'tenant.id': _tenant, ...attributes } = s.attributes;
+  return Object.assign(Object.create(Object.getPrototypeOf(s)), s, { attributes }) as ReadableSpan;
 }
 
 /** Request bodies to a file, each as (uint32 big-endian length, bytes), for the load generator. */
