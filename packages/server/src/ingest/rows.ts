@@ -1,6 +1,7 @@
 import type { DecodedLog, DecodedMetric, DecodedPoint, DecodedSpan } from '../otlp/model.js';
 import type { Attributes, LogRow, MetricPointRow, SpanRow } from '../storage/types.js';
-import { asNumber, asString } from './sanitize.js';
+import { readConventions } from './conventions/index.js';
+import { asString } from './sanitize.js';
 
 /** Decoded OTLP items to storage rows: hot attributes become typed columns. */
 
@@ -19,7 +20,7 @@ export function toSpanRow(
   scopeName: string,
 ): SpanRow {
   const a = attributes;
-  const operation = asString(a['gen_ai.operation.name']) ?? asString(a['tenantry.operation']);
+  const c = readConventions(a, span.name, scopeName);
   // A span that ends before it starts (clock skew) is stored with zero duration.
   let end = span.endTimeUnixNano;
   if (end < span.startTimeUnixNano) end = span.startTimeUnixNano;
@@ -37,24 +38,23 @@ export function toSpanRow(
     statusMessage: span.statusMessage,
     serviceName: asString(resource['service.name']) ?? 'unknown_service',
     scopeName,
-    agentId: asString(a['gen_ai.agent.id']),
-    agentName: asString(a['gen_ai.agent.name']),
-    operation,
-    model: asString(a['gen_ai.request.model']) ?? asString(a['gen_ai.response.model']),
-    provider: asString(a['gen_ai.provider.name']) ?? asString(a['gen_ai.system']),
-    inputTokens:
-      asNumber(a['gen_ai.usage.input_tokens']) ?? asNumber(a['gen_ai.usage.prompt_tokens']),
-    outputTokens:
-      asNumber(a['gen_ai.usage.output_tokens']) ?? asNumber(a['gen_ai.usage.completion_tokens']),
-    toolName: asString(a['gen_ai.tool.name']),
+    agentId: c.agentId,
+    agentName: c.agentName,
+    operation: c.operation,
+    model: c.model,
+    provider: c.provider,
+    inputTokens: c.inputTokens,
+    outputTokens: c.outputTokens,
+    toolName: c.toolName,
     errorType:
       asString(a['error.type']) ?? (span.statusCode === 2 ? (exceptionType(span) ?? null) : null),
-    // A run is an agent invocation that starts a trace, or one its SDK marked as a run root (e.g.
-    // under an HTTP server span); sub-agents are part of their parent's run.
+    // A run is the root of its trace, or a span its SDK marked as a run root (an agent run under
+    // an HTTP server span), unless its SDK marked it as delegated: part of another run.
     isRun:
-      operation === 'invoke_agent' && (span.parentSpanId === '' || a['tenantry.run.root'] === true),
-    userId: asString(a['user.id']) ?? asString(a['enduser.id']),
-    conversationId: asString(a['gen_ai.conversation.id']) ?? asString(a['session.id']),
+      (span.parentSpanId === '' || a['tenantry.run.root'] === true) &&
+      a['tenantry.run.delegated'] !== true,
+    userId: c.userId,
+    conversationId: c.conversationId,
     attributes,
     resourceAttributes: resource,
     events: span.events,
