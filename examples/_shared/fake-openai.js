@@ -137,9 +137,15 @@ export async function startFakeOpenAI(options = {}) {
   };
 }
 
-/** OPENAI_BASE_URL when set, else a fake started for this run. */
+/**
+ * OPENAI_BASE_URL when set, else a fake started for this run. FAKE_OPENAI_USAGE=<prompt>,<completion>
+ * fixes the fake's token counts (tests check exact per-tenant sums).
+ */
 export async function openAIBaseUrl() {
   if (process.env.OPENAI_BASE_URL)
     return { url: process.env.OPENAI_BASE_URL, requests: [], close: async () => {} };
-  return startFakeOpenAI();
+  const fixed = process.env.FAKE_OPENAI_USAGE?.split(',').map(Number);
+  const usage =
+    fixed?.length === 2 ? { prompt_tokens: fixed[0], completion_tokens: fixed[1] } : undefined;
+  return startFakeOpenAI({ usage });
 }
