@@ -8,6 +8,11 @@ export function statusOf(code: number): RunStatus {
   return code === 2 ? 'error' : code === 1 ? 'ok' : 'unset';
 }
 
+/**
+ * How the waterfall colours a span, from the operation ingest normalised (ingest/conventions). A
+ * workflow step, or a span with no operation, is an LLM call when it has tokens or a model; a run
+ * root that is nothing else (a plain `agent.run`, a chain or workflow at the top) is the agent run.
+ */
 export function categoryOf(s: SpanRow): SpanCategory {
   switch (s.operation) {
     case 'invoke_agent':
@@ -19,14 +24,15 @@ export function categoryOf(s: SpanRow): SpanCategory {
       return 'memory';
     case 'retrieval':
       return 'retrieval';
-    case null:
-      break;
-    default:
+    case 'chat':
+    case 'text_completion':
+    case 'generate_content':
+    case 'embeddings':
       return 'llm';
   }
-  if (s.inputTokens !== null || s.model !== null) return 'llm';
+  if (s.operation !== 'workflow' && (s.inputTokens !== null || s.model !== null)) return 'llm';
   if ('http.request.method' in s.attributes || 'http.method' in s.attributes) return 'http';
-  return 'other';
+  return s.isRun ? 'agent' : 'other';
 }
 
 export function logView(l: LogRow): LogView {

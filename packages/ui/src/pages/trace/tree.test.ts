@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { SpanView } from '../../api/types.js';
 import { ancestors, buildTree, displayCategory, visibleRows } from './tree.js';
 
-function span(id: string, parent: string | null, startMs: number, durMs: number): SpanView {
+function span(
+  id: string,
+  parent: string | null,
+  startMs: number,
+  durMs: number,
+  category: SpanView['category'] = id.startsWith('agent') ? 'agent' : 'other',
+): SpanView {
   const base = 1_700_000_000_000_000_000n;
   const st = base + BigInt(Math.round(startMs * 1e6));
   return {
@@ -12,7 +18,7 @@ function span(id: string, parent: string | null, startMs: number, durMs: number)
     parentSpanId: parent,
     name: id,
     kind: 1,
-    category: id.startsWith('agent') ? 'agent' : 'other',
+    category,
     startTime: '',
     startTimeUnixNano: String(st),
     endTimeUnixNano: String(st + BigInt(Math.round(durMs * 1e6))),
@@ -80,5 +86,24 @@ describe('trace tree', () => {
     const rows = visibleRows(buildTree(spans), new Set());
     expect(rows).toHaveLength(2000);
     expect(rows[1999]!.depth).toBe(1999);
+  });
+
+  it('an agent is a sub-agent only below another agent, not below an HTTP span or a chain', () => {
+    // OpenAI Agents SDK via OpenInference: agent.run > Agent workflow (AGENT) > (CHAIN) > support (AGENT)
+    const tree = buildTree([
+      span('http', null, 0, 10, 'http'),
+      span('run', 'http', 1, 8, 'agent'),
+      span('chain', 'run', 2, 6, 'other'),
+      span('support', 'chain', 3, 4, 'agent'),
+      span('llm', 'support', 4, 1, 'llm'),
+    ]);
+    const shown = (id: string) => displayCategory(tree.byId.get(id)!);
+    expect(['http', 'run', 'chain', 'support', 'llm'].map(shown)).toEqual([
+      'http',
+      'agent',
+      'other',
+      'subagent',
+      'llm',
+    ]);
   });
 });

@@ -10,6 +10,8 @@ export interface SpanNode {
   orphan: boolean;
   /** Spans in the subtree below this one (for the collapsed hint). */
   descendants: number;
+  /** An ancestor is an agent span: an agent span here is a sub-agent. */
+  underAgent: boolean;
 }
 
 export interface SpanTree {
@@ -44,6 +46,7 @@ export function buildTree(spans: SpanView[]): SpanTree {
       offsetMs: nsToMs(BigInt(s.startTimeUnixNano) - t0),
       orphan: false,
       descendants: 0,
+      underAgent: false,
     });
   }
   const roots: SpanNode[] = [];
@@ -68,6 +71,7 @@ export function buildTree(spans: SpanView[]): SpanTree {
     for (let i = node.children.length - 1; i >= 0; i--) {
       const c = node.children[i]!;
       c.depth = node.depth + 1;
+      c.underAgent = node.underAgent || node.span.category === 'agent';
       stack.push(c);
     }
   }
@@ -111,9 +115,12 @@ export function ancestors(tree: SpanTree, spanId: string): string[] {
   return out;
 }
 
-/** Sub-agent runs show as a category of their own in the waterfall, apart from the root run. */
+/**
+ * Sub-agents show as a category of their own in the waterfall: an agent span below another agent.
+ * The first agent of a trace stays the run, also under an HTTP span or a chain/workflow step.
+ */
 export function displayCategory(node: SpanNode): string {
   const c = node.span.category;
-  if (c === 'agent' && node.depth > 0) return 'subagent';
+  if (c === 'agent' && node.underAgent) return 'subagent';
   return c;
 }
