@@ -26,12 +26,18 @@ const failedTraces = new Set<string>();
 let loopTrace = '';
 
 async function send(runs: OtlpRun[]): Promise<void> {
-  const spans = runs.flatMap((r) => {
+  const built = runs.flatMap((r) => {
     const built = runSpans(r);
     if (r.failed) failedTraces.add(built.traceId);
     if (r.tools?.length === 12) loopTrace = built.traceId;
     return built.spans;
   });
+  // Children are exported before their roots, as a BatchSpanProcessor does: guide-shaped runs
+  // (tenant on the root only) wait for their roots in later requests.
+  const spans = [
+    ...built.filter((s) => s.parentSpanId !== ''),
+    ...built.filter((s) => s.parentSpanId === ''),
+  ];
   for (let i = 0; i < spans.length; i += 2000)
     await sendTraces(server.url, server.bootstrapKeys?.ingest ?? '', spans.slice(i, i + 2000));
 }
@@ -50,6 +56,8 @@ beforeAll(async () => {
   notifier = server.alerting.notifier;
   engine = server.alerting.engine;
   // 40 minutes of history for A, B, C: a run every 20 s each, B failing 12% in the last 10 minutes.
+  // B and L are instrumented as the guide shows (tenant.id on an agent.run root only), A and C with
+  // the SDK's shape: alerts read runs from any root and children get their trace's tenant.
   const runs: OtlpRun[] = [];
   let n = 0;
   for (let t = T0 - 40 * MIN; t < T0; t += 20_000) {
@@ -58,6 +66,7 @@ beforeAll(async () => {
       const bad = tenantId === 'B' && t >= T0 - 10 * MIN;
       runs.push({
         tenantId,
+        shape: tenantId === 'B' ? 'guide' : 'sdk',
         startMs: t,
         failed: bad ? n % 8 === 0 : false,
         tools: [{ name: 'lookup', arguments: `{"n":${n}}` }],
@@ -67,6 +76,7 @@ beforeAll(async () => {
   // Tenant L: one run that loops on the same tool call.
   runs.push({
     tenantId: 'L',
+    shape: 'guide',
     startMs: T0 - 2 * MIN,
     tools: Array.from({ length: 12 }, () => ({
       name: 'search',

@@ -20,6 +20,11 @@ export interface OtlpRun {
   llmCalls?: number;
   tokensPerCall?: number;
   tools?: Array<{ name: string; arguments: string }>;
+  /**
+   * `sdk` (default): every span states `tenant.id`, the root is `invoke_agent`. `guide`: the
+   * guide's plain OpenTelemetry pattern, `tenant.id` on an `agent.run` root only.
+   */
+  shape?: 'sdk' | 'guide';
 }
 
 interface OtlpSpan {
@@ -39,6 +44,8 @@ export function runSpans(run: OtlpRun): { traceId: string; spans: OtlpSpan[] } {
   const traceId = hex(16);
   const root = hex(8);
   const t = run.tenantId;
+  const guide = run.shape === 'guide';
+  const tenant = guide ? [] : [attr('tenant.id', t)];
   const spans: OtlpSpan[] = [];
   let at = run.startMs + 1;
   for (let i = 0; i < (run.llmCalls ?? 1); i++) {
@@ -52,7 +59,7 @@ export function runSpans(run: OtlpRun): { traceId: string; spans: OtlpSpan[] } {
       startTimeUnixNano: ns(at),
       endTimeUnixNano: ns(at + 100),
       attributes: [
-        attr('tenant.id', t),
+        ...tenant,
         attr('gen_ai.operation.name', 'chat'),
         attr('gen_ai.provider.name', 'openai'),
         attr('gen_ai.request.model', 'gpt-4o-mini'),
@@ -73,7 +80,7 @@ export function runSpans(run: OtlpRun): { traceId: string; spans: OtlpSpan[] } {
       startTimeUnixNano: ns(at),
       endTimeUnixNano: ns(at + 10),
       attributes: [
-        attr('tenant.id', t),
+        ...tenant,
         attr('gen_ai.operation.name', 'execute_tool'),
         attr('gen_ai.tool.name', tool.name),
         attr('gen_ai.tool.call.arguments', tool.arguments),
@@ -86,15 +93,17 @@ export function runSpans(run: OtlpRun): { traceId: string; spans: OtlpSpan[] } {
     traceId,
     spanId: root,
     parentSpanId: '',
-    name: 'invoke_agent support',
+    name: guide ? 'agent.run' : 'invoke_agent support',
     kind: 1,
     startTimeUnixNano: ns(run.startMs),
     endTimeUnixNano: ns(at + 5),
-    attributes: [
-      attr('tenant.id', t),
-      attr('gen_ai.operation.name', 'invoke_agent'),
-      attr('gen_ai.agent.name', 'support'),
-    ],
+    attributes: guide
+      ? [attr('tenant.id', t), attr('agent.id', 'support')]
+      : [
+          attr('tenant.id', t),
+          attr('gen_ai.operation.name', 'invoke_agent'),
+          attr('gen_ai.agent.name', 'support'),
+        ],
     status: run.failed ? { code: 2, message: 'agent failed' } : { code: 1 },
   });
   return { traceId, spans };
