@@ -12,7 +12,6 @@ import type { IngestWriter } from '../storage/batch-writer.js';
 import type { Attributes, WriteBatch } from '../storage/types.js';
 import type { ServerMetrics } from '../telemetry/registry.js';
 import { RateLimitedError } from './errors.js';
-import { type TenantClaim, tenantClaimReader, TRACE_TENANT_PENDING, UNASSIGNED_TENANT } from './tenant.js';
 import { encodeJournalEntry } from './journal-entry.js';
 import {
   type Builder,
@@ -23,6 +22,12 @@ import {
   partitionByTenant,
   spanBuilder,
 } from './row-builders.js';
+import {
+  type TenantClaim,
+  TRACE_TENANT_PENDING,
+  tenantClaimReader,
+  UNASSIGNED_TENANT,
+} from './tenant.js';
 import { WorkSlice } from './work-slice.js';
 
 export type Signal = 'traces' | 'logs' | 'metrics';

@@ -8,8 +8,8 @@ import { toLogRow, toMetricRow, toSpanRow } from './rows.js';
 import { bodyToText, limitAttributes } from './sanitize.js';
 import {
   resolveTenant,
-  TRACE_TENANT_PENDING,
   type TenantClaim,
+  TRACE_TENANT_PENDING,
   UNASSIGNED_TENANT,
 } from './tenant.js';
 
@@ -61,8 +61,9 @@ export function spanBuilder(
           };
     const row = toSpanRow(partition, span, attrs, resource, scopeName);
     row.statusMessage = redactor.text(tenantId, row.statusMessage);
-    if (parked) (batch.pendingSpans ??= []).push(row);
-    else batch.spans.push(row);
+    if (!parked) batch.spans.push(row);
+    else if (batch.pendingSpans) batch.pendingSpans.push(row);
+    else batch.pendingSpans = [row];
   };
 }
 
@@ -154,16 +155,19 @@ export function partitionByTenant<T>(
         if (tenantId === TRACE_TENANT_PENDING && !traceOf) tenantId = UNASSIGNED_TENANT;
         if (r.claimed && traceOf) {
           const { traceId, isRoot } = traceOf(item);
-          let tenants = claimed.get(traceId);
-          if (!tenants) claimed.set(traceId, (tenants = new Set()));
+          const tenants = claimed.get(traceId) ?? new Set<string>();
+          claimed.set(traceId, tenants);
           if (isRoot || !tenants.has(tenantId)) {
             tenants.add(tenantId);
             claims.push({ traceId, tenantId, fromRoot: isRoot });
           }
         }
-        let list = byTenant.get(tenantId);
-        if (!list) byTenant.set(tenantId, (list = []));
-        list.push({ item, resource: g.resource, scopeName: s.scopeName, attributes });
+        pushTo(byTenant, tenantId, {
+          item,
+          resource: g.resource,
+          scopeName: s.scopeName,
+          attributes,
+        });
       }
     }
   }
@@ -177,12 +181,16 @@ export function partitionByTenant<T>(
         waiting.push(it);
         continue;
       }
-      let list = byTenant.get(claim.tenantId);
-      if (!list) byTenant.set(claim.tenantId, (list = []));
-      list.push(it);
+      pushTo(byTenant, claim.tenantId, it);
     }
     if (waiting.length > 0) byTenant.set(TRACE_TENANT_PENDING, waiting);
     else byTenant.delete(TRACE_TENANT_PENDING);
   }
   return { byTenant, rejections, total, claims };
+}
+
+function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -1,6 +1,6 @@
 import { PeriodicJob } from '../jobs/periodic-job.js';
-import type { ServerMetrics } from '../telemetry/registry.js';
 import type { SettleReport, TraceTenantStore } from '../storage/types.js';
+import type { ServerMetrics } from '../telemetry/registry.js';
 
 export interface TraceTenantSettings {
   /** How long a span that states no tenant waits for its trace's tenant before it is `_unassigned`. */
@@ -31,11 +31,7 @@ export class TraceTenantSettleJob {
     private readonly metrics: ServerMetrics | null,
     onError: (err: unknown) => void = () => {},
   ) {
-    this.job = new PeriodicJob(
-      () => this.sweep(),
-      settings.settleIntervalSeconds * 1000,
-      onError,
-    );
+    this.job = new PeriodicJob(() => this.sweep(), settings.settleIntervalSeconds * 1000, onError);
   }
 
   runOnce(): Promise<SettleReport> {

@@ -68,7 +68,9 @@ function nestedValue(holder: AttributeValue | undefined, key: string): Attribute
  * The claim reader for a list of attribute names in order of preference: each name on the item,
  * then each name on its resource.
  */
-export function tenantClaimReader(names: readonly string[] = DEFAULT_TENANT_ATTRIBUTES): TenantClaim {
+export function tenantClaimReader(
+  names: readonly string[] = DEFAULT_TENANT_ATTRIBUTES,
+): TenantClaim {
   const readers = names.map(attributeReader);
   return (item, resource) => {
     for (const read of readers) {

@@ -44,7 +44,7 @@ export function doctorResponse(
         examples: [],
         hint:
           parked.count === 0
-            ? "Spans that state no tenant wait here, visible to no tenant, until a span of their trace states one (normally the root); after ingest.traceTenantWindowSeconds they are stored as _unassigned."
+            ? 'Spans that state no tenant wait here, visible to no tenant, until a span of their trace states one (normally the root); after ingest.traceTenantWindowSeconds they are stored as _unassigned.'
             : `The oldest has waited since ${new Date(Number(parked.oldestParkedNs / 1_000_000n)).toISOString()}. They take their trace's tenant when its root (or any span of the trace) arrives with tenant.id; roots that never arrive leave them _unassigned after ingest.traceTenantWindowSeconds.`,
       },
     ],

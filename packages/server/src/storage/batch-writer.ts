@@ -62,8 +62,14 @@ export function appendRows(into: WriteBatch, from: WriteBatch): void {
   for (const s of from.spans) into.spans.push(s);
   for (const l of from.logs) into.logs.push(l);
   for (const m of from.metrics) into.metrics.push(m);
-  if (from.pendingSpans) for (const p of from.pendingSpans) (into.pendingSpans ??= []).push(p);
-  if (from.traceClaims) for (const c of from.traceClaims) (into.traceClaims ??= []).push(c);
+  if (from.pendingSpans?.length) {
+    into.pendingSpans ??= [];
+    for (const p of from.pendingSpans) into.pendingSpans.push(p);
+  }
+  if (from.traceClaims?.length) {
+    into.traceClaims ??= [];
+    for (const c of from.traceClaims) into.traceClaims.push(c);
+  }
 }
 
 /**

@@ -125,8 +125,10 @@ export class DuckTraceTenants {
   }
 
   async parkedSummary(): Promise<{ count: number; oldestParkedNs: bigint }> {
+    // A span parked twice (a client's resend) is one span waiting.
     const rows = await this.db.query(
-      'SELECT count(*) AS n, coalesce(min(parked_ns), 0) AS oldest FROM parked_spans',
+      `SELECT (SELECT count(*) FROM (SELECT DISTINCT trace_id, span_id FROM parked_spans)) AS n,
+         (SELECT coalesce(min(parked_ns), 0) FROM parked_spans) AS oldest`,
     );
     const oldest = rows[0]?.oldest;
     return {

@@ -137,7 +137,9 @@ export class DuckIngestWriter {
     const classified = (await this.recentKeys()).classify(spans);
     const suspect = checked.length === 0 ? classified.suspect : [...classified.suspect, ...checked];
     if (suspect.length > 0 && !this.stagingReady) {
-      await conn.run('CREATE TEMP TABLE IF NOT EXISTS spans_staging AS SELECT * FROM spans LIMIT 0');
+      await conn.run(
+        'CREATE TEMP TABLE IF NOT EXISTS spans_staging AS SELECT * FROM spans LIMIT 0',
+      );
       this.stagingReady = true;
     }
     let written = await appendAll(conn, 'spans', classified.fresh, appendSpan);
@@ -197,4 +199,3 @@ async function insertChecked(conn: DuckDBConnection, spans: SpanRow[]): Promise<
   await conn.run('DELETE FROM temp.main.spans_staging');
   return Number(inserted.rowsChanged);
 }
-
