@@ -43,6 +43,25 @@ describe('agentRun', () => {
     });
   });
 
+  it('marks a run started inside an HTTP server span as the run, and that span as delegating', async () => {
+    const exporter = setup();
+    await trace.getTracer('http').startActiveSpan('POST /chat', async (http) => {
+      await agentRun({ tenantId: 't-3', agentId: 'a' }, async () => {
+        await subAgent({ agentId: 'b' }, async () => {});
+      });
+      http.end();
+    });
+    await agentRun({ tenantId: 't-3', agentId: 'top' }, async () => {});
+    await handle?.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    const attrs = (name: string) => spans.find((s) => s.name === name)?.attributes ?? {};
+    expect(attrs('POST /chat')['tenantry.run.delegated']).toBe(true);
+    expect(attrs('invoke_agent a')['tenantry.run.root']).toBe(true);
+    // A sub-agent is part of its parent's run, and a run at the trace root needs no mark.
+    expect(attrs('invoke_agent b')['tenantry.run.root']).toBeUndefined();
+    expect(attrs('invoke_agent top')['tenantry.run.root']).toBeUndefined();
+  });
+
   it('stamps the tenant on a span another library starts inside the run', async () => {
     const exporter = setup();
     agentRun({ tenantId: 't-2', agentId: 'a' }, () => {

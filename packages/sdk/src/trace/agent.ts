@@ -1,4 +1,4 @@
-import { context, SpanKind } from '@opentelemetry/api';
+import { type Context, context, SpanKind, trace } from '@opentelemetry/api';
 import {
   assertSameTenant,
   getScope,
@@ -15,7 +15,9 @@ import {
   ATTR_CONVERSATION_ID,
   ATTR_OPERATION_NAME,
   ATTR_REDACTED_COUNT,
+  ATTR_RUN_DELEGATED,
   ATTR_RUN_INPUT,
+  ATTR_RUN_ROOT,
   ATTR_TENANT_ID,
   ATTR_USER_ID,
   truncate,
@@ -70,7 +72,7 @@ function startAgentSpan<T>(
   const agentId = labelOr(options.agentId, 'agentId', 'unknown_agent');
   const agentName = labelOr(options.agentName, 'agentName', agentId);
   const scope: RunScope = { tenantId, agentId };
-  const attributes: Record<string, string | number> = {
+  const attributes: Record<string, string | number | boolean> = {
     [ATTR_TENANT_ID]: tenantId,
     [ATTR_OPERATION_NAME]: 'invoke_agent',
     [ATTR_AGENT_ID]: agentId,
@@ -80,6 +82,7 @@ function startAgentSpan<T>(
     attributes[ATTR_CONVERSATION_ID] = options.conversationId;
   }
   if (options.userId !== undefined) attributes[ATTR_USER_ID] = options.userId;
+  if (isRun && delegateRun(parent)) attributes[ATTR_RUN_ROOT] = true;
   let redacted = 0;
   if (options.input !== undefined) {
     const input = redactForAttribute(options.input, tenantId);
@@ -98,6 +101,19 @@ function startAgentSpan<T>(
     agentId,
     redacted,
   );
+}
+
+/**
+ * A run started inside another span of this process (an HTTP server span, a queue consumer's span)
+ * is the run, not that outer span, though the outer span is the trace's root: both are marked so
+ * the server counts one run, named after the agent. A parent in another process cannot be marked;
+ * its trace's root stays the run there.
+ */
+function delegateRun(parent: Context): boolean {
+  const outer = trace.getSpan(parent);
+  if (!outer || outer.spanContext().isRemote || !outer.isRecording()) return false;
+  outer.setAttribute(ATTR_RUN_DELEGATED, true);
+  return true;
 }
 
 const RUN_FINISHER: Finisher = {

@@ -23,6 +23,10 @@ export const ATTR_TOOL_CALL_ID = 'gen_ai.tool.call.id';
 export const ATTR_TOOL_ARGUMENTS = 'gen_ai.tool.call.arguments';
 export const ATTR_TOOL_RESULT = 'gen_ai.tool.call.result';
 export const ATTR_TENANTRY_OPERATION = 'tenantry.operation';
+/** On an agentRun span nested in another local span (an HTTP server span): this is the run. */
+export const ATTR_RUN_ROOT = 'tenantry.run.root';
+/** On that outer span: its run is the agentRun inside it, so it is not a run itself. */
+export const ATTR_RUN_DELEGATED = 'tenantry.run.delegated';
 export const ATTR_MEMORY_STORE = 'tenantry.memory.store';
 export const ATTR_MEMORY_OPERATION = 'tenantry.memory.operation';
 export const ATTR_MEMORY_KEY = 'tenantry.memory.key';
