@@ -1,5 +1,5 @@
 import type { ReadStore } from '../read-types.js';
-import type { StorageBase, StorageEngineInfo, WriteBatch } from '../types.js';
+import type { SettleOptions, StorageBase, StorageEngineInfo, WriteBatch } from '../types.js';
 import { ChConnection, type ClickHouseOptions } from './client.js';
 import { chAlertStore, chKeyStore } from './keys-alerts.js';
 import { chLifecycleStore } from './lifecycle.js';
@@ -14,6 +14,7 @@ import {
 } from './read-runs.js';
 import { fleetTotals, tenantAggregates, tenantBuckets, windowStats } from './read-tenants.js';
 import { migrate } from './schema.js';
+import { parkedSummary, settleParkedSpans } from './trace-tenants.js';
 import { writeBatch } from './write.js';
 
 export type { ClickHouseOptions } from './client.js';
@@ -36,6 +37,8 @@ export async function openClickHouseStorage(options: ClickHouseOptions) {
     info: (): StorageEngineInfo => ({ engine: 'clickhouse', version: ch.version }),
     migrate: () => migrate(ch),
     write: (batch: WriteBatch) => writeBatch(ch, batch),
+    settleParkedSpans: (options: SettleOptions) => settleParkedSpans(ch, options),
+    parkedSpans: () => parkedSummary(ch),
     close: () => ch.close(),
     ...chKeyStore(ch),
     ...chAlertStore(ch),

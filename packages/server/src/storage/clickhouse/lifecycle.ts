@@ -8,6 +8,31 @@ import { ALL_TENANTS, litList, Where } from './sql.js';
 const MUTATION_TIMEOUT_MS = 120_000;
 
 /**
+ * Waits until every node reports the mutations of its local `table` done (mutations are
+ * asynchronous): once it returns, rows an ALTER ... DELETE matched are gone.
+ */
+export async function waitForMutations(ch: ChConnection, table: TableName): Promise<void> {
+  const [db, name] = localTable(ch, table).split('.');
+  const nodes = ch.cluster ? ch.clients.length : 1;
+  const deadline = Date.now() + MUTATION_TIMEOUT_MS;
+  for (;;) {
+    let pending = 0;
+    for (let node = 0; node < nodes; node++) {
+      const rows = await ch.queryOn<{ n: string }>(
+        node,
+        `SELECT count() AS n FROM system.mutations WHERE database = '${db}' AND table = '${name}' AND is_done = 0`,
+      );
+      pending += num(rows[0]?.n);
+    }
+    if (pending === 0) return;
+    if (Date.now() > deadline) {
+      throw new ClickHouseError(`mutations on ${table} did not finish within 120 s`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
  * Retention and erasure as ALTER TABLE ... DELETE mutations on each shard's local table (18.16 has
  * no lightweight DELETE and no ON CLUSTER without ZooKeeper). Mutations are asynchronous, so each
  * delete waits until every node reports it done: when the call returns, the rows are gone.
@@ -17,26 +42,6 @@ const MUTATION_TIMEOUT_MS = 120_000;
 export function chLifecycleStore(ch: ChConnection): LifecycleStore {
   const db = ch.database;
   const nodes = ch.cluster ? ch.clients.length : 1;
-
-  async function waitForMutations(table: TableName): Promise<void> {
-    const [, name] = localTable(ch, table).split('.');
-    const deadline = Date.now() + MUTATION_TIMEOUT_MS;
-    for (;;) {
-      let pending = 0;
-      for (let node = 0; node < nodes; node++) {
-        const rows = await ch.queryOn<{ n: string }>(
-          node,
-          `SELECT count() AS n FROM system.mutations WHERE database = '${db}' AND table = '${name}' AND is_done = 0`,
-        );
-        pending += num(rows[0]?.n);
-      }
-      if (pending === 0) return;
-      if (Date.now() > deadline) {
-        throw new ClickHouseError(`mutations on ${table} did not finish within 120 s`);
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
 
   /** Deletes matching rows everywhere and returns how many (deduplicated) rows matched. */
   async function deleteWhere(table: TableName, where: Where): Promise<number> {
@@ -49,7 +54,7 @@ export function chLifecycleStore(ch: ChConnection): LifecycleStore {
     for (let node = 0; node < nodes; node++) {
       await ch.exec(`ALTER TABLE ${localTable(ch, table)} DELETE ${where.sql}`, node);
     }
-    await waitForMutations(table);
+    await waitForMutations(ch, table);
     return count;
   }
 

@@ -31,7 +31,7 @@ describe('ClickHouse schema', () => {
     const versions = await ch.query<{ version: number }>(
       'SELECT version FROM tenantry_schema.schema_migrations',
     );
-    expect(versions.map((v) => Number(v.version)).sort()).toEqual([1, 2, 3]);
+    expect(versions.map((v) => Number(v.version)).sort()).toEqual([1, 2, 3, 4]);
   });
 
   it('reports the connected version and decides features from it', () => {

@@ -119,28 +119,65 @@ export type TableName =
   | 'api_keys'
   | 'alert_states'
   | 'alert_transitions'
-  | 'alert_rules';
+  | 'alert_rules'
+  | 'trace_claims'
+  | 'parked_spans';
 
 export function localTable(ch: ChConnection, table: TableName): string {
   return ch.cluster ? `${ch.database}.${table}_local` : `${ch.database}.${table}`;
 }
 
-function createStatements(ch: ChConnection): string[] {
+/** A table (and on a cluster its Distributed table over the local ones) as CREATE statements. */
+function createTable(ch: ChConnection, t: TableDef): string[] {
   const db = ch.database;
-  const out: string[] = [];
-  for (const t of tableDefs(ch.features)) {
-    const local = ch.cluster ? `${t.name}_local` : t.name;
-    const partition = t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : '';
+  const local = ch.cluster ? `${t.name}_local` : t.name;
+  const partition = t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : '';
+  const out = [
+    `CREATE TABLE IF NOT EXISTS ${db}.${local} (${t.columns}) ENGINE = ${t.engine}${partition} ORDER BY (${t.orderBy})${t.settings ? ` SETTINGS ${t.settings}` : ''}`,
+  ];
+  if (ch.cluster) {
     out.push(
-      `CREATE TABLE IF NOT EXISTS ${db}.${local} (${t.columns}) ENGINE = ${t.engine}${partition} ORDER BY (${t.orderBy})${t.settings ? ` SETTINGS ${t.settings}` : ''}`,
+      `CREATE TABLE IF NOT EXISTS ${db}.${t.name} AS ${db}.${local} ENGINE = Distributed(${ch.cluster}, ${db}, ${local}, ${t.shardBy})`,
     );
-    if (ch.cluster) {
-      out.push(
-        `CREATE TABLE IF NOT EXISTS ${db}.${t.name} AS ${db}.${local} ENGINE = Distributed(${ch.cluster}, ${db}, ${local}, ${t.shardBy})`,
-      );
-    }
   }
   return out;
+}
+
+function createStatements(ch: ChConnection): string[] {
+  return tableDefs(ch.features).flatMap((t) => createTable(ch, t));
+}
+
+/** Claims are kept in hour partitions, dropped whole once older than the settle's cutoff. */
+export const CLAIM_PARTITION_NS = 3_600_000_000_000n;
+
+/**
+ * v4, trace-level tenants (trace-tenants.ts). Both tables are keyed and sharded by trace, not by
+ * tenant: a parked span has no tenant yet, and no tenant read ever touches them.
+ * - trace_claims: the tenants spans stated for their traces. Repeats of a claim collapse on merge.
+ * - parked_spans: spans that stated no tenant, waiting for their trace's claim; a span row plus
+ *   when it was parked. Rows leave by ALTER ... DELETE once moved to `spans`.
+ */
+export function traceTenantTableDefs(f: Features): TableDef[] {
+  const spans = tableDefs(f).find((t) => t.name === 'spans')!;
+  const byTrace = 'cityHash64(trace_id)';
+  return [
+    {
+      name: 'trace_claims',
+      columns: 'trace_id String, tenant_id String, from_root UInt8, claimed_ns Int64',
+      engine: 'ReplacingMergeTree(claimed_ns)',
+      partitionBy: `intDiv(claimed_ns, ${CLAIM_PARTITION_NS})`,
+      orderBy: 'trace_id, tenant_id, from_root',
+      shardBy: byTrace,
+    },
+    {
+      name: 'parked_spans',
+      columns: `${spans.columns}, is_llm UInt8, is_tool UInt8, parked_ns Int64`,
+      engine: 'MergeTree',
+      partitionBy: null,
+      orderBy: 'trace_id, span_id',
+      shardBy: byTrace,
+    },
+  ];
 }
 
 /** v2: LLM / tool classification as columns; older parts compute it from their DEFAULT on read. */
@@ -165,6 +202,10 @@ export function migrations(ch: ChConnection): Array<{ version: number; statement
     { version: 1, statements: createStatements(ch) },
     { version: 2, statements: classifyStatements(ch) },
     { version: 3, statements: ruleSnapshotStatements(ch) },
+    {
+      version: 4,
+      statements: traceTenantTableDefs(ch.features).flatMap((t) => createTable(ch, t)),
+    },
   ];
 }
 
