@@ -3,6 +3,7 @@ import type { Storage } from '../open.js';
 import type { AlertStateRecord } from '../types.js';
 import { dataset, MS, RANGE, span, spanId, T0_NS, traceId } from './fixtures.js';
 import { readContract } from './reads.test-helper.js';
+import { traceTenantContract } from './trace-tenants.test-helper.js';
 
 /**
  * The storage contract, one suite for every engine. `open` returns a fresh, migrated, empty
@@ -15,6 +16,7 @@ export function storageContract(
   knownBugs: readonly string[] = [],
 ): void {
   readContract(name, open, knownBugs);
+  traceTenantContract(name, open);
 
   describe(`${name}: writes, lifecycle, keys and alerts`, () => {
     let s: Storage;
