@@ -1,5 +1,6 @@
 import { context, type Tracer, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { agentRun, init, toolCall } from '@tenantry/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   exportSpans,
@@ -165,5 +166,27 @@ describe('trace-level tenant', () => {
     const byTenant = await tenants(server);
     expect(byTenant.get('initech')).toMatchObject({ spans: 2, runs: 1 });
     expect(byTenant.get('umbrella')).toMatchObject({ spans: 1, runs: 1 });
+  });
+
+  it('counts an SDK run inside an HTTP server span once, as the agent run, with the request span', async () => {
+    server = await startTestServer();
+    const sdk = init({ serviceName: 'chat-api', endpoint: server.url, apiKey: server.ingestKey });
+    await trace.getTracer('http').startActiveSpan('POST /chat', async (http) => {
+      await agentRun({ tenantId: 'acme', agentId: 'support' }, () =>
+        toolCall({ name: 'lookup', args: {} }, async () => 'ok'),
+      );
+      http.end();
+    });
+    await sdk.shutdown();
+    const runs = await server.api<{ items: Array<{ name: string; toolCalls: number }> }>(
+      '/api/v1/runs?tenant=acme',
+    );
+    expect(runs.body.items).toEqual([
+      expect.objectContaining({ name: 'invoke_agent support', toolCalls: 1 }),
+    ]);
+    // The request span states no tenant; it takes the run's, so nothing is left unassigned.
+    const byTenant = await tenants(server);
+    expect(byTenant.get('acme')).toMatchObject({ spans: 3, runs: 1 });
+    expect(byTenant.get('_unassigned')).toBeUndefined();
   });
 });
