@@ -10,7 +10,7 @@ export interface TraceTenantSettings {
 }
 
 export const DEFAULT_TRACE_TENANT_SETTINGS: TraceTenantSettings = {
-  windowSeconds: 900,
+  windowSeconds: 600,
   settleIntervalSeconds: 5,
 };
 
@@ -52,8 +52,9 @@ export class TraceTenantSettleJob {
     const report = await this.store.settleParkedSpans({
       nowNs,
       expireBeforeNs: nowNs - windowNs,
-      // A claim outlives the window once more, for children exported long after their root.
-      forgetClaimsBeforeNs: nowNs - 2n * windowNs,
+      // A claim serves children exported after their root (another process's spans, async work)
+      // for one window too; kept longer, claims would be most of what the hold stores.
+      forgetClaimsBeforeNs: nowNs - windowNs,
     });
     if (report.adopted > 0) this.metrics?.parkedSettled.inc({ outcome: 'adopted' }, report.adopted);
     if (report.expired > 0) this.metrics?.parkedSettled.inc({ outcome: 'expired' }, report.expired);
