@@ -88,6 +88,11 @@ export class DuckTraceTenants {
   async settleStep(
     options: SettleOptions,
   ): Promise<{ rows: SpanRow[]; report: SettleReport; more: boolean; onCommit: () => void }> {
+    const report: SettleReport = { adopted: 0, expired: 0 };
+    // Nothing parked, nothing to settle: the join below would still scan every stored claim.
+    if ((await this.parkedTraces()).size === 0) {
+      return { rows: [], report, more: false, onCommit: () => {} };
+    }
     const candidates = await this.db.queryOnWriter(
       `SELECT p.trace_id, bool_or(c.trace_id IS NOT NULL) AS claimed, min(p.parked_ns) AS parked
          FROM parked_spans p
@@ -99,7 +104,6 @@ export class DuckTraceTenants {
     );
     const more = candidates.length > SETTLE_BATCH_TRACES;
     const traces = candidates.slice(0, SETTLE_BATCH_TRACES).map((r) => String(r.trace_id));
-    const report: SettleReport = { adopted: 0, expired: 0 };
     if (traces.length === 0) return { rows: [], report, more: false, onCommit: () => {} };
     const decided = await this.decided(traces);
     const rows: SpanRow[] = [];
