@@ -108,6 +108,21 @@ describe('ClickHouse trace-level tenants across servers', () => {
     expect((await a.parkedSpans()).count).toBe(0);
   });
 
+  it('leaves a child in _unassigned once expired, even when its tenant and a resend come later', async () => {
+    const { trace, spans } = children();
+    await a.write({ spans: [], logs: [], metrics: [], pendingSpans: spans });
+    const nowNs = wallNs();
+    const expire = { nowNs, expireBeforeNs: nowNs + 1_000_000_000n, forgetClaimsBeforeNs: 0n };
+    expect(await a.settleParkedSpans(expire)).toEqual({ adopted: 0, expired: 2 });
+    await claim(trace, 'late');
+    expect(await b.write({ spans: [], logs: [], metrics: [], pendingSpans: spans })).toMatchObject({
+      spansWritten: 0,
+      spansDuplicate: 2,
+      spansParked: 0,
+    });
+    expect([await spansOf('_unassigned'), await spansOf('late')]).toEqual([2, 0]);
+  });
+
   it('counts spans once when two servers settle the same traces at once', async () => {
     const traces = [children(), children(), children()];
     for (const t of traces) {

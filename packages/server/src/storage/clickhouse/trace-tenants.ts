@@ -24,7 +24,8 @@ import { lit, litList } from './sql.js';
  * `spans` first and only then deleted from the park, by exact (trace, span), in one mutation per
  * step. This catches up what write time missed when two servers raced (a child parked just after
  * its claim's writer looked), and a settle that died between the insert and the delete is redone
- * harmlessly: a span already stored under any of its trace's claimed tenants is not written again.
+ * harmlessly: a span already stored under any of its trace's claimed tenants (or `_unassigned`)
+ * is not written again.
  */
 
 /** Parked traces moved per settle step (one ALTER ... DELETE per node each). */
@@ -230,7 +231,7 @@ async function storedClaims(ch: ChConnection, traceIds: string[]): Promise<Trace
   return out;
 }
 
-/** The claims known for some traces: the deciding tenant, and every tenant claimed. */
+/** The claims known for some traces: the deciding tenant, and where their spans may be stored. */
 class Claims {
   private readonly decided: Map<string, TraceClaim>;
   private readonly tenants = new Map<string, Set<string>>();
@@ -248,8 +249,12 @@ class Claims {
     return this.decided.get(traceId)?.tenantId;
   }
 
+  /**
+   * Where a span of the trace may already be stored: under any tenant claimed for it (a root claim
+   * that came after another), or `_unassigned` (a settle expired it as its first claim arrived).
+   */
   tenantsOf(traceId: string): string[] {
-    return [...(this.tenants.get(traceId) ?? [])];
+    return [...(this.tenants.get(traceId) ?? []), UNASSIGNED_TENANT];
   }
 }
 
