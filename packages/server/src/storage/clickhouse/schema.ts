@@ -147,8 +147,11 @@ function createStatements(ch: ChConnection): string[] {
   return tableDefs(ch.features).flatMap((t) => createTable(ch, t));
 }
 
-/** Claims are kept in hour partitions, dropped whole once older than the settle's cutoff. */
-export const CLAIM_PARTITION_NS = 3_600_000_000_000n;
+/**
+ * Claims are kept in 10-minute partitions, dropped whole (no mutation) once they end before the
+ * settle's cutoff; only the few partitions of one claim window exist at a time.
+ */
+export const CLAIM_PARTITION_NS = 600_000_000_000n;
 
 /**
  * v4, trace-level tenants (trace-tenants.ts). Both tables are keyed and sharded by trace, not by

@@ -179,8 +179,8 @@ async function settleStep(
 }
 
 /**
- * Forgets claims older than `beforeNs` by dropping whole hour partitions on every node (no
- * mutation): a claim may outlive its cutoff by up to an hour, which only adopts a late child.
+ * Forgets claims older than `beforeNs` by dropping whole partitions on every node (no mutation): a
+ * claim may outlive its cutoff by up to CLAIM_PARTITION_NS, which only adopts a late child.
  */
 async function forgetClaims(ch: ChConnection, beforeNs: bigint): Promise<void> {
   const [db, table] = localTable(ch, 'trace_claims').split('.');
