@@ -99,9 +99,10 @@ describe('ClickHouse trace-level tenants across servers', () => {
     const { trace, spans } = children();
     await a.write({ spans: [], logs: [], metrics: [], pendingSpans: spans });
     // A non-root claim adopts the parked children at write time; the park still holds them.
-    await claim(trace, 'zeta', false);
+    expect(await claim(trace, 'zeta', false)).toMatchObject({ spansWritten: 2, spansDuplicate: 0 });
     expect(await spansOf('zeta')).toBe(2);
-    await claim(trace, 'acme', true);
+    // The children still in the park are found stored: neither written again nor a client's resend.
+    expect(await claim(trace, 'acme', true)).toMatchObject({ spansWritten: 0, spansDuplicate: 0 });
     await a.settleParkedSpans(settleOptions());
     await b.settleParkedSpans(settleOptions());
     expect([await spansOf('zeta'), await spansOf('acme')]).toEqual([2, 0]);

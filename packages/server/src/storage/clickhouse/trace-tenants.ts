@@ -37,8 +37,13 @@ export const wallClockNs = () => BigInt(Date.now()) * 1_000_000n;
 
 /** What the write path does with a batch's claims and pending spans. */
 export interface TraceTenantWrite {
-  /** Spans that now have their tenant, each with every tenant its trace is claimed for. */
+  /** Spans that now have their tenant, each with the tenants it may be stored under already. */
   adopted: Map<SpanRow, readonly string[]>;
+  /**
+   * Those of `adopted` taken from the park, not sent in this batch: one found stored (written by an
+   * earlier claim, awaiting the settle's delete) is no client's resend and no duplicate.
+   */
+  fromPark: Set<SpanRow>;
   parked: number;
 }
 
@@ -50,6 +55,7 @@ export async function applyTraceTenants(
   const claims = batch.traceClaims ?? [];
   const pending = batch.pendingSpans ?? [];
   const adopted = new Map<SpanRow, readonly string[]>();
+  const fromPark = new Set<SpanRow>();
   // Claims first: a server about to park a child of one of these traces finds them from now on.
   await ch.insert(
     'trace_claims',
@@ -62,7 +68,7 @@ export async function applyTraceTenants(
   );
   const earlier = claims.length > 0 ? await parkedOf(ch, unique(claims.map((c) => c.traceId))) : [];
   const traces = unique([...pending, ...earlier.map((p) => p.span)].map((s) => s.traceId));
-  if (traces.length === 0) return { adopted, parked: 0 };
+  if (traces.length === 0) return { adopted, fromPark, parked: 0 };
   const known = new Claims([...(await storedClaims(ch, traces)), ...claims]);
   const waiting: SpanRow[] = [];
   for (const s of pending) {
@@ -73,13 +79,16 @@ export async function applyTraceTenants(
   // Spans parked before this batch's claims: written now, deleted from the park by the settle.
   for (const { span } of earlier) {
     const tenant = known.tenantOf(span.traceId);
-    if (tenant !== undefined) adopted.set(adopt(span, tenant), known.tenantsOf(span.traceId));
+    if (tenant === undefined) continue;
+    const row = adopt(span, tenant);
+    adopted.set(row, known.tenantsOf(span.traceId));
+    fromPark.add(row);
   }
   await ch.insert(
     'parked_spans',
     waiting.map((s) => ({ ...spanToRow(s), parked_ns: nowNs.toString() })),
   );
-  return { adopted, parked: waiting.length };
+  return { adopted, fromPark, parked: waiting.length };
 }
 
 /** TraceTenantStore.settleParkedSpans: steps of up to SETTLE_BATCH_TRACES traces. */

@@ -23,19 +23,23 @@ export async function writeBatch(
   };
   let spans = batch.spans;
   let tenantsOf: ((s: SpanRow) => readonly string[]) | undefined;
+  let fromPark = new Set<SpanRow>();
   if (batch.traceClaims?.length || batch.pendingSpans?.length) {
     const settled = await applyTraceTenants(ch, batch, nowNs());
     result.spansParked = settled.parked;
     if (settled.adopted.size > 0) {
+      // The batch's own spans first: a pending span and its parked copy are one span, sent now.
       spans = [...batch.spans, ...settled.adopted.keys()];
       tenantsOf = (s) => settled.adopted.get(s) ?? [s.tenantId];
+      fromPark = settled.fromPark;
     }
   }
   if (spans.length > 0) {
     const fresh = await freshSpans(ch, spans, tenantsOf);
     await ch.insert('spans', fresh.map(spanToRow));
+    const freshSent = fresh.filter((s) => !fromPark.has(s)).length;
     result.spansWritten = fresh.length;
-    result.spansDuplicate = spans.length - fresh.length;
+    result.spansDuplicate = spans.length - fromPark.size - freshSent;
   }
   if (batch.logs.length > 0) {
     await ch.insert('logs', batch.logs.map(logToRow));
