@@ -1,13 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { IngestLimits, TenantLimiter } from '../limits/tenant-limits.js';
 import type { OtlpFormat, ReceivedBody } from '../otlp/body.js';
-import type {
-  DecodedLogs,
-  DecodedMetrics,
-  DecodedSpan,
-  DecodedTraces,
-  ResourceGroup,
-} from '../otlp/model.js';
+import type { DecodedLogs, DecodedMetrics, DecodedTraces, ResourceGroup } from '../otlp/model.js';
 import type { IngestWriter } from '../storage/batch-writer.js';
 import type { Attributes, WriteBatch } from '../storage/types.js';
 import type { ServerMetrics } from '../telemetry/registry.js';
@@ -20,7 +14,9 @@ import {
   logBuilder,
   metricBuilder,
   partitionByTenant,
+  type SpanIdentity,
   spanBuilder,
+  spanIdentity,
 } from './row-builders.js';
 import {
   type TenantClaim,
@@ -84,7 +80,7 @@ export class IngestPipeline {
       spanBuilder(batch, this.deps.redactor, (tenantId, n) =>
         this.count('rejected', tenantId, 'traces', 'attribute_limit', n),
       ),
-      spanTrace,
+      spanIdentity,
     );
   }
 
@@ -108,7 +104,7 @@ export class IngestPipeline {
     request: IngestRequest,
     batch: WriteBatch,
     build: Builder<T>,
-    traceOf?: (item: T) => { traceId: string; isRoot: boolean },
+    traceOf?: (item: T) => SpanIdentity,
   ): Promise<IngestOutcome> {
     const { byTenant, rejections, total, claims } = partitionByTenant(
       groups,
@@ -245,9 +241,6 @@ export class IngestPipeline {
 }
 
 const emptyBatch = (): WriteBatch => ({ spans: [], logs: [], metrics: [] });
-
-/** A span's trace, for trace-level tenants. */
-const spanTrace = (s: DecodedSpan) => ({ traceId: s.traceId, isRoot: s.parentSpanId === '' });
 
 /**
  * The tenant whose limits and counters a partition uses: spans waiting for their trace's tenant

@@ -14,7 +14,9 @@ import {
   logBuilder,
   metricBuilder,
   partitionByTenant,
+  type SpanIdentity,
   spanBuilder,
+  spanIdentity,
 } from './row-builders.js';
 import {
   type TenantClaim,
@@ -61,7 +63,7 @@ function rebuildRows(
   const admittedOnly = <T>(
     groups: ResourceGroup<T>[],
     attrsOf: (item: T) => Attributes,
-    traceOf?: (item: T) => { traceId: string; isRoot: boolean },
+    traceOf?: (item: T) => SpanIdentity,
   ) => {
     const p = partitionByTenant(groups, entry.principal, attrsOf, { claimOf, traceOf });
     const claims = p.claims.filter((c) => admitted.has(c.tenantId));
@@ -78,11 +80,7 @@ function rebuildRows(
   };
   if (entry.signal === 'traces') {
     each(
-      admittedOnly(
-        decoded as DecodedTraces,
-        (s) => s.attributes,
-        (s) => ({ traceId: s.traceId, isRoot: s.parentSpanId === '' }),
-      ),
+      admittedOnly(decoded as DecodedTraces, (s) => s.attributes, spanIdentity),
       spanBuilder(batch, deps.redactor),
     );
   } else if (entry.signal === 'logs') {

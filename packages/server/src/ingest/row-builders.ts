@@ -103,6 +103,16 @@ export function flattenPoints(decoded: DecodedMetrics): ResourceGroup<MetricPoin
   }));
 }
 
+/** What trace-level tenants need of a span: its trace, and whether it is the root. */
+export interface SpanIdentity {
+  traceId: string;
+  /** '' for a trace's root. */
+  parentSpanId: string;
+}
+
+/** A decoded span is its own identity: no object made per span. */
+export const spanIdentity = (s: DecodedSpan): SpanIdentity => s;
+
 /** How a request's items resolve their tenant. */
 export interface PartitionOptions<T> {
   /** The configured tenant attributes (ingest.tenantAttributes). */
@@ -111,7 +121,7 @@ export interface PartitionOptions<T> {
    * For spans: the item's trace, so that items claiming no tenant take their trace's. Without it
    * (logs, metric points) such items are `_unassigned`.
    */
-  traceOf?: (item: T) => { traceId: string; isRoot: boolean };
+  traceOf?: (item: T) => SpanIdentity;
 }
 
 export interface Partition<T> {
@@ -136,8 +146,9 @@ export function partitionByTenant<T>(
 ): Partition<T> {
   const byTenant = new Map<string, Item<T>[]>();
   const rejections = new Map<string, number>();
-  const claims: TraceClaim[] = [];
-  const claimed = new Map<string, Set<string>>();
+  // Per trace, the claims worth storing: the root's alone once seen (it decides whatever else the
+  // trace states), else each tenant a span states.
+  const claimed = new Map<string, TraceClaim[]>();
   const { traceOf, claimOf } = options;
   let total = 0;
   for (const g of groups) {
@@ -154,13 +165,13 @@ export function partitionByTenant<T>(
         let tenantId = r.tenantId;
         if (tenantId === TRACE_TENANT_PENDING && !traceOf) tenantId = UNASSIGNED_TENANT;
         if (r.claimed && traceOf) {
-          const { traceId, isRoot } = traceOf(item);
-          const tenants = claimed.get(traceId) ?? new Set<string>();
-          claimed.set(traceId, tenants);
-          if (isRoot || !tenants.has(tenantId)) {
-            tenants.add(tenantId);
-            claims.push({ traceId, tenantId, fromRoot: isRoot });
-          }
+          const { traceId, parentSpanId } = traceOf(item);
+          const isRoot = parentSpanId === '';
+          const seen = claimed.get(traceId);
+          const claim = { traceId, tenantId, fromRoot: isRoot };
+          if (!seen || isRoot) claimed.set(traceId, [claim]);
+          else if (!seen[0]!.fromRoot && !seen.some((c) => c.tenantId === tenantId))
+            seen.push(claim);
         }
         pushTo(byTenant, tenantId, {
           item,
@@ -171,6 +182,7 @@ export function partitionByTenant<T>(
       }
     }
   }
+  const claims = [...claimed.values()].flat();
   const pending = byTenant.get(TRACE_TENANT_PENDING);
   if (pending && traceOf && claims.length > 0) {
     const decided = decideTraceTenants(claims);
