@@ -23,7 +23,7 @@ export interface InitOptions {
   consoleStream?: NodeJS.WritableStream;
   /** OTLP base URL; `/v1/traces`, `/v1/logs`, `/v1/metrics` are appended. Env: OTEL_EXPORTER_OTLP_ENDPOINT. */
   endpoint?: string;
-  /** Sent as `Authorization: Bearer <apiKey>` to the OTLP endpoint. */
+  /** Sent as `Authorization: Bearer <apiKey>` to the OTLP endpoint. Env: TENANTRY_INGEST_KEY. */
   apiKey?: string;
   /** Extra OTLP headers; merged over OTEL_EXPORTER_OTLP_HEADERS. */
   headers?: Record<string, string>;
@@ -47,6 +47,12 @@ export interface InitOptions {
   resourceAttributes?: Attributes;
   metrics?: MetricsOptions;
   logs?: LogsOptions;
+  /**
+   * Export what is still queued when the process ends: when its event loop empties, and on
+   * SIGTERM/SIGINT (then the signal's default exit follows, unless the app handles the signal
+   * itself). Waits at most `timeoutMillis` (default 5000). Default on; `false` turns it off.
+   */
+  flushOnExit?: boolean | { timeoutMillis?: number };
 }
 
 export interface MetricsOptions {
@@ -87,6 +93,8 @@ export interface ResolvedConfig {
     maxTenantsPerMetric: number;
   };
   logs: { exporter: 'otlp' | 'none' | LogRecordExporter };
+  /** undefined: no flush at exit. */
+  flushOnExit: { timeoutMillis: number } | undefined;
 }
 
 export const DEFAULTS = {
@@ -98,7 +106,11 @@ export const DEFAULTS = {
   batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 1000 },
   exportIntervalMillis: 10_000,
   maxTenantsPerMetric: DEFAULT_MAX_TENANTS_PER_METRIC,
+  flushOnExitTimeoutMillis: 5000,
 } as const;
+
+/** Environment variable holding the ingest key (the one key kind a process that sends needs). */
+export const INGEST_KEY_ENV = 'TENANTRY_INGEST_KEY';
 
 export function loadConfig(
   options: InitOptions = {},
@@ -107,6 +119,12 @@ export function loadConfig(
   const endpoint = stripSlash(options.endpoint ?? nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT));
   const headers = { ...parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS), ...options.headers };
   if (options.apiKey !== undefined) headers.Authorization = `Bearer ${options.apiKey}`;
+  else {
+    // The env key never overrides an Authorization already given in OTEL_EXPORTER_OTLP_HEADERS.
+    const envKey = nonEmpty(env[INGEST_KEY_ENV]);
+    const hasAuth = Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
+    if (envKey !== undefined && !hasAuth) headers.Authorization = `Bearer ${envKey}`;
+  }
   const exporter = options.exporter ?? (endpoint !== undefined ? 'otlp' : 'console');
   const signalDefault = exporter === 'otlp' ? 'otlp' : 'none';
   return {
@@ -139,7 +157,17 @@ export function loadConfig(
       ),
     },
     logs: { exporter: options.logs?.exporter ?? signalDefault },
+    flushOnExit: flushOnExit(options.flushOnExit),
   };
+}
+
+function flushOnExit(option: InitOptions['flushOnExit']): ResolvedConfig['flushOnExit'] {
+  if (option === false) return undefined;
+  const asked = typeof option === 'object' ? option.timeoutMillis : undefined;
+  const timeoutMillis =
+    asked !== undefined && Number.isFinite(asked) ? asked : DEFAULTS.flushOnExitTimeoutMillis;
+  // Bounded both ways: zero would never export, an hour would hang a deploy's rollout.
+  return { timeoutMillis: Math.min(60_000, Math.max(100, timeoutMillis)) };
 }
 
 /** OTEL_EXPORTER_OTLP_HEADERS: `k1=v1,k2=v2`, values URL-encoded per the OTel spec. */

@@ -12,14 +12,16 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { type InitOptions, loadConfig, type ResolvedConfig } from './config.js';
+import { warnUnknownOptions } from './diag/unknown-options.js';
 import { warnOnce } from './diag/warn.js';
 import { ConsoleTreeExporter } from './export/console.js';
 import { CountingBatchSpanProcessor } from './export/counting-processor.js';
+import { installExitFlush } from './export/exit-flush.js';
 import { forgetCleanVerdicts } from './logs/clean-cache.js';
 import { TenantryMetrics } from './metrics/instruments.js';
 import { DeferredCounter } from './metrics/tenant-guard.js';
 import { TenantAttributesProcessor, tenantMetricView } from './metrics/tenant-view.js';
-import { createLoggerProvider, createMeterProvider } from './pipelines.js';
+import { createLoggerProvider, createMeterProvider, type LogDeliveryStats } from './pipelines.js';
 import { buildRedactor, isPolicyRedactor, type Redactor } from './redaction/redactor.js';
 import { resetRuntime, runtime, SCOPE_NAME, SCOPE_VERSION } from './runtime.js';
 import { TenantSpanProcessor } from './trace/processor.js';
@@ -33,6 +35,8 @@ export interface TenantryHandle {
   droppedSpans(): number;
   /** Spans the exporter acknowledged so far. */
   exportedSpans(): number;
+  /** Log records lost so far (failed export); warned once. */
+  droppedLogs(): number;
 }
 
 /**
@@ -40,6 +44,7 @@ export interface TenantryHandle {
  * AsyncLocalStorage context propagation, and the redactor used by every helper.
  */
 export function init(options: InitOptions = {}): TenantryHandle {
+  warnUnknownOptions(options);
   const config = loadConfig(options);
   const resource = resourceFromAttributes({
     ...config.resourceAttributes,
@@ -64,7 +69,8 @@ export function init(options: InitOptions = {}): TenantryHandle {
     tenantMetricView(new TenantAttributesProcessor(overflow, config.metrics.maxTenantsPerMetric)),
   );
   if (meterProvider !== undefined) metrics.setGlobalMeterProvider(meterProvider);
-  const loggerProvider = createLoggerProvider(config, resource);
+  const logStats: LogDeliveryStats = { dropped: 0 };
+  const loggerProvider = createLoggerProvider(config, resource, logStats);
 
   runtime.tracer = provider.getTracer(SCOPE_NAME, SCOPE_VERSION);
   runtime.captureContent = config.captureContent;
@@ -87,12 +93,21 @@ export function init(options: InitOptions = {}): TenantryHandle {
       safely('forceFlush', () => loggerProvider?.forceFlush() ?? Promise.resolve()),
     ]);
   };
+  const removeExitFlush =
+    config.flushOnExit === undefined
+      ? undefined
+      : installExitFlush({
+          timeoutMillis: config.flushOnExit.timeoutMillis,
+          flush: flushAll,
+          lost: (timedOut) => lostAtExit(batch, logStats, timedOut, config),
+        });
   let stopped = false;
   return {
     forceFlush: flushAll,
     shutdown: async () => {
       if (stopped) return;
       stopped = true;
+      removeExitFlush?.();
       await Promise.all([
         safely('shutdown', () => provider.shutdown()),
         safely('shutdown', () => meterProvider?.shutdown() ?? Promise.resolve()),
@@ -106,7 +121,29 @@ export function init(options: InitOptions = {}): TenantryHandle {
     },
     droppedSpans: () => batch.stats.dropped,
     exportedSpans: () => batch.stats.exported,
+    droppedLogs: () => logStats.dropped,
   };
+}
+
+/** The exit warning: what never reached the exporter's destination, and where it was going. */
+function lostAtExit(
+  batch: CountingBatchSpanProcessor,
+  logs: LogDeliveryStats,
+  timedOut: boolean,
+  config: ResolvedConfig,
+): string | undefined {
+  const spans = batch.stats.dropped + (timedOut ? batch.pending() : 0);
+  if (spans === 0 && logs.dropped === 0 && !timedOut) return undefined;
+  const where =
+    config.exporter === 'otlp' ? ` to ${config.endpoint ?? 'http://localhost:4318'}` : '';
+  const parts = [`${spans} span(s)`, `${logs.dropped} log record(s)`];
+  return (
+    `${parts.join(' and ')} could not be exported${where}` +
+    (timedOut
+      ? `; export did not finish within ${config.flushOnExit?.timeoutMillis} ms (flushOnExit.timeoutMillis)`
+      : '') +
+    '. Check the endpoint and the key (TENANTRY_INGEST_KEY).'
+  );
 }
 
 /** For hosts with their own NodeSDK/TracerProvider: tenant stamping first, then batch export. */

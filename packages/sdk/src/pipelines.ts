@@ -1,9 +1,16 @@
 /** The metrics and logs halves of init(): providers, exporters and readers. */
+
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { Resource } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import {
+  BatchLogRecordProcessor,
+  LoggerProvider,
+  type LogRecordExporter,
+  type ReadableLogRecord,
+} from '@opentelemetry/sdk-logs';
 import {
   AggregationTemporality,
   type IMetricReader,
@@ -50,9 +57,15 @@ export function createMeterProvider(
   return new MeterProvider({ resource, readers, views: [tenantView] });
 }
 
+/** Log records the exporter refused or could not deliver; warned once, reported at exit. */
+export interface LogDeliveryStats {
+  dropped: number;
+}
+
 export function createLoggerProvider(
   config: ResolvedConfig,
   resource: Resource,
+  stats: LogDeliveryStats,
 ): LoggerProvider | undefined {
   const choice = config.logs.exporter;
   if (choice === 'none') return undefined;
@@ -63,5 +76,43 @@ export function createLoggerProvider(
           headers: config.headers,
         })
       : choice;
-  return new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter })] });
+  return new LoggerProvider({
+    resource,
+    processors: [
+      new BatchLogRecordProcessor({ exporter: new CountingLogExporter(exporter, stats) }),
+    ],
+  });
+}
+
+class CountingLogExporter implements LogRecordExporter {
+  constructor(
+    private readonly inner: LogRecordExporter,
+    private readonly stats: LogDeliveryStats,
+  ) {}
+
+  export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
+    const done = (result: ExportResult) => {
+      if (result.code !== ExportResultCode.SUCCESS) {
+        this.stats.dropped += logs.length;
+        warnOnce(
+          'dropped-logs',
+          `dropped ${logs.length} log record(s): export failed: ${result.error?.message ?? 'unknown'}`,
+        );
+      }
+      resultCallback(result);
+    };
+    try {
+      this.inner.export(logs, done);
+    } catch (error) {
+      done({ code: ExportResultCode.FAILED, error: error as Error });
+    }
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
 }

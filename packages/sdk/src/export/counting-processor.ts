@@ -26,6 +26,8 @@ export class CountingBatchSpanProcessor implements SpanProcessor {
   private readonly inner: BatchSpanProcessor;
   private readonly maxQueueSize: number;
   private queued = 0;
+  /** Handed to the exporter, no answer yet. */
+  inFlight = 0;
   readonly stats: SpanDeliveryStats = { exported: 0, dropped: 0 };
 
   constructor(exporter: SpanExporter, config: BufferConfig = {}) {
@@ -56,6 +58,11 @@ export class CountingBatchSpanProcessor implements SpanProcessor {
     return this.inner.shutdown();
   }
 
+  /** Spans recorded and not yet exported nor dropped (queued or being sent). */
+  pending(): number {
+    return this.queued + this.inFlight;
+  }
+
   /** @internal called by the exporter wrapper */
   taken(count: number): void {
     this.queued = Math.max(0, this.queued - count);
@@ -76,10 +83,12 @@ class CountingExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     this.owner.taken(spans.length);
+    this.owner.inFlight += spans.length;
     let settled = false;
     const done = (result: ExportResult) => {
       if (settled) return;
       settled = true;
+      this.owner.inFlight -= spans.length;
       if (result.code === ExportResultCode.SUCCESS) this.owner.stats.exported += spans.length;
       else
         this.owner.drop(
