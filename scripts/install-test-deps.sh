@@ -1,8 +1,37 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite drives for real: Chromium (dashboard e2e),
-# clickhouse-server (storage contract suite, multi-node test) and prometheus (promtool rule tests).
+# clickhouse-server (storage contract suite, multi-node test) and prometheus (promtool rule tests),
+# and chDB, the current ClickHouse engine in-process (the contract suite's second ClickHouse).
 # Idempotent: does nothing when everything is already there.
 set -euo pipefail
+
+# chDB is 178 MB packed (a 566 MB libchdb.so), so it is not a devDependency: a user's `npm ci` for
+# the demo must not fetch it. It goes to a cache outside the repo, which `npm ci` does not wipe;
+# test/helpers/chdb.ts reads the same path. Versions are exact, transitive ones too (overrides).
+CHDB_VERSION=3.4.0
+chdb_dir="${TENANTRY_CHDB_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tenantry/chdb-$CHDB_VERSION}"
+if [ "$(node -p "try{require('$chdb_dir/node_modules/chdb/package.json').version}catch{''}" 2>/dev/null)" != "$CHDB_VERSION" ]; then
+  echo "install-test-deps: installing chdb@$CHDB_VERSION into $chdb_dir"
+  mkdir -p "$chdb_dir"
+  cat >"$chdb_dir/package.json" <<JSON
+{
+  "name": "tenantry-test-chdb",
+  "private": true,
+  "dependencies": { "chdb": "$CHDB_VERSION" },
+  "overrides": {
+    "@chdb/lib-linux-x64-gnu": "26.7.3-stable.1",
+    "@clickhouse/client-common": "1.23.0",
+    "node-addon-api": "6.1.0",
+    "node-gyp-build": "4.8.4"
+  }
+}
+JSON
+  (cd "$chdb_dir" && npm install --no-audit --no-fund --no-package-lock --loglevel=error >/dev/null)
+fi
+# `install-test-deps.sh chdb`: only chDB (npm run test:clickhouse-current needs nothing else).
+if [ "${1:-}" = "chdb" ]; then
+  exit 0
+fi
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

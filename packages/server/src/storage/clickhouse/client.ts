@@ -1,4 +1,9 @@
-import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import {
+  type ClickHouseClient,
+  type ClickHouseClientConfigOptions,
+  ClickHouseLogLevel,
+  createClient,
+} from '@clickhouse/client';
 import { ClickHouseError } from './errors.js';
 import { type Features, featuresOf } from './features.js';
 
@@ -12,14 +17,41 @@ export interface ClickHouseOptions {
   database: string;
   /** Cluster name from remote_servers: local tables behind Distributed tables sharded by tenant. */
   cluster?: string;
+  /**
+   * With `cluster`: DDL and mutations run once, `ON CLUSTER`, through the first URL (needs Keeper or
+   * ZooKeeper); without it they run on each listed node.
+   */
+  onClusterDdl?: boolean;
+  /**
+   * The server replicates by itself (ClickHouse Cloud, a Replicated database): plain tables through
+   * one URL, never Distributed tables. Excludes `cluster`.
+   */
+  replicatedByServer?: boolean;
   username?: string;
   password?: string;
+  /** PEM certificate(s) to trust for an https URL (a private CA or a self-signed server). */
+  caCert?: Buffer;
+  /**
+   * An in-process engine instead of HTTP (chDB in the test suite and benches): each node's client
+   * gets its own connection from this factory, and the adapter's code runs unchanged over it.
+   */
+  connection?: () => ClientConnection;
 }
+
+export type ClientConnection = NonNullable<ClickHouseClientConfigOptions['connection']>;
 
 export type ChRow = Record<string, unknown>;
 
-/** Long IN lists (dedup look-ups, trace pages) outgrow the 256 KiB default. */
-const QUERY_SETTINGS = { max_query_size: '16777216' } as const;
+/**
+ * Sent with every statement, never left to the server's defaults (chDB also keeps a SET for the
+ * rest of its session). Long IN lists (dedup look-ups, trace pages) outgrow the 256 KiB default
+ * query size. 64-bit integers must arrive as strings: 25.8 changed the JSON default to bare numbers,
+ * which JSON.parse rounds through a double (nanosecond timestamps lose their last digits).
+ */
+const QUERY_SETTINGS = {
+  max_query_size: '16777216',
+  output_format_json_quote_64bit_integers: 1,
+} as const;
 
 /**
  * A pool of one @clickhouse/client per node. Queries go to the first node; statements that must
@@ -32,7 +64,18 @@ export class ChConnection {
     readonly cluster: string | null,
     readonly version: string,
     readonly features: Features,
+    readonly onClusterDdl: boolean,
   ) {}
+
+  /** How many nodes DDL and mutations are sent to one by one (1 with ON CLUSTER or no cluster). */
+  get ddlNodes(): number {
+    return this.cluster && !this.onClusterDdl ? this.clients.length : 1;
+  }
+
+  /** ` ON CLUSTER name` after a table name in DDL and mutations, or nothing. */
+  get onCluster(): string {
+    return this.cluster && this.onClusterDdl ? ` ON CLUSTER ${this.cluster}` : '';
+  }
 
   static async open(options: ClickHouseOptions): Promise<ChConnection> {
     const urls = options.url
@@ -50,11 +93,16 @@ export class ChConnection {
         log: { level: ClickHouseLogLevel.OFF },
         // Server-side compression would need settings 18.16 does not have on every route.
         compression: { request: false, response: false },
+        ...(options.caCert ? { tls: { ca_cert: options.caCert } } : {}),
+        ...(options.connection ? { connection: options.connection() } : {}),
       }),
     );
     let version: string;
     try {
-      const rs = await clients[0]!.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
+      const rs = await clients[0]!.query({
+        query: 'SELECT version() AS v',
+        format: 'JSONEachRow',
+      });
       const rows = (await rs.json()) as Array<{ v: string }>;
       version = rows[0]?.v ?? '0';
     } catch (err) {
@@ -67,6 +115,7 @@ export class ChConnection {
       options.cluster ?? null,
       version,
       featuresOf(version),
+      options.onClusterDdl === true,
     );
   }
 
@@ -88,9 +137,12 @@ export class ChConnection {
     }
   }
 
-  async exec(sql: string, node = 0): Promise<void> {
+  async exec(sql: string, node = 0, settings: Record<string, string | number> = {}): Promise<void> {
     try {
-      await this.clients[node]!.command({ query: sql, clickhouse_settings: QUERY_SETTINGS });
+      await this.clients[node]!.command({
+        query: sql,
+        clickhouse_settings: { ...QUERY_SETTINGS, ...settings },
+      });
     } catch (err) {
       throw new ClickHouseError(`${(err as Error).message.trim()} [in: ${sql.slice(0, 400)}]`);
     }

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClickHouseNode, startClickHouse } from '../../../../../test/helpers/clickhouse.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnClickHouse } from '../../../../../test/helpers/chdb.js';
 import { dataset, PRICES, RANGE, traceId } from '../contract/fixtures.js';
 import { openClickHouseStorage } from './index.js';
 import { spanToRow } from './rows.js';
@@ -8,12 +8,10 @@ import { spanToRow } from './rows.js';
  * Two servers racing on the same resent span can both pass the write-time look-up and both insert
  * it. Planted here directly: every read must still count it once before ClickHouse merges.
  */
-describe('ClickHouse reads with unmerged duplicate spans', () => {
-  let node: ClickHouseNode;
+describeOnClickHouse('ClickHouse reads with unmerged duplicate spans', (target) => {
   let storage: Awaited<ReturnType<typeof openClickHouseStorage>>;
   beforeAll(async () => {
-    node = await startClickHouse();
-    storage = await openClickHouseStorage({ url: node.url, database: 'dedup' });
+    storage = await openClickHouseStorage(target().options('dedup'));
     await storage.migrate();
     const batch = dataset();
     await storage.write(batch);
@@ -26,7 +24,6 @@ describe('ClickHouse reads with unmerged duplicate spans', () => {
   });
   afterAll(async () => {
     await storage?.close();
-    await node?.stop();
   });
 
   it('counts every span once in aggregates, runs, traces, searches and alerts', async () => {

@@ -10,6 +10,8 @@ export interface Features {
   jsonExtract: boolean;
   /** Server-side insert batching with wait_for_async_insert (21.11). */
   asyncInsert: boolean;
+  /** `mutations_sync = 2`: an ALTER ... DELETE answers once every replica applied it (20.3). */
+  mutationsSync: boolean;
 }
 
 export function parseVersion(version: string): [number, number] {
@@ -27,5 +29,6 @@ export function featuresOf(version: string): Features {
     lowCardinality: atLeast(version, 19, 3),
     jsonExtract: atLeast(version, 19, 6),
     asyncInsert: atLeast(version, 21, 11),
+    mutationsSync: atLeast(version, 20, 3),
   };
 }

@@ -13,7 +13,7 @@ const MUTATION_TIMEOUT_MS = 120_000;
  */
 export async function waitForMutations(ch: ChConnection, table: TableName): Promise<void> {
   const [db, name] = localTable(ch, table).split('.');
-  const nodes = ch.cluster ? ch.clients.length : 1;
+  const nodes = ch.ddlNodes;
   const deadline = Date.now() + MUTATION_TIMEOUT_MS;
   for (;;) {
     let pending = 0;
@@ -33,6 +33,23 @@ export async function waitForMutations(ch: ChConnection, table: TableName): Prom
 }
 
 /**
+ * Deletes rows of a local table on every shard and returns once they are gone. From 20.3 the
+ * statement itself waits (`mutations_sync = 2`, every replica); 18.16 polls `system.mutations`,
+ * and so does every version after the statement, which costs one query when nothing is left.
+ */
+export async function deleteRows(ch: ChConnection, table: TableName, whereSql: string) {
+  const settings: Record<string, number> = ch.features.mutationsSync ? { mutations_sync: 2 } : {};
+  for (let node = 0; node < ch.ddlNodes; node++) {
+    await ch.exec(
+      `ALTER TABLE ${localTable(ch, table)}${ch.onCluster} DELETE ${whereSql}`,
+      node,
+      settings,
+    );
+  }
+  await waitForMutations(ch, table);
+}
+
+/**
  * Retention and erasure as ALTER TABLE ... DELETE mutations on each shard's local table (18.16 has
  * no lightweight DELETE and no ON CLUSTER without ZooKeeper). Mutations are asynchronous, so each
  * delete waits until every node reports it done: when the call returns, the rows are gone.
@@ -41,7 +58,6 @@ export async function waitForMutations(ch: ChConnection, table: TableName): Prom
  */
 export function chLifecycleStore(ch: ChConnection): LifecycleStore {
   const db = ch.database;
-  const nodes = ch.cluster ? ch.clients.length : 1;
 
   /** Deletes matching rows everywhere and returns how many (deduplicated) rows matched. */
   async function deleteWhere(table: TableName, where: Where): Promise<number> {
@@ -51,10 +67,7 @@ export function chLifecycleStore(ch: ChConnection): LifecycleStore {
     );
     const count = num(row?.n);
     if (count === 0) return 0;
-    for (let node = 0; node < nodes; node++) {
-      await ch.exec(`ALTER TABLE ${localTable(ch, table)} DELETE ${where.sql}`, node);
-    }
-    await waitForMutations(ch, table);
+    await deleteRows(ch, table, where.sql);
     return count;
   }
 

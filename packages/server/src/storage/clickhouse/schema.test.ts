@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClickHouseNode, startClickHouse } from '../../../../../test/helpers/clickhouse.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnClickHouse } from '../../../../../test/helpers/chdb.js';
 import { span, T0_NS } from '../contract/fixtures.js';
 import { ChConnection } from './client.js';
 import { openClickHouseStorage } from './index.js';
 import { spanToRow } from './rows.js';
 import { migrate, migrations } from './schema.js';
 
-describe('ClickHouse schema', () => {
-  let node: ClickHouseNode;
+describeOnClickHouse('ClickHouse schema', (target) => {
   let ch: ChConnection;
   beforeAll(async () => {
-    node = await startClickHouse();
-    ch = await ChConnection.open({ url: node.url, database: 'tenantry_schema' });
+    ch = await ChConnection.open(target().options('tenantry_schema'));
   });
   afterAll(async () => {
     await ch?.close();
-    await node?.stop();
   });
 
   it('creates every table with tenant_id leading its sort key, and migrates twice safely', async () => {
@@ -36,17 +33,32 @@ describe('ClickHouse schema', () => {
 
   it('reports the connected version and decides features from it', () => {
     expect(ch.version).toMatch(/^\d+\.\d+/);
-    if (ch.version.startsWith('18.')) {
-      expect(ch.features).toEqual({
-        lowCardinality: false,
-        jsonExtract: false,
-        asyncInsert: false,
-      });
-    }
+    const current = Number.parseInt(ch.version, 10) >= 22;
+    expect(ch.features).toEqual({
+      lowCardinality: current,
+      jsonExtract: current,
+      asyncInsert: current,
+      mutationsSync: current,
+    });
+  });
+
+  it('stores repetitive columns as LowCardinality where the server has it', async () => {
+    await migrate(ch);
+    const types = new Map(
+      (
+        await ch.query<{ name: string; type: string }>(
+          `SELECT name, type FROM system.columns WHERE database = 'tenantry_schema' AND table = 'spans'`,
+        )
+      ).map((c) => [c.name, c.type]),
+    );
+    const lc = ch.features.lowCardinality;
+    expect(types.get('service_name')).toBe(lc ? 'LowCardinality(String)' : 'String');
+    expect(types.get('model')).toBe(lc ? 'LowCardinality(Nullable(String))' : 'Nullable(String)');
+    expect(types.get('start_ns')).toBe('Int64');
   });
 
   it('upgrades a v1 database: spans stored before the classification columns are classified on read', async () => {
-    const storage = await openClickHouseStorage({ url: node.url, database: 'tenantry_upgrade' });
+    const storage = await openClickHouseStorage(target().options('tenantry_upgrade'));
     const c = storage.ch;
     await c.exec('CREATE DATABASE IF NOT EXISTS tenantry_upgrade');
     await c.exec(

@@ -133,11 +133,11 @@ function createTable(ch: ChConnection, t: TableDef): string[] {
   const local = ch.cluster ? `${t.name}_local` : t.name;
   const partition = t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : '';
   const out = [
-    `CREATE TABLE IF NOT EXISTS ${db}.${local} (${t.columns}) ENGINE = ${t.engine}${partition} ORDER BY (${t.orderBy})${t.settings ? ` SETTINGS ${t.settings}` : ''}`,
+    `CREATE TABLE IF NOT EXISTS ${db}.${local}${ch.onCluster} (${t.columns}) ENGINE = ${t.engine}${partition} ORDER BY (${t.orderBy})${t.settings ? ` SETTINGS ${t.settings}` : ''}`,
   ];
   if (ch.cluster) {
     out.push(
-      `CREATE TABLE IF NOT EXISTS ${db}.${t.name} AS ${db}.${local} ENGINE = Distributed(${ch.cluster}, ${db}, ${local}, ${t.shardBy})`,
+      `CREATE TABLE IF NOT EXISTS ${db}.${t.name}${ch.onCluster} AS ${db}.${local} ENGINE = Distributed(${ch.cluster}, ${db}, ${local}, ${t.shardBy})`,
     );
   }
   return out;
@@ -192,14 +192,15 @@ function classifyStatements(ch: ChConnection): string[] {
   const tables = ch.cluster ? ['spans_local', 'spans'] : ['spans'];
   return tables.map(
     (t) =>
-      `ALTER TABLE ${ch.database}.${t} ADD COLUMN is_llm UInt8 DEFAULT ${LLM_PREDICATE}, ADD COLUMN is_tool UInt8 DEFAULT ${TOOL_PREDICATE}`,
+      `ALTER TABLE ${ch.database}.${t}${ch.onCluster} ADD COLUMN is_llm UInt8 DEFAULT ${LLM_PREDICATE}, ADD COLUMN is_tool UInt8 DEFAULT ${TOOL_PREDICATE}`,
   );
 }
 
 function ruleSnapshotStatements(ch: ChConnection): string[] {
   const tables = ch.cluster ? ['alert_states_local', 'alert_states'] : ['alert_states'];
   return tables.map(
-    (t) => `ALTER TABLE ${ch.database}.${t} ADD COLUMN rule_snapshot Nullable(String)`,
+    (t) =>
+      `ALTER TABLE ${ch.database}.${t}${ch.onCluster} ADD COLUMN rule_snapshot Nullable(String)`,
   );
 }
 
@@ -216,14 +217,17 @@ export function migrations(ch: ChConnection): Array<{ version: number; statement
   ];
 }
 
-/** Creates the database and tables on every node. Safe on every start and from several servers. */
+/**
+ * Creates the database and tables on every node (or once, ON CLUSTER). Safe on every start and from
+ * several servers. With ON CLUSTER the first node's schema_migrations speaks for the cluster.
+ */
 export async function migrate(ch: ChConnection): Promise<void> {
   const db = ch.database;
-  const nodes = ch.cluster ? ch.clients.length : 1;
+  const nodes = ch.ddlNodes;
   for (let node = 0; node < nodes; node++) {
-    await ch.exec(`CREATE DATABASE IF NOT EXISTS ${db}`, node);
+    await ch.exec(`CREATE DATABASE IF NOT EXISTS ${db}${ch.onCluster}`, node);
     await ch.exec(
-      `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations (version UInt32, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY version`,
+      `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations${ch.onCluster} (version UInt32, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY version`,
       node,
     );
   }

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClickHouseNode, startClickHouse } from '../../../../../test/helpers/clickhouse.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnClickHouse } from '../../../../../test/helpers/chdb.js';
 import { RANGE, span, spanId, T0_NS, traceId } from '../contract/fixtures.js';
 import type { SettleOptions, SpanRow } from '../types.js';
 import { openClickHouseStorage } from './index.js';
@@ -35,21 +35,18 @@ function children(): { trace: string; spans: SpanRow[] } {
   return { trace, spans };
 }
 
-describe('ClickHouse trace-level tenants across servers', () => {
-  let node: ClickHouseNode;
+describeOnClickHouse('ClickHouse trace-level tenants across servers', (target) => {
   let a: ChStorage;
   let b: ChStorage;
   beforeAll(async () => {
-    node = await startClickHouse();
     // Two servers over one database, as behind a load balancer.
-    a = await openClickHouseStorage({ url: node.url, database: 'trace_tenants' });
-    b = await openClickHouseStorage({ url: node.url, database: 'trace_tenants' });
+    a = await openClickHouseStorage(target().options('trace_tenants'));
+    b = await openClickHouseStorage(target().options('trace_tenants'));
     await a.migrate();
   });
   afterAll(async () => {
     await a?.close();
     await b?.close();
-    await node?.stop();
   });
 
   const spansOf = async (tenantId: string) =>

@@ -2,7 +2,7 @@ import { UNASSIGNED_TENANT } from '../../ingest/tenant.js';
 import { adopt, decideTraceTenants, type TraceClaim } from '../trace-claims.js';
 import type { SettleOptions, SettleReport, SpanRow, WriteBatch } from '../types.js';
 import type { ChConnection } from './client.js';
-import { waitForMutations } from './lifecycle.js';
+import { deleteRows } from './lifecycle.js';
 import { big, num, spanFromRow, spanToRow } from './rows.js';
 import { CLAIM_PARTITION_NS, localTable } from './schema.js';
 import { freshSpans } from './span-keys.js';
@@ -176,14 +176,7 @@ async function settleStep(
     else report.adopted++;
   }
   const keys = [...moving.keys()].map((s) => `(${litList([s.traceId, s.spanId])})`);
-  const nodes = ch.cluster ? ch.clients.length : 1;
-  for (let node = 0; node < nodes; node++) {
-    await ch.exec(
-      `ALTER TABLE ${localTable(ch, 'parked_spans')} DELETE WHERE (trace_id, span_id) IN (${keys.join(', ')})`,
-      node,
-    );
-  }
-  await waitForMutations(ch, 'parked_spans');
+  await deleteRows(ch, 'parked_spans', `WHERE (trace_id, span_id) IN (${keys.join(', ')})`);
   return moving.size;
 }
 
@@ -193,8 +186,7 @@ async function settleStep(
  */
 async function forgetClaims(ch: ChConnection, beforeNs: bigint): Promise<void> {
   const [db, table] = localTable(ch, 'trace_claims').split('.');
-  const nodes = ch.cluster ? ch.clients.length : 1;
-  for (let node = 0; node < nodes; node++) {
+  for (let node = 0; node < ch.ddlNodes; node++) {
     const parts = await ch.queryOn<{ partition: string }>(
       node,
       `SELECT DISTINCT partition FROM system.parts
@@ -203,7 +195,7 @@ async function forgetClaims(ch: ChConnection, beforeNs: bigint): Promise<void> {
     for (const { partition } of parts) {
       if (!/^-?\d+$/.test(partition)) continue;
       if ((BigInt(partition) + 1n) * CLAIM_PARTITION_NS > beforeNs) continue;
-      await ch.exec(`ALTER TABLE ${db}.${table} DROP PARTITION ${partition}`, node);
+      await ch.exec(`ALTER TABLE ${db}.${table}${ch.onCluster} DROP PARTITION ${partition}`, node);
     }
   }
 }
