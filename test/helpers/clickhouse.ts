@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,8 @@ export function clickHouseBinary(): string | null {
 export interface ClickHouseNode {
   /** HTTP interface, e.g. http://127.0.0.1:41234 */
   url: string;
+  /** HTTPS interface when started with `tls`, e.g. https://127.0.0.1:41235 */
+  httpsUrl?: string;
   httpPort: number;
   tcpPort: number;
   dir: string;
@@ -56,6 +58,20 @@ interface NodePorts {
   httpPort: number;
   tcpPort: number;
   interserverPort: number;
+  httpsPort?: number;
+}
+
+export interface StartOptions {
+  /** Serve https too, with this certificate and key (PEM files). */
+  tls?: { certFile: string; keyFile: string };
+  /** Extra users (name → password), allowed from loopback like `default`. */
+  users?: Record<string, string>;
+}
+
+function tlsXml(ports: NodePorts, tls: StartOptions['tls']): string {
+  if (!tls || ports.httpsPort === undefined) return '';
+  return `<https_port>${ports.httpsPort}</https_port>
+  <openSSL><server><certificateFile>${tls.certFile}</certificateFile><privateKeyFile>${tls.keyFile}</privateKeyFile><verificationMode>none</verificationMode><loadDefaultCAFile>false</loadDefaultCAFile><cacheSessions>true</cacheSessions><disableProtocols>sslv2,sslv3</disableProtocols><preferServerCiphers>true</preferServerCiphers></server></openSSL>`;
 }
 
 function remoteServersXml(name: string, shards: NodePorts[]): string {
@@ -65,7 +81,7 @@ function remoteServersXml(name: string, shards: NodePorts[]): string {
   return `<remote_servers><${name}>${shardXml}</${name}></remote_servers>`;
 }
 
-function configXml(dir: string, ports: NodePorts, remoteServers: string): string {
+function configXml(dir: string, ports: NodePorts, remoteServers: string, tls = ''): string {
   return `<?xml version="1.0"?>
 <yandex>
   <logger><level>warning</level><log>${dir}/log/server.log</log><errorlog>${dir}/log/err.log</errorlog><size>50M</size><count>1</count></logger>
@@ -85,15 +101,21 @@ function configXml(dir: string, ports: NodePorts, remoteServers: string): string
   <default_profile>default</default_profile>
   <default_database>default</default_database>
   <timezone>UTC</timezone>
+  ${tls}
   ${remoteServers}
 </yandex>
 `;
 }
 
-const USERS_XML = `<?xml version="1.0"?>
+const userXml = (name: string, password: string) =>
+  `<${name}><password>${password}</password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></${name}>`;
+
+const usersXml = (users: Record<string, string> = {}) => `<?xml version="1.0"?>
 <yandex>
   <profiles><default><max_memory_usage>4000000000</max_memory_usage></default></profiles>
-  <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <users>${userXml('default', '')}${Object.entries(users)
+    .map(([n, p]) => userXml(n, p))
+    .join('')}</users>
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>
 `;
@@ -123,7 +145,11 @@ async function waitReady(url: string, child: ChildProcess, logs: () => string): 
   throw new Error(`clickhouse-server at ${url} did not become ready:\n${logs()}`);
 }
 
-async function launch(ports: NodePorts, remoteServers: string): Promise<ClickHouseNode> {
+async function launch(
+  ports: NodePorts,
+  remoteServers: string,
+  options: StartOptions = {},
+): Promise<ClickHouseNode> {
   const binary = clickHouseBinary();
   if (!binary) {
     throw new Error('clickhouse-server is not installed (npm test installs it with apt-get)');
@@ -132,8 +158,11 @@ async function launch(ports: NodePorts, remoteServers: string): Promise<ClickHou
   for (const sub of ['log', 'data', 'tmp', 'user_files', 'format_schemas']) {
     mkdirSync(join(dir, sub), { recursive: true });
   }
-  writeFileSync(join(dir, 'config.xml'), configXml(dir, ports, remoteServers));
-  writeFileSync(join(dir, 'users.xml'), USERS_XML);
+  writeFileSync(
+    join(dir, 'config.xml'),
+    configXml(dir, ports, remoteServers, tlsXml(ports, options.tls)),
+  );
+  writeFileSync(join(dir, 'users.xml'), usersXml(options.users));
   const child = spawn(binary, [`--config-file=${join(dir, 'config.xml')}`], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -153,6 +182,7 @@ async function launch(ports: NodePorts, remoteServers: string): Promise<ClickHou
   const url = `http://127.0.0.1:${ports.httpPort}`;
   const node: ClickHouseNode = {
     url,
+    ...(options.tls ? { httpsUrl: `https://127.0.0.1:${ports.httpsPort}` } : {}),
     httpPort: ports.httpPort,
     tcpPort: ports.tcpPort,
     dir,
@@ -178,8 +208,10 @@ async function launch(ports: NodePorts, remoteServers: string): Promise<ClickHou
 }
 
 /** One ClickHouse server (no cluster). */
-export async function startClickHouse(): Promise<ClickHouseNode> {
-  return launch(await allocatePorts(), '');
+export async function startClickHouse(options: StartOptions = {}): Promise<ClickHouseNode> {
+  const ports = await allocatePorts();
+  if (options.tls) ports.httpsPort = await freePort();
+  return launch(ports, '', options);
 }
 
 /**
@@ -205,4 +237,64 @@ export async function startClickHouseCluster(
       await Promise.all(nodes.map((n) => n.stop()));
     },
   };
+}
+
+export interface TestCa {
+  /** The CA certificate (PEM): what a client trusts. */
+  caFile: string;
+  /** A server certificate for 127.0.0.1 and localhost, signed by the CA, and its key. */
+  certFile: string;
+  keyFile: string;
+}
+
+/** A private CA and a server certificate it signed, made with openssl in `dir` (valid 2 days). */
+export function makeTestCa(dir: string): TestCa {
+  const f = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=tenantry test CA',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+  );
+  openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-keyout',
+    f('server.key'),
+    '-out',
+    f('server.csr'),
+  );
+  writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    f('ext.cnf'),
+    '-out',
+    f('server.pem'),
+  );
+  return { caFile: f('ca.pem'), certFile: f('server.pem'), keyFile: f('server.key') };
 }

@@ -6,6 +6,7 @@ import { TenantryError } from '../errors.js';
 import { DEFAULT_TRACE_TENANT_SETTINGS } from '../ingest/settle-job.js';
 import { DEFAULT_TENANT_ATTRIBUTES } from '../ingest/tenant.js';
 import { DEFAULT_INGEST_LIMITS } from '../limits/tenant-limits.js';
+import { applyClickHouseEnv, clickHouseConfigSchema } from '../storage/clickhouse/config.js';
 
 /** tenantry.yaml, the environment or a flag holds a value that is not valid. */
 export class InvalidConfigError extends TenantryError {
@@ -59,16 +60,8 @@ export const configSchema = z
     storage: z
       .object({
         engine: z.enum(['duckdb', 'clickhouse']).default('duckdb'),
-        clickhouse: z
-          .object({
-            url: z.string().default('http://127.0.0.1:8123'),
-            database: z.string().regex(/^\w+$/).default('tenantry'),
-            cluster: z.string().regex(/^\w+$/).optional(),
-            username: z.string().optional(),
-            password: z.string().optional(),
-          })
-          .strict()
-          .optional(),
+        // Validated in storage/clickhouse/config.ts (URLs, TLS, credentials, cluster options).
+        clickhouse: clickHouseConfigSchema.optional(),
         // The ingest journal in front of the embedded DuckDB (storage/journal, docs/configuration.md).
         journal: z
           .object({
@@ -249,13 +242,6 @@ export function loadConfig(sources: ConfigSources = {}): TenantryConfig {
   if (dataDir !== undefined) server.dataDir = dataDir;
   const engine = o.storage ?? env.TENANTRY_STORAGE;
   if (engine !== undefined) storage.engine = engine;
-  const chUrl = o.clickhouseUrl ?? env.TENANTRY_CLICKHOUSE_URL;
-  const chCluster = o.clickhouseCluster ?? env.TENANTRY_CLICKHOUSE_CLUSTER;
-  if (chUrl !== undefined || chCluster !== undefined) {
-    const ch = section(storage, 'clickhouse');
-    if (chUrl !== undefined) ch.url = chUrl;
-    if (chCluster !== undefined) ch.cluster = chCluster;
-    storage.clickhouse = ch;
-  }
+  applyClickHouseEnv(storage, env, { url: o.clickhouseUrl, cluster: o.clickhouseCluster });
   return parseConfig({ ...raw, server, storage });
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { TenantryConfig } from '../config/config.js';
+import { clickHouseConfigSchema, clickHouseOptionsOf } from './clickhouse/config.js';
 import { openClickHouseStorage } from './clickhouse/index.js';
 import { openDuckDbStorage } from './duckdb/index.js';
 import type { ReadStore } from './read-types.js';
@@ -10,14 +11,8 @@ export type Storage = StorageBase & ReadStore;
 
 export async function openStorage(config: TenantryConfig): Promise<Storage> {
   if (config.storage.engine === 'clickhouse') {
-    const ch = config.storage.clickhouse ?? { url: 'http://127.0.0.1:8123', database: 'tenantry' };
-    return openClickHouseStorage({
-      url: ch.url,
-      database: ch.database,
-      ...(ch.cluster ? { cluster: ch.cluster } : {}),
-      ...(ch.username ? { username: ch.username } : {}),
-      ...(ch.password ? { password: ch.password } : {}),
-    });
+    const ch = config.storage.clickhouse ?? clickHouseConfigSchema.parse({});
+    return openClickHouseStorage(clickHouseOptionsOf(ch));
   }
   return openDuckDbStorage({
     dataDir: config.server.dataDir === ':memory:' ? ':memory:' : join(config.server.dataDir),

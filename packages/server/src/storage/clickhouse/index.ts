@@ -31,6 +31,13 @@ export async function openClickHouseStorage(options: ClickHouseOptions) {
   if (options.cluster !== undefined && !/^\w+$/.test(options.cluster)) {
     throw new RangeError(`cluster name must be a plain identifier: ${options.cluster}`);
   }
+  if (options.onClusterDdl && options.cluster === undefined) {
+    throw new RangeError('onClusterDdl needs a cluster');
+  }
+  if (options.replicatedByServer && options.cluster !== undefined) {
+    // The server replicates (Cloud, a Replicated database): Distributed tables would double rows.
+    throw new RangeError('replicatedByServer excludes a cluster: no Distributed tables there');
+  }
   const ch = await ChConnection.open(options);
   const storage = {
     ch,

@@ -57,6 +57,24 @@ describeOnClickHouse('ClickHouse schema', (target) => {
     expect(types.get('start_ns')).toBe('Int64');
   });
 
+  it('sends DDL once, ON CLUSTER, through the first URL when the cluster has Keeper', async () => {
+    const onCluster = await ChConnection.open({
+      ...target().options('tenantry_on_cluster'),
+      cluster: 'prod',
+      onClusterDdl: true,
+    });
+    expect(onCluster.ddlNodes).toBe(1);
+    const statements = migrations(onCluster).flatMap((m) => m.statements);
+    expect(statements.length).toBeGreaterThan(10);
+    for (const statement of statements) {
+      expect(statement).toMatch(
+        /^(CREATE|ALTER) TABLE (IF NOT EXISTS )?tenantry_on_cluster\.\w+ ON CLUSTER prod /,
+      );
+    }
+    expect(statements.some((s) => s.includes('ENGINE = Distributed(prod,'))).toBe(true);
+    await onCluster.close();
+  });
+
   it('upgrades a v1 database: spans stored before the classification columns are classified on read', async () => {
     const storage = await openClickHouseStorage(target().options('tenantry_upgrade'));
     const c = storage.ch;
