@@ -76,13 +76,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const opened = options.storage ?? (await openStorage(config));
   await opened.migrate();
 
-  let bootstrapKeys: BootstrapKeys | null = null;
-  if ((await opened.listKeys()).length === 0) {
-    const admin = await createKey(opened, { kind: 'admin', name: 'bootstrap admin' });
-    const ingest = await createKey(opened, { kind: 'ingest', name: 'platform ingest' });
-    bootstrapKeys = { admin: admin.secret, ingest: ingest.secret };
-  }
-
   const metrics = createServerMetrics();
   const limiter = new TenantLimiter(defaultLimits(config), config.limits.tenants);
   const redactor: IngestRedactor = createIngestRedactor(config.redaction, metrics);
@@ -114,7 +107,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const app = await buildApp({
     authenticate,
     metrics,
-    otlp: { pipeline, maxBodyBytes: config.server.maxBodyBytes },
+    otlp: {
+      pipeline,
+      maxBodyBytes: config.server.maxBodyBytes,
+      maxCompressedBodyBytes: config.server.maxCompressedBodyBytes,
+      decodeLimits: {
+        maxGroups: config.limits.maxGroupsPerRequest,
+        maxItems: config.limits.maxItemsPerRequest,
+        maxDepth: config.limits.maxAttributeDepth,
+      },
+      budget: limiter,
+    },
     api: [
       keyRoutes(storage),
       ...(options.alerts === false ? [] : [alerting.routes]),
@@ -124,9 +127,26 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ready: async () => writer.depth < config.limits.maxQueuedItems,
     uiDir: options.uiDir,
     logger: options.logger,
+    requestTimeoutMs: config.server.requestTimeoutMs,
   });
 
-  await app.listen({ host: config.server.host, port });
+  try {
+    await app.listen({ host: config.server.host, port });
+  } catch (err) {
+    // Release the data dir (DuckDB's lock) so a retry on another port can open it.
+    await app.close();
+    await writer.drain();
+    await storage.close();
+    throw err;
+  }
+  // Only once the server can serve: keys made before a failed listen were never printed, and a
+  // data dir with keys gets none on its next start (tenantry keys create --data-dir recovers).
+  let bootstrapKeys: BootstrapKeys | null = null;
+  if ((await opened.listKeys()).length === 0) {
+    const admin = await createKey(opened, { kind: 'admin', name: 'bootstrap admin' });
+    const ingest = await createKey(opened, { kind: 'ingest', name: 'platform ingest' });
+    bootstrapKeys = { admin: admin.secret, ingest: ingest.secret };
+  }
   if (options.alerts !== false && config.server.evaluateAlerts) alerting.start();
   const retention = new RetentionJob(storage, config.retention, clock, (err) =>
     app.log.error({ err }, 'retention sweep failed'),
@@ -235,10 +255,13 @@ function apiPlugins(services: Services): ApiPlugin[] {
     storage: services.storage,
     clock: services.clock,
     prices: services.config.pricing.models,
-    doctorGraceMs: 60_000,
+    doctorGraceMs: DOCTOR_GRACE_MS,
   };
   return [tenantRoutes(deps), traceRoutes(deps)];
 }
+
+/** Spans younger than this are not judged by default (their parent may still be in flight). */
+const DOCTOR_GRACE_MS = 60_000;
 
 function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {

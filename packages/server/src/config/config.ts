@@ -6,6 +6,7 @@ import { TenantryError } from '../errors.js';
 import { DEFAULT_TRACE_TENANT_SETTINGS } from '../ingest/settle-job.js';
 import { DEFAULT_TENANT_ATTRIBUTES } from '../ingest/tenant.js';
 import { DEFAULT_INGEST_LIMITS } from '../limits/tenant-limits.js';
+import { DEFAULT_DECODE_LIMITS } from '../otlp/decode-limits.js';
 import { applyClickHouseEnv, clickHouseConfigSchema } from '../storage/clickhouse/config.js';
 
 /** tenantry.yaml, the environment or a flag holds a value that is not valid. */
@@ -44,6 +45,14 @@ const serverSchema = z
       .int()
       .positive()
       .default(20 * 1024 * 1024),
+    /** OTLP body limit as sent (still compressed); gzip members that inflate to nothing count. */
+    maxCompressedBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(20 * 1024 * 1024),
+    /** A request not fully received this long after it began gets 408 (http/app.ts). */
+    requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
     /** Base URL printed in alert links; defaults to http://host:port. */
     publicUrl: z.string().url().optional(),
     /**
@@ -83,9 +92,20 @@ export const configSchema = z
         default: limitsSchema.default({}),
         tenants: z.record(z.string(), limitsSchema).default({}),
         maxQueuedItems: z.number().int().positive().default(500_000),
+        // What one OTLP request may hold, whatever its bytes (otlp/decode-limits.ts).
+        maxGroupsPerRequest: z.number().int().positive().default(DEFAULT_DECODE_LIMITS.maxGroups),
+        maxItemsPerRequest: z.number().int().positive().default(DEFAULT_DECODE_LIMITS.maxItems),
+        maxAttributeDepth: z.number().int().min(1).max(256).default(DEFAULT_DECODE_LIMITS.maxDepth),
       })
       .strict()
-      .default({ default: {}, tenants: {}, maxQueuedItems: 500_000 }),
+      .default({
+        default: {},
+        tenants: {},
+        maxQueuedItems: 500_000,
+        maxGroupsPerRequest: DEFAULT_DECODE_LIMITS.maxGroups,
+        maxItemsPerRequest: DEFAULT_DECODE_LIMITS.maxItems,
+        maxAttributeDepth: DEFAULT_DECODE_LIMITS.maxDepth,
+      }),
     redaction: z
       .object({
         enabled: z.boolean().default(true),

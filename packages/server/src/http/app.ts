@@ -21,16 +21,30 @@ export interface AppDeps {
   /** Built dashboard to serve at `/`; skipped when it has not been built. */
   uiDir?: string;
   logger?: boolean;
+  /**
+   * A request whose body has not fully arrived this long after it began is answered 408 and its
+   * connection closed: a body trickled a byte a second must not hold a socket and a half-read
+   * buffer for ever. Node checks every half of it, so a request is cut within 1.5 times this.
+   */
+  requestTimeoutMs?: number;
 }
 
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../ui/dist/', import.meta.url));
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const requestTimeout = deps.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     // Request lines are not logged (they are in /metrics); warnings and errors are. Headers,
     // which carry keys, are never logged.
     logger: deps.logger ? { level: 'warn' } : false,
     bodyLimit: 1024 * 1024,
+    requestTimeout,
+    // Node enforces these only when given to the server's constructor, headers within the request.
+    http: {
+      requestTimeout,
+      headersTimeout: Math.min(60_000, requestTimeout),
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, requestTimeout / 2)),
+    },
   });
 
   app.setErrorHandler((err, request, reply) => {

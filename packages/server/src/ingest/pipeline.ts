@@ -112,7 +112,7 @@ export class IngestPipeline {
       attrsOf,
       { claimOf: this.claimOf, traceOf },
     );
-    const admitted = this.admit(signal, byTenant, rejections, total, request.body.bytes.length);
+    const admitted = this.admit(signal, byTenant, rejections, total, chargedBytes(request));
     const published = claims.filter((c) => admitted.has(c.tenantId));
     if (published.length > 0) batch.traceClaims = published;
     await this.buildRows(signal, admitted, build);
@@ -126,7 +126,7 @@ export class IngestPipeline {
       (p) => p.metric.points[p.index]!.attributes,
       { claimOf: this.claimOf },
     );
-    const admitted = this.admit('metrics', byTenant, rejections, total, request.body.bytes.length);
+    const admitted = this.admit('metrics', byTenant, rejections, total, chargedBytes(request));
     const batch = emptyBatch();
     const build = metricBuilder(batch);
     for (const [tenantId, items] of admitted) {
@@ -241,6 +241,9 @@ export class IngestPipeline {
 }
 
 const emptyBatch = (): WriteBatch => ({ spans: [], logs: [], metrics: [] });
+
+/** Byte limits count the larger of the body as sent and inflated: both cost the server. */
+const chargedBytes = (r: IngestRequest) => Math.max(r.body.bytes.length, r.body.sentBytes);
 
 /**
  * The tenant whose limits and counters a partition uses: spans waiting for their trace's tenant

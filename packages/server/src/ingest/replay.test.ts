@@ -127,7 +127,12 @@ describe('journal replay', () => {
       const request: IngestRequest = {
         principal,
         format: 'json',
-        body: { bytes, sentChunks: [sent.subarray(0, 7), sent.subarray(7)], encoding: 'gzip' },
+        body: {
+          bytes,
+          sentChunks: [sent.subarray(0, 7), sent.subarray(7)],
+          encoding: 'gzip',
+          sentBytes: sent.length,
+        },
       };
       const decoded = await DECODERS[signal].json(bytes);
       const outcome =

@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import type { TenantLimiter } from '../limits/tenant-limits.js';
+import { DecodeBudget, type DecodeLimits } from '../otlp/decode-limits.js';
 import { DECODERS } from '../otlp/decoders.js';
 import type { DecodedLogs, DecodedMetrics, DecodedTraces, ResourceGroup } from '../otlp/model.js';
 import type { Rebuild } from '../storage/journal/journaled-writer.js';
@@ -26,6 +27,13 @@ import {
 } from './tenant.js';
 
 const gunzipAsync = promisify(gunzip);
+
+/** Nesting stays bounded (the decoders recurse); counts do not. */
+const REPLAY_DECODE_LIMITS: DecodeLimits = {
+  maxGroups: Number.POSITIVE_INFINITY,
+  maxItems: Number.POSITIVE_INFINITY,
+  maxDepth: 256,
+};
 const inflateAsync = promisify(inflate);
 
 export interface ReplayDeps {
@@ -48,7 +56,10 @@ export function rebuildFromJournal(deps: ReplayDeps): Rebuild {
         : entry.encoding === 'deflate'
           ? await inflateAsync(entry.body)
           : entry.body;
-    return rebuildRows(entry, await DECODERS[entry.signal][entry.format](bytes), deps);
+    // Accepted once already: limits tightened since must not make an acknowledged request unreadable.
+    const budget = new DecodeBudget(REPLAY_DECODE_LIMITS);
+    const decoded = await DECODERS[entry.signal][entry.format](bytes, undefined, budget);
+    return rebuildRows(entry, decoded, deps);
   };
 }
 

@@ -76,6 +76,12 @@ export class TenantLimiter {
     return { ok: true };
   }
 
+  /** Seconds until a tenant's processing debt is repaid; 0 when it has none. */
+  processingDebtSeconds(tenantId: string): number {
+    const now = this.now();
+    return this.processingBucket(tenantId, this.limitsFor(tenantId), now).debtSeconds(now);
+  }
+
   /** Charges a tenant for event-loop time its admitted items took, once it is known. */
   chargeProcessing(tenantId: string, ms: number): void {
     const now = this.now();

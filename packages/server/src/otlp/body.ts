@@ -21,18 +21,27 @@ export interface ReceivedBody {
   /** Decompressed. */
   bytes: Buffer;
   /**
-   * As sent, still compressed: what the ingest journal keeps (ten times smaller for gzip). Left in
-   * chunks: only a journaling writer copies them, once, into its record.
+   * What the ingest journal keeps: the body as sent, still compressed (ten times smaller for gzip),
+   * unless it is larger than the inflated body (padding, empty gzip members), then the inflated
+   * body. Left in chunks: only a journaling writer copies them, once, into its record.
    */
   sentChunks: Buffer[];
+  /** The encoding of `sentChunks`. */
   encoding: BodyEncoding;
+  /** Bytes as sent, compressed or not. */
+  sentBytes: number;
 }
 
 /**
  * Reads a request body, decompressing gzip/deflate as it streams, and stops as soon as the
- * decompressed size passes `limitBytes`: a decompression bomb costs at most the limit in memory.
+ * decompressed size passes `limitBytes` (a decompression bomb costs at most the limit in memory) or
+ * the bytes as sent pass `sentLimitBytes` (a few bytes of data padded with empty gzip members).
  */
-export function readBody(req: IncomingMessage, limitBytes: number): Promise<ReceivedBody> {
+export function readBody(
+  req: IncomingMessage,
+  limitBytes: number,
+  sentLimitBytes: number = limitBytes,
+): Promise<ReceivedBody> {
   const header = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
   let stream: NodeJS.ReadableStream = req;
   let encoding: BodyEncoding = 'identity';
@@ -51,13 +60,26 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Rece
     );
   }
   const declared = Number(req.headers['content-length']);
-  if (encoding === 'identity' && Number.isFinite(declared) && declared > limitBytes) {
+  const declaredLimit =
+    encoding === 'identity' ? Math.min(limitBytes, sentLimitBytes) : sentLimitBytes;
+  if (Number.isFinite(declared) && declared > declaredLimit) {
     req.resume();
-    return Promise.reject(new PayloadTooLargeError(limitBytes));
+    return Promise.reject(new PayloadTooLargeError(declaredLimit, encoding !== 'identity'));
   }
   return new Promise((resolve, reject) => {
     const sent: Buffer[] = [];
-    if (stream !== req) req.on('data', (chunk: Buffer) => sent.push(chunk));
+    let sentBytes = 0;
+    if (stream !== req) {
+      req.on('data', (chunk: Buffer) => {
+        sentBytes += chunk.length;
+        if (sentBytes > sentLimitBytes) {
+          (stream as NodeJS.ReadableStream & { destroy(): void }).destroy();
+          finish(new PayloadTooLargeError(sentLimitBytes, true));
+          return;
+        }
+        sent.push(chunk);
+      });
+    }
     const chunks: Buffer[] = [];
     let total = 0;
     let settled = false;
@@ -70,10 +92,12 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Rece
         reject(err);
       } else {
         const bytes = body!;
+        const keepSent = stream !== req && sentBytes <= bytes.length;
         resolve({
           bytes,
-          sentChunks: stream === req ? [bytes] : sent,
-          encoding,
+          sentChunks: keepSent ? sent : [bytes],
+          encoding: keepSent ? encoding : 'identity',
+          sentBytes: stream === req ? bytes.length : sentBytes,
         });
       }
     };

@@ -1,6 +1,8 @@
 import type { WorkSlice } from '../ingest/work-slice.js';
 import type { Attributes, AttributeValue, SpanEventRow, SpanLinkRow } from '../storage/types.js';
+import { DecodeBudget } from './decode-limits.js';
 import { MalformedOtlpError } from './errors.js';
+import { checkJsonShape } from './json-shape.js';
 import {
   type DecodedLog,
   type DecodedLogs,
@@ -20,7 +22,8 @@ import {
 
 type Json = Record<string, unknown>;
 
-export function parseJsonBody(buf: Buffer): Json {
+export function parseJsonBody(buf: Buffer, budget: DecodeBudget): Json {
+  checkJsonShape(buf, budget);
   let parsed: unknown;
   try {
     parsed = JSON.parse(buf.toString('utf8'));
@@ -30,21 +33,31 @@ export function parseJsonBody(buf: Buffer): Json {
   return obj(parsed, '$');
 }
 
-export function decodeTracesJson(buf: Buffer, slice?: WorkSlice): Promise<DecodedTraces> {
-  return groups(parseJsonBody(buf), ['resourceSpans', 'scopeSpans', 'spans'], readSpan, slice);
+export function decodeTracesJson(
+  buf: Buffer,
+  slice?: WorkSlice,
+  budget = new DecodeBudget(),
+): Promise<DecodedTraces> {
+  const keys = ['resourceSpans', 'scopeSpans', 'spans'] as const;
+  return groups(parseJsonBody(buf, budget), keys, readSpan, budget, slice);
 }
 
-export function decodeLogsJson(buf: Buffer, slice?: WorkSlice): Promise<DecodedLogs> {
-  return groups(parseJsonBody(buf), ['resourceLogs', 'scopeLogs', 'logRecords'], readLog, slice);
+export function decodeLogsJson(
+  buf: Buffer,
+  slice?: WorkSlice,
+  budget = new DecodeBudget(),
+): Promise<DecodedLogs> {
+  const keys = ['resourceLogs', 'scopeLogs', 'logRecords'] as const;
+  return groups(parseJsonBody(buf, budget), keys, readLog, budget, slice);
 }
 
-export function decodeMetricsJson(buf: Buffer, slice?: WorkSlice): Promise<DecodedMetrics> {
-  return groups(
-    parseJsonBody(buf),
-    ['resourceMetrics', 'scopeMetrics', 'metrics'],
-    readMetric,
-    slice,
-  );
+export function decodeMetricsJson(
+  buf: Buffer,
+  slice?: WorkSlice,
+  budget = new DecodeBudget(),
+): Promise<DecodedMetrics> {
+  const keys = ['resourceMetrics', 'scopeMetrics', 'metrics'] as const;
+  return groups(parseJsonBody(buf, budget), keys, readMetric, budget, slice);
 }
 
 /**
@@ -53,13 +66,15 @@ export function decodeMetricsJson(buf: Buffer, slice?: WorkSlice): Promise<Decod
  */
 async function groups<T>(
   body: Json,
-  [resourceKey, scopeKey, itemKey]: [string, string, string],
+  [resourceKey, scopeKey, itemKey]: readonly [string, string, string],
   readItem: (o: Json, path: string) => T,
+  budget: DecodeBudget,
   slice?: WorkSlice,
 ): Promise<ResourceGroup<T>[]> {
   const out: ResourceGroup<T>[] = [];
   const resources = arr(get(body, resourceKey), `$.${resourceKey}`);
   for (let i = 0; i < resources.length; i++) {
+    if (slice?.spent()) await slice.pause();
     const path = `$.${resourceKey}[${i}]`;
     const r = obj(resources[i], path);
     const resource = get(r, 'resource');
@@ -70,26 +85,30 @@ async function groups<T>(
           : attrs(get(obj(resource, `${path}.resource`), 'attributes'), path),
       scopes: [],
     };
-    out.push(group);
     const scopes = arr(get(r, scopeKey), `${path}.${scopeKey}`);
     for (let j = 0; j < scopes.length; j++) {
+      if (slice?.spent()) await slice.pause();
       const spath = `${path}.${scopeKey}[${j}]`;
       const s = obj(scopes[j], spath);
       const scope = get(s, 'scope');
       const so = scope === undefined ? {} : obj(scope, `${spath}.scope`);
       const items: T[] = [];
+      const values = arr(get(s, itemKey), `${spath}.${itemKey}`);
+      for (let k = 0; k < values.length; k++) {
+        const ipath = `${spath}.${itemKey}[${k}]`;
+        budget.item();
+        items.push(readItem(obj(values[k], ipath), ipath));
+        if (slice?.spent()) await slice.pause();
+      }
+      // Groups without items are not kept: they cost nothing further.
+      if (items.length === 0) continue;
       group.scopes.push({
         scopeName: str(get(so, 'name'), `${spath}.scope.name`),
         scopeVersion: str(get(so, 'version'), `${spath}.scope.version`),
         items,
       });
-      const values = arr(get(s, itemKey), `${spath}.${itemKey}`);
-      for (let k = 0; k < values.length; k++) {
-        const ipath = `${spath}.${itemKey}[${k}]`;
-        items.push(readItem(obj(values[k], ipath), ipath));
-        if (slice?.spent()) await slice.pause();
-      }
     }
+    if (group.scopes.length > 0) out.push(group);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import type { WorkSlice } from '../ingest/work-slice.js';
 import type { Attributes, SpanEventRow, SpanLinkRow } from '../storage/types.js';
+import { DecodeBudget } from './decode-limits.js';
 import { readAnyValue, readKeyValueInto, readResourceGroups } from './decode-proto-common.js';
 import {
   type DecodedLog,
@@ -18,19 +19,31 @@ import { ProtoReader } from './proto-reader.js';
  * Given a slice, they yield to other requests between slices of work (ingest/work-slice.ts).
  */
 
-export function decodeTracesProto(buf: Buffer, slice?: WorkSlice): Promise<DecodedTraces> {
-  return readResourceGroups(new ProtoReader(buf), readSpan, slice);
+export function decodeTracesProto(
+  buf: Buffer,
+  slice?: WorkSlice,
+  budget = new DecodeBudget(),
+): Promise<DecodedTraces> {
+  return readResourceGroups(new ProtoReader(buf), readSpan, budget, slice);
 }
 
-export function decodeLogsProto(buf: Buffer, slice?: WorkSlice): Promise<DecodedLogs> {
-  return readResourceGroups(new ProtoReader(buf), readLog, slice);
+export function decodeLogsProto(
+  buf: Buffer,
+  slice?: WorkSlice,
+  budget = new DecodeBudget(),
+): Promise<DecodedLogs> {
+  return readResourceGroups(new ProtoReader(buf), readLog, budget, slice);
 }
 
-export function decodeMetricsProto(buf: Buffer, slice?: WorkSlice): Promise<DecodedMetrics> {
-  return readResourceGroups(new ProtoReader(buf), readMetric, slice);
+export function decodeMetricsProto(
+  buf: Buffer,
+  slice?: WorkSlice,
+  budget = new DecodeBudget(),
+): Promise<DecodedMetrics> {
+  return readResourceGroups(new ProtoReader(buf), readMetric, budget, slice);
 }
 
-function readSpan(r: ProtoReader): DecodedSpan {
+function readSpan(r: ProtoReader, budget: DecodeBudget): DecodedSpan {
   const span: DecodedSpan = {
     traceId: '',
     spanId: '',
@@ -72,13 +85,13 @@ function readSpan(r: ProtoReader): DecodedSpan {
         span.endTimeUnixNano = r.fixed64();
         break;
       case 9:
-        readKeyValueInto(r.sub(), span.attributes);
+        readKeyValueInto(r.sub(), span.attributes, budget);
         break;
       case 11:
-        span.events.push(readEvent(r.sub()));
+        span.events.push(readEvent(r.sub(), budget));
         break;
       case 13:
-        span.links.push(readLink(r.sub()));
+        span.links.push(readLink(r.sub(), budget));
         break;
       case 15: {
         const sr = r.sub();
@@ -97,31 +110,31 @@ function readSpan(r: ProtoReader): DecodedSpan {
   return span;
 }
 
-function readEvent(r: ProtoReader): SpanEventRow {
+function readEvent(r: ProtoReader, budget: DecodeBudget): SpanEventRow {
   const event: SpanEventRow = { timeUnixNano: 0n, name: '', attributes: {} };
   while (!r.done) {
     const [field, wt] = r.tag();
     if (field === 1 && wt === 1) event.timeUnixNano = r.fixed64();
     else if (field === 2) event.name = r.string();
-    else if (field === 3) readKeyValueInto(r.sub(), event.attributes);
+    else if (field === 3) readKeyValueInto(r.sub(), event.attributes, budget);
     else r.skip(wt);
   }
   return event;
 }
 
-function readLink(r: ProtoReader): SpanLinkRow {
+function readLink(r: ProtoReader, budget: DecodeBudget): SpanLinkRow {
   const link: SpanLinkRow = { traceId: '', spanId: '', attributes: {} };
   while (!r.done) {
     const [field, wt] = r.tag();
     if (field === 1) link.traceId = r.hex();
     else if (field === 2) link.spanId = r.hex();
-    else if (field === 4) readKeyValueInto(r.sub(), link.attributes);
+    else if (field === 4) readKeyValueInto(r.sub(), link.attributes, budget);
     else r.skip(wt);
   }
   return link;
 }
 
-function readLog(r: ProtoReader): DecodedLog {
+function readLog(r: ProtoReader, budget: DecodeBudget): DecodedLog {
   const log: DecodedLog = {
     timeUnixNano: 0n,
     observedTimeUnixNano: 0n,
@@ -146,10 +159,10 @@ function readLog(r: ProtoReader): DecodedLog {
         log.severityText = r.string();
         break;
       case 5:
-        log.body = readAnyValue(r.sub());
+        log.body = readAnyValue(r.sub(), budget);
         break;
       case 6:
-        readKeyValueInto(r.sub(), log.attributes);
+        readKeyValueInto(r.sub(), log.attributes, budget);
         break;
       case 9:
         log.traceId = r.hex();
@@ -176,7 +189,7 @@ const METRIC_KINDS: Record<number, DecodedMetric['kind']> = {
   11: 'summary',
 };
 
-function readMetric(r: ProtoReader): DecodedMetric {
+function readMetric(r: ProtoReader, budget: DecodeBudget): DecodedMetric {
   const metric: DecodedMetric = {
     name: '',
     unit: '',
@@ -192,30 +205,36 @@ function readMetric(r: ProtoReader): DecodedMetric {
     else if (field === 3) metric.unit = r.string();
     else if (kind !== undefined) {
       metric.kind = kind;
-      readMetricData(r.sub(), metric);
+      readMetricData(r.sub(), metric, budget);
     } else r.skip(wt);
   }
   return metric;
 }
 
-function readMetricData(r: ProtoReader, metric: DecodedMetric): void {
+function readMetricData(r: ProtoReader, metric: DecodedMetric, budget: DecodeBudget): void {
   while (!r.done) {
     const [field, wt] = r.tag();
-    if (field === 1) metric.points.push(readPoint(r.sub(), metric.kind));
-    else if (field === 2 && metric.kind !== 'gauge') metric.temporality = r.varint();
+    if (field === 1) {
+      budget.item();
+      metric.points.push(readPoint(r.sub(), metric.kind, budget));
+    } else if (field === 2 && metric.kind !== 'gauge') metric.temporality = r.varint();
     else if (field === 3 && metric.kind === 'sum') metric.isMonotonic = r.varint() !== 0;
     else r.skip(wt);
   }
 }
 
 /** Field numbers differ per point type; attributes are 7 (number, summary), 9 (histogram), 1 (exp). */
-function readPoint(r: ProtoReader, kind: DecodedMetric['kind']): DecodedPoint {
+function readPoint(
+  r: ProtoReader,
+  kind: DecodedMetric['kind'],
+  budget: DecodeBudget,
+): DecodedPoint {
   const p = emptyPoint();
   const attrField = kind === 'histogram' ? 9 : kind === 'exponential_histogram' ? 1 : 7;
   while (!r.done) {
     const [field, wt] = r.tag();
     if (field === attrField) {
-      readKeyValueInto(r.sub(), p.attributes as Attributes);
+      readKeyValueInto(r.sub(), p.attributes as Attributes, budget);
       continue;
     }
     if (field === 2 && wt === 1) {

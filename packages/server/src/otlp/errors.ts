@@ -7,15 +7,16 @@ export class MalformedOtlpError extends TenantryError {
   }
 }
 
-/** A request body exceeds the configured size limit, counted after decompression. */
+/**
+ * A request body exceeds a configured size limit: as sent (server.maxCompressedBodyBytes) or after
+ * decompression (server.maxBodyBytes).
+ */
 export class PayloadTooLargeError extends TenantryError {
-  constructor(limitBytes: number) {
+  constructor(limitBytes: number, asSent = false) {
     super(
       'TENANTRY_E_PAYLOAD_TOO_LARGE',
-      `request body exceeds ${limitBytes} bytes after decompression`,
-      {
-        limitBytes,
-      },
+      `request body exceeds ${limitBytes} bytes ${asSent ? 'as sent (server.maxCompressedBodyBytes)' : 'after decompression (server.maxBodyBytes)'}`,
+      { limitBytes },
     );
   }
 }
@@ -24,5 +25,15 @@ export class PayloadTooLargeError extends TenantryError {
 export class UnsupportedMediaTypeError extends TenantryError {
   constructor(message: string) {
     super('TENANTRY_E_UNSUPPORTED_MEDIA_TYPE', message);
+  }
+}
+
+/**
+ * A request's structure is beyond what one request may hold: too many resource or scope groups or
+ * items, or attribute values nested too deep. Decoding cost grows with structure, not only bytes.
+ */
+export class OtlpLimitError extends TenantryError {
+  constructor(message: string, details: Record<string, number>) {
+    super('TENANTRY_E_OTLP_LIMIT', message, details);
   }
 }

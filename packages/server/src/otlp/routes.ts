@@ -2,10 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ForbiddenError } from '../errors.js';
 import type { Authenticate } from '../http/auth-plugin.js';
 import { mapError, sendJsonError } from '../http/errors.js';
+import { RateLimitedError } from '../ingest/errors.js';
 import type { IngestPipeline, Signal } from '../ingest/pipeline.js';
 import { WorkSlice } from '../ingest/work-slice.js';
+import type { TenantLimiter } from '../limits/tenant-limits.js';
 import type { ServerMetrics } from '../telemetry/registry.js';
 import { formatOf, type OtlpFormat, readBody } from './body.js';
+import { DecodeBudget, type DecodeLimits } from './decode-limits.js';
 import { DECODERS } from './decoders.js';
 import type { DecodedLogs, DecodedMetrics, DecodedTraces } from './model.js';
 import { encodeExportResponse, encodeStatus } from './response.js';
@@ -14,7 +17,13 @@ export interface OtlpRouteDeps {
   pipeline: IngestPipeline;
   authenticate: Authenticate;
   metrics: ServerMetrics;
+  /** Inflated body limit. */
   maxBodyBytes: number;
+  /** Body limit as sent (compressed): gzip members cost bytes on disk even when they inflate to nothing. */
+  maxCompressedBodyBytes: number;
+  decodeLimits: DecodeLimits;
+  /** Charges the key's tenant for decoding, and refuses one already in debt before decoding. */
+  budget: Pick<TenantLimiter, 'processingDebtSeconds' | 'chargeProcessing'>;
 }
 
 const CONTENT_TYPE: Record<OtlpFormat, string> = {
@@ -37,9 +46,36 @@ export async function otlpRoutes(app: FastifyInstance, deps: OtlpRouteDeps): Pro
       if (principal.kind === 'read')
         throw new ForbiddenError('a read key cannot write telemetry; use an ingest key');
       format = formatOf(request.headers['content-type']);
-      const body = await readBody(request.raw, deps.maxBodyBytes);
-      // Decoding yields to other requests between slices (JSON.parse itself runs in one go).
-      const decoded = await DECODERS[signal][format](body.bytes, new WorkSlice());
+      // A tenant-bound key's request is charged to its tenant whether or not it holds items:
+      // decoding empty groups costs time too, and a tenant already in debt is refused before its
+      // body is read. (The platform key carries every tenant: its items are charged to theirs.)
+      const payer = principal.tenantId;
+      const debt = payer === null ? 0 : deps.budget.processingDebtSeconds(payer);
+      if (payer !== null && debt > 0) {
+        throw new RateLimitedError(
+          debt,
+          `tenant '${payer}' is over its processing-time budget (limits.processingMsPerSecond); retry after ${debt}s`,
+        );
+      }
+      const body = await readBody(request.raw, deps.maxBodyBytes, deps.maxCompressedBodyBytes);
+      // Decoding yields to other requests between slices, items and groups alike (JSON.parse
+      // itself runs in one go, after a shape check).
+      const slice = new WorkSlice();
+      const started = performance.now();
+      let decoded: DecodedTraces | DecodedLogs | DecodedMetrics;
+      try {
+        decoded = await DECODERS[signal][format](
+          body.bytes,
+          slice,
+          new DecodeBudget(deps.decodeLimits),
+        );
+      } finally {
+        if (payer !== null) {
+          const busyMs = performance.now() - started - slice.pausedMs;
+          deps.budget.chargeProcessing(payer, busyMs);
+          deps.metrics.processingSeconds.inc({ tenant: payer, signal }, busyMs / 1000);
+        }
+      }
       const ingest = { principal, body, format };
       const outcome =
         signal === 'traces'
