@@ -1,3 +1,5 @@
+import { urlFlag } from './args.js';
+
 /** The CLI talks to a running server through the same HTTP API the dashboard uses. */
 export interface ApiTarget {
   url: string;
@@ -19,19 +21,36 @@ export class ApiCallError extends Error {
   }
 }
 
+/**
+ * One environment variable per key kind, the same everywhere: TENANTRY_ADMIN_KEY, TENANTRY_READ_KEY
+ * (and TENANTRY_INGEST_KEY for what sends, which the CLI never reads: it cannot query).
+ */
 export function targetFrom(
   values: { url?: string; key?: string },
   env: NodeJS.ProcessEnv,
+  kind: 'admin' | 'read' = 'read',
 ): ApiTarget {
-  const url = values.url ?? env.TENANTRY_URL ?? 'http://127.0.0.1:4318';
-  const key = values.key ?? env.TENANTRY_API_KEY ?? env.TENANTRY_ADMIN_KEY;
-  if (!key)
+  const url = urlFlag(values.url ?? env.TENANTRY_URL ?? 'http://127.0.0.1:4318');
+  const key =
+    values.key ??
+    nonEmpty(env.TENANTRY_ADMIN_KEY) ??
+    (kind === 'read' ? nonEmpty(env.TENANTRY_READ_KEY) : undefined);
+  if (!key) {
+    const vars = kind === 'read' ? 'TENANTRY_ADMIN_KEY or TENANTRY_READ_KEY' : 'TENANTRY_ADMIN_KEY';
+    const legacy = nonEmpty(env.TENANTRY_API_KEY)
+      ? ' (TENANTRY_API_KEY is no longer read: it was used for ingest keys too, which cannot query)'
+      : '';
     throw new ApiCallError(
       0,
       'TENANTRY_E_UNAUTHENTICATED',
-      'no API key: pass --key or set TENANTRY_API_KEY',
+      `no API key: pass --key or set ${vars}${legacy}`,
     );
-  return { url: url.replace(/\/$/, ''), key };
+  }
+  return { url, key };
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
 }
 
 export async function callApi<T>(

@@ -28,13 +28,15 @@ export const API_OPTIONS = {
 /**
  * Runs a command body and turns its failures into the CLI contract: a usage mistake prints the
  * message and the usage and exits 2; a coded error (bad input, unreachable server) prints
- * `CODE: message` and exits 1. Anything else is a bug and propagates.
+ * `CODE: message` and exits 1 (or `errorExit`). Anything else is a bug and propagates.
  */
 export async function withCliErrors(
   command: string,
   help: string,
   io: { stderr: NodeJS.WritableStream },
   body: () => Promise<number>,
+  /** Exit code for a coded error; doctor uses 3 so CI can tell "could not check" from "failed". */
+  errorExit = 1,
 ): Promise<number> {
   try {
     return await body();
@@ -50,8 +52,75 @@ export async function withCliErrors(
       coded.code.startsWith('TENANTRY_E_')
     ) {
       io.stderr.write(`tenantry ${command}: ${coded.code}: ${err.message}\n`);
-      return 1;
+      return errorExit;
     }
     throw err;
   }
+}
+
+/** The server's rule for a tenant id (auth/keys.ts, ingest/tenant.ts): 1–128 characters, no control characters. */
+export function tenantFlag(value: string | undefined, name = 'tenant'): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.length === 0 || value.length > 128 || /[\u0000-\u001f]/.test(value)) {
+    throw new UsageError(
+      `--${name} must be 1-128 characters without control characters, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+const UNIT_MS: Record<string, number> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+export const TIME_HELP =
+  'a duration back from now (30m, 1h, 7d), an ISO 8601 time (2026-12-06T10:00Z), epoch milliseconds, or now';
+
+/** --from / --to: relative to now, ISO 8601 or epoch ms; sent to the server as epoch ms. */
+export function timeFlag(
+  value: string | undefined,
+  name: string,
+  now = Date.now(),
+): string | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (v === 'now') return String(now);
+  if (/^\d{1,15}$/.test(v)) return v;
+  const rel = v.match(/^-?(\d{1,6})([smhdw])$/);
+  if (rel) return String(now - Number(rel[1]) * UNIT_MS[rel[2]!]!);
+  if (/^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v))) return String(Date.parse(v));
+  throw new UsageError(`--${name} '${value}' is not a time: use ${TIME_HELP}`);
+}
+
+/** --grace and other spans of time: 0, 500ms, 30s, 2m. Returns milliseconds. */
+export function durationFlag(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const m = value.trim().match(/^(\d{1,7})(ms|s|m)?$/);
+  if (!m)
+    throw new UsageError(`--${name} must be a duration like 0, 30s, 2m or 500ms, got '${value}'`);
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+}
+
+/**
+ * --url: a bare host:port gets http:// (what `tenantry up` serves); any scheme but http(s) is a
+ * mistake worth naming rather than a `fetch failed` later.
+ */
+export function urlFlag(value: string): string {
+  const raw = value.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new UsageError(`--url '${value}' is not a URL; e.g. http://127.0.0.1:4318`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--url must start with http:// or https://, got '${value}'`);
+  }
+  return withScheme.replace(/\/+$/, '');
 }

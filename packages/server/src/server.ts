@@ -107,17 +107,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const app = await buildApp({
     authenticate,
     metrics,
-    otlp: {
-      pipeline,
-      maxBodyBytes: config.server.maxBodyBytes,
-      maxCompressedBodyBytes: config.server.maxCompressedBodyBytes,
-      decodeLimits: {
-        maxGroups: config.limits.maxGroupsPerRequest,
-        maxItems: config.limits.maxItemsPerRequest,
-        maxDepth: config.limits.maxAttributeDepth,
-      },
-      budget: limiter,
-    },
+    otlp: { pipeline, maxBodyBytes: config.server.maxBodyBytes },
     api: [
       keyRoutes(storage),
       ...(options.alerts === false ? [] : [alerting.routes]),
@@ -127,7 +117,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     ready: async () => writer.depth < config.limits.maxQueuedItems,
     uiDir: options.uiDir,
     logger: options.logger,
-    requestTimeoutMs: config.server.requestTimeoutMs,
   });
 
   try {

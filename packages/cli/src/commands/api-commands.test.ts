@@ -32,7 +32,7 @@ describe('tenantry keys, query and doctor', () => {
   let traceId = '';
   beforeAll(async () => {
     server = await startTestServer({ alerts: false });
-    env = { TENANTRY_URL: server.url, TENANTRY_API_KEY: server.adminKey };
+    env = { TENANTRY_URL: server.url, TENANTRY_ADMIN_KEY: server.adminKey };
     const spans = await recordSpans((t) => {
       traceId = recordRun(t, {
         tenantId: 'cli-a',
@@ -80,7 +80,7 @@ describe('tenantry keys, query and doctor', () => {
 
   it('exits non-zero with a clear message on bad input', async () => {
     const bad = io();
-    expect(await query(['runs', '--from', 'yesterday'], bad, env)).toBe(1);
+    expect(await query(['runs', '--limit', '0'], bad, env)).toBe(1);
     expect(bad.err()).toContain('TENANTRY_E_INVALID_REQUEST');
     const usage = io();
     expect(await query(['nonsense'], usage, env)).toBe(2);

@@ -1,24 +1,29 @@
 import { parseArgs } from 'node:util';
 import { callApi, targetFrom } from '../api-client.js';
-import { API_OPTIONS, UsageError, usageErrors, withCliErrors } from '../args.js';
+import { API_OPTIONS, tenantFlag, UsageError, usageErrors, withCliErrors } from '../args.js';
 import type { CliIo } from '../io.js';
 import { printTable } from '../table.js';
+import { offline } from './keys-offline.js';
 
 const HELP = `usage: tenantry keys <create|list|revoke> [options]
 
   tenantry keys create --kind <admin|ingest|read> [--tenant <id>] [--name <name>]
+  tenantry keys create --admin         same as --kind admin
   tenantry keys list
   tenantry keys revoke <key-id>
 
-  --url <url>   server URL (env TENANTRY_URL, default http://127.0.0.1:4318)
-  --key <key>   admin key (env TENANTRY_API_KEY)
-  --json        print JSON
+  --url <url>        server URL (env TENANTRY_URL, default http://127.0.0.1:4318)
+  --key <key>        admin key (env TENANTRY_ADMIN_KEY)
+  --data-dir <dir>   work on the data directory itself, no server and no key needed (the way
+                     back in when no admin key is known); the server must not be running on it
+  --config <file>    with --data-dir: the server's config file (storage engine, ClickHouse URL)
+  --json             print JSON
 `;
 
 interface KeyView {
   id: string;
   prefix: string;
-  kind: string;
+  kind: 'admin' | 'ingest' | 'read';
   tenantId: string | null;
   name: string;
   createdAt: string;
@@ -34,8 +39,11 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
         options: {
           ...API_OPTIONS,
           kind: { type: 'string' },
+          admin: { type: 'boolean' },
           tenant: { type: 'string' },
           name: { type: 'string' },
+          'data-dir': { type: 'string' },
+          config: { type: 'string' },
         },
       }),
     );
@@ -44,21 +52,32 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
       return 0;
     }
     const [action, id] = positionals;
-    const target = targetFrom(values, env);
+    const dataDir = values['data-dir'];
+    const local = dataDir === undefined ? undefined : { dataDir, config: values.config };
+    const target = local === undefined ? targetFrom(values, env, 'admin') : undefined;
     if (action === 'create') {
-      if (!values.kind || !['admin', 'ingest', 'read'].includes(values.kind)) {
-        throw new UsageError('--kind must be admin, ingest or read');
+      const kind = values.admin ? 'admin' : values.kind;
+      if (values.admin && values.kind !== undefined && values.kind !== 'admin') {
+        throw new UsageError('--admin and --kind disagree');
       }
-      const created = await callApi<{ key: KeyView; secret: string }>(
-        target,
-        'POST',
-        '/api/v1/keys',
-        {
-          kind: values.kind,
-          tenantId: values.tenant ?? null,
-          ...(values.name ? { name: values.name } : {}),
-        },
-      );
+      if (!kind || !['admin', 'ingest', 'read'].includes(kind)) {
+        throw new UsageError('--kind must be admin, ingest or read (or pass --admin)');
+      }
+      const input = {
+        kind: kind as KeyView['kind'],
+        tenantId: tenantFlag(values.tenant) ?? null,
+        ...(values.name ? { name: values.name } : {}),
+      };
+      if (input.tenantId !== null && !/^[\w.:@/-]+$/.test(input.tenantId)) {
+        // Valid, but spaces and punctuation are more often a typo than a tenant naming scheme.
+        io.stderr.write(
+          `note: this key matches only items whose tenant.id is exactly ${JSON.stringify(input.tenantId)}\n`,
+        );
+      }
+      const created =
+        local !== undefined
+          ? await offline.create(local, input)
+          : await callApi<{ key: KeyView; secret: string }>(target!, 'POST', '/api/v1/keys', input);
       if (values.json) io.stdout.write(`${JSON.stringify(created)}\n`);
       else {
         io.stdout.write(
@@ -69,7 +88,10 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
       return 0;
     }
     if (action === 'list') {
-      const { items } = await callApi<{ items: KeyView[] }>(target, 'GET', '/api/v1/keys');
+      const items: KeyView[] =
+        local !== undefined
+          ? await offline.list(local)
+          : (await callApi<{ items: KeyView[] }>(target!, 'GET', '/api/v1/keys')).items;
       if (values.json) io.stdout.write(`${JSON.stringify(items)}\n`);
       else {
         printTable(
@@ -90,7 +112,8 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
     }
     if (action === 'revoke') {
       if (!id) throw new UsageError('revoke needs a key id (see tenantry keys list)');
-      await callApi(target, 'DELETE', `/api/v1/keys/${encodeURIComponent(id)}`);
+      if (local !== undefined) await offline.revoke(local, id);
+      else await callApi(target!, 'DELETE', `/api/v1/keys/${encodeURIComponent(id)}`);
       io.stdout.write(`revoked ${id}\n`);
       return 0;
     }

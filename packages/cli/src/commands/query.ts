@@ -6,21 +6,31 @@ import type {
   TenantsResponse,
   TraceResponse,
 } from '@tenantry/server';
-import { callApi, targetFrom } from '../api-client.js';
-import { API_OPTIONS, UsageError, usageErrors, withCliErrors } from '../args.js';
+import { type ApiTarget, callApi, targetFrom } from '../api-client.js';
+import {
+  API_OPTIONS,
+  TIME_HELP,
+  tenantFlag,
+  timeFlag,
+  UsageError,
+  usageErrors,
+  withCliErrors,
+} from '../args.js';
 import type { CliIo } from '../io.js';
 import { printTable } from '../table.js';
 
 const HELP = `usage: tenantry query <runs|trace|logs|tenants> [options]
 
   tenantry query tenants [--q text] [--sort runs|failure_rate|p95|tokens|cost|last_seen]
-  tenantry query runs [--tenant id] [--status ok|error] [--agent name] [--q text]
+  tenantry query runs [--tenant id] [--status ok|error|unset] [--agent name] [--q text]
+                (ok: every run that did not fail, including status unset, the OTel default)
   tenantry query trace <trace-id>
   tenantry query logs [--tenant id] [--level info|warn|error] [--q text] [--trace-id id]
 
-  --from, --to  ISO 8601 or epoch ms (default: the last hour)
+  --from, --to  ${TIME_HELP} (default: the last hour)
   --limit <n>   rows (default 50)
-  --url, --key  server URL and API key (env TENANTRY_URL, TENANTRY_API_KEY)
+  --url, --key  server URL and admin or read key (env TENANTRY_URL, TENANTRY_ADMIN_KEY or
+                TENANTRY_READ_KEY)
   --json        print the API's JSON instead of a table
 `;
 
@@ -53,15 +63,13 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
       return 0;
     }
     const [what, id] = positionals;
+    const tenant = tenantFlag(values.tenant);
+    const from = timeFlag(values.from, 'from');
+    const to = timeFlag(values.to, 'to');
     const target = targetFrom(values, env);
     const qs = (fields: Record<string, string | undefined>) => {
       const p = new URLSearchParams();
-      for (const [k, v] of Object.entries({
-        ...fields,
-        from: values.from,
-        to: values.to,
-        limit: values.limit,
-      })) {
+      for (const [k, v] of Object.entries({ ...fields, from, to, limit: values.limit })) {
         if (v !== undefined) p.set(k, v);
       }
       const s = p.toString();
@@ -101,8 +109,9 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
         const r = await callApi<Page<RunSummary>>(
           target,
           'GET',
-          `/api/v1/runs${qs({ tenant: values.tenant, status: values.status, agent: values.agent, q: values.q })}`,
+          `/api/v1/runs${qs({ tenant, status: values.status, agent: values.agent, q: values.q })}`,
         );
+        if (r.items.length === 0 && tenant !== undefined) await assertTenantKnown(target, tenant);
         out(r, () =>
           printTable(
             io.stdout,
@@ -162,8 +171,9 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
         const r = await callApi<LogsResponse>(
           target,
           'GET',
-          `/api/v1/logs${qs({ tenant: values.tenant, level: values.level, q: values.q, traceId: values['trace-id'] })}`,
+          `/api/v1/logs${qs({ tenant, level: values.level, q: values.q, traceId: values['trace-id'] })}`,
         );
+        if (r.items.length === 0 && tenant !== undefined) await assertTenantKnown(target, tenant);
         out(r, () =>
           printTable(
             io.stdout,
@@ -183,4 +193,27 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
         throw new UsageError(what ? `unknown query '${what}'` : 'missing what to query');
     }
   });
+}
+
+/** A tenant with no data in the longest range the API allows (93 days): almost surely a typo. */
+export class UnknownTenantError extends Error {
+  readonly code = 'TENANTRY_E_UNKNOWN_TENANT';
+}
+
+/** An empty answer for a misspelt tenant would read as "all quiet": say so instead. */
+async function assertTenantKnown(target: ApiTarget, tenant: string): Promise<void> {
+  const to = Date.now();
+  const from = to - 92 * 86_400_000;
+  const p = new URLSearchParams({ q: tenant, from: String(from), to: String(to), limit: '1000' });
+  const r = await callApi<TenantsResponse>(target, 'GET', `/api/v1/tenants?${p}`);
+  if (r.items.some((t) => t.tenantId === tenant)) return;
+  throw new UnknownTenantError(
+    `no tenant '${tenant}' has sent anything in the last 92 days` +
+      (r.items.length > 0
+        ? `; similar: ${r.items
+            .slice(0, 5)
+            .map((t) => t.tenantId)
+            .join(', ')}`
+        : ''),
+  );
 }

@@ -14,6 +14,11 @@ const HELP = `usage: tenantry up [options]
   --clickhouse-cluster <c>  ClickHouse cluster name for Distributed tables
 `;
 
+/** `tenantry up` could not listen: the host and port are taken by another process. */
+export class AddressInUseError extends Error {
+  readonly code = 'TENANTRY_E_ADDRESS_IN_USE';
+}
+
 export function printBanner(server: RunningServer, io: CliIo): void {
   io.stdout.write(
     `tenantry listening on ${server.url} (storage: ${server.storage.info().engine})\n`,
@@ -24,7 +29,13 @@ export function printBanner(server: RunningServer, io: CliIo): void {
     io.stdout.write(
       '\nFirst start: these keys are shown once and stored only as hashes.\n' +
         `  admin key:           ${server.bootstrapKeys.admin}\n` +
-        `  platform ingest key: ${server.bootstrapKeys.ingest}\n\n`,
+        `  platform ingest key: ${server.bootstrapKeys.ingest}\n\n` +
+        'Services send with TENANTRY_INGEST_KEY=<ingest key>; the CLI reads TENANTRY_ADMIN_KEY.\n\n',
+    );
+  } else {
+    io.stdout.write(
+      `  keys       this data dir has its keys already; for a new admin one (server stopped):\n` +
+        `             tenantry keys create --admin --data-dir ${server.config.server.dataDir}\n`,
     );
   }
 }
@@ -66,7 +77,18 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         clickhouseCluster: values['clickhouse-cluster'] as string | undefined,
       },
     });
-    const server = await startServer({ config, logger: true });
+    let server: RunningServer;
+    try {
+      server = await startServer({ config, logger: true });
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'EADDRINUSE') {
+        throw new AddressInUseError(
+          `${config.server.host}:${config.server.port} is already in use (another tenantry, or \`npm run demo\`?): ` +
+            'stop it or pass --port. No key was created; the first start that listens prints them.',
+        );
+      }
+      throw err;
+    }
     printBanner(server, io);
     await waitForSignal();
     io.stdout.write('tenantry: shutting down, flushing queued writes…\n');

@@ -216,6 +216,12 @@ export interface DoctorResponse {
   range: TimeRange;
   tenantId: string | null;
   findings: DoctorFinding[];
+  /**
+   * Spans that started in the last `graceMs` (query `graceMs`, default 60000) are not judged: their
+   * parent or root may still be on its way. Judged: spans that started before `settledBefore`.
+   */
+  graceMs: number;
+  settledBefore: string;
 }
 
 /** DELETE /api/v1/tenants/:tenant and /api/v1/tenants/:tenant/users/:userId */

@@ -8,7 +8,7 @@ export function doctorResponse(
   tenant: string | null,
   range: ResolvedRange,
   parked: { count: number; oldestParkedNs: bigint } = { count: 0, oldestParkedNs: 0n },
-): DoctorResponse {
+): Omit<DoctorResponse, 'graceMs' | 'settledBefore'> {
   return {
     range: isoRange(range),
     tenantId: tenant,

@@ -71,7 +71,19 @@ const logsQuery = z
   })
   .strict();
 
-const doctorQuery = z.object({ ...rangeFields, tenant: tenantId.optional() }).strict();
+const doctorQuery = z
+  .object({
+    ...rangeFields,
+    tenant: tenantId.optional(),
+    // How recent is too recent to judge; 0 judges everything (a parent in flight reads as orphan).
+    graceMs: z
+      .string()
+      .regex(/^\d{1,7}$/, 'must be milliseconds, 0 to 3600000')
+      .transform(Number)
+      .pipe(z.number().max(3_600_000, 'must be at most 3600000 (1 h)'))
+      .optional(),
+  })
+  .strict();
 
 function nextCursor(rows: unknown[], limit: number, offset: number): string | null {
   return rows.length > limit ? encodeOffsetCursor(offset + limit) : null;
@@ -228,13 +240,26 @@ export function traceRoutes(deps: QueryDeps) {
       const q = parseQuery(doctorQuery, request.query);
       const scope = readScope(request.principal, q.tenant);
       const range = resolveRange(q, deps.clock);
-      const settled = BigInt(deps.clock.now() - deps.doctorGraceMs) * 1_000_000n;
+      if (
+        scope.tenantId !== null &&
+        !(await deps.storage.listTenantIds()).includes(scope.tenantId)
+      ) {
+        // An empty report for a misspelt tenant would read as a pass.
+        throw new NotFoundError(`tenant '${scope.tenantId}' has no data: nothing to check`);
+      }
+      const graceMs = q.graceMs ?? deps.doctorGraceMs;
+      const settledMs = deps.clock.now() - graceMs;
+      const settled = BigInt(settledMs) * 1_000_000n;
       const [d, parked] = await Promise.all([
         deps.storage.doctor(scope, range.ns, settled),
         // Parked spans belong to no tenant yet: only a view over every tenant sees them.
         scope.tenantId === null ? deps.storage.parkedSpans() : undefined,
       ]);
-      return doctorResponse(d, scope.tenantId, range, parked);
+      return {
+        ...doctorResponse(d, scope.tenantId, range, parked),
+        graceMs,
+        settledBefore: new Date(Math.min(settledMs, range.toMs)).toISOString(),
+      };
     });
   };
 }

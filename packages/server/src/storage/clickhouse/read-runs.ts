@@ -58,7 +58,9 @@ export async function listRuns(
     .add('is_run = 1')
     .add('start_ns >= ?', f.range.fromNs)
     .add('start_ns < ?', f.range.toNs);
-  if (f.status) where.add('status_code = ?', STATUS_CODE[f.status]);
+  // A run that ended without error and never set OK (the OpenTelemetry default) succeeded too.
+  if (f.status === 'ok') where.add('status_code <> ?', STATUS_CODE.error);
+  else if (f.status) where.add('status_code = ?', STATUS_CODE[f.status]);
   if (f.agent) where.add('(agent_name = ? OR agent_id = ?)', f.agent, f.agent);
   if (f.minDurationNs !== undefined) where.add('duration_ns >= ?', f.minDurationNs);
   if (f.q) {
