@@ -1,7 +1,7 @@
 // Plain OpenTelemetry JS tracing for the third-party interop examples (no @tenantry/sdk): a
 // NodeTracerProvider registered globally, whose spans go
 //   - to a tenantry server over OTLP/HTTP protobuf when OTEL_EXPORTER_OTLP_ENDPOINT is set
-//     (TENANTRY_API_KEY becomes the bearer token; OTEL_EXPORTER_OTLP_HEADERS works too),
+//     (TENANTRY_INGEST_KEY becomes the bearer token; OTEL_EXPORTER_OTLP_HEADERS works too),
 //   - to a JSON file when INTEROP_DUMP=<path> is set (every span: name, kind, ids, status,
 //     attributes, resource attributes, events),
 //   - else to stdout, one JSON span a line.
@@ -55,7 +55,7 @@ export function startTracing(serviceName, { simple = false, extraProcessors = []
   const memory = new InMemorySpanExporter();
   const dump = process.env.INTEROP_DUMP;
   if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) {
-    const key = process.env.TENANTRY_API_KEY;
+    const key = process.env.TENANTRY_INGEST_KEY;
     const exporter = new OTLPTraceExporter(
       key ? { headers: { authorization: `Bearer ${key}` } } : {},
     );

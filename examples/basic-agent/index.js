@@ -1,6 +1,6 @@
 // A small support agent instrumented with @tenantry/sdk. Run `npm run build` once, then
 // `node examples/basic-agent`: it answers two tenants' questions and prints each run's trace tree.
-// With OTEL_EXPORTER_OTLP_ENDPOINT (e.g. a tenantry server) and TENANTRY_API_KEY set, spans, logs
+// With OTEL_EXPORTER_OTLP_ENDPOINT (e.g. a tenantry server) and TENANTRY_INGEST_KEY set, spans, logs
 // and metrics go there over OTLP instead.
 import {
   agentRun,
@@ -13,7 +13,7 @@ import {
   toolCall,
 } from '@tenantry/sdk';
 
-const tenantry = init({ serviceName: 'basic-agent', apiKey: process.env.TENANTRY_API_KEY });
+const tenantry = init({ serviceName: 'basic-agent', apiKey: process.env.TENANTRY_INGEST_KEY });
 const log = getLogger();
 
 // Stand-in for a model provider (no network needed): answers in the OpenAI chat completion shape,

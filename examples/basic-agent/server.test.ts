@@ -30,7 +30,7 @@ describe('examples/basic-agent against a tenantry server', () => {
       env: {
         ...process.env,
         OTEL_EXPORTER_OTLP_ENDPOINT: server.url,
-        TENANTRY_API_KEY: server.ingestKey,
+        TENANTRY_INGEST_KEY: server.ingestKey,
       },
     });
     let tenants: Tenants['items'] = [];

@@ -6,7 +6,7 @@
 // machine). The tenant is `tenant.id` on a plain OpenTelemetry root span around the run, only
 // there. The model talks Chat Completions to the local fake (OPENAI_BASE_URL overrides it).
 //
-//   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 TENANTRY_API_KEY=tnt_... node examples/openai-agents
+//   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 TENANTRY_INGEST_KEY=tnt_... node examples/openai-agents
 import { OpenAIAgentsInstrumentation } from '@arizeai/openinference-instrumentation-openai-agents';
 import * as agents from '@openai/agents';
 import { SpanStatusCode } from '@opentelemetry/api';

@@ -4,7 +4,7 @@
 //   2. @opentelemetry/instrumentation-openai: its own `chat {model}` spans, which get tenant.id
 //      from tenantry's stamping processor because they start inside agentRun().
 // Run `npm run build` once, then `node examples/openai-sdk` (OPENAI_BASE_URL defaults to a local
-// fake; set OTEL_EXPORTER_OTLP_ENDPOINT and TENANTRY_API_KEY to send to a tenantry server).
+// fake; set OTEL_EXPORTER_OTLP_ENDPOINT and TENANTRY_INGEST_KEY to send to a tenantry server).
 import { createRequire } from 'node:module';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
@@ -16,7 +16,7 @@ const tenantry = init({
   serviceName: 'openai-sdk-example',
   exporter: toOtlp ? 'otlp' : 'console',
   consoleFormat: 'json',
-  apiKey: process.env.TENANTRY_API_KEY,
+  apiKey: process.env.TENANTRY_INGEST_KEY,
 });
 const instrumentation = new OpenAIInstrumentation();
 registerInstrumentations({ instrumentations: [instrumentation] });

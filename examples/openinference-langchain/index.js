@@ -4,7 +4,7 @@
 // tenant is `tenant.id` on a plain OpenTelemetry root span around the chain, only there.
 // Under ESM the instrumentation cannot hook `import`; manuallyInstrument(callbacks/manager) does.
 //
-//   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 TENANTRY_API_KEY=tnt_... node examples/openinference-langchain
+//   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 TENANTRY_INGEST_KEY=tnt_... node examples/openinference-langchain
 import { LangChainInstrumentation } from '@arizeai/openinference-instrumentation-langchain';
 import * as CallbackManagerModule from '@langchain/core/callbacks/manager';
 import { HumanMessage } from '@langchain/core/messages';

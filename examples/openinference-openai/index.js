@@ -8,7 +8,7 @@
 //                        OpenInference span gets `metadata` = '{"tenant_id":"acme"}', no tenant.id.
 // Under ESM the instrumentation cannot hook `import`; manuallyInstrument(openai module) patches it.
 //
-//   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 TENANTRY_API_KEY=tnt_... node examples/openinference-openai
+//   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 TENANTRY_INGEST_KEY=tnt_... node examples/openinference-openai
 import { setMetadata, traceAgent, traceTool } from '@arizeai/openinference-core';
 import { OpenAIInstrumentation } from '@arizeai/openinference-instrumentation-openai';
 import { context } from '@opentelemetry/api';

@@ -11,7 +11,7 @@
 //                        for withAssociationProperties({ tenant_id }).
 // Under ESM the instrumentation cannot hook `import`; manuallyInstrument(OpenAI) patches it.
 //
-//   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 TENANTRY_API_KEY=tnt_... node examples/openllmetry-openai
+//   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 TENANTRY_INGEST_KEY=tnt_... node examples/openllmetry-openai
 import { context, createContextKey, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OpenAIInstrumentation } from '@traceloop/instrumentation-openai';
 import OpenAI from 'openai';

@@ -10,6 +10,18 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 
+// Unconfigured, the OTel SDK would send to localhost:4318 without a key and fail with a stack
+// trace; say what to set instead.
+if (!process.env.OTEL_EXPORTER_OTLP_ENDPOINT || !process.env.OTEL_EXPORTER_OTLP_HEADERS) {
+  process.stderr.write(
+    'examples/otel-env is configured only by environment variables. Set:\n' +
+      '  OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318\n' +
+      '  OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer%20<ingest key from tenantry up>"\n' +
+      '  OTEL_TRACES_EXPORTER=otlp OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none\n',
+  );
+  process.exit(2);
+}
+
 const sdk = new NodeSDK();
 sdk.start();
 const tracer = trace.getTracer('otel-env-agent');

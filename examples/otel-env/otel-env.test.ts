@@ -47,4 +47,14 @@ describe('examples/otel-env', () => {
       for (const span of trace.body.spans) expect(span.tenantId).toBe(run.tenantId);
     }
   });
+
+  it('without its variables says what to set instead of ending in a stack trace', async () => {
+    const failed = await promisify(execFile)(process.execPath, ['examples/otel-env'], {
+      cwd: root,
+      env: { PATH: process.env.PATH },
+    }).catch((err: { code: number; stderr: string }) => err);
+    expect('code' in failed && failed.code).toBe(2);
+    expect(failed.stderr).toContain('OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318');
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+  });
 });

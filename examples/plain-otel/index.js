@@ -4,7 +4,7 @@
 // Spans are exported one by one as they end, so the children reach the server before their root:
 // tenantry has to give them the root's tenant.
 //
-//   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 TENANTRY_API_KEY=tnt_... node examples/plain-otel
+//   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 TENANTRY_INGEST_KEY=tnt_... node examples/plain-otel
 //
 // (OPENAI_BASE_URL defaults to a local fake LLM; without an endpoint spans are printed as JSON.)
 import { SpanStatusCode } from '@opentelemetry/api';

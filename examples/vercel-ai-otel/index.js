@@ -5,7 +5,7 @@
 // ai.toolCall (search_web). A tool that throws does not fail the call: the SDK hands the error
 // to the model as a tool-error result and the model answers.
 //
-//   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 TENANTRY_API_KEY=tnt_... node examples/vercel-ai-otel
+//   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 TENANTRY_INGEST_KEY=tnt_... node examples/vercel-ai-otel
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, jsonSchema, stepCountIs, tool } from 'ai';
 import { openAIBaseUrl } from '../_shared/fake-openai.js';

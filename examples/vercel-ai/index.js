@@ -12,7 +12,7 @@ const tenantry = init({
   serviceName: 'vercel-ai-example',
   exporter: toOtlp ? 'otlp' : 'console',
   consoleFormat: 'json',
-  apiKey: process.env.TENANTRY_API_KEY,
+  apiKey: process.env.TENANTRY_INGEST_KEY,
 });
 
 const llm = await openAIBaseUrl();

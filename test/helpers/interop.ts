@@ -73,7 +73,7 @@ export async function runInteropExample(
       HOME: process.env.HOME,
       OTEL_EXPORTER_OTLP_ENDPOINT: server.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-      TENANTRY_API_KEY: server.ingestKey,
+      TENANTRY_INGEST_KEY: server.ingestKey,
       FAKE_OPENAI_USAGE: `${FAKE_USAGE.input},${FAKE_USAGE.output}`,
       // Vendor tracing and telemetry that would phone home: off (the examples do not need them).
       LANGCHAIN_TRACING_V2: 'false',
