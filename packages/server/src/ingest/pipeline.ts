@@ -260,6 +260,7 @@ function splitKey(key: string): [string, string] {
 const REASON_TEXT: Record<string, string> = {
   tenant_mismatch: "claim a tenant other than the key's tenant",
   invalid_tenant: 'carry an invalid tenant.id (must be a 1-128 character string)',
+  tenant_conflict: 'state one tenant while their resource states another',
   rate_limited: "are over the tenant's ingest limit",
   processing_limited:
     "are refused while the tenant's recent payloads exceed its processing-time budget (limits.processingMsPerSecond)",

@@ -14,10 +14,26 @@ export const DEFAULT_TENANT_ATTRIBUTES: readonly string[] = ['tenant.id', 'tenan
 
 export type TenantResolution =
   | { ok: true; tenantId: string; claimed: boolean }
-  | { ok: false; reason: 'tenant_mismatch' | 'invalid_tenant'; claimed: string };
+  | {
+      ok: false;
+      reason: 'tenant_mismatch' | 'invalid_tenant' | 'tenant_conflict';
+      claimed: string;
+    };
 
-/** Reads the tenant an item claims: undefined when it claims none, null when the value is unusable. */
-export type TenantClaim = (item: Attributes, resource: Attributes) => string | undefined | null;
+/** An item states one tenant and its resource another. */
+export interface TenantConflict {
+  item: string;
+  resource: string;
+}
+
+/**
+ * Reads the tenant an item claims: undefined when it claims none, null when the value is unusable,
+ * a conflict when the item and its resource state different tenants.
+ */
+export type TenantClaim = (
+  item: Attributes,
+  resource: Attributes,
+) => string | undefined | null | TenantConflict;
 
 function claimValue(value: AttributeValue | undefined): string | undefined | null {
   if (value === undefined || value === null) return undefined;
@@ -72,16 +88,22 @@ export function tenantClaimReader(
   names: readonly string[] = DEFAULT_TENANT_ATTRIBUTES,
 ): TenantClaim {
   const readers = names.map(attributeReader);
-  return (item, resource) => {
+  const first = (attrs: Attributes) => {
     for (const read of readers) {
-      const v = claimValue(read(item));
-      if (v !== undefined) return v;
-    }
-    for (const read of readers) {
-      const v = claimValue(read(resource));
+      const v = claimValue(read(attrs));
       if (v !== undefined) return v;
     }
     return undefined;
+  };
+  return (item, resource) => {
+    const own = first(item);
+    const shared = first(resource);
+    if (own === undefined) return shared;
+    // A span of tenant A under a resource of tenant B is refused, never filed under either.
+    if (typeof own === 'string' && typeof shared === 'string' && own !== shared) {
+      return { item: own, resource: shared };
+    }
+    return own;
   };
 }
 
@@ -104,6 +126,9 @@ export function resolveTenant(
   claimOf: TenantClaim = DEFAULT_CLAIM,
 ): TenantResolution {
   const claimed = claimOf(item, resource);
+  if (claimed !== null && typeof claimed === 'object') {
+    return { ok: false, reason: 'tenant_conflict', claimed: claimed.item.slice(0, 64) };
+  }
   if (claimed === null || (claimed !== undefined && !validTenantId(claimed))) {
     return { ok: false, reason: 'invalid_tenant', claimed: String(claimed).slice(0, 64) };
   }

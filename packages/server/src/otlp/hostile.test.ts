@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  exportSpans,
+  recordGuideRun,
+  recordSpans,
+  traceExporter,
+} from '../../../../test/helpers/otlp.js';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server.js';
+import type { TraceResponse } from '../query/contract.js';
 
 /**
  * Each attack of issue "Hold under hostile input" against the real server, with only a key bound to
@@ -149,7 +156,9 @@ describe('hostile input from a tenant-bound key', () => {
       body: Buffer.concat([span, padding]),
     });
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe('TENANTRY_E_PAYLOAD_TOO_LARGE');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+      'TENANTRY_E_PAYLOAD_TOO_LARGE',
+    );
   });
 
   it('cuts a body trickled a byte at a time with 408 (server.requestTimeoutMs)', async () => {
@@ -168,5 +177,101 @@ describe('hostile input from a tenant-bound key', () => {
     await closed;
     clearInterval(trickle);
     expect(response).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it("cannot join, hide or relabel another tenant's trace by reusing its id", async () => {
+    const victim = await recordSpans((t) => recordGuideRun(t, 'B'));
+    await exportSpans(traceExporter(server.url, server.ingestKey), victim);
+    const traceId = victim[0]!.spanContext().traceId;
+    const logs = await fetch(`${server.url}/v1/logs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.ingestKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceLogs: [
+          {
+            resource: { attributes: [{ key: 'tenant.id', value: { stringValue: 'B' } }] },
+            scopeLogs: [
+              {
+                logRecords: [
+                  { timeUnixNano: `${Date.now()}000000`, traceId, body: { stringValue: 'b log' } },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(logs.status).toBe(200);
+    // A's key writes a root span of its own into B's trace id.
+    const forged = Buffer.from(
+      JSON.stringify({
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId,
+                    spanId: randomBytes(8).toString('hex'),
+                    name: 'forged root',
+                    startTimeUnixNano: `${Date.now()}000000`,
+                    endTimeUnixNano: `${Date.now()}000000`,
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    expect((await post(forged, 'json')).status).toBe(200);
+
+    const asAdmin = await server.api<TraceResponse>(`/api/v1/traces/${traceId}`);
+    expect(asAdmin.body.tenantId).toBe('B');
+    expect(asAdmin.body.tenants).toEqual(['A', 'B']);
+    expect(asAdmin.body.spans.map((sp) => sp.name).sort()).toEqual([
+      'agent.run',
+      'call LLM',
+      'execute tool: search_web',
+    ]);
+    expect(asAdmin.body.unattachedLogs.map((l) => l.body)).toEqual(['b log']);
+    const asA = await server.api<TraceResponse>(`/api/v1/traces/${traceId}?tenant=A`);
+    expect(asA.body.spans.map((sp) => sp.name)).toEqual(['forged root']);
+    expect(asA.body.unattachedLogs).toEqual([]);
+  });
+
+  it('refuses a span that states one tenant under a resource that states another', async () => {
+    const body = Buffer.from(
+      JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [{ key: 'tenant.id', value: { stringValue: 'B' } }] },
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: randomBytes(16).toString('hex'),
+                    spanId: randomBytes(8).toString('hex'),
+                    name: 'two tenants',
+                    attributes: [{ key: 'tenant.id', value: { stringValue: 'C' } }],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const res = await fetch(`${server.url}/v1/traces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.ingestKey}`, 'content-type': 'application/json' },
+      body,
+    });
+    const answer = (await res.json()) as { partialSuccess?: { rejectedSpans?: string } };
+    expect(Number(answer.partialSuccess?.rejectedSpans)).toBe(1);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /tenantry_rejected_items_total\{[^}]*reason="tenant_conflict"[^}]*\} 1/,
+    );
   });
 });

@@ -175,6 +175,11 @@ export interface SpanView {
 export interface TraceResponse {
   traceId: string;
   tenantId: string;
+  /**
+   * Every tenant with spans under this trace id, for an admin: a trace is (tenant, trace id), and
+   * another tenant's spans are read with `?tenant=`.
+   */
+  tenants: string[];
   spans: SpanView[];
   /** Runs (invoke_agent roots) in the trace, with tokens summed over their subtree. */
   runs: Array<{ spanId: string; inputTokens: number; outputTokens: number }>;

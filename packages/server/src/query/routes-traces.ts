@@ -71,6 +71,7 @@ const logsQuery = z
   })
   .strict();
 
+const traceQuery = z.object({ tenant: tenantId.optional() }).strict();
 const doctorQuery = z
   .object({
     ...rangeFields,
@@ -138,11 +139,18 @@ export function traceRoutes(deps: QueryDeps) {
         const parsed = traceIdSchema.safeParse(request.params.traceId.toLowerCase());
         if (!parsed.success) throw notFound();
         const traceId = parsed.data;
-        const scope = readScope(request.principal);
-        const spans = await deps.storage.traceSpans(scope, traceId);
+        const q = parseQuery(traceQuery, request.query);
+        const scope = readScope(request.principal, q.tenant);
+        const found = await deps.storage.traceSpans(scope, traceId);
         // Another tenant's trace and a missing one answer identically: ids are no oracle.
-        if (spans.length === 0) throw notFound();
-        const root = spans.find((s) => s.parentSpanId === '') ?? spans[0]!;
+        if (found.length === 0) throw notFound();
+        // A trace is (tenant, trace id): spans another tenant sent with the same id never join,
+        // hide or relabel it. Across tenants an admin sees the root's tenant's (else the first)
+        // and the others are listed to choose with ?tenant=.
+        const tenants = [...new Set(found.map((s) => s.tenantId))].sort();
+        const root = found.find((s) => s.parentSpanId === '') ?? found[0]!;
+        const spans =
+          tenants.length === 1 ? found : found.filter((s) => s.tenantId === root.tenantId);
         const tenantScope = { tenantId: root.tenantId };
         const linksTo = [...new Set(spans.flatMap((s) => s.links.map((l) => l.traceId)))].filter(
           (t) => t !== traceId,
@@ -162,6 +170,7 @@ export function traceRoutes(deps: QueryDeps) {
         return {
           traceId,
           tenantId: root.tenantId,
+          tenants,
           spans: spans.map((s) => spanView(s, logsBySpan.get(s.spanId) ?? [])),
           runs,
           linkedTraces,

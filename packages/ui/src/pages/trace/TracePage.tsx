@@ -13,7 +13,12 @@ import { CATEGORY_LABELS, Waterfall } from './Waterfall.js';
 
 /** `/traces/<id>?span=<spanId>`: the waterfall and the selected span's detail side by side. */
 export function TracePage({ traceId }: { traceId: string }) {
-  const trace = useApi<TraceResponse>(`/traces/${encodeURIComponent(traceId)}`);
+  // A trace is (tenant, trace id): the URL's tenant picks whose spans, when several used the id.
+  const tenant = useUrl().search.get('tenant');
+  const trace = useApi<TraceResponse>(
+    `/traces/${encodeURIComponent(traceId)}`,
+    tenant ? { tenant } : {},
+  );
   return (
     <QueryView
       state={trace}
@@ -94,6 +99,18 @@ function TraceView({ trace }: { trace: TraceResponse }) {
           </span>
         </h1>
         <Link href={tenantPath(trace.tenantId)}>tenant {trace.tenantId}</Link>
+        {trace.tenants.length > 1 && (
+          <span className="warn" data-testid="other-tenants">
+            this trace id is also used by{' '}
+            {trace.tenants
+              .filter((t) => t !== trace.tenantId)
+              .map((t) => (
+                <Link key={t} href={href(`/traces/${trace.traceId}`, { tenant: t })}>
+                  {t}
+                </Link>
+              ))}
+          </span>
+        )}
         <span className="muted">
           {fmtNum(trace.spans.length)} spans · {fmtMs(tree.totalMs)} ·{' '}
           <span className={errorCount ? 'bad' : undefined}>{errorCount} errors</span>
