@@ -1,6 +1,9 @@
 /** Turns a finding into its replacement text according to the policy action. */
 import { createHmac } from 'node:crypto';
 import type { EntityType, PolicyAction } from './types.js';
+import { CONTEXT_ENTITY_TYPES } from './types.js';
+
+const CONTEXT_TYPES = new Set<EntityType>(CONTEXT_ENTITY_TYPES);
 
 /** Values are normalised before hashing so `4111-1111...` and `4111 1111...` correlate. */
 function canonical(type: EntityType, value: string): string {
@@ -14,6 +17,13 @@ function canonical(type: EntityType, value: string): string {
       return value.replace(/[^0-9A-Za-z+]/g, '').toUpperCase();
     case 'IP_ADDRESS':
       return value.toLowerCase();
+    case 'PERSON':
+    case 'ADDRESS':
+    case 'HEALTH':
+      // `Jane  Doe` and `jane doe` are one person: case and spacing do not split a hash.
+      return value.toLowerCase().replace(/\s+/g, ' ').trim();
+    case 'DATE_OF_BIRTH':
+      return value.replace(/[^0-9A-Za-z]/g, '').toLowerCase();
     default:
       return value;
   }
@@ -44,7 +54,8 @@ export function replace(
     case 'redact':
       return `[REDACTED:${type}]`;
     case 'mask':
-      return mask(value);
+      // The last 4 characters of a name, address, birth date or diagnosis identify it: keep none.
+      return CONTEXT_TYPES.has(type) ? '****' : mask(value);
     case 'hash':
       return hashTag(type, value, tenantKey);
     case 'drop':

@@ -1,5 +1,7 @@
 /** createRedactor: compiles a policy once, resolves each tenant's settings once, then walks values. */
 
+import * as combineModule from './context/combine.js';
+import * as passModule from './context/pass.js';
 import type { Match } from './detect/match.js';
 import * as scanModule from './detect/scan.js';
 import {
@@ -9,12 +11,18 @@ import {
   resolvePolicy,
 } from './policy/config.js';
 import * as textModule from './text.js';
-import type { RedactionPolicy, RedactOptions, Redactor, RedactResult } from './types.js';
+import type {
+  RedactionPolicy,
+  RedactOptions,
+  Redactor,
+  RedactResult,
+  ScoredFinding,
+} from './types.js';
 import * as walkModule from './walk.js';
 
 // Local bindings: under tsx/vite-node an imported name is a getter call on every use, which
 // costs more than the detectors themselves in the hot loop.
-const { scanText } = scanModule;
+const { scanAll } = combineModule;
 const { FAILED, Walker } = walkModule;
 const { hasSensitiveJsonKey, looksLikeJson } = textModule;
 
@@ -57,6 +65,24 @@ class PolicyRedactor implements Redactor {
     }
   }
 
+  analyze(s: string, opts?: RedactOptions): Array<ScoredFinding & { counted: boolean }> {
+    const p = this.policyFor(tenantOf(opts));
+    const text = typeof s === 'string' ? s : String(s);
+    const found: Array<ScoredFinding & { counted: boolean }> = [];
+    const patterns: Match[] = [];
+    scanModule.scanText(text, p.keys, patterns);
+    for (const m of patterns) found.push({ ...m, score: 1, counted: true });
+    if (p.context !== undefined) {
+      const scored: passModule.Scored[] = [];
+      passModule.scanContext(text, p.context, scored, true);
+      const th = p.context;
+      for (const m of scored) {
+        found.push({ ...m, counted: m.score >= th[m.type as keyof typeof th] });
+      }
+    }
+    return found.sort((a, b) => a.start - b.start);
+  }
+
   redactString(s: string, opts?: RedactOptions): RedactResult<string> {
     try {
       const p = this.policyFor(tenantOf(opts));
@@ -66,7 +92,7 @@ class PolicyRedactor implements Redactor {
       if (text.length <= p.maxStringLength) {
         // Emptied before and after use, so a scan that threw cannot leak into the next call.
         if (SCRATCH.length !== 0) SCRATCH.length = 0;
-        scanText(text, p.keys, SCRATCH);
+        scanAll(text, p, SCRATCH);
         matches = SCRATCH.length === 0 ? NONE : SCRATCH.slice();
         if (SCRATCH.length !== 0) SCRATCH.length = 0;
         if (

@@ -16,6 +16,11 @@
  * - CREDENTIAL: a credential recognised by its context (`Bearer`/`Basic` authorization values,
  *   `user:pass@` in URLs, token-like query parameters, `password=...` assignments in text).
  * - SENSITIVE_KEY: any value stored under a sensitive key (password, token, cookie, ...).
+ * - PERSON: a person's name (in text, or under a key such as `first_name` or `customer`).
+ * - ADDRESS: a postal address (US, UK, DE, FR formats; or under a key such as `address`).
+ * - DATE_OF_BIRTH: a date with birth context (`born`, `DOB`, `geboren`, `né le`), or under `dob`.
+ * - HEALTH: a condition or medication with health context, or under `diagnosis`/`medications`.
+ * The last four are found by context and scored (0-1); see ContextEntityType.
  */
 export type EntityType =
   | 'EMAIL'
@@ -26,7 +31,21 @@ export type EntityType =
   | 'IP_ADDRESS'
   | 'SECRET'
   | 'CREDENTIAL'
-  | 'SENSITIVE_KEY';
+  | 'SENSITIVE_KEY'
+  | 'PERSON'
+  | 'ADDRESS'
+  | 'DATE_OF_BIRTH'
+  | 'HEALTH';
+
+/** Types found by words and context rather than by a validator: each has a confidence threshold. */
+export type ContextEntityType = 'PERSON' | 'ADDRESS' | 'DATE_OF_BIRTH' | 'HEALTH';
+
+export const CONTEXT_ENTITY_TYPES: readonly ContextEntityType[] = [
+  'PERSON',
+  'ADDRESS',
+  'DATE_OF_BIRTH',
+  'HEALTH',
+];
 
 export const ENTITY_TYPES: readonly EntityType[] = [
   'EMAIL',
@@ -38,6 +57,10 @@ export const ENTITY_TYPES: readonly EntityType[] = [
   'SECRET',
   'CREDENTIAL',
   'SENSITIVE_KEY',
+  'PERSON',
+  'ADDRESS',
+  'DATE_OF_BIRTH',
+  'HEALTH',
 ];
 
 /**
@@ -71,6 +94,14 @@ export interface TenantRedactionPolicy {
   parseJsonStrings?: boolean;
   /** Secret for `hash`; the per-tenant HMAC key is derived from it and the tenant id. */
   hashKey?: string | Buffer;
+  /**
+   * Which context detectors run (PERSON, ADDRESS, DATE_OF_BIRTH, HEALTH); unlisted ones follow
+   * DEFAULTS.detectors. Off means not looked for at all (nothing redacted, nothing counted);
+   * `allow` instead finds and counts without changing the text.
+   */
+  detectors?: Partial<Record<ContextEntityType, boolean>>;
+  /** Minimum confidence (0-1) for a context finding to count; unlisted ones use DEFAULTS.thresholds. */
+  thresholds?: Partial<Record<ContextEntityType, number>>;
 }
 
 export interface RedactionPolicy extends TenantRedactionPolicy {
@@ -90,7 +121,21 @@ export interface RedactResult<T = unknown> {
   findings: Record<string, number>;
 }
 
+/** One context finding with its confidence; positions, never values. */
+export interface ScoredFinding {
+  type: EntityType;
+  start: number;
+  end: number;
+  /** Confidence from 0 to 1 (validated and key-based findings score 1). */
+  score: number;
+}
+
 export interface Redactor {
+  /**
+   * What the redactor would find in one string, with positions and confidences, including
+   * context findings under their threshold (`counted: false`). For explaining and tuning policies.
+   */
+  analyze(s: string, opts?: RedactOptions): Array<ScoredFinding & { counted: boolean }>;
   /** Redacts strings, nested objects/arrays and JSON-encoded strings. Never throws. */
   redact<T>(value: T, opts?: RedactOptions): RedactResult<T>;
   /** Redacts one string (JSON inside it included). Never throws. */

@@ -4,9 +4,10 @@
  * string length) bound the work whatever the input; cycles become `[CIRCULAR]`.
  */
 import * as actionsModule from './actions.js';
+import * as combineModule from './context/combine.js';
+import * as fieldsModule from './context/fields.js';
 import * as checksumsModule from './detect/checksums.js';
 import type { Match } from './detect/match.js';
-import * as scanModule from './detect/scan.js';
 import type { ResolvedPolicy } from './policy/config.js';
 import * as textModule from './text.js';
 import type { EntityType } from './types.js';
@@ -15,7 +16,9 @@ import type { EntityType } from './types.js';
 // costs more than the detectors themselves in the hot loop.
 const { isMarker, replace } = actionsModule;
 const { cardValid } = checksumsModule;
-const { scanText } = scanModule;
+const { scanAll } = combineModule;
+const { classifyField, fieldTypeOf, hasFieldJsonKey } = fieldsModule;
+type FieldKey = NonNullable<ReturnType<typeof fieldsModule.fieldTypeOf>>;
 const { hasSensitiveJsonKey, looksLikeJson, truncate } = textModule;
 
 /** Text scanned beyond the cut, so a value straddling maxStringLength is still found whole. */
@@ -62,7 +65,7 @@ export class Walker {
     // Most strings find nothing: then SCRATCH stays empty and nothing is allocated. (Emptying is
     // checked first so that even a scan that threw cannot leak its matches into the next one.)
     if (SCRATCH.length !== 0) SCRATCH.length = 0;
-    scanText(s, this.p.keys, SCRATCH);
+    scanAll(s, this.p, SCRATCH);
     if (SCRATCH.length === 0) return NONE;
     const found = SCRATCH.slice();
     SCRATCH.length = 0;
@@ -98,7 +101,9 @@ export class Walker {
     if (
       this.p.parseJsonStrings &&
       looksLikeJson(s) &&
-      (matches.length > 0 || hasSensitiveJsonKey(s, this.p.keys))
+      (matches.length > 0 ||
+        hasSensitiveJsonKey(s, this.p.keys) ||
+        (this.p.context !== undefined && hasFieldJsonKey(s)))
     ) {
       let parsed: unknown;
       let ok = false;
@@ -245,9 +250,34 @@ export class Walker {
     return out;
   }
 
+  /** A value under a key that announces a context type (`first_name`, `address`, `dob`). */
+  private field(t: FieldKey, v: unknown, depth: number): unknown {
+    // `medications: ["metformin", "lisinopril"]`: each string is judged as the field's value.
+    if (Array.isArray(v) && depth < this.p.maxDepth && v.length <= 64 && !this.exhausted) {
+      this.nodes++;
+      return v.map((x) =>
+        typeof x === 'string' ? this.field(t, x, depth + 1) : this.value(x, depth + 1),
+      );
+    }
+    const hit = typeof v === 'string' && !isMarker(v) ? classifyField(t, v) : undefined;
+    const ctx = this.p.context;
+    if (hit === undefined || ctx === undefined || hit.score < ctx[hit.type]) {
+      return this.value(v, depth + 1);
+    }
+    this.nodes++;
+    this.count(hit.type);
+    return replace(hit.type, v as string, this.p.actions[hit.type], this.p.tenantHashKey) ?? v;
+  }
+
   private property(key: string, v: unknown, depth: number): unknown {
     const action = this.p.actions.SENSITIVE_KEY;
-    if (action === 'allow' || !this.p.keys.has(key)) return this.value(v, depth + 1);
+    if (action === 'allow' || !this.p.keys.has(key)) {
+      if (this.p.context !== undefined) {
+        const field = fieldTypeOf(key);
+        if (field !== undefined) return this.field(field, v, depth);
+      }
+      return this.value(v, depth + 1);
+    }
     // Empty values and our own markers reveal nothing.
     if (v === null || v === undefined || v === '' || (typeof v === 'string' && isMarker(v)))
       return v;

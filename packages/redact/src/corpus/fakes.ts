@@ -2,7 +2,7 @@
  * Fake values for the labeled corpus: positives carry valid checksums (Luhn, mod-97, SSN ranges,
  * decodable JWT headers) and realistic formats; hard negatives look like PII but are not.
  */
-import type { EntityType } from '../types.js';
+import type { ContextEntityType, EntityType } from '../types.js';
 import { ALNUM, B64URL, HEX, type Rng, UPPER_ALNUM } from './rng.js';
 
 const FIRST = ['john', 'maria', 'wei', 'fatima', 'oliver', 'ana', 'kenji', 'lena', 'raj', 'zoe'];
@@ -258,7 +258,7 @@ export function credential(r: Rng): { text: string; value: string } {
 }
 
 export const GENERATORS: Record<
-  Exclude<EntityType, 'SENSITIVE_KEY' | 'CREDENTIAL'>,
+  Exclude<EntityType, 'SENSITIVE_KEY' | 'CREDENTIAL' | ContextEntityType>,
   (r: Rng) => string
 > = {
   EMAIL: email,

@@ -3,8 +3,15 @@
  * base policy and the tenant's overrides, in that order. Resolution happens once per tenant.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { EntityType, PolicyAction, RedactionPolicy, TenantRedactionPolicy } from '../types.js';
-import { ENTITY_TYPES } from '../types.js';
+import type { ContextThresholds } from '../context/pass.js';
+import type {
+  ContextEntityType,
+  EntityType,
+  PolicyAction,
+  RedactionPolicy,
+  TenantRedactionPolicy,
+} from '../types.js';
+import { CONTEXT_ENTITY_TYPES, ENTITY_TYPES } from '../types.js';
 import { SensitiveKeys } from './keys.js';
 
 export const DEFAULTS = {
@@ -13,6 +20,16 @@ export const DEFAULTS = {
   maxDepth: 32,
   maxNodes: 20_000,
   parseJsonStrings: true,
+  /** Context detectors on by default: all four (docs/security.md has the measurements). */
+  detectors: { PERSON: true, ADDRESS: true, DATE_OF_BIRTH: true, HEALTH: true } as Record<
+    ContextEntityType,
+    boolean
+  >,
+  /** Minimum confidence per context type, chosen on the labelled corpus (src/corpus/context). */
+  thresholds: { PERSON: 0.6, ADDRESS: 0.6, DATE_OF_BIRTH: 0.6, HEALTH: 0.6 } as Record<
+    ContextEntityType,
+    number
+  >,
 };
 
 /** Settings for one tenant, ready to use on the hot path. */
@@ -25,6 +42,8 @@ export interface ResolvedPolicy {
   parseJsonStrings: boolean;
   /** HMAC key for `hash`, already derived for the tenant. */
   tenantHashKey: Buffer;
+  /** Thresholds of the context detectors (Infinity = off), or undefined when all are off. */
+  context: ContextThresholds | undefined;
 }
 
 export interface RedactConfig {
@@ -79,5 +98,22 @@ export function resolvePolicy(config: RedactConfig, tenantId: string): ResolvedP
     maxNodes: tenant.maxNodes ?? base.maxNodes ?? DEFAULTS.maxNodes,
     parseJsonStrings: tenant.parseJsonStrings ?? base.parseJsonStrings ?? DEFAULTS.parseJsonStrings,
     tenantHashKey: deriveTenantKey(root, tenantId),
+    context: resolveContext(base, tenant),
   };
+}
+
+function resolveContext(
+  base: TenantRedactionPolicy,
+  tenant: TenantRedactionPolicy,
+): ContextThresholds | undefined {
+  const th = {} as ContextThresholds;
+  let any = false;
+  for (const t of CONTEXT_ENTITY_TYPES) {
+    const on = tenant.detectors?.[t] ?? base.detectors?.[t] ?? DEFAULTS.detectors[t];
+    th[t] = on
+      ? (tenant.thresholds?.[t] ?? base.thresholds?.[t] ?? DEFAULTS.thresholds[t])
+      : Number.POSITIVE_INFINITY;
+    any ||= on;
+  }
+  return any ? th : undefined;
 }

@@ -3,8 +3,14 @@
  * Hand-written rather than zod so the SDK's hot dependency stays dependency-free.
  */
 import { InvalidPolicyError } from '../errors.js';
-import type { EntityType, PolicyAction, RedactionPolicy, TenantRedactionPolicy } from '../types.js';
-import { ENTITY_TYPES, POLICY_ACTIONS } from '../types.js';
+import type {
+  ContextEntityType,
+  EntityType,
+  PolicyAction,
+  RedactionPolicy,
+  TenantRedactionPolicy,
+} from '../types.js';
+import { CONTEXT_ENTITY_TYPES, ENTITY_TYPES, POLICY_ACTIONS } from '../types.js';
 
 const TENANT_FIELDS = [
   'actions',
@@ -15,6 +21,8 @@ const TENANT_FIELDS = [
   'maxNodes',
   'parseJsonStrings',
   'hashKey',
+  'detectors',
+  'thresholds',
 ] as const;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -89,6 +97,23 @@ function parseTenantPolicy(input: unknown, path: string, allowTenants: boolean):
         else if (Buffer.isBuffer(v) && v.length >= 16) out.hashKey = v;
         else throw new InvalidPolicyError(at, 'expected a secret of at least 16 characters');
         break;
+      case 'detectors':
+        out.detectors = perContextType(v, at, (x, p) => {
+          if (typeof x !== 'boolean') throw new InvalidPolicyError(p, 'expected true or false');
+          return x;
+        });
+        break;
+      case 'thresholds':
+        out.thresholds = perContextType(v, at, (x, p) => {
+          if (typeof x !== 'number' || !(x >= 0 && x <= 1)) {
+            throw new InvalidPolicyError(
+              p,
+              `expected a number from 0 to 1, got ${JSON.stringify(x)}`,
+            );
+          }
+          return x;
+        });
+        break;
       case 'tenants': {
         if (!allowTenants) throw new InvalidPolicyError(at, 'tenant policies cannot nest');
         if (!isRecord(v))
@@ -106,6 +131,26 @@ function parseTenantPolicy(input: unknown, path: string, allowTenants: boolean):
           `unknown field (expected one of ${[...TENANT_FIELDS, ...(allowTenants ? ['tenants'] : [])].join(', ')})`,
         );
     }
+  }
+  return out;
+}
+
+/** `{ PERSON: …, HEALTH: … }`: only context-scored types may be listed. */
+function perContextType<T>(
+  v: unknown,
+  at: string,
+  check: (x: unknown, path: string) => T,
+): Partial<Record<ContextEntityType, T>> {
+  if (!isRecord(v)) throw new InvalidPolicyError(at, 'expected an object of type -> value');
+  const out: Partial<Record<ContextEntityType, T>> = {};
+  for (const [type, x] of Object.entries(v)) {
+    if (!(CONTEXT_ENTITY_TYPES as readonly string[]).includes(type)) {
+      throw new InvalidPolicyError(
+        `${at}.${type}`,
+        `not a context-scored type (expected one of ${CONTEXT_ENTITY_TYPES.join(', ')})`,
+      );
+    }
+    out[type as ContextEntityType] = check(x, `${at}.${type}`);
   }
   return out;
 }
