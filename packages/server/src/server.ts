@@ -16,6 +16,7 @@ import { TraceTenantSettleJob } from './ingest/settle-job.js';
 import { tenantClaimReader } from './ingest/tenant.js';
 import { TenantLimiter } from './limits/tenant-limits.js';
 import type { QueryDeps } from './query/deps.js';
+import { redactionRoutes } from './query/routes-redactions.js';
 import { tenantRoutes } from './query/routes-tenants.js';
 import { traceRoutes } from './query/routes-traces.js';
 import { RetentionJob } from './retention/retention.js';
@@ -246,7 +247,7 @@ function apiPlugins(services: Services): ApiPlugin[] {
     prices: services.config.pricing.models,
     doctorGraceMs: DOCTOR_GRACE_MS,
   };
-  return [tenantRoutes(deps), traceRoutes(deps)];
+  return [tenantRoutes(deps), traceRoutes(deps), redactionRoutes(services.metrics)];
 }
 
 /** Spans younger than this are not judged by default (their parent may still be in flight). */

@@ -3,13 +3,15 @@ import type { TenantryConfig } from '../config/config.js';
 import type { Attributes } from '../storage/types.js';
 import type { ServerMetrics } from '../telemetry/registry.js';
 import type { IngestRedactor } from './pipeline.js';
+import { redactionTally } from './redaction-tally.js';
 
 export const REDACTED_COUNT_ATTRIBUTE = 'tenantry.redacted.count';
 
 /**
  * Server-side redaction, on by default and per-tenant configurable: whatever SDK sent the data
  * (ours, a Python agent, a collector), PII and secrets are removed before anything is stored.
- * Only counts are recorded, on the item (`tenantry.redacted.count`) and in /metrics by type.
+ * Only counts are recorded, on the item (`tenantry.redacted.count`), in /metrics by type, and in
+ * the per-tenant tally the dashboard reads (GET /api/v1/tenants/:tenant/redactions).
  */
 export function createIngestRedactor(
   settings: TenantryConfig['redaction'],
@@ -18,6 +20,7 @@ export function createIngestRedactor(
   const redactor: Redactor = createRedactor(
     settings.policy ? parsePolicy(settings.policy) : undefined,
   );
+  const tally = redactionTally(metrics);
   const enabledFor = (tenantId: string) => settings.tenants[tenantId]?.enabled ?? settings.enabled;
 
   const count = (tenantId: string, findings: Record<string, number>): number => {
@@ -26,6 +29,7 @@ export function createIngestRedactor(
       const n = findings[type]!;
       total += n;
       metrics.redacted.inc({ tenant: tenantId, type }, n);
+      tally.add(tenantId, type, n);
     }
     return total;
   };
