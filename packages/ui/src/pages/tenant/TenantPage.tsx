@@ -12,6 +12,7 @@ import { AlertList } from '../alerts/AlertList.js';
 import { RunTable } from '../runs/RunTable.js';
 import { FleetComparison } from './FleetComparison.js';
 import { median } from './fleet.js';
+import { RedactionPanel } from './RedactionPanel.js';
 import { TenantCharts } from './TenantCharts.js';
 
 /** One tenant's health: firing alerts first, then charts against the fleet, then failed runs. */
@@ -107,6 +108,8 @@ export function TenantPage({ tenant }: { tenant: string }) {
       >
         {(d) => <RunTable runs={d.items} />}
       </QueryView>
+
+      <RedactionPanel tenant={tenant} />
     </section>
   );
 }
