@@ -25,6 +25,7 @@ import { DEFAULT_JOURNAL_OPTIONS, JournaledWriter } from './storage/journal/jour
 import { withReadBarrier } from './storage/journal/read-barrier.js';
 import { openStorage, type Storage } from './storage/open.js';
 import { createServerMetrics, type ServerMetrics } from './telemetry/registry.js';
+import { throttledLog } from './telemetry/throttled-log.js';
 
 export interface StartServerOptions {
   /** tenantry.yaml contents (already loaded); defaults apply to what is missing. */
@@ -108,16 +109,28 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const app = await buildApp({
     authenticate,
     metrics,
-    otlp: { pipeline, maxBodyBytes: config.server.maxBodyBytes },
+    otlp: {
+      pipeline,
+      maxBodyBytes: config.server.maxBodyBytes,
+      maxCompressedBodyBytes: config.server.maxCompressedBodyBytes,
+      decodeLimits: {
+        maxGroups: config.limits.maxGroupsPerRequest,
+        maxItems: config.limits.maxItemsPerRequest,
+        maxDepth: config.limits.maxAttributeDepth,
+      },
+      budget: limiter,
+    },
     api: [
       keyRoutes(storage),
       ...(options.alerts === false ? [] : [alerting.routes]),
       ...(options.api ?? []),
       ...apiPlugins(services),
     ],
-    ready: async () => writer.depth < config.limits.maxQueuedItems,
+    // Not ready while writes fail (a full disk): ingest could only answer 503.
+    ready: async () => writer.failing === null && writer.depth < config.limits.maxQueuedItems,
     uiDir: options.uiDir,
     logger: options.logger,
+    requestTimeoutMs: config.server.requestTimeoutMs,
   });
 
   try {
@@ -201,6 +214,7 @@ async function ingestWriter(
       storage,
       { maxQueuedItems: config.limits.maxQueuedItems, maxBatchItems: 50_000 },
       metrics,
+      throttledLog((line) => console.error(`tenantry: storage write failed: ${line}`)),
     );
     return { writer, storage };
   }
@@ -215,7 +229,7 @@ async function ingestWriter(
       maxQueuedItems: config.limits.maxQueuedItems,
     },
     rebuildFromJournal(replay),
-    (err) => console.error(`tenantry: ingest journal: ${err.message}`),
+    throttledLog((line) => console.error(`tenantry: ingest journal: ${line}`)),
     metrics,
   );
   if (report.replayed > 0 || report.tornBytes > 0 || report.damagedSegments.length > 0) {
@@ -229,7 +243,7 @@ async function ingestWriter(
           : ''),
     );
   }
-  return { writer, storage: withReadBarrier(storage, () => writer.visible()) };
+  return { writer, storage: withReadBarrier(storage, (strict) => writer.visible(strict)) };
 }
 
 interface Services {

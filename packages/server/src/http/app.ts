@@ -49,7 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((err, request, reply) => {
     const mapped = mapError(err);
-    if (mapped.status >= 500) request.log.error({ err }, 'request failed');
+    if (mapped.status >= 500 && mapped.status !== 503) request.log.error({ err }, 'request failed');
     return sendJsonError(reply, mapped);
   });
 

@@ -104,6 +104,7 @@ function setup() {
     },
     drain: async () => {},
     depth: 0,
+    failing: null,
   };
   const pipeline = new IngestPipeline({
     limiter,

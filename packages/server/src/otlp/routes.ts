@@ -90,7 +90,10 @@ export async function otlpRoutes(app: FastifyInstance, deps: OtlpRouteDeps): Pro
         .send(encodeExportResponse(signal, format, outcome.rejected, outcome.message));
     } catch (err) {
       const mapped = mapError(err);
-      if (mapped.status >= 500) request.log.error({ err }, 'OTLP request failed');
+      // 503 is the write path refusing while storage fails: the writer logs that once per cause.
+      if (mapped.status >= 500 && mapped.status !== 503) {
+        request.log.error({ err }, 'OTLP request failed');
+      }
       deps.metrics.requests.inc({ signal, status: String(mapped.status) });
       if (!request.raw.complete) request.raw.resume();
       if (format === 'protobuf' || isProtobuf(request)) {

@@ -1,6 +1,7 @@
 import { ServerSaturatedError } from '../ingest/errors.js';
 import type { ServerMetrics } from '../telemetry/registry.js';
 import type { WriteBatch, WriteResult, WriteStore } from './types.js';
+import { WriteHealth } from './write-health.js';
 
 interface Pending {
   batch: WriteBatch;
@@ -32,6 +33,8 @@ export interface IngestWriter {
   drain(): Promise<void>;
   /** Items accepted and not yet committed. */
   readonly depth: number;
+  /** Why writes are failing now (readiness), or null. */
+  readonly failing: string | null;
 }
 
 export const batchSize = (b: WriteBatch) =>
@@ -81,17 +84,24 @@ export class BatchWriter implements IngestWriter {
   private readonly queue: Pending[] = [];
   private queuedItems = 0;
   private running: Promise<void> | null = null;
+  private readonly health = new WriteHealth();
 
   constructor(
     private readonly store: WriteStore,
     private readonly options: BatchWriterOptions,
     private readonly metrics?: ServerMetrics,
+    /** Storage failures, for the log (requests themselves get 503). */
+    private readonly onError: (err: Error) => void = () => {},
   ) {
     metrics?.queueDepth.track(() => this.queuedItems);
   }
 
   get depth(): number {
     return this.queuedItems;
+  }
+
+  get failing(): string | null {
+    return this.health.failing;
   }
 
   write(batch: WriteBatch): Promise<WriteResult> {
@@ -121,8 +131,11 @@ export class BatchWriter implements IngestWriter {
         try {
           const result = await this.store.write(merged);
           this.metrics?.commitSeconds.observe((performance.now() - started) / 1000);
+          this.health.ok('storage');
           for (const p of group) p.resolve(result);
         } catch (err) {
+          this.health.fail('storage', err as Error);
+          this.onError(err as Error);
           const failure = new ServerSaturatedError(
             `storage write failed: ${(err as Error).message}`,
           );

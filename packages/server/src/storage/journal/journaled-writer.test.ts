@@ -149,12 +149,19 @@ describe('journaled writer', () => {
   });
 
   it('keeps journaled rows through a failed storage commit and commits them on a later try', async () => {
-    const j = await open(tempDir());
+    // Long enough that the retry cannot land between the failure and the reads below.
+    const j = await open(tempDir(), { retryMs: 500 });
     for (let i = 0; i < 4; i++) await j.writer.write(request(i), payloadOf(i));
     j.failNextCommits(1);
-    await expect(j.writer.visible()).rejects.toMatchObject({ code: 'TENANTRY_E_SATURATED' });
+    // An erasure must see every acknowledged row: it is refused while commits fail.
+    await expect(j.writer.visible(true)).rejects.toMatchObject({ code: 'TENANTRY_E_SATURATED' });
     expect(j.errors.map((e) => e.message)).toEqual(['disk full']);
+    expect(j.writer.failing).toBe('storage: disk full');
+    // A read goes on with what is committed meanwhile.
     await j.writer.visible();
+    expect(await j.count('spans')).toBe(0);
+    await j.writer.visible(true);
+    expect(j.writer.failing).toBeNull();
     expect(await j.count('spans')).toBe(20);
     expect(await j.count('logs')).toBe(8);
     await j.writer.drain();

@@ -2,6 +2,7 @@ import { ServerSaturatedError } from '../../ingest/errors.js';
 import type { ServerMetrics } from '../../telemetry/registry.js';
 import { appendRows, batchSize, type IngestWriter, takeGroup } from '../batch-writer.js';
 import type { WriteBatch, WriteResult, WriteStore } from '../types.js';
+import { WriteHealth } from '../write-health.js';
 import { type JournalRecord, JournalSegments, type ScanReport } from './segments.js';
 
 /** A store that records, in the transaction that stores a batch, the journal record it ends at. */
@@ -74,7 +75,13 @@ export class JournaledWriter implements IngestWriter {
   private urgent = false;
   private closing = false;
   private timer: NodeJS.Timeout | null = null;
-  private waiters: Array<{ seq: number; resolve: () => void; reject: (e: Error) => void }> = [];
+  private waiters: Array<{
+    seq: number;
+    strict: boolean;
+    resolve: () => void;
+    reject: (e: Error) => void;
+  }> = [];
+  private readonly health = new WriteHealth();
 
   private constructor(
     private readonly store: JournaledStore,
@@ -146,6 +153,10 @@ export class JournaledWriter implements IngestWriter {
     return this.outstanding;
   }
 
+  get failing(): string | null {
+    return this.health.failing;
+  }
+
   async write(batch: WriteBatch, payload: () => Buffer): Promise<WriteResult> {
     const items = batchSize(batch);
     if (this.outstanding + items > this.options.maxQueuedItems) {
@@ -179,12 +190,17 @@ export class JournaledWriter implements IngestWriter {
     };
   }
 
-  /** Resolves once every write acknowledged before the call is committed to storage. */
-  visible(): Promise<void> {
+  /**
+   * Resolves once every write acknowledged before the call is committed to storage. While commits
+   * fail (a full disk), a read (`strict` false) goes on with what is committed rather than fail;
+   * an erasure (`strict`) is refused, since rows still waiting would outlive it.
+   */
+  visible(strict = false): Promise<void> {
     const seq = this.ackedSeq;
     if (this.appliedSeq >= seq) return Promise.resolve();
+    if (!strict && this.health.isFailing('storage')) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.waiters.push({ seq, resolve, reject });
+      this.waiters.push({ seq, strict, resolve, reject });
       this.urgent = true;
       this.startFlush();
     });
@@ -210,8 +226,11 @@ export class JournaledWriter implements IngestWriter {
         const started = performance.now();
         await this.segments.append(group.map((g) => g.record));
         this.metrics?.journalSyncSeconds.observe((performance.now() - started) / 1000);
+        this.health.ok('journal');
         for (const g of group) g.done();
       } catch (err) {
+        this.health.fail('journal', err as Error);
+        this.onError(err as Error);
         for (const g of group) g.done(err as Error);
       }
     }
@@ -269,9 +288,11 @@ export class JournaledWriter implements IngestWriter {
         try {
           const result = await this.store.write(merged);
           this.metrics?.commitSeconds.observe((performance.now() - started) / 1000);
+          this.health.ok('storage');
           if (result.spansDuplicate > 0) this.metrics?.duplicates.inc({}, result.spansDuplicate);
         } catch (err) {
           // Still journaled: put the rows back, tell waiting readers, try again later.
+          this.health.fail('storage', err as Error);
           this.queued.unshift(...group);
           this.failWaiters(err as Error);
           this.onError(err as Error);
@@ -300,9 +321,13 @@ export class JournaledWriter implements IngestWriter {
     this.waiters = still;
   }
 
+  /** Readers go on with what is committed; erasures are refused until commits work again. */
   private failWaiters(err: Error): void {
     const failure = new ServerSaturatedError(`storage write failed: ${err.message}`);
-    for (const w of this.waiters) w.reject(failure);
+    for (const w of this.waiters) {
+      if (w.strict) w.reject(failure);
+      else w.resolve();
+    }
     this.waiters = [];
   }
 }

@@ -37,15 +37,28 @@ void everyReadListed;
  * acknowledgement sees the acknowledged rows, and an erasure also removes rows still waiting in the
  * journal for their commit.
  */
-export function withReadBarrier(storage: Storage, visible: () => Promise<void>): Storage {
+export function withReadBarrier(
+  storage: Storage,
+  visible: (strict: boolean) => Promise<void>,
+): Storage {
   const wrapped: Storage = { ...storage };
   for (const name of TELEMETRY_CALLS) {
     const call = storage[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
     if (!call) continue;
+    const strict = STRICT_CALLS.has(name);
     (wrapped as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
-      await visible();
+      await visible(strict);
       return call.apply(storage, args);
     };
   }
   return wrapped;
 }
+
+/** Calls that must see every acknowledged row: an erasure that missed some would not erase them. */
+const STRICT_CALLS: ReadonlySet<string> = new Set([
+  'deleteOlderThan',
+  'deleteTenant',
+  'deleteUser',
+  'compactClosedWindows',
+  'settleParkedSpans',
+]);
