@@ -37,7 +37,16 @@ async function get(server: TestServer, path: string, key: string) {
 describe('GET /api/v1/tenants/:tenant/redactions', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    // Context detectors are opt-in on the server: turned on here, as a deployment would.
+    server = await startTestServer({
+      config: {
+        redaction: {
+          policy: {
+            detectors: { PERSON: true, ADDRESS: true, DATE_OF_BIRTH: true, HEALTH: true },
+          },
+        },
+      },
+    });
     await sendLog(
       server,
       'red-a',
@@ -54,6 +63,19 @@ describe('GET /api/v1/tenants/:tenant/redactions', () => {
     expect(body.byType).toEqual({ PERSON: 1, EMAIL: 1, DATE_OF_BIRTH: 1, HEALTH: 1 });
     expect(body.total).toBe(4);
     expect(JSON.stringify(body)).not.toMatch(/Jane|jane@|1986|asthma/);
+  });
+
+  it('counts only pattern types for a tenant when the server policy leaves context detectors off', async () => {
+    const off = await startTestServer();
+    try {
+      await sendLog(off, 'red-c', 'My name is Jane Doe, mail jane@example.com.');
+      const body = (await (
+        await get(off, '/tenants/red-c/redactions', off.adminKey)
+      ).json()) as RedactionsResponse;
+      expect(body.byType).toEqual({ EMAIL: 1 });
+    } finally {
+      await off.close();
+    }
   });
 
   it('answers zeros for a tenant with nothing redacted', async () => {
