@@ -99,7 +99,7 @@ async function endToEnd(upArgs: string[], bodies = bodiesFile, spans = totalSpan
           serverUs: ((cpuAfter.process - cpuBefore.process) * 1e6) / spans,
           eventLoopUs: ((cpuAfter.eventLoop - cpuBefore.eventLoop) * 1e6) / spans,
           clientUs: load.clientCpuUs / spans,
-          processingUs: ((await processingSeconds(url!)) * 1e6) / spans,
+          processingUs: ((await processingSeconds(url!, admin!)) * 1e6) / spans,
         }
       : null;
   const stored = await storedByTenant(url!, admin!);
@@ -138,8 +138,10 @@ async function storedByTenant(url: string, admin: string) {
 }
 
 /** Event-loop seconds the server spent sanitizing, redacting and building rows, from /metrics. */
-async function processingSeconds(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+async function processingSeconds(url: string, admin: string): Promise<number> {
+  const text = await (
+    await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${admin}` } })
+  ).text();
   let total = 0;
   for (const m of text.matchAll(/^tenantry_ingest_processing_seconds_total\{[^}]*\} (\S+)$/gm))
     total += Number(m[1]);

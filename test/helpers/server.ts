@@ -11,6 +11,8 @@ export interface TestServer extends RunningServer {
   adminKey: string;
   ingestKey: string;
   dataDir: string;
+  /** The server's own /metrics, scraped with the admin key (it names every tenant). */
+  scrapeMetrics(): Promise<string>;
   /** Creates a key through the admin API, as a user would. */
   createKey(kind: 'admin' | 'ingest' | 'read', tenantId?: string | null): Promise<string>;
   /** GET a JSON API route with a key; returns status and parsed body. */
@@ -50,6 +52,13 @@ export async function startTestServer(
     ingestKey: ingest,
     dataDir,
     api,
+    async scrapeMetrics() {
+      const res = await fetch(`${server.url}/metrics`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
+      return res.text();
+    },
     async createKey(kind: 'admin' | 'ingest' | 'read', tenantId: string | null = null) {
       const res = await api<{ secret: string }>('/api/v1/keys', admin, {
         method: 'POST',

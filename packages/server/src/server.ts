@@ -24,6 +24,7 @@ import { BatchWriter, type IngestWriter } from './storage/batch-writer.js';
 import { DEFAULT_JOURNAL_OPTIONS, JournaledWriter } from './storage/journal/journaled-writer.js';
 import { withReadBarrier } from './storage/journal/read-barrier.js';
 import { openStorage, type Storage } from './storage/open.js';
+import { startMetricsListener } from './telemetry/metrics-listener.js';
 import { createServerMetrics, type ServerMetrics } from './telemetry/registry.js';
 import { throttledLog } from './telemetry/throttled-log.js';
 
@@ -69,6 +70,8 @@ export interface RunningServer {
   compaction: CompactionJob;
   /** Settles spans parked for their trace's tenant (ingest/settle-job.ts). */
   settle: TraceTenantSettleJob;
+  /** The keyless metrics listener (server.metricsListen), when there is one. */
+  metricsUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -133,8 +136,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     requestTimeoutMs: config.server.requestTimeoutMs,
   });
 
+  let metricsListener: Awaited<ReturnType<typeof startMetricsListener>> | null = null;
   try {
     await app.listen({ host: config.server.host, port });
+    if (config.server.metricsListen) {
+      metricsListener = await startMetricsListener(
+        metrics.registry,
+        hostPort(config.server.metricsListen),
+      );
+    }
   } catch (err) {
     // Release the data dir (DuckDB's lock) so a retry on another port can open it.
     await app.close();
@@ -182,10 +192,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     retention,
     compaction,
     settle,
+    metricsUrl: metricsListener?.url ?? null,
     async close() {
       if (closed) return;
       closed = true;
       await settle.stop();
+      await metricsListener?.close();
       await compaction.stop();
       await retention.stop();
       await alerting.close();
@@ -266,6 +278,12 @@ function apiPlugins(services: Services): ApiPlugin[] {
 
 /** Spans younger than this are not judged by default (their parent may still be in flight). */
 const DOCTOR_GRACE_MS = 60_000;
+
+/** `host:port` (validated by the config schema), IPv6 hosts in brackets. */
+function hostPort(value: string): { host: string; port: number } {
+  const at = value.lastIndexOf(':');
+  return { host: value.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(value.slice(at + 1)) };
+}
 
 function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {

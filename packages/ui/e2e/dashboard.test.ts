@@ -87,7 +87,7 @@ beforeAll(async () => {
     if (r.status !== 200) console.warn('tenants', r.status, JSON.stringify(r.body));
     return seen >= 1000 ? true : null;
   }).catch(async (err: Error) => {
-    const m = await fetch(`${server.url}/metrics`).then((r) => r.text());
+    const m = await server.scrapeMetrics();
     const lines = m
       .split('\n')
       .filter((l) => /rejected|otlp_requests|queue|dropped/.test(l) && !l.startsWith('#'));

@@ -51,6 +51,14 @@ const serverSchema = z
       .int()
       .positive()
       .default(20 * 1024 * 1024),
+    /**
+     * `host:port` of a listener that serves only `/metrics`, without a key (a private interface
+     * for Prometheus). Without it, `/metrics` on the main port needs an admin key.
+     */
+    metricsListen: z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$/, 'must be host:port, e.g. 10.0.0.5:9464')
+      .optional(),
     /** A request not fully received this long after it began gets 408 (http/app.ts). */
     requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
     /** Base URL printed in alert links; defaults to http://host:port. */

@@ -28,7 +28,9 @@ describe('self-observability', () => {
     await exportSpans(traceExporter(server.url, server.ingestKey), spans);
     // A read commits what the journal acknowledged (the read barrier).
     expect((await server.api('/api/v1/tenants?q=self-obs')).status).toBe(200);
-    const res = await fetch(`${server.url}/metrics`);
+    const res = await fetch(`${server.url}/metrics`, {
+      headers: { authorization: `Bearer ${server.adminKey}` },
+    });
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
     expect(text).toContain('tenantry_ingested_items_total{signal="traces",tenant="self-obs"} 3');
@@ -52,5 +54,52 @@ describe('self-observability', () => {
     const res = await fetch(`${server.url}/tenants/acme/runs?status=error`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<div id="root">');
+  });
+
+  it('sends the dashboard with a content security policy and no framing, API answers uncached', async () => {
+    const page = await fetch(`${server.url}/tenants/acme`);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    const api = await fetch(`${server.url}/api/v1/tenants`, {
+      headers: { authorization: `Bearer ${server.adminKey}` },
+    });
+    expect(api.headers.get('cache-control')).toBe('no-store');
+    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('lists tenants in /metrics only to an admin or an unbound read key', async () => {
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+    const bound = await server.createKey('read', 'acme');
+    const asBound = await fetch(`${server.url}/metrics`, {
+      headers: { authorization: `Bearer ${bound}` },
+    });
+    expect(asBound.status).toBe(403);
+    const platformRead = await server.createKey('read');
+    const asRead = await fetch(`${server.url}/metrics`, {
+      headers: { authorization: `Bearer ${platformRead}` },
+    });
+    expect(asRead.status).toBe(200);
+  });
+});
+
+describe('metrics listener of its own (server.metricsListen)', () => {
+  it('serves /metrics there without a key, and only /metrics', async () => {
+    const server = await startTestServer({
+      alerts: false,
+      config: { server: { metricsListen: '127.0.0.1:0' } },
+    });
+    try {
+      expect(server.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const res = await fetch(`${server.metricsUrl}/metrics`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('# TYPE tenantry_write_queue_items gauge');
+      expect((await fetch(`${server.metricsUrl}/api/v1/tenants`)).status).toBe(404);
+    } finally {
+      await server.stop();
+    }
   });
 });

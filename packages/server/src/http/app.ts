@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { NotFoundError } from '../errors.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
 import { type OtlpRouteDeps, otlpRoutes } from '../otlp/routes.js';
 import type { ServerMetrics } from '../telemetry/registry.js';
 import type { Authenticate } from './auth-plugin.js';
@@ -29,6 +29,24 @@ export interface AppDeps {
   requestTimeoutMs?: number;
 }
 
+/**
+ * The dashboard loads only its own bundle and talks only to this server: no inline script, no
+ * framing (clickjacking), no form posts or base URL elsewhere. React sets styles through the CSSOM,
+ * which `style-src 'self'` allows.
+ */
+const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../ui/dist/', import.meta.url));
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -53,14 +71,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return sendJsonError(reply, mapped);
   });
 
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    const path = request.url;
+    if (path.startsWith('/api/') || path.startsWith('/v1/') || path.startsWith('/metrics')) {
+      // Tenant data: never kept by a browser or a shared proxy.
+      reply.header('cache-control', 'no-store');
+    } else {
+      reply.header('content-security-policy', DASHBOARD_CSP);
+      reply.header('x-frame-options', 'DENY');
+    }
+  });
+
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     const ok = await deps.ready().catch(() => false);
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready' });
   });
-  app.get('/metrics', async (_req, reply) =>
-    reply.type('text/plain; version=0.0.4').send(deps.metrics.registry.render()),
-  );
+  // Every tenant's id and volume is in there: an admin key or a read key bound to no tenant, or
+  // the metrics listener of its own (server.metricsListen) on an address only Prometheus reaches.
+  app.get('/metrics', async (request, reply) => {
+    const principal = await deps.authenticate(request);
+    if (principal.kind === 'ingest' || principal.tenantId !== null) {
+      throw new ForbiddenError(
+        '/metrics lists every tenant: scrape it with an admin key or a read key bound to no tenant, or on server.metricsListen',
+      );
+    }
+    return reply.type('text/plain; version=0.0.4').send(deps.metrics.registry.render());
+  });
 
   await app.register(otlpRoutes, {
     ...deps.otlp,

@@ -30,7 +30,7 @@ describe('redaction at ingest', () => {
     expect(log.body).not.toContain('jane.doe@example.com');
     expect(log.body).not.toContain('4111');
     expect(JSON.stringify(log.attributes)).not.toContain('abc.def.ghi');
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await server.scrapeMetrics();
     expect(metrics).toMatch(/tenantry_redacted_total\{tenant="red-a",type="EMAIL"\} 1/);
     expect(metrics).not.toContain('jane.doe');
   });

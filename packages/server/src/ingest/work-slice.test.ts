@@ -55,7 +55,7 @@ describe('ingest work slices', () => {
     expect(quiet.body.items).toHaveLength(1);
 
     // And /metrics says whose payloads the time went to (the pauses, when others ran, excluded).
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await server.scrapeMetrics();
     const seconds = (tenant: string) =>
       Number(
         metrics.match(

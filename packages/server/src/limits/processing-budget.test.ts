@@ -66,7 +66,7 @@ describe('per-tenant processing-time budget', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await post(cheap)).status).toBe(200);
 
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await server.scrapeMetrics();
     expect(metrics).toMatch(
       /tenantry_rejected_items_total\{reason="processing_limited",signal="traces",tenant="costly"\} 64/,
     );

@@ -269,7 +269,7 @@ describe('hostile input from a tenant-bound key', () => {
     });
     const answer = (await res.json()) as { partialSuccess?: { rejectedSpans?: string } };
     expect(Number(answer.partialSuccess?.rejectedSpans)).toBe(1);
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await server.scrapeMetrics();
     expect(metrics).toMatch(
       /tenantry_rejected_items_total\{[^}]*reason="tenant_conflict"[^}]*\} 1/,
     );

@@ -77,7 +77,7 @@ describe('OTLP ingest', () => {
     );
     expect(logs.body.items.map((l) => l.body)).toEqual(['tool returned stale data']);
     await sendMetrics(server.url, server.ingestKey, ['metrics-a', 'metrics-b']);
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const text = await server.scrapeMetrics();
     expect(text).toContain('tenantry_ingested_items_total{signal="metrics",tenant="metrics-a"} 2');
     expect(text).toContain('tenantry_ingested_items_total{signal="metrics",tenant="metrics-b"} 2');
   });
@@ -417,7 +417,7 @@ describe('per-tenant ingest limits', () => {
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
     expect(calmOk).toBe(10);
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await server.scrapeMetrics();
     expect(metrics).toMatch(
       /tenantry_rejected_items_total\{reason="rate_limited",signal="traces",tenant="flood"\} \d+/,
     );
