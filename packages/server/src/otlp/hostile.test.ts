@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -273,5 +275,12 @@ describe('hostile input from a tenant-bound key', () => {
     expect(metrics).toMatch(
       /tenantry_rejected_items_total\{[^}]*reason="tenant_conflict"[^}]*\} 1/,
     );
+  });
+});
+
+describe('data on disk', () => {
+  it('keeps the data directory 0700 and the database file 0600', async () => {
+    expect(statSync(server.dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(server.dataDir, 'tenantry.duckdb')).mode & 0o777).toBe(0o600);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { JS } from '@duckdb/node-api/lib/JS.js';
@@ -23,8 +23,16 @@ export class DuckDb {
   ) {}
 
   static async open(path: string, readConnections = 3): Promise<DuckDb> {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') {
+      // Telemetry of every tenant: the data dir is the owner's alone, whatever the umask.
+      const dir = dirname(path);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      chmodSync(dir, 0o700);
+    }
     const instance = await DuckDBInstance.create(path);
+    // DuckDB creates its files with the process umask; the 0700 directory already keeps them from
+    // other users, and the database file is narrowed too (its WAL comes and goes).
+    if (path !== ':memory:') chmodSync(path, 0o600);
     const db = new DuckDb(instance, await instance.connect());
     // DuckDB checkpoints (folds the WAL into compressed row groups) when the WAL passes this. At
     // the 16 MB default the table's last, half-full row group is rewritten at every checkpoint;
