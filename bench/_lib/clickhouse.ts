@@ -1,4 +1,4 @@
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +7,7 @@ import { localTable } from '../../packages/server/src/storage/clickhouse/schema.
 import type { DuckDb } from '../../packages/server/src/storage/duckdb/database.js';
 import { openDuckDbStorage } from '../../packages/server/src/storage/duckdb/index.js';
 import type { Storage } from '../../packages/server/src/storage/open.js';
+import { type ClickHouseTarget, startChdb } from '../../test/helpers/chdb.js';
 import {
   type ClickHouseCluster,
   type ClickHouseNode,
@@ -28,32 +29,50 @@ export interface BenchClickHouse {
   cluster: string | undefined;
   /** Flags for `tenantry up` (spawnCli) to run the real server on this ClickHouse. */
   upArgs: string[];
+  /** `clickhouse 18.16.1` or `chDB 26.7.2.1`: the column name in reports. */
+  label: string;
   /** Copies DuckDB's spans table, row for row, into ClickHouse; returns the rows copied. */
   copySpansFrom(duck: DuckDb): Promise<number>;
+  /** Compressed bytes on disk per stored span (active parts of the spans table). */
+  bytesPerSpan(): Promise<number>;
   stop(): Promise<void>;
 }
 
+/** `server`: Debian's clickhouse-server (18.16 here); `chdb`: the current engine in-process. */
+export type BenchEngine = 'server' | 'chdb';
+
+/** The engines a bench compares, from `BENCH_CLICKHOUSE_ENGINES` (default both). */
+export function benchEngines(): BenchEngine[] {
+  const v = process.env.BENCH_CLICKHOUSE_ENGINES ?? 'server,chdb';
+  return (['server', 'chdb'] as const).filter((e) => v.split(',').includes(e));
+}
+
 export async function startBenchClickHouse(
-  options: { shards?: number; database?: string } = {},
+  options: { shards?: number; database?: string; engine?: BenchEngine } = {},
 ): Promise<BenchClickHouse> {
   // `tenantry up` defaults to database `tenantry`, so upArgs and storage see the same tables.
   const database = options.database ?? 'tenantry';
   const shards = options.shards ?? 1;
   let node: ClickHouseNode | null = null;
   let cluster: ClickHouseCluster | null = null;
-  if (shards > 1) cluster = await startClickHouseCluster(shards);
+  let chdb: ClickHouseTarget | null = null;
+  if (options.engine === 'chdb') chdb = await startChdb();
+  else if (shards > 1) cluster = await startClickHouseCluster(shards);
   else node = await startClickHouse();
-  const url = cluster ? cluster.urls() : node!.url;
-  const storage = await openClickHouseStorage({
-    url,
-    database,
-    ...(cluster ? { cluster: cluster.name } : {}),
-  });
+  // chDB has no URL: the adapter reaches it through its in-process connection (no `tenantry up`).
+  const url = chdb ? 'chdb' : cluster ? cluster.urls() : node!.url;
+  const storage = await openClickHouseStorage(
+    chdb
+      ? chdb.options(database)
+      : { url, database, ...(cluster ? { cluster: cluster.name } : {}) },
+  );
   await storage.migrate();
+  const label = chdb ? chdb.label : `clickhouse ${storage.info().version}`;
   return {
     storage,
     url,
     database,
+    label,
     cluster: cluster?.name,
     upArgs: [
       '--storage',
@@ -63,9 +82,19 @@ export async function startBenchClickHouse(
       ...(cluster ? ['--clickhouse-cluster', cluster.name] : []),
     ],
     copySpansFrom: (duck) => copySpans(duck, storage, database),
+    async bytesPerSpan() {
+      const [, table] = localTable(storage.ch, 'spans').split('.');
+      const perNode = await storage.ch.queryEverywhere<{ b: string; r: string }>(
+        `SELECT sum(bytes_on_disk) AS b, sum(rows) AS r FROM system.parts
+         WHERE database = '${database}' AND table = '${table}' AND active`,
+      );
+      const bytes = perNode.reduce((n, [row]) => n + Number(row?.b ?? 0), 0);
+      const rows = perNode.reduce((n, [row]) => n + Number(row?.r ?? 0), 0);
+      return rows > 0 ? bytes / rows : 0;
+    },
     async stop() {
       await storage.close();
-      await (cluster ?? node)!.stop();
+      await (chdb ?? cluster ?? node)!.stop();
     },
   };
 }
@@ -135,8 +164,10 @@ async function copySpans(
 /**
  * Run directly for an adapter-level comparison on one machine:
  *   node --import tsx bench/_lib/clickhouse.ts [spans] [shards]
- * Seeds the query bench's fleet into DuckDB, copies it into ClickHouse, then times the same
- * storage calls on both, and the write rate of 5,000-span batches into each.
+ * Seeds the query bench's fleet into DuckDB, copies it into each ClickHouse engine
+ * (BENCH_CLICKHOUSE_ENGINES, default `server,chdb`: Debian's 18.16 and chDB's current engine, one
+ * after the other in the same run), then times the same storage calls on all of them, the bytes
+ * per span each stores, and the write rate of 5,000-span batches into each.
  */
 async function main(): Promise<void> {
   const { seedSpans } = await import('../query/seed.js');
@@ -148,102 +179,126 @@ async function main(): Promise<void> {
   const duck = await openDuckDbStorage({ dataDir: dir });
   await duck.migrate();
   await seedSpans(duck.db, { spans, tenants: 1000, days: 7, endMs: end });
-  const ch = await startBenchClickHouse({ shards });
+  await duck.db.exec('CHECKPOINT');
+  report({
+    bench: 'clickhouse',
+    case: 'bytes per span, duckdb (whole file)',
+    metric: 'bytes',
+    value: statSync(join(dir, 'tenantry.duckdb')).size / spans,
+  });
+  const sizes = await duck.db.query(
+    'SELECT tenant_id, count(*) AS n FROM spans GROUP BY 1 ORDER BY n DESC',
+  );
+  const mid = String(sizes[Math.floor(sizes.length / 4)]!.tenant_id);
+  const [trace] = await duck.db.query(`SELECT trace_id FROM spans WHERE tenant_id = ? LIMIT 1`, [
+    mid,
+  ]);
+  const range = { fromNs: BigInt(end - day) * 1_000_000n, toNs: BigInt(end) * 1_000_000n };
+  const all = { tenantId: null };
+  const one = { tenantId: mid };
+  const prices = { 'gpt-4o': { input: 2.5, output: 10 } };
+  const cases: Array<[string, (s: Storage) => Promise<unknown>]> = [
+    [
+      'tenants overview (1 day, all tenants)',
+      (s) =>
+        s.tenantAggregates(all, {
+          range,
+          sort: 'runs',
+          order: 'desc',
+          limit: 100,
+          offset: 0,
+          prices,
+        }),
+    ],
+    [
+      'timeseries (1 tenant, 1 day, 5 min)',
+      (s) => s.tenantBuckets(mid, range, 300_000_000_000n, prices),
+    ],
+    ['runs list (1 tenant, 1 day)', (s) => s.listRuns(one, { range, limit: 50, offset: 0 })],
+    ['trace by id (tenant-bound)', (s) => s.traceSpans(one, String(trace?.trace_id))],
+    ['trace by id (all tenants)', (s) => s.traceSpans(all, String(trace?.trace_id))],
+    ['alert window stats (10 min, all tenants)', (s) => s.windowStats(end - 600_000, end)],
+  ];
+  const p95 = async (s: Storage, fn: (s: Storage) => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const start = performance.now();
+      await fn(s);
+      times.push(performance.now() - start);
+    }
+    return quantile(
+      times.sort((a, b) => a - b),
+      0.95,
+    );
+  };
+  // Writes: the same fresh 5,000-span batches into each engine (ids shifted so nothing dedups).
+  const rows = await duck.traceSpans(all, String(trace?.trace_id));
+  const batches = Array.from({ length: 20 }, (_, b) =>
+    Array.from({ length: 5000 }, (_, i) => ({
+      ...rows[i % rows.length]!,
+      traceId: (b * 5000 + i).toString(16).padStart(32, 'f'),
+    })),
+  );
+  const writeRate = async (s: Storage) => {
+    const t = performance.now();
+    for (const b of batches) await s.write({ spans: b, logs: [], metrics: [] });
+    return 100_000 / ((performance.now() - t) / 1000);
+  };
   try {
-    let t = performance.now();
-    const copied = await ch.copySpansFrom(duck.db);
-    const copySeconds = (performance.now() - t) / 1000;
-    const engine = `clickhouse ${ch.storage.info().version}${shards > 1 ? ` x${shards} shards` : ''}`;
+    const duckMs = new Map<string, number>();
+    for (const [name, fn] of cases) {
+      const d = await p95(duck, fn);
+      duckMs.set(name, d);
+      report({ bench: 'clickhouse', case: `${name} p95, duckdb`, metric: 'ms', value: d });
+    }
+    for (const engine of benchEngines()) {
+      const ch = await startBenchClickHouse({ shards, engine });
+      const label = `${ch.label}${shards > 1 && engine === 'server' ? ` x${shards} shards` : ''}`;
+      try {
+        const t = performance.now();
+        const copied = await ch.copySpansFrom(duck.db);
+        const copySeconds = (performance.now() - t) / 1000;
+        report({
+          bench: 'clickhouse',
+          case: `bulk copy ${copied} spans, ${label}`,
+          metric: 'spans/s',
+          value: copied / copySeconds,
+        });
+        report({
+          bench: 'clickhouse',
+          case: `bytes per span, ${label} (spans table)`,
+          metric: 'bytes',
+          value: await ch.bytesPerSpan(),
+        });
+        for (const [name, fn] of cases) {
+          const c = await p95(ch.storage, fn);
+          report({
+            bench: 'clickhouse',
+            case: `${name} p95, ${label}`,
+            metric: 'ms',
+            value: c,
+            ratio: c / duckMs.get(name)!,
+            baseline: 'duckdb',
+          });
+        }
+        report({
+          bench: 'clickhouse',
+          case: `write 5,000-span batches, ${label}`,
+          metric: 'spans/s',
+          value: await writeRate(ch.storage),
+        });
+      } finally {
+        await ch.stop();
+      }
+    }
     report({
       bench: 'clickhouse',
-      case: `bulk copy ${copied} spans`,
+      case: 'write 5,000-span batches, duckdb',
       metric: 'spans/s',
-      value: copied / copySeconds,
+      value: await writeRate(duck),
     });
-
-    const sizes = await duck.db.query(
-      'SELECT tenant_id, count(*) AS n FROM spans GROUP BY 1 ORDER BY n DESC',
-    );
-    const mid = String(sizes[Math.floor(sizes.length / 4)]!.tenant_id);
-    const [trace] = await duck.db.query(`SELECT trace_id FROM spans WHERE tenant_id = ? LIMIT 1`, [
-      mid,
-    ]);
-    const range = { fromNs: BigInt(end - day) * 1_000_000n, toNs: BigInt(end) * 1_000_000n };
-    const all = { tenantId: null };
-    const one = { tenantId: mid };
-    const prices = { 'gpt-4o': { input: 2.5, output: 10 } };
-    const cases: Array<[string, (s: Storage) => Promise<unknown>]> = [
-      [
-        'tenants overview (1 day, all tenants)',
-        (s) =>
-          s.tenantAggregates(all, {
-            range,
-            sort: 'runs',
-            order: 'desc',
-            limit: 100,
-            offset: 0,
-            prices,
-          }),
-      ],
-      [
-        'timeseries (1 tenant, 1 day, 5 min)',
-        (s) => s.tenantBuckets(mid, range, 300_000_000_000n, prices),
-      ],
-      ['runs list (1 tenant, 1 day)', (s) => s.listRuns(one, { range, limit: 50, offset: 0 })],
-      ['trace by id (tenant-bound)', (s) => s.traceSpans(one, String(trace?.trace_id))],
-      ['alert window stats (10 min, all tenants)', (s) => s.windowStats(end - 600_000, end)],
-    ];
-    for (const [name, fn] of cases) {
-      const p95 = async (s: Storage) => {
-        const times: number[] = [];
-        for (let i = 0; i < 15; i++) {
-          const start = performance.now();
-          await fn(s);
-          times.push(performance.now() - start);
-        }
-        return quantile(
-          times.sort((a, b) => a - b),
-          0.95,
-        );
-      };
-      const d = await p95(duck);
-      const c = await p95(ch.storage);
-      report({ bench: 'clickhouse', case: `${name} p95, duckdb`, metric: 'ms', value: d });
-      report({
-        bench: 'clickhouse',
-        case: `${name} p95, ${engine}`,
-        metric: 'ms',
-        value: c,
-        ratio: c / d,
-        baseline: 'duckdb',
-      });
-    }
-
-    // Writes: the same fresh 5,000-span batches into each engine (ids shifted so nothing dedups).
-    const rows = await duck.traceSpans(all, String(trace?.trace_id));
-    const batches = Array.from({ length: 20 }, (_, b) =>
-      Array.from({ length: 5000 }, (_, i) => ({
-        ...rows[i % rows.length]!,
-        traceId: (b * 5000 + i).toString(16).padStart(32, 'f'),
-      })),
-    );
-    for (const [label, s] of [
-      ['duckdb', duck],
-      [engine, ch.storage],
-    ] as const) {
-      t = performance.now();
-      for (const b of batches) await s.write({ spans: b, logs: [], metrics: [] });
-      const rate = 100_000 / ((performance.now() - t) / 1000);
-      report({
-        bench: 'clickhouse',
-        case: `write 5,000-span batches, ${label}`,
-        metric: 'spans/s',
-        value: rate,
-      });
-    }
   } finally {
     await duck.close();
-    await ch.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

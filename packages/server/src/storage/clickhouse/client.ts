@@ -42,6 +42,8 @@ export type ClientConnection = NonNullable<ClickHouseClientConfigOptions['connec
 
 export type ChRow = Record<string, unknown>;
 
+type Settings = Record<string, string | number>;
+
 /**
  * Sent with every statement, never left to the server's defaults (chDB also keeps a SET for the
  * rest of its session). Long IN lists (dedup look-ups, trace pages) outgrow the 256 KiB default
@@ -120,16 +122,28 @@ export class ChConnection {
   }
 
   /** Runs a SELECT on the first node and returns its rows (64-bit integers arrive as strings). */
-  query<T = ChRow>(sql: string): Promise<T[]> {
-    return this.queryOn<T>(0, sql);
+  query<T = ChRow>(sql: string, settings: Settings = {}): Promise<T[]> {
+    return this.queryOn<T>(0, sql, settings);
   }
 
-  async queryOn<T = ChRow>(node: number, sql: string): Promise<T[]> {
+  /**
+   * Settings for a read of `spans FINAL`. A resent span has the start time of its first copy, so
+   * both copies sit in the same day partition: merging each partition on its own is exact, and a
+   * filter on key or time columns may run before the merge. On 26.7 this took an all-tenant
+   * 10-minute window from 508 ms to 9.7 ms (median, 1 M spans).
+   */
+  get finalSettings(): Settings {
+    return this.features.current
+      ? { do_not_merge_across_partitions_select_final: 1, optimize_move_to_prewhere_if_final: 1 }
+      : {};
+  }
+
+  async queryOn<T = ChRow>(node: number, sql: string, settings: Settings = {}): Promise<T[]> {
     try {
       const rs = await this.clients[node]!.query({
         query: sql,
         format: 'JSONEachRow',
-        clickhouse_settings: QUERY_SETTINGS,
+        clickhouse_settings: { ...QUERY_SETTINGS, ...settings },
       });
       return (await rs.json()) as T[];
     } catch (err) {
@@ -137,7 +151,7 @@ export class ChConnection {
     }
   }
 
-  async exec(sql: string, node = 0, settings: Record<string, string | number> = {}): Promise<void> {
+  async exec(sql: string, node = 0, settings: Settings = {}): Promise<void> {
     try {
       await this.clients[node]!.command({
         query: sql,

@@ -12,6 +12,12 @@ export interface Features {
   asyncInsert: boolean;
   /** `mutations_sync = 2`: an ALTER ... DELETE answers once every replica applied it (20.3). */
   mutationsSync: boolean;
+  /**
+   * Column codecs (`CODEC(ZSTD(1))`, 19.x) and FINAL merged one partition at a time, filters before
+   * the merge (`do_not_merge_across_partitions_select_final`, `optimize_move_to_prewhere_if_final`).
+   * Both decided at 22.1, where every setting named here exists; measured in docs/scaling.md.
+   */
+  current: boolean;
 }
 
 export function parseVersion(version: string): [number, number] {
@@ -30,5 +36,6 @@ export function featuresOf(version: string): Features {
     jsonExtract: atLeast(version, 19, 6),
     asyncInsert: atLeast(version, 21, 11),
     mutationsSync: atLeast(version, 20, 3),
+    current: atLeast(version, 22, 1),
   };
 }

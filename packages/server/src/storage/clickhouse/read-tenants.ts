@@ -87,6 +87,7 @@ export async function tenantAggregates(
      GROUP BY tenant_id
      ORDER BY ${SORT_SQL[q.sort]} ${dir} NULLS LAST, tenant_id
      ${limit(q.limit, q.offset)}`,
+    ch.finalSettings,
   );
   return rows.map(tenantAggregateFromColumns);
 }
@@ -104,6 +105,7 @@ export async function fleetTotals(
        sumIf(ifNull(output_tokens, 0), ${IS_LLM}) AS a_output_tokens,
        sumIf(duration_ns, ${IS_LLM}) AS a_llm_ns
      FROM ${ch.database}.spans FINAL ${where.sql}`,
+    ch.finalSettings,
   );
   return fleetTotalsFromColumns(r);
 }
@@ -124,6 +126,7 @@ export async function tenantBuckets(
        ${quantileOfSorted(`arraySort(groupArrayIf(duration_ns, ${IS_LLM}))`, 0.95)} AS a_llm_p95
      FROM ${ch.database}.spans FINAL ${where.sql}
      GROUP BY a_bucket ORDER BY a_bucket`,
+    ch.finalSettings,
   );
   return rows.map(bucketFromColumns);
 }
@@ -146,6 +149,7 @@ export async function windowStats(
     `SELECT tenant_id, ${AGGREGATES},
        if(countIf(${failedRun}) = 0, NULL, argMaxIf(trace_id, start_ns, ${failedRun})) AS a_example
      FROM ${ch.database}.spans FINAL ${where.sql} GROUP BY tenant_id`,
+    ch.finalSettings,
   );
   return rows.map(windowStatsFromColumns);
 }

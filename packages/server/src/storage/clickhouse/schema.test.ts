@@ -39,6 +39,7 @@ describeOnClickHouse('ClickHouse schema', (target) => {
       jsonExtract: current,
       asyncInsert: current,
       mutationsSync: current,
+      current,
     });
   });
 
@@ -55,6 +56,20 @@ describeOnClickHouse('ClickHouse schema', (target) => {
     expect(types.get('service_name')).toBe(lc ? 'LowCardinality(String)' : 'String');
     expect(types.get('model')).toBe(lc ? 'LowCardinality(Nullable(String))' : 'Nullable(String)');
     expect(types.get('start_ns')).toBe('Int64');
+  });
+
+  it('compresses span columns with ZSTD where the server is current, and LowCardinality without it', async () => {
+    if (!ch.features.current) return; // 18.16: default LZ4, no CODEC clause sent
+    const codecs = new Map(
+      (
+        await ch.query<{ name: string; compression_codec: string }>(
+          `SELECT name, compression_codec FROM system.columns WHERE database = 'tenantry_schema' AND table = 'spans'`,
+        )
+      ).map((c) => [c.name, c.compression_codec]),
+    );
+    expect(codecs.get('attributes')).toBe('CODEC(ZSTD(1))');
+    expect(codecs.get('start_ns')).toBe('CODEC(ZSTD(1))');
+    expect(codecs.get('service_name')).toBe('');
   });
 
   it('sends DDL once, ON CLUSTER, through the first URL when the cluster has Keeper', async () => {
