@@ -15,6 +15,7 @@ import { type ReplayDeps, rebuildFromJournal } from './ingest/replay.js';
 import { TraceTenantSettleJob } from './ingest/settle-job.js';
 import { tenantClaimReader } from './ingest/tenant.js';
 import { TenantLimiter } from './limits/tenant-limits.js';
+import { JsonDecoder } from './otlp/json-decoder.js';
 import type { QueryDeps } from './query/deps.js';
 import { redactionRoutes } from './query/routes-redactions.js';
 import { tenantRoutes } from './query/routes-tenants.js';
@@ -92,6 +93,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     metrics,
   );
   const pipeline = new IngestPipeline({ limiter, writer, metrics, redactor, claimOf });
+  const jsonDecoder = new JsonDecoder();
   const authenticate = createAuthenticator(storage);
 
   // Alert links must be absolute, so the port is known before the app is built.
@@ -122,6 +124,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         maxDepth: config.limits.maxAttributeDepth,
       },
       budget: limiter,
+      jsonDecoder,
     },
     api: [
       keyRoutes(storage),
@@ -198,6 +201,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       closed = true;
       await settle.stop();
       await metricsListener?.close();
+      await jsonDecoder.close();
       await compaction.stop();
       await retention.stop();
       await alerting.close();

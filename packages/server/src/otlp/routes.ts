@@ -10,6 +10,7 @@ import type { ServerMetrics } from '../telemetry/registry.js';
 import { formatOf, type OtlpFormat, readBody } from './body.js';
 import { DecodeBudget, type DecodeLimits } from './decode-limits.js';
 import { DECODERS } from './decoders.js';
+import type { JsonDecoder } from './json-decoder.js';
 import type { DecodedLogs, DecodedMetrics, DecodedTraces } from './model.js';
 import { encodeExportResponse, encodeStatus } from './response.js';
 
@@ -22,6 +23,8 @@ export interface OtlpRouteDeps {
   /** Body limit as sent (compressed): gzip members cost bytes on disk even when they inflate to nothing. */
   maxCompressedBodyBytes: number;
   decodeLimits: DecodeLimits;
+  /** OTLP/JSON off the event loop for large bodies (json-decoder.ts). */
+  jsonDecoder: JsonDecoder;
   /** Charges the key's tenant for decoding, and refuses one already in debt before decoding. */
   budget: Pick<TenantLimiter, 'processingDebtSeconds' | 'chargeProcessing'>;
 }
@@ -64,11 +67,14 @@ export async function otlpRoutes(app: FastifyInstance, deps: OtlpRouteDeps): Pro
       const started = performance.now();
       let decoded: DecodedTraces | DecodedLogs | DecodedMetrics;
       try {
-        decoded = await DECODERS[signal][format](
-          body.bytes,
-          slice,
-          new DecodeBudget(deps.decodeLimits),
-        );
+        const budget = new DecodeBudget(deps.decodeLimits);
+        decoded =
+          format === 'json'
+            ? ((await deps.jsonDecoder.decode(signal, body.bytes, slice, budget)) as
+                | DecodedTraces
+                | DecodedLogs
+                | DecodedMetrics)
+            : await DECODERS[signal].protobuf(body.bytes, slice, budget);
       } finally {
         if (payer !== null) {
           const busyMs = performance.now() - started - slice.pausedMs;
