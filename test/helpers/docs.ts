@@ -6,8 +6,12 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parsePolicy } from '@tenantry/redact';
+import { parseAlertsSection } from '../../packages/server/src/alerts/section.js';
+import { loadConfig, type TenantryConfig } from '../../packages/server/src/config/config.js';
 import { ensureSdkBuilt } from './examples.js';
 import { type CliProcess, REPO_ROOT, spawnCli } from './process.js';
 
@@ -97,4 +101,98 @@ export function tenantryCommands(code: string, vars: Record<string, string>): st
 
 export function exitOf(p: CliProcess): Promise<number | null> {
   return p.exited;
+}
+
+/**
+ * Which blocks of some docs a test file has run or says it does not run, and why. `take` marks a
+ * block as run by the test that takes it; `notRun` names the others with their reason;
+ * `uncovered()` is what is left, which the file's last test expects to be empty, so a block added
+ * to a doc later fails until it is run or given a reason.
+ */
+export class DocCoverage {
+  private readonly blocks: CodeBlock[];
+  private readonly covered = new Set<CodeBlock>();
+
+  constructor(files: string[], notRun: Array<{ file: string; starts: string; why: string }> = []) {
+    this.blocks = files.flatMap((f) => codeBlocks(f));
+    for (const n of notRun) {
+      if (n.why.trim() === '') throw new Error(`${n.file}: say why "${n.starts}" is not run`);
+      this.take(n.file, n.starts);
+    }
+  }
+
+  /** The one block of `file` whose code starts with `starts`, marked as covered. */
+  take(file: string, starts: string): CodeBlock {
+    const found = this.blocks.filter((b) => b.file === file && b.code.startsWith(starts));
+    if (found.length !== 1) {
+      throw new Error(`${found.length} blocks of ${file} start with ${JSON.stringify(starts)}`);
+    }
+    this.covered.add(found[0]!);
+    return found[0]!;
+  }
+
+  /** `file:line (heading)` of every block neither taken nor listed. */
+  uncovered(): string[] {
+    return this.blocks
+      .filter((b) => !this.covered.has(b))
+      .map((b) => `${b.file}:${b.line} (${b.heading})`);
+  }
+}
+
+/** One command of a shell block: its argv and the variables set for it (`export`ed or prefixed). */
+export interface ShellCommand {
+  env: Record<string, string>;
+  argv: string[];
+}
+
+/**
+ * The commands of a shell block as a user's shell would run them, in order: comments and line
+ * continuations removed, `export A=1 B=2` kept for the following commands, `A=1 cmd` for one,
+ * quotes removed and `$VARS` replaced from `vars`. A block of assignments only (an env file) gives
+ * one command with an empty argv.
+ */
+export function shellCommands(code: string, vars: Record<string, string> = {}): ShellCommand[] {
+  const exported: Record<string, string> = {};
+  const out: ShellCommand[] = [];
+  let pendingEnv: Record<string, string> = {};
+  const sub = (s: string) => s.replace(/\$([A-Z_]+)/g, (_, v: string) => vars[v] ?? `$${v}`);
+  for (const raw of code.replace(/\\\n/g, ' ').split('\n')) {
+    const line = raw.replace(/(^|\s+)#.*$/, '').trim();
+    if (!line) continue;
+    const words = [...line.matchAll(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g)].map((w) =>
+      sub(w[0].replace(/"([^"]*)"|'([^']*)'/g, (_, d?: string, s?: string) => d ?? s ?? '')),
+    );
+    const isExport = words[0] === 'export';
+    const env: Record<string, string> = {};
+    let i = isExport ? 1 : 0;
+    for (; i < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!); i++) {
+      const eq = words[i]!.indexOf('=');
+      env[words[i]!.slice(0, eq)] = words[i]!.slice(eq + 1);
+    }
+    if (isExport) Object.assign(exported, env);
+    else if (i === words.length) pendingEnv = { ...pendingEnv, ...env };
+    else out.push({ env: { ...exported, ...env }, argv: words.slice(i) });
+  }
+  if (Object.keys(pendingEnv).length > 0) out.push({ env: pendingEnv, argv: [] });
+  return out;
+}
+
+/**
+ * A tenantry.yaml block read as `tenantry up --config <file>` reads it (no TENANTRY_* variables),
+ * then validated the way the server validates at start what the schema leaves to others: the
+ * `alerts:` section with the alert rule parser and `redaction.policy` with @tenantry/redact's
+ * parsePolicy. Throws the server's own error (TENANTRY_E_INVALID_CONFIG / _INVALID_RULE / policy).
+ */
+export function loadDocConfig(yaml: string): TenantryConfig {
+  const dir = mkdtempSync(join(tmpdir(), 'tenantry-doc-config-'));
+  try {
+    const file = join(dir, 'tenantry.yaml');
+    writeFileSync(file, yaml);
+    const config = loadConfig({ file, fileIsExplicit: true, env: {} });
+    parseAlertsSection(config.alerts);
+    if (config.redaction.policy) parsePolicy(config.redaction.policy);
+    return config;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
