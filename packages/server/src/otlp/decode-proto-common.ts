@@ -65,6 +65,7 @@ export function readKeyValueInto(
   budget: DecodeBudget,
   depth = 0,
 ): void {
+  budget.value();
   let key = '';
   let value: AttributeValue = null;
   while (!r.done) {
