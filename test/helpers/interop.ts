@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Page, RunSummary, TenantSummary, TenantsResponse } from '@tenantry/server';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { REPO_ROOT } from './process.js';
 import { startTestServer, type TestServer } from './server.js';
 
@@ -203,4 +203,53 @@ export async function expectAcmeAndGlobex(
     ]);
   }
   await expectNothingUnassigned(server);
+}
+
+type Expected = Parameters<typeof expectAcmeAndGlobex>[1];
+type Pair<T> = [acme: T, globex: T];
+
+/**
+ * What every example's two runs come to: acme's search_web call fails and globex's does not, one
+ * tool call and one run each; per tenant its span count, LLM calls and run status (a run fails when
+ * its root's status is error; some frameworks hand the tool error to the model and answer).
+ */
+export function acmeToolFails(o: {
+  spans: Pair<number>;
+  llmCalls: Pair<number>;
+  status: Pair<RunSummary['status']>;
+}): Expected {
+  const tenant = (i: 0 | 1) => ({
+    spans: o.spans[i],
+    runs: 1,
+    failedRuns: o.status[i] === 'error' ? 1 : 0,
+    llmCalls: o.llmCalls[i],
+    toolCalls: 1,
+    toolErrors: i === 0 ? 1 : 0,
+    runStatus: o.status[i],
+  });
+  return { acme: tenant(0), globex: tenant(1) };
+}
+
+/**
+ * One test: `node examples/<example>` against a fresh server (with `tenantAttributes` as its
+ * ingest.tenantAttributes), then the whole acme/globex check.
+ */
+export function itRunsExample(
+  title: string,
+  c: {
+    example: string;
+    expected: Expected;
+    tenantAttributes?: string[];
+    env?: Record<string, string>;
+  },
+): void {
+  it(title, async () => {
+    const server = await startInteropServer(c.tenantAttributes);
+    try {
+      await runInteropExample(c.example, server, c.env);
+      await expectAcmeAndGlobex(server, c.expected);
+    } finally {
+      await server.stop();
+    }
+  });
 }
