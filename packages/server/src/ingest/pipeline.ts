@@ -106,11 +106,11 @@ export class IngestPipeline {
     build: Builder<T>,
     traceOf?: (item: T) => SpanIdentity,
   ): Promise<IngestOutcome> {
-    const { byTenant, rejections, total, claims } = partitionByTenant(
+    const { byTenant, rejections, total, claims } = await partitionByTenant(
       groups,
       request.principal,
       attrsOf,
-      { claimOf: this.claimOf, traceOf },
+      { claimOf: this.claimOf, traceOf, slice: new WorkSlice() },
     );
     const admitted = this.admit(signal, byTenant, rejections, total, chargedBytes(request));
     const published = claims.filter((c) => admitted.has(c.tenantId));
@@ -120,11 +120,11 @@ export class IngestPipeline {
   }
 
   async metrics(decoded: DecodedMetrics, request: IngestRequest): Promise<IngestOutcome> {
-    const { byTenant, rejections, total } = partitionByTenant(
+    const { byTenant, rejections, total } = await partitionByTenant(
       flattenPoints(decoded),
       request.principal,
       (p) => p.metric.points[p.index]!.attributes,
-      { claimOf: this.claimOf },
+      { claimOf: this.claimOf, slice: new WorkSlice() },
     );
     const admitted = this.admit('metrics', byTenant, rejections, total, chargedBytes(request));
     const batch = emptyBatch();

@@ -59,24 +59,24 @@ export function rebuildFromJournal(deps: ReplayDeps): Rebuild {
     // Accepted once already: limits tightened since must not make an acknowledged request unreadable.
     const budget = new DecodeBudget(REPLAY_DECODE_LIMITS);
     const decoded = await DECODERS[entry.signal][entry.format](bytes, undefined, budget);
-    return rebuildRows(entry, decoded, deps);
+    return await rebuildRows(entry, decoded, deps);
   };
 }
 
-function rebuildRows(
+async function rebuildRows(
   entry: JournalEntry,
   decoded: DecodedTraces | DecodedLogs | DecodedMetrics,
   deps: ReplayDeps,
-): WriteBatch {
+): Promise<WriteBatch> {
   const batch: WriteBatch = { spans: [], logs: [], metrics: [] };
   const admitted = new Set(entry.admitted);
   const claimOf = deps.claimOf ?? tenantClaimReader();
-  const admittedOnly = <T>(
+  const admittedOnly = async <T>(
     groups: ResourceGroup<T>[],
     attrsOf: (item: T) => Attributes,
     traceOf?: (item: T) => SpanIdentity,
   ) => {
-    const p = partitionByTenant(groups, entry.principal, attrsOf, { claimOf, traceOf });
+    const p = await partitionByTenant(groups, entry.principal, attrsOf, { claimOf, traceOf });
     const claims = p.claims.filter((c) => admitted.has(c.tenantId));
     if (claims.length > 0) batch.traceClaims = claims;
     return [...p.byTenant].filter(([tenantId]) => admitted.has(tenantId));
@@ -91,17 +91,17 @@ function rebuildRows(
   };
   if (entry.signal === 'traces') {
     each(
-      admittedOnly(decoded as DecodedTraces, (s) => s.attributes, spanIdentity),
+      await admittedOnly(decoded as DecodedTraces, (s) => s.attributes, spanIdentity),
       spanBuilder(batch, deps.redactor),
     );
   } else if (entry.signal === 'logs') {
     each(
-      admittedOnly(decoded as DecodedLogs, (l) => l.attributes),
+      await admittedOnly(decoded as DecodedLogs, (l) => l.attributes),
       logBuilder(batch, deps.redactor),
     );
   } else {
     each(
-      admittedOnly(
+      await admittedOnly(
         flattenPoints(decoded as DecodedMetrics),
         (p) => p.metric.points[p.index]!.attributes,
       ),

@@ -12,6 +12,7 @@ import {
   TRACE_TENANT_PENDING,
   UNASSIGNED_TENANT,
 } from './tenant.js';
+import type { WorkSlice } from './work-slice.js';
 
 /** One decoded item with its tenant resolved, ready to become a row. */
 export interface Item<T> {
@@ -122,6 +123,8 @@ export interface PartitionOptions<T> {
    * (logs, metric points) such items are `_unassigned`.
    */
   traceOf?: (item: T) => SpanIdentity;
+  /** Yields to other requests when used up: a request of 200,000 items takes a while to sort. */
+  slice?: WorkSlice;
 }
 
 export interface Partition<T> {
@@ -138,23 +141,24 @@ export interface Partition<T> {
  * (ingest/trace-tenant rule: the root's claim, else the smallest), or is left under
  * TRACE_TENANT_PENDING for storage to settle across requests.
  */
-export function partitionByTenant<T>(
+export async function partitionByTenant<T>(
   groups: ResourceGroup<T>[],
   principal: Principal,
   attrsOf: (item: T) => Attributes,
   options: PartitionOptions<T>,
-): Partition<T> {
+): Promise<Partition<T>> {
   const byTenant = new Map<string, Item<T>[]>();
   const rejections = new Map<string, number>();
   // Per trace, the claims worth storing: the root's alone once seen (it decides whatever else the
   // trace states), else each tenant a span states.
   const claimed = new Map<string, TraceClaim[]>();
-  const { traceOf, claimOf } = options;
+  const { traceOf, claimOf, slice } = options;
   let total = 0;
   for (const g of groups) {
     for (const s of g.scopes) {
       for (const item of s.items) {
         total++;
+        if (slice?.spent()) await slice.pause();
         const attributes = attrsOf(item);
         const r = resolveTenant(principal, attributes, g.resource, claimOf);
         if (!r.ok) {
