@@ -20,6 +20,7 @@ import type { QueryDeps } from './query/deps.js';
 import { redactionRoutes } from './query/routes-redactions.js';
 import { tenantRoutes } from './query/routes-tenants.js';
 import { traceRoutes } from './query/routes-traces.js';
+import { whyRoutes } from './query/routes-why.js';
 import { RetentionJob } from './retention/retention.js';
 import { BatchWriter, type IngestWriter } from './storage/batch-writer.js';
 import { DEFAULT_JOURNAL_OPTIONS, JournaledWriter } from './storage/journal/journaled-writer.js';
@@ -277,7 +278,12 @@ function apiPlugins(services: Services): ApiPlugin[] {
     prices: services.config.pricing.models,
     doctorGraceMs: DOCTOR_GRACE_MS,
   };
-  return [tenantRoutes(deps), traceRoutes(deps), redactionRoutes(services.metrics)];
+  return [
+    tenantRoutes(deps),
+    traceRoutes(deps),
+    whyRoutes(deps),
+    redactionRoutes(services.metrics),
+  ];
 }
 
 /** Spans younger than this are not judged by default (their parent may still be in flight). */

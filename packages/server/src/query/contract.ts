@@ -284,3 +284,4 @@ export interface AlertTransitionView {
 }
 
 export type AlertHistoryResponse = Page<AlertTransitionView>;
+export type * from './why-contract.js';

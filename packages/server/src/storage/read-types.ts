@@ -119,7 +119,7 @@ export interface DoctorCounts {
   unfinishedRuns: { count: number; examples: DoctorExample[] };
 }
 
-export interface ReadStore extends AlertDataSource {
+export interface ReadStore extends AlertDataSource, WhyStore {
   tenantAggregates(scope: TenantScope, query: TenantListQuery): Promise<TenantAggregateRow[]>;
   fleetTotals(scope: TenantScope, range: NsRange): Promise<FleetTotals>;
   /** Buckets of `stepNs` aligned to multiples of the step since the epoch. */
@@ -144,4 +144,57 @@ export interface ReadStore extends AlertDataSource {
   searchSpans(scope: TenantScope, filter: SpanFilter): Promise<SpanRow[]>;
   searchLogs(scope: TenantScope, filter: LogFilter): Promise<LogRow[]>;
   doctor(scope: TenantScope, range: NsRange, settledBeforeNs: bigint): Promise<DoctorCounts>;
+}
+
+/**
+ * "What failing runs share" (query/why.ts). A run is a trace with at least one run span starting
+ * in the range; it failed when one of its run spans has status ERROR. Facets are the low-cardinality
+ * columns of every span in those runs (WHY_FIELDS), counted once per run.
+ */
+export const WHY_FIELDS = [
+  'span.name',
+  'failed.span',
+  'tool.name',
+  'failed.tool',
+  'error.type',
+  'status.message',
+  'operation',
+  'model',
+  'provider',
+  'agent.name',
+  'service.name',
+  'service.version',
+  'deployment.environment.name',
+] as const;
+export type WhyField = (typeof WHY_FIELDS)[number];
+
+export interface WhyQuery {
+  range: NsRange;
+  /** At most this many values per field, the most frequent in failing runs first. */
+  perField: number;
+}
+
+export interface WhyFacetRow {
+  field: WhyField;
+  value: string;
+  /** Failing / passing runs with at least one span carrying this value. */
+  failed: number;
+  passed: number;
+  /** Earliest / latest start of such a span in the range. */
+  firstSeenNs: bigint;
+  lastSeenNs: bigint;
+  /** The latest failing / passing run carrying it (for links), null when none. */
+  failedTraceId: string | null;
+  passedTraceId: string | null;
+}
+
+export interface WhyCounts {
+  runs: number;
+  failedRuns: number;
+  facets: WhyFacetRow[];
+}
+
+export interface WhyStore {
+  /** Facet counts of one tenant's failing vs passing runs in the range. */
+  whyFacets(tenantId: string, query: WhyQuery): Promise<WhyCounts>;
 }

@@ -13,6 +13,7 @@ import {
   traceSpans,
 } from './read-runs.js';
 import { fleetTotals, tenantAggregates, tenantBuckets, windowStats } from './read-tenants.js';
+import { whyFacets } from './read-why.js';
 import { migrate } from './schema.js';
 import { parkedSummary, settleParkedSpans } from './trace-tenants.js';
 import { writeBatch } from './write.js';
@@ -63,6 +64,7 @@ export async function openClickHouseStorage(options: ClickHouseOptions) {
     doctor: (scope, range, settled) => doctor(ch, scope, range, settled),
     windowStats: (fromMs, toMs, tenantIds) => windowStats(ch, fromMs, toMs, tenantIds),
     runawayRuns: (fromMs, toMs, t) => runawayRuns(ch, fromMs, toMs, t),
+    whyFacets: (tenantId, q) => whyFacets(ch, tenantId, q),
   } satisfies StorageBase & ReadStore & { ch: ChConnection };
   return storage;
 }

@@ -4,6 +4,7 @@ import type { AlertStateRecord } from '../types.js';
 import { dataset, MS, RANGE, span, spanId, T0_NS, traceId } from './fixtures.js';
 import { readContract } from './reads.test-helper.js';
 import { traceTenantContract } from './trace-tenants.test-helper.js';
+import { whyContract } from './why.test-helper.js';
 
 /**
  * The storage contract, one suite for every engine. `open` returns a fresh, migrated, empty
@@ -17,6 +18,7 @@ export function storageContract(
 ): void {
   readContract(name, open, knownBugs);
   traceTenantContract(name, open);
+  whyContract(name, open);
 
   describe(`${name}: writes, lifecycle, keys and alerts`, () => {
     let s: Storage;

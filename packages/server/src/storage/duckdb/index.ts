@@ -21,6 +21,7 @@ import {
   traceSpans,
 } from './read-runs.js';
 import { fleetTotals, tenantAggregates, tenantBuckets, windowStats } from './read-tenants.js';
+import { whyFacets } from './read-why.js';
 import type { RecentSpanKeysOptions } from './recent-span-keys.js';
 import { MIGRATIONS } from './schema.js';
 import { DuckIngestWriter } from './write.js';
@@ -90,6 +91,7 @@ export async function openDuckDbStorage(options: DuckDbOptions) {
     doctor: (scope, range, settled) => doctor(db, scope, range, settled),
     windowStats: (fromMs, toMs, tenantIds) => windowStats(db, fromMs, toMs, tenantIds),
     runawayRuns: (fromMs, toMs, t) => runawayRuns(db, fromMs, toMs, t),
+    whyFacets: (tenantId, q) => whyFacets(db, tenantId, q),
   } satisfies StorageBase & ReadStore & { db: DuckDb };
   return storage;
 }

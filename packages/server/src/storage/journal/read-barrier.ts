@@ -18,6 +18,7 @@ const TELEMETRY_CALLS = [
   'doctor',
   'windowStats',
   'runawayRuns',
+  'whyFacets',
   'listTenantIds',
   'deleteOlderThan',
   'deleteTenant',

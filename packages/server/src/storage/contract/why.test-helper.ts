@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Storage } from '../open.js';
+import type { WhyFacetRow } from '../read-types.js';
+import type { SpanRow } from '../types.js';
+import { MS, span, spanId, T0_NS, traceId } from './fixtures.js';
+
+/**
+ * Tenant "gamma": 6 runs on support-platform 1.7.0 that pass, then 4 on 1.8.0 whose
+ * get_account_data tool fails with StaleCacheError (and 1 passing run on 1.8.0). Tenant "delta"
+ * fails the same tool on every run and must never show up in gamma's counts.
+ */
+function run(tenantId: string, n: number, version: string, fails: boolean) {
+  const tid = traceId(5000 + n);
+  const start = T0_NS + BigInt(n) * 1000n * MS;
+  const resourceAttributes = { 'service.name': 'support-platform', 'service.version': version };
+  const root = span({
+    tenantId,
+    traceId: tid,
+    spanId: spanId(50_000 + n * 10),
+    name: 'invoke_agent support',
+    startTimeUnixNano: start,
+    durationNs: 50n * MS,
+    statusCode: fails ? 2 : 0,
+    statusMessage: fails ? 'tool get_account_data failed' : '',
+    agentName: 'support',
+    operation: 'invoke_agent',
+    isRun: true,
+    serviceName: 'support-platform',
+    resourceAttributes,
+  });
+  const llm = span({
+    tenantId,
+    traceId: tid,
+    spanId: spanId(50_000 + n * 10 + 1),
+    parentSpanId: root.spanId,
+    name: 'chat gpt-4o-mini',
+    startTimeUnixNano: start + MS,
+    operation: 'chat',
+    model: 'gpt-4o-mini',
+    serviceName: 'support-platform',
+    resourceAttributes,
+  });
+  const tool = span({
+    tenantId,
+    traceId: tid,
+    spanId: spanId(50_000 + n * 10 + 2),
+    parentSpanId: root.spanId,
+    name: 'execute_tool get_account_data',
+    startTimeUnixNano: start + 5n * MS,
+    operation: 'execute_tool',
+    toolName: 'get_account_data',
+    statusCode: fails ? 2 : 0,
+    statusMessage: fails ? 'cached account is 48h old' : '',
+    errorType: fails ? 'StaleCacheError' : null,
+    serviceName: 'support-platform',
+    resourceAttributes,
+  });
+  return [root, llm, tool];
+}
+
+function build(): SpanRow[] {
+  const spans: SpanRow[] = [];
+  for (let n = 1; n <= 6; n++) spans.push(...run('gamma', n, '1.7.0', false));
+  for (let n = 7; n <= 10; n++) spans.push(...run('gamma', n, '1.8.0', true));
+  spans.push(...run('gamma', 11, '1.8.0', false));
+  for (let n = 20; n <= 22; n++) spans.push(...run('delta', n, '2.0.0', true));
+  return spans;
+}
+
+const RANGE = { fromNs: T0_NS, toNs: T0_NS + 60_000n * MS };
+
+/** whyFacets: exact counts per facet on both engines. */
+export function whyContract(name: string, open: () => Promise<Storage>): void {
+  describe(`${name}: what failing runs share`, () => {
+    let s: Storage;
+    beforeAll(async () => {
+      s = await open();
+      const spans = build();
+      await s.write({ spans, logs: [], metrics: [] });
+      // A resent span never counts a run twice.
+      await s.write({ spans: spans.slice(27, 30).map((x) => ({ ...x })), logs: [], metrics: [] });
+    });
+    afterAll(() => s?.close());
+
+    const find = (rows: WhyFacetRow[], field: string, value: string) =>
+      rows.find((r) => r.field === field && r.value === value);
+
+    it('counts failing and passing runs per facet value, only in the tenant', async () => {
+      const out = await s.whyFacets('gamma', { range: RANGE, perField: 5 });
+      expect(out).toMatchObject({ runs: 11, failedRuns: 4 });
+      expect(find(out.facets, 'error.type', 'StaleCacheError')).toMatchObject({
+        failed: 4,
+        passed: 0,
+        failedTraceId: traceId(5010),
+        passedTraceId: null,
+      });
+      expect(find(out.facets, 'failed.tool', 'get_account_data')).toMatchObject({
+        failed: 4,
+        passed: 0,
+      });
+      expect(find(out.facets, 'tool.name', 'get_account_data')).toMatchObject({
+        failed: 4,
+        passed: 7,
+        passedTraceId: traceId(5011),
+      });
+      const v18 = find(out.facets, 'service.version', '1.8.0');
+      expect(v18).toMatchObject({ failed: 4, passed: 1 });
+      expect(v18?.firstSeenNs).toBe(T0_NS + 7000n * MS);
+      expect(find(out.facets, 'service.version', '1.7.0')).toMatchObject({
+        failed: 0,
+        passed: 6,
+        lastSeenNs: T0_NS + 6000n * MS + 5n * MS,
+      });
+      expect(find(out.facets, 'status.message', 'cached account is 48h old')).toMatchObject({
+        failed: 4,
+      });
+      expect(find(out.facets, 'model', 'gpt-4o-mini')).toMatchObject({ failed: 4, passed: 7 });
+      expect(find(out.facets, 'service.version', '2.0.0')).toBeUndefined();
+    });
+
+    it('keeps the values that tell the sets apart most when limited per field', async () => {
+      const out = await s.whyFacets('gamma', { range: RANGE, perField: 1 });
+      const versions = out.facets.filter((f) => f.field === 'service.version');
+      // 1.7.0: 0% of failing vs 86% of passing; 1.8.0: 100% vs 14%: 1.8.0 separates more.
+      expect(versions.map((v) => v.value)).toEqual(['1.8.0']);
+    });
+
+    it('answers nothing for a range or tenant without runs', async () => {
+      expect(await s.whyFacets('nobody', { range: RANGE, perField: 5 })).toEqual({
+        runs: 0,
+        failedRuns: 0,
+        facets: [],
+      });
+    });
+  });
+}
