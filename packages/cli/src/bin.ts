@@ -19,6 +19,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: () => import('./commands/query.js'),
     summary: 'query runs, traces, logs and tenants',
   },
+  why: {
+    load: () => import('./commands/why.js'),
+    summary: "what a tenant's failing runs share and what changed",
+  },
   doctor: { load: () => import('./commands/doctor.js'), summary: 'find propagation mistakes' },
   redact: {
     load: () => import('./commands/redact.js'),

@@ -1,0 +1,102 @@
+import { parseArgs } from 'node:util';
+import type { WhyFinding, WhyResponse } from '@tenantry/server';
+import { callApi, targetFrom } from '../api-client.js';
+import {
+  API_OPTIONS,
+  intFlag,
+  TIME_HELP,
+  tenantFlag,
+  timeFlag,
+  UsageError,
+  usageErrors,
+  withCliErrors,
+} from '../args.js';
+import type { CliIo } from '../io.js';
+import { printTable } from '../table.js';
+
+const HELP = `usage: tenantry why <tenant> [options]
+
+  What the tenant's failing runs share that its passing runs do not (span and tool names,
+  error.type, status messages, models, agents, service.version ...), which version or environment
+  appeared in the range, and when the failure rate stepped up.
+
+  --from, --to   ${TIME_HELP} (default: the last hour)
+  --limit <n>    findings (default 10)
+  --url, --key   server URL and admin or read key (env TENANTRY_URL, TENANTRY_ADMIN_KEY or
+                 TENANTRY_READ_KEY)
+  --json         print the API's JSON instead of a table
+`;
+
+const pct = (v: number) => `${Math.round(v * 100)}%`;
+const side = (s: WhyFinding['failing']) => `${s.runs} (${pct(s.share)})`;
+
+export async function run(args: string[], io: CliIo, env = process.env): Promise<number> {
+  return withCliErrors('why', HELP, io, async () => {
+    const { values, positionals } = usageErrors(() =>
+      parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          ...API_OPTIONS,
+          from: { type: 'string' },
+          to: { type: 'string' },
+          limit: { type: 'string' },
+        },
+      }),
+    );
+    if (values.help) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError('name one tenant');
+    const tenant = tenantFlag(positionals[0], 'tenant')!;
+    const p = new URLSearchParams();
+    const from = timeFlag(values.from, 'from');
+    const to = timeFlag(values.to, 'to');
+    const limit = intFlag(values.limit, 'limit');
+    if (from) p.set('from', from);
+    if (to) p.set('to', to);
+    if (limit !== undefined) p.set('limit', String(limit));
+    const qs = p.toString();
+    const r = await callApi<WhyResponse>(
+      targetFrom(values, env),
+      'GET',
+      `/api/v1/tenants/${encodeURIComponent(tenant)}/why${qs ? `?${qs}` : ''}`,
+    );
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+      return 0;
+    }
+    io.stdout.write(
+      `${r.tenantId}: ${r.failedRuns} of ${r.runs} runs failed (${r.range.from} to ${r.range.to})\n`,
+    );
+    if (r.summary) io.stdout.write(`suspect: ${r.summary}\n`);
+    for (const c of r.changes) {
+      const before = c.failureRateBefore === null ? '-' : pct(c.failureRateBefore);
+      const after = c.failureRateAfter === null ? '-' : pct(c.failureRateAfter);
+      io.stdout.write(
+        `changed: ${c.field} ${c.value} first seen ${c.firstSeen} (failure rate ${before} → ${after})\n`,
+      );
+    }
+    if (r.findings.length === 0) {
+      io.stdout.write(
+        r.failedRuns === 0 ? 'no failing runs in the range\n' : 'nothing sets failing runs apart\n',
+      );
+      return 0;
+    }
+    io.stdout.write('\n');
+    printTable(
+      io.stdout,
+      ['field', 'value', 'failing', 'passing', 'failing run', 'passing run'],
+      r.findings.map((f) => [
+        f.field,
+        f.value.slice(0, 60),
+        side(f.failing),
+        side(f.passing),
+        f.failingTraceId ?? '-',
+        f.passingTraceId ?? '-',
+      ]),
+    );
+    return 0;
+  });
+}
