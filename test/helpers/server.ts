@@ -24,14 +24,18 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-/** The real server, on a free loopback port, over a fresh data dir. */
+/**
+ * The real server, on a free loopback port, over a fresh data dir: its own temporary one, removed
+ * by `stop()`, or `dataDir` (an empty directory the caller made, e.g. a small tmpfs, and removes).
+ */
 export async function startTestServer(
-  options: StartServerOptions & { config?: Record<string, unknown> } = {},
+  options: StartServerOptions & { config?: Record<string, unknown>; dataDir?: string } = {},
 ): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-test-'));
+  const { dataDir: givenDir, ...serverOptions } = options;
+  const dataDir = givenDir ?? mkdtempSync(join(tmpdir(), 'tenantry-test-'));
   const config = options.config ?? {};
   const server = await startServer({
-    ...options,
+    ...serverOptions,
     config: {
       ...config,
       server: { host: '127.0.0.1', port: 0, dataDir, ...((config.server as object) ?? {}) },
@@ -70,7 +74,7 @@ export async function startTestServer(
     },
     async stop() {
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (givenDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   });
 }
