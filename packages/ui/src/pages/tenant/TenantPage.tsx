@@ -14,6 +14,7 @@ import { FleetComparison } from './FleetComparison.js';
 import { median } from './fleet.js';
 import { RedactionPanel } from './RedactionPanel.js';
 import { TenantCharts } from './TenantCharts.js';
+import { WhyPanel } from './WhyPanel.js';
 
 /** One tenant's health: firing alerts first, then charts against the fleet, then failed runs. */
 export function TenantPage({ tenant }: { tenant: string }) {
@@ -93,6 +94,8 @@ export function TenantPage({ tenant }: { tenant: string }) {
           </aside>
         )}
       </div>
+
+      <WhyPanel tenant={tenant} range={range} keep={keep} />
 
       <h2>
         Recent failed runs{' '}

@@ -1,0 +1,91 @@
+import type { WhyFinding, WhyResponse } from '../../api/types.js';
+import { useApi } from '../../api/useApi.js';
+import { Link } from '../../app/Link.js';
+import { href } from '../../app/router.js';
+import { tenantPath } from '../../controls/tenant.js';
+import { fmtPct } from '../../ui/format.js';
+import { QueryView } from '../../ui/states.js';
+import { FIELD_LABEL, sideText } from './why.js';
+
+/**
+ * "Why is this tenant failing?": what its failing runs share that its passing runs do not, the
+ * versions that appeared in the range, and a link to a failing and a passing run per finding.
+ */
+export function WhyPanel({
+  tenant,
+  range,
+  keep,
+}: {
+  tenant: string;
+  range: { from: string; to: string };
+  keep: Record<string, string | null>;
+}) {
+  const why = useApi<WhyResponse>(`/tenants/${encodeURIComponent(tenant)}/why`, {
+    from: range.from,
+    to: range.to,
+    limit: 8,
+  });
+  const run = (traceId: string | null, label: string) =>
+    traceId ? <Link href={href(`/traces/${traceId}`, { tenant })}>{label}</Link> : null;
+  return (
+    <section className="panel why-panel" data-testid="why-panel">
+      <h2>
+        What failing runs share{' '}
+        <Link href={href(tenantPath(tenant, '/runs'), { ...keep, status: 'error' })}>
+          (open the failing runs)
+        </Link>
+      </h2>
+      <QueryView
+        state={why}
+        onRetry={why.reload}
+        isEmpty={(d) => d.failedRuns === 0}
+        empty="No failing runs in this range."
+      >
+        {(d) => (
+          <>
+            {d.summary && (
+              <p className="why-summary" data-testid="why-summary">
+                {d.summary}
+              </p>
+            )}
+            {d.changes.map((c) => (
+              <p key={`${c.field}=${c.value}`} className="muted">
+                {c.field} <span className="mono">{c.value}</span> first seen{' '}
+                {new Date(c.firstSeen).toLocaleTimeString()}: failure rate{' '}
+                {fmtPct(c.failureRateBefore)} → {fmtPct(c.failureRateAfter)}
+              </p>
+            ))}
+            <table className="grid">
+              <thead>
+                <tr>
+                  <th>What</th>
+                  <th>Value</th>
+                  <th className="num">Failing runs ({d.failedRuns})</th>
+                  <th className="num">Passing runs ({d.passedRuns})</th>
+                  <th>Runs</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.findings.map((f: WhyFinding) => (
+                  <tr key={`${f.field}=${f.value}`} data-field={f.field}>
+                    <td title={f.field}>{FIELD_LABEL[f.field]}</td>
+                    <td className="mono" title={f.value}>
+                      {f.value.length > 80 ? `${f.value.slice(0, 80)}…` : f.value}
+                    </td>
+                    <td className="num">{sideText(f.failing)}</td>
+                    <td className="num">{sideText(f.passing)}</td>
+                    <td>
+                      {run(f.failingTraceId, 'a failing run')}
+                      {f.failingTraceId && f.passingTraceId ? ' · ' : null}
+                      {run(f.passingTraceId, 'a passing run')}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </QueryView>
+    </section>
+  );
+}
