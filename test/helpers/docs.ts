@@ -1,8 +1,8 @@
 /**
  * The executable-docs harness: code blocks are read from the Markdown itself (never copied into a
  * test), and run through a `Product`, which says how a user gets tenantry. `sourceProduct` runs
- * this checkout (the CLI through tsx, the SDK from its build); an install from packed packages
- * (`npx tenantry`) is another Product with the same two methods.
+ * this checkout (the CLI through tsx, the SDK from its build); `packedProduct()` the packed
+ * packages installed from their tarballs (`npx tenantry`), with the same two methods.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parsePolicy } from '@tenantry/redact';
 import { parseAlertsSection } from '../../packages/server/src/alerts/section.js';
 import { loadConfig, type TenantryConfig } from '../../packages/server/src/config/config.js';
+import { packedInstall, spawnIn } from '../packaging/install.js';
 import { ensureSdkBuilt } from './examples.js';
 import { type CliProcess, REPO_ROOT, spawnCli } from './process.js';
 
@@ -80,6 +81,34 @@ export const sourceProduct: Product = {
     });
   },
 };
+
+/**
+ * The packed product: every public package packed and installed from its tarball into an empty
+ * directory outside the repository (test/packaging/install.ts), as a registry user gets it. The
+ * CLI runs as `npx tenantry`, snippets run from a fresh directory inside that install, so bare
+ * imports resolve to the installed packages only.
+ */
+export async function packedProduct(): Promise<Product> {
+  const { dir } = await packedInstall();
+  const clean = { OTEL_EXPORTER_OTLP_ENDPOINT: '', npm_config_update_notifier: 'false' };
+  return {
+    cli: (args, env = {}) =>
+      spawnIn(dir, 'npx', ['--no-install', 'tenantry', ...args], { ...clean, ...env }),
+    node(source, env = {}) {
+      const cwd = mkdtempSync(join(dir, 'snippet-'));
+      writeFileSync(join(cwd, 'snippet.mjs'), source);
+      return new Promise((resolve) => {
+        execFile(
+          process.execPath,
+          ['snippet.mjs'],
+          { cwd, env: { ...process.env, ...clean, ...env } },
+          (err, stdout, stderr) =>
+            resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    },
+  };
+}
 
 /**
  * `npx tenantry …` lines of a shell block (comments and continuations removed), as argv arrays

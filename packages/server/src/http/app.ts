@@ -47,7 +47,11 @@ const DASHBOARD_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../ui/dist/', import.meta.url));
+/** The dashboard: this workspace's build (packages/ui/dist), else the copy packed into dist/ui. */
+const UI_DIRS = ['../../../ui/dist/', '../ui/'].map((d) =>
+  fileURLToPath(new URL(d, import.meta.url)),
+);
+export const DEFAULT_UI_DIR = UI_DIRS.find((d) => existsSync(`${d}index.html`)) ?? UI_DIRS[0]!;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const requestTimeout = deps.requestTimeoutMs ?? 30_000;
