@@ -38,6 +38,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v clickhouse-server >/dev/null 2>&1 || need+=(clickhouse-server clickhouse-client)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v openssl >/dev/null 2>&1 || need+=(openssl) # certificates for the ClickHouse TLS test
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose) # parses deploy/container/compose.yaml
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
