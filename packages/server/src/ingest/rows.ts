@@ -43,8 +43,8 @@ export function toSpanRow(
     operation: c.operation,
     model: c.model,
     provider: c.provider,
-    inputTokens: c.inputTokens,
-    outputTokens: c.outputTokens,
+    inputTokens: tokenCount(c.inputTokens),
+    outputTokens: tokenCount(c.outputTokens),
     toolName: c.toolName,
     errorType:
       asString(a['error.type']) ?? (span.statusCode === 2 ? (exceptionType(span) ?? null) : null),
@@ -112,4 +112,10 @@ export function toMetricRow(
     attributes: point.attributes,
     resourceAttributes: resource,
   };
+}
+
+/** A token count as stored (a 64-bit column): a whole, non-negative, exactly representable number. */
+function tokenCount(n: number | null): number | null {
+  if (n === null || !Number.isFinite(n) || n < 0 || n > Number.MAX_SAFE_INTEGER) return null;
+  return Math.trunc(n);
 }

@@ -11,7 +11,10 @@ import {
   type DecodedPoint,
   type DecodedSpan,
   type DecodedTraces,
+  ENUM_MAX,
   emptyPoint,
+  knownEnum,
+  MAX_UNIX_NANO,
   type ResourceGroup,
 } from './model.js';
 
@@ -121,7 +124,7 @@ function readSpan(o: Json, path: string): DecodedSpan {
     spanId: hexId(get(o, 'spanId'), `${path}.spanId`),
     parentSpanId: hexId(get(o, 'parentSpanId'), `${path}.parentSpanId`),
     name: str(get(o, 'name'), `${path}.name`),
-    kind: int(get(o, 'kind'), `${path}.kind`),
+    kind: knownEnum(int(get(o, 'kind'), `${path}.kind`), ENUM_MAX.spanKind),
     startTimeUnixNano: nanos(get(o, 'startTimeUnixNano'), `${path}.startTimeUnixNano`),
     endTimeUnixNano: nanos(get(o, 'endTimeUnixNano'), `${path}.endTimeUnixNano`),
     attributes: attrs(get(o, 'attributes'), path),
@@ -141,7 +144,7 @@ function readSpan(o: Json, path: string): DecodedSpan {
         attributes: attrs(get(l, 'attributes'), `${path}.links[${i}]`),
       };
     }),
-    statusCode: int(get(so, 'code'), `${path}.status.code`),
+    statusCode: knownEnum(int(get(so, 'code'), `${path}.status.code`), ENUM_MAX.statusCode),
     statusMessage: str(get(so, 'message'), `${path}.status.message`),
   };
 }
@@ -151,7 +154,10 @@ function readLog(o: Json, path: string): DecodedLog {
   return {
     timeUnixNano: nanos(get(o, 'timeUnixNano'), `${path}.timeUnixNano`),
     observedTimeUnixNano: nanos(get(o, 'observedTimeUnixNano'), `${path}.observedTimeUnixNano`),
-    severityNumber: int(get(o, 'severityNumber'), `${path}.severityNumber`),
+    severityNumber: knownEnum(
+      int(get(o, 'severityNumber'), `${path}.severityNumber`),
+      ENUM_MAX.severity,
+    ),
     severityText: str(get(o, 'severityText'), `${path}.severityText`),
     body: body === undefined ? null : anyValue(body, `${path}.body`),
     attributes: attrs(get(o, 'attributes'), path),
@@ -182,9 +188,9 @@ function readMetric(o: Json, path: string): DecodedMetric {
     if (data === undefined) continue;
     const d = obj(data, `${path}.${key}`);
     metric.kind = kind;
-    metric.temporality = int(
-      get(d, 'aggregationTemporality'),
-      `${path}.${key}.aggregationTemporality`,
+    metric.temporality = knownEnum(
+      int(get(d, 'aggregationTemporality'), `${path}.${key}.aggregationTemporality`),
+      ENUM_MAX.temporality,
     );
     metric.isMonotonic = get(d, 'isMonotonic') === true;
     metric.points = arr(get(d, 'dataPoints'), `${path}.${key}.dataPoints`).map((pv, i) =>
@@ -265,9 +271,12 @@ function num(v: unknown, path: string): number {
 
 function nanos(v: unknown, path: string): bigint {
   if (v === undefined) return 0n;
-  if (typeof v === 'string' && /^\d{1,20}$/.test(v)) return BigInt(v);
+  if (typeof v === 'string' && /^\d{1,20}$/.test(v)) {
+    const n = BigInt(v);
+    if (n <= MAX_UNIX_NANO) return n;
+  }
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
-  fail(path, 'a non-negative integer (string or number) of nanoseconds');
+  fail(path, 'a non-negative integer (string or number) of nanoseconds before the year 2262');
 }
 
 const HEX_ID = /^(?:[0-9a-fA-F]{2})*$/;

@@ -10,7 +10,9 @@ import {
   type DecodedPoint,
   type DecodedSpan,
   type DecodedTraces,
+  ENUM_MAX,
   emptyPoint,
+  knownEnum,
 } from './model.js';
 import { ProtoReader } from './proto-reader.js';
 
@@ -74,15 +76,15 @@ function readSpan(r: ProtoReader, budget: DecodeBudget): DecodedSpan {
         span.name = r.string();
         break;
       case 6:
-        span.kind = r.varint();
+        span.kind = knownEnum(r.varint(), ENUM_MAX.spanKind);
         break;
       case 7:
         r.expect(wt, 1, 'Span.start_time_unix_nano');
-        span.startTimeUnixNano = r.fixed64();
+        span.startTimeUnixNano = r.timestamp('Span.start_time_unix_nano');
         break;
       case 8:
         r.expect(wt, 1, 'Span.end_time_unix_nano');
-        span.endTimeUnixNano = r.fixed64();
+        span.endTimeUnixNano = r.timestamp('Span.end_time_unix_nano');
         break;
       case 9:
         readKeyValueInto(r.sub(), span.attributes, budget);
@@ -98,7 +100,7 @@ function readSpan(r: ProtoReader, budget: DecodeBudget): DecodedSpan {
         while (!sr.done) {
           const [f, w] = sr.tag();
           if (f === 2) span.statusMessage = sr.string();
-          else if (f === 3) span.statusCode = sr.varint();
+          else if (f === 3) span.statusCode = knownEnum(sr.varint(), ENUM_MAX.statusCode);
           else sr.skip(w);
         }
         break;
@@ -114,7 +116,7 @@ function readEvent(r: ProtoReader, budget: DecodeBudget): SpanEventRow {
   const event: SpanEventRow = { timeUnixNano: 0n, name: '', attributes: {} };
   while (!r.done) {
     const [field, wt] = r.tag();
-    if (field === 1 && wt === 1) event.timeUnixNano = r.fixed64();
+    if (field === 1 && wt === 1) event.timeUnixNano = r.timestamp('Span.Event.time_unix_nano');
     else if (field === 2) event.name = r.string();
     else if (field === 3) readKeyValueInto(r.sub(), event.attributes, budget);
     else r.skip(wt);
@@ -150,10 +152,10 @@ function readLog(r: ProtoReader, budget: DecodeBudget): DecodedLog {
     switch (field) {
       case 1:
         r.expect(wt, 1, 'LogRecord.time_unix_nano');
-        log.timeUnixNano = r.fixed64();
+        log.timeUnixNano = r.timestamp('LogRecord.time_unix_nano');
         break;
       case 2:
-        log.severityNumber = r.varint();
+        log.severityNumber = knownEnum(r.varint(), ENUM_MAX.severity);
         break;
       case 3:
         log.severityText = r.string();
@@ -172,7 +174,7 @@ function readLog(r: ProtoReader, budget: DecodeBudget): DecodedLog {
         break;
       case 11:
         r.expect(wt, 1, 'LogRecord.observed_time_unix_nano');
-        log.observedTimeUnixNano = r.fixed64();
+        log.observedTimeUnixNano = r.timestamp('LogRecord.observed_time_unix_nano');
         break;
       default:
         r.skip(wt);
@@ -217,7 +219,8 @@ function readMetricData(r: ProtoReader, metric: DecodedMetric, budget: DecodeBud
     if (field === 1) {
       budget.item();
       metric.points.push(readPoint(r.sub(), metric.kind, budget));
-    } else if (field === 2 && metric.kind !== 'gauge') metric.temporality = r.varint();
+    } else if (field === 2 && metric.kind !== 'gauge')
+      metric.temporality = knownEnum(r.varint(), ENUM_MAX.temporality);
     else if (field === 3 && metric.kind === 'sum') metric.isMonotonic = r.varint() !== 0;
     else r.skip(wt);
   }
@@ -238,11 +241,11 @@ function readPoint(
       continue;
     }
     if (field === 2 && wt === 1) {
-      p.startTimeUnixNano = r.fixed64();
+      p.startTimeUnixNano = r.timestamp('DataPoint.start_time_unix_nano');
       continue;
     }
     if (field === 3 && wt === 1) {
-      p.timeUnixNano = r.fixed64();
+      p.timeUnixNano = r.timestamp('DataPoint.time_unix_nano');
       continue;
     }
     if (kind === 'gauge' || kind === 'sum') {

@@ -87,3 +87,16 @@ export function emptyPoint(): DecodedPoint {
     bucketCounts: [],
   };
 }
+
+/**
+ * OTLP enums as stored (small integer columns): a value outside the enum is unspecified (0), as
+ * OTLP asks of unknown values, instead of a number the storage cannot hold.
+ */
+export const ENUM_MAX = { spanKind: 5, statusCode: 2, severity: 24, temporality: 2 } as const;
+
+export function knownEnum(value: number, max: number): number {
+  return Number.isInteger(value) && value >= 0 && value <= max ? value : 0;
+}
+
+/** Nanoseconds since the epoch fit a signed 64-bit integer until the year 2262. */
+export const MAX_UNIX_NANO = 9_223_372_036_854_775_807n;

@@ -1,4 +1,5 @@
 import { MalformedOtlpError } from './errors.js';
+import { MAX_UNIX_NANO } from './model.js';
 
 /**
  * A minimal protobuf wire-format reader. OTLP decoding is the ingest hot path, so messages are
@@ -68,6 +69,15 @@ export class ProtoReader {
     if (this.pos + 8 > this.end) throw this.truncated();
     const v = this.buf.readBigUInt64LE(this.pos);
     this.pos += 8;
+    return v;
+  }
+
+  /** A fixed64 timestamp in Unix nanoseconds, refused past the signed 64-bit range (year 2262). */
+  timestamp(what: string): bigint {
+    const v = this.fixed64();
+    if (v > MAX_UNIX_NANO) {
+      throw new MalformedOtlpError(`${what}: ${v} is past the year 2262 (not Unix nanoseconds)`);
+    }
     return v;
   }
 
