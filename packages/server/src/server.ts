@@ -134,7 +134,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...apiPlugins(services),
     ],
     // Not ready while writes fail (a full disk): ingest could only answer 503.
-    ready: async () => writer.failing === null && writer.depth < config.limits.maxQueuedItems,
+    ready: async () => {
+      if (writer.failing !== null) await writer.recheck?.();
+      return writer.failing === null && writer.depth < config.limits.maxQueuedItems;
+    },
     uiDir: options.uiDir,
     logger: options.logger,
     requestTimeoutMs: config.server.requestTimeoutMs,

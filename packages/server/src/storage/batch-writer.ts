@@ -35,6 +35,8 @@ export interface IngestWriter {
   readonly depth: number;
   /** Why writes are failing now (readiness), or null. */
   readonly failing: string | null;
+  /** Looks again at a failing part that only traffic would otherwise retry (readiness). */
+  recheck?(): Promise<void>;
 }
 
 export const batchSize = (b: WriteBatch) =>

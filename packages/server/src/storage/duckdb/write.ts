@@ -53,6 +53,7 @@ export class DuckIngestWriter {
         return taken.more;
       } catch (err) {
         await conn.run('ROLLBACK').catch(() => {});
+        this.stagingReady = false;
         throw err;
       }
     };
@@ -119,6 +120,8 @@ export class DuckIngestWriter {
       await conn.run('COMMIT');
     } catch (err) {
       await conn.run('ROLLBACK').catch(() => {});
+      // The staging table may have been created in this transaction: it is gone with it.
+      this.stagingReady = false;
       throw err;
     }
     onCommit();

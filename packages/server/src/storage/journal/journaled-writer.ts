@@ -157,6 +157,13 @@ export class JournaledWriter implements IngestWriter {
     return this.health.failing;
   }
 
+  /** Clears a journal failure once its disk takes writes again (see JournalSegments.canWrite). */
+  async recheck(): Promise<void> {
+    if (this.health.isFailing('journal') && (await this.segments.canWrite())) {
+      this.health.ok('journal');
+    }
+  }
+
   async write(batch: WriteBatch, payload: () => Buffer): Promise<WriteResult> {
     const items = batchSize(batch);
     if (this.outstanding + items > this.options.maxQueuedItems) {

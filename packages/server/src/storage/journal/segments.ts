@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { type FileHandle, open, unlink } from 'node:fs/promises';
+import { type FileHandle, open, open, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
@@ -43,6 +43,29 @@ export class JournalSegments {
     private readonly segmentBytes: number,
     private readonly segments: Segment[],
   ) {}
+
+  /**
+   * Whether the journal's disk takes a write again (after ENOSPC): a block written, synced and
+   * removed. Readiness asks this while journal writes are failing, since without traffic no
+   * request would find out.
+   */
+  async canWrite(): Promise<boolean> {
+    const probe = join(this.dir, '.write-probe');
+    try {
+      const handle = await open(probe, 'w', 0o600);
+      try {
+        await handle.write(Buffer.alloc(4096));
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await rm(probe, { force: true });
+    }
+  }
 
   /** Lists the segments in `dir` (created if missing); nothing is opened for writing yet. */
   static open(dir: string, segmentBytes: number): JournalSegments {
@@ -110,14 +133,23 @@ export class JournalSegments {
     const frames = records.flatMap((r) => frame(r));
     let bytes = 0;
     for (const f of frames) bytes += f.length;
-    let written = (await active.handle.writev(frames, active.bytes)).bytesWritten;
-    // A short write is legal; finish it from where it stopped.
-    if (written < bytes) {
-      const rest = Buffer.concat(frames).subarray(written);
-      await active.handle.write(rest, 0, rest.length, active.bytes + written);
-      written = bytes;
+    let written = 0;
+    try {
+      written = (await active.handle.writev(frames, active.bytes)).bytesWritten;
+      // A short write is legal; finish it from where it stopped.
+      if (written < bytes) {
+        const rest = Buffer.concat(frames).subarray(written);
+        await active.handle.write(rest, 0, rest.length, active.bytes + written);
+        written = bytes;
+      }
+      await active.handle.datasync();
+    } catch (err) {
+      // These records were refused (503), so they must not be replayed: whatever of them reached
+      // the file goes (a full disk can still truncate, which frees space).
+      await active.handle.truncate(active.bytes).catch(() => {});
+      await active.handle.datasync().catch(() => {});
+      throw err;
     }
-    await active.handle.datasync();
     active.bytes += written;
     active.segment.lastSeq = records[records.length - 1]!.seq;
   }
