@@ -23,7 +23,9 @@ function buildStamp(): string {
     const bin = join(REPO, 'packages', d, 'dist', 'bin.js');
     const file = existsSync(f) ? f : bin;
     if (!existsSync(file)) throw new Error(`packages/${d}/dist is missing: run npm run build`);
-    return statSync(file).mtimeMs;
+    const manifest = join(REPO, 'packages', d, 'package.json');
+    const readme = join(REPO, 'packages', d, 'README.md');
+    return Math.max(statSync(file).mtimeMs, statSync(manifest).mtimeMs, statSync(readme).mtimeMs);
   });
   const ui = join(REPO, 'packages', 'ui', 'dist', 'index.html');
   if (!existsSync(ui)) throw new Error('packages/ui/dist is missing: run npm run build');
