@@ -21,6 +21,7 @@ import { redactionRoutes } from './query/routes-redactions.js';
 import { tenantRoutes } from './query/routes-tenants.js';
 import { traceRoutes } from './query/routes-traces.js';
 import { whyRoutes } from './query/routes-why.js';
+import { whySuspect } from './query/why-suspect.js';
 import { RetentionJob } from './retention/retention.js';
 import { BatchWriter, type IngestWriter } from './storage/batch-writer.js';
 import { DEFAULT_JOURNAL_OPTIONS, JournaledWriter } from './storage/journal/journaled-writer.js';
@@ -109,6 +110,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     registry: metrics.registry,
     failures: metrics.alertNotificationFailures,
     onError: (err) => app.log.error({ err }, 'alert evaluation failed'),
+    suspect: whySuspect(storage),
   });
 
   const services = { storage, config, clock, metrics };

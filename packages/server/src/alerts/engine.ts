@@ -16,6 +16,7 @@ import { type AlertRule, ruleForTenant } from './rules.js';
 import { ruleFromSnapshot, snapshotOfRule } from './snapshot.js';
 import type { AlertDataSource } from './source.js';
 import { nextState } from './state.js';
+import { attachSuspects, type SuspectQuery } from './suspect.js';
 import { type Tracked, toAlertViews, toNotification } from './views.js';
 import { SettledWindows, WindowCache } from './windows.js';
 
@@ -31,6 +32,8 @@ export interface AlertEngineOptions {
   repeatIntervalMs?: number;
   /** Base URL of the dashboard, for links in notifications and views. */
   dashboardUrl: string;
+  /** Names the suspect of an alert that starts firing (alerts/suspect.ts); none when absent. */
+  suspect?: SuspectQuery;
   /** Called when an evaluation fails as a whole (e.g. the store is down); never throws into the timer. */
   onError?: (err: unknown) => void;
 }
@@ -234,6 +237,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     }
     // Memory is the source of truth while running: notify first, so a storage outage delays the
     // history, never the page.
+    if (opts.suspect) await attachSuspects(out.notify, opts.suspect, opts.dashboardUrl);
     for (const n of out.notify) opts.notifier.notify(n);
     try {
       if (out.save.length > 0) await opts.store.saveAlertStates(out.save);

@@ -1,5 +1,6 @@
 import type { AlertSeverity } from '../query/contract.js';
 import type { AlertRuleKind } from './rules.js';
+import type { AlertSuspect } from './suspect.js';
 
 /** What the engine hands the notifier on a transition (or a repeat while firing). */
 export interface AlertNotification {
@@ -26,6 +27,8 @@ export interface AlertNotification {
   dashboardUrl: string;
   exampleTraceId: string | null;
   exampleTraceUrl: string | null;
+  /** What the failing runs share and what changed (alerts/suspect.ts); only when it began firing. */
+  suspect?: AlertSuspect | null;
 }
 
 /** The generic JSON webhook body. */
@@ -47,6 +50,7 @@ export function jsonPayload(n: AlertNotification): Record<string, unknown> {
     dashboardUrl: n.dashboardUrl,
     exampleTraceId: n.exampleTraceId,
     exampleTraceUrl: n.exampleTraceUrl,
+    suspect: n.suspect ?? null,
   };
 }
 
@@ -59,10 +63,18 @@ export function slackPayload(n: AlertNotification): { text: string; blocks: unkn
         ? ':rotating_light:'
         : ':warning:';
   const head = `${n.state === 'resolved' ? 'RESOLVED' : 'FIRING'}${n.repeat ? ' (still)' : ''}`;
-  const text = `${icon} [${head}] tenant ${n.tenantId}: ${n.ruleName} - ${n.summary}`;
+  const suspect = n.suspect ? ` Suspect: ${n.suspect.summary}` : '';
+  const text = `${icon} [${head}] tenant ${n.tenantId}: ${n.ruleName} - ${n.summary}${suspect}`;
   const buttons: unknown[] = [
     { type: 'button', text: { type: 'plain_text', text: 'Open tenant runs' }, url: n.dashboardUrl },
   ];
+  if (n.suspect?.passingTraceUrl) {
+    buttons.push({
+      type: 'button',
+      text: { type: 'plain_text', text: 'A passing run' },
+      url: n.suspect.passingTraceUrl,
+    });
+  }
   if (n.exampleTraceUrl) {
     buttons.push({
       type: 'button',
@@ -85,6 +97,9 @@ export function slackPayload(n: AlertNotification): { text: string; blocks: unkn
         type: 'section',
         text: { type: 'mrkdwn', text: `${icon} *[${head}] ${n.ruleName}*\n${n.summary}` },
       },
+      ...(n.suspect
+        ? [{ type: 'section', text: { type: 'mrkdwn', text: `*Suspect*\n${n.suspect.summary}` } }]
+        : []),
       { type: 'section', fields },
       { type: 'actions', elements: buttons },
     ],

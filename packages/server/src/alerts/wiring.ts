@@ -8,6 +8,7 @@ import { alertRoutes } from './routes.js';
 import { type AlertRuleSet, createRuleSet } from './rule-set.js';
 import { parseAlertsSection } from './section.js';
 import type { AlertDataSource } from './source.js';
+import type { SuspectQuery } from './suspect.js';
 
 export interface AlertingOptions {
   /** The `alerts:` section of tenantry.yaml (validated here; throws InvalidRuleError). */
@@ -22,6 +23,8 @@ export interface AlertingOptions {
   /** Also counts deliveries that failed after all retries, by receiver (the server's own counter). */
   failures?: Pick<Counter, 'inc'>;
   onError?: (err: unknown) => void;
+  /** Names the suspect in firing notifications (the server passes the why analysis). */
+  suspect?: SuspectQuery;
 }
 
 export interface Alerting {
@@ -61,6 +64,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
     repeatIntervalMs: section.repeatIntervalMs,
     dashboardUrl: options.dashboardUrl,
     onError: options.onError,
+    suspect: options.suspect,
   });
   if (options.registry) {
     const r = options.registry;

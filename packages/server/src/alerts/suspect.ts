@@ -1,0 +1,81 @@
+import type { AlertNotification } from './payload.js';
+
+/**
+ * "The alert names the suspect": the top findings of GET /tenants/:tenant/why for the alert's
+ * tenant and window, attached to a notification when an alert starts firing. Computed once per
+ * transition (never for a repeat or a resolution), for at most `max` transitions per evaluation,
+ * with a deadline: a slow analysis sends the page without a suspect rather than late.
+ */
+
+export interface AlertSuspectFinding {
+  field: string;
+  value: string;
+  failingRuns: number;
+  passingRuns: number;
+}
+
+export interface AlertSuspect {
+  /** e.g. "tool get_account_data failed with StaleCacheError in 13 of 13 failed runs and 0 of 41 passing; since support-platform 1.8.0 (...)". */
+  summary: string;
+  failedRuns: number;
+  passedRuns: number;
+  findings: AlertSuspectFinding[];
+  /** A new service.version / deployment.environment.name the failures followed, if any. */
+  change: { field: string; value: string; firstSeen: string } | null;
+  failingTraceId: string | null;
+  passingTraceId: string | null;
+  failingTraceUrl: string | null;
+  passingTraceUrl: string | null;
+}
+
+/** A query function (the server passes one over storage): the suspect of a tenant's window. */
+export type SuspectQuery = (
+  tenantId: string,
+  fromMs: number,
+  toMs: number,
+) => Promise<Omit<AlertSuspect, 'failingTraceUrl' | 'passingTraceUrl'> | null>;
+
+export interface SuspectOptions {
+  max?: number;
+  timeoutMs?: number;
+}
+
+const traceUrl = (base: string, tenantId: string, traceId: string | null) =>
+  traceId
+    ? `${base.replace(/\/$/, '')}/traces/${traceId}?tenant=${encodeURIComponent(tenantId)}`
+    : null;
+
+/** Sets `suspect` on the firing transitions among `notifications` (null when none was found). */
+export async function attachSuspects(
+  notifications: AlertNotification[],
+  query: SuspectQuery,
+  dashboardUrl: string,
+  options: SuspectOptions = {},
+): Promise<void> {
+  const firing = notifications.filter((n) => n.state === 'firing' && !n.repeat);
+  const picked = firing.slice(0, options.max ?? 20);
+  const timeoutMs = options.timeoutMs ?? 3000;
+  await Promise.all(
+    picked.map(async (n) => {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), timeoutMs);
+      });
+      try {
+        const s = await Promise.race([
+          query(n.tenantId, n.at - n.windowSeconds * 1000, n.at),
+          deadline,
+        ]);
+        n.suspect = s && {
+          ...s,
+          failingTraceUrl: traceUrl(dashboardUrl, n.tenantId, s.failingTraceId),
+          passingTraceUrl: traceUrl(dashboardUrl, n.tenantId, s.passingTraceId),
+        };
+      } catch {
+        n.suspect = null;
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+}
