@@ -20,7 +20,10 @@ export async function whyFacets(
     .add('is_run = 1')
     .add('start_ns >= ?', q.range.fromNs)
     .add('start_ns < ?', q.range.toNs);
-  const runs = `SELECT trace_id, max(status_code = 2) AS failed FROM ${spans} ${runsWhere.sql} GROUP BY trace_id`;
+  // A run is keyed by cityHash64(trace_id): grouping and joining on one integer, not a string.
+  const runs = `SELECT cityHash64(trace_id) AS run_key, any(trace_id) AS run_trace,
+      max(status_code = 2) AS failed
+    FROM ${spans} ${runsWhere.sql} GROUP BY run_key`;
   const [totals] = await ch.query(
     `SELECT count() AS a_runs, countIf(failed = 1) AS a_failed FROM (${runs})`,
   );
@@ -58,15 +61,16 @@ export async function whyFacets(
        countIf(failed = 0) AS a_passed,
        min(first_ns) AS a_first_ns,
        max(last_ns) AS a_last_ns,
-       if(a_failed = 0, NULL, argMaxIf(trace_id, last_ns, failed = 1)) AS a_failed_trace,
-       if(a_passed = 0, NULL, argMaxIf(trace_id, last_ns, failed = 0)) AS a_passed_trace
+       if(a_failed = 0, NULL, argMaxIf(run_trace, last_ns, failed = 1)) AS a_failed_trace,
+       if(a_passed = 0, NULL, argMaxIf(run_trace, last_ns, failed = 0)) AS a_passed_trace
      FROM (
-       SELECT trace_id, field, value, min(start_ns) AS first_ns, max(start_ns) AS last_ns
+       SELECT cityHash64(trace_id) AS run_key, field, value,
+         min(start_ns) AS first_ns, max(start_ns) AS last_ns
        FROM ${spans}
        ARRAY JOIN [${WHY_FIELD_LIST.map((f) => lit(f)).join(', ')}] AS field, [${values.join(', ')}] AS value
        ${spanWhere.sql}
-       GROUP BY trace_id, field, value
-     ) GLOBAL ANY INNER JOIN (${runs}) USING trace_id
+       GROUP BY run_key, field, value
+     ) GLOBAL ANY INNER JOIN (${runs}) USING run_key
      GROUP BY field, value
      ORDER BY field, ${score} DESC, a_failed DESC, value
      LIMIT ${Math.max(1, Math.trunc(q.perField))} BY field`,
