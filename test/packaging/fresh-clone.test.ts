@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/process.js';
-import { spawnIn } from './install.js';
+import { spawnIn, stopUnderNpx } from './install.js';
 
 /**
  * `npx tenantry …` in a clone after `npm ci` and `npm run build`, as the README says. npm links a
@@ -43,8 +43,7 @@ describe('npx tenantry in this checkout', () => {
       expect(home.status).toBe(200);
       expect(await home.text()).toContain('<div id="root">');
     } finally {
-      up.child.kill('SIGTERM');
-      await up.exited;
+      expect(await stopUnderNpx(up)).toBe(0);
       rmSync(data, { recursive: true, force: true });
     }
   });

@@ -83,9 +83,10 @@ describe('packages/cli/README.md', () => {
   it('the command tour: keys, queries, doctor and redact work as written against up', async () => {
     const block = find('packages/cli/README.md', 'tenantry up --port');
     const cmds = tenantryCommands(block.code, {});
+    // `--data-dir ./.tenantry`: relative to the install, emptied first (a killed run's stays).
+    rmSync(join(dir, '.tenantry'), { recursive: true, force: true });
     const server = await up(cmds[0]!);
-    const admin = server.p.output().match(/admin key:\s+(tnt_\S+)/)![1]!;
-    const env = { TENANTRY_URL: server.url, TENANTRY_ADMIN_KEY: admin };
+    const env = { TENANTRY_URL: server.url, TENANTRY_ADMIN_KEY: '' };
     const run = async (args: string[], input?: string) => {
       const p =
         input === undefined
@@ -94,6 +95,7 @@ describe('packages/cli/README.md', () => {
       return { code: await p.exited, out: p.output() };
     };
     try {
+      env.TENANTRY_ADMIN_KEY = (await server.p.waitFor(/admin key:\s+(tnt_\S+)/))[1]!;
       const byName = (name: string) => cmds.filter((c) => c.slice(0, 2).join(' ') === name);
       const [ingestKey, readKey] = byName('keys create');
       const ingest = await run(ingestKey!);

@@ -60,11 +60,11 @@ describe('the packed packages, installed from their tarballs', () => {
   it('up serves OTLP, the API and the dashboard; the SDK reports from an ESM and a CommonJS app; Chromium shows both', async () => {
     const dataDir = mkdtempSync(join(install.dir, 'data-'));
     const up = npx(['up', '--port', '0', '--data-dir', dataDir]);
-    const url = (await up.waitFor(/listening on (http:\/\/\S+)/))[1]!;
-    const ingest = (await up.waitFor(/platform ingest key:\s+(tnt_\S+)/))[1]!;
-    const admin = up.output().match(/admin key:\s+(tnt_\S+)/)![1]!;
-    const env = { URL: url, TENANTRY_INGEST_KEY: ingest };
     try {
+      const url = (await up.waitFor(/listening on (http:\/\/\S+)/))[1]!;
+      const ingest = (await up.waitFor(/platform ingest key:\s+(tnt_\S+)/))[1]!;
+      const admin = up.output().match(/admin key:\s+(tnt_\S+)/)![1]!;
+      const env = { URL: url, TENANTRY_INGEST_KEY: ingest };
       // OTLP/HTTP JSON on each signal's endpoint, with the ingest key.
       for (const signal of ['traces', 'logs', 'metrics']) {
         const res = await fetch(`${url}/v1/${signal}`, {
