@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { launchChromium } from '../../../test/helpers/chromium.js';
 
 export const UI_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
@@ -30,23 +31,8 @@ export async function buildUi(): Promise<{ dir: string; remove: () => void }> {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}; scripts/install-test-deps.sh installs it`);
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+/** The suite's Chromium (test/helpers/chromium.ts). */
+export const launch = launchChromium;
 
 /**
  * ms from the API response that fed a page to the frame after it drew (the app's performance mark
