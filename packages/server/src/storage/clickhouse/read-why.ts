@@ -70,7 +70,9 @@ export async function whyFacets(
        ARRAY JOIN [${WHY_FIELD_LIST.map((f) => lit(f)).join(', ')}] AS field, [${values.join(', ')}] AS value
        ${spanWhere.sql}
        GROUP BY run_key, field, value
-     ) GLOBAL ANY INNER JOIN (${runs}) USING run_key
+     -- ALL, not ANY: since 20.x ANY INNER JOIN also keeps one left row per key (the right side
+     -- has one row per run anyway). Aliases: current releases require them on joined subqueries.
+     ) AS run_facets GLOBAL ALL INNER JOIN (${runs}) AS run_status USING run_key
      GROUP BY field, value
      ORDER BY field, ${score} DESC, a_failed DESC, value
      LIMIT ${Math.max(1, Math.trunc(q.perField))} BY field`,
