@@ -77,6 +77,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         clickhouseCluster: values['clickhouse-cluster'] as string | undefined,
       },
     });
+    // Listening before anything is printed: a SIGTERM sent as soon as the keys appear (a test, a
+    // supervisor) must find the handler, or the default action kills the process mid-start.
+    const signalled = waitForSignal();
     let server: RunningServer;
     try {
       server = await startServer({ config, logger: true });
@@ -90,7 +93,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       throw err;
     }
     printBanner(server, io);
-    await waitForSignal();
+    await signalled;
     io.stdout.write('tenantry: shutting down, flushing queued writes…\n');
     await server.close();
     return 0;
