@@ -34,7 +34,8 @@ function buildStamp(): string {
 
 const ROOT = join(tmpdir(), `tenantry-packed-${process.getuid?.() ?? 0}`);
 
-async function withLock<T>(fn: () => T): Promise<T> {
+/** Runs `fn` alone among the test files that pack (prepack and postpack rewrite dist/ui). */
+export async function withLock<T>(fn: () => T | Promise<T>): Promise<T> {
   const lock = `${ROOT}.lock`;
   const deadline = Date.now() + 180_000;
   for (;;) {
@@ -50,7 +51,7 @@ async function withLock<T>(fn: () => T): Promise<T> {
     }
   }
   try {
-    return fn();
+    return await fn();
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
