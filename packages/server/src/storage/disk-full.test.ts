@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExportResultCode } from '@opentelemetry/core';
@@ -33,6 +33,24 @@ function mount(): string | null {
 
 /** 40 MiB fills in about 30 exports; past this many, the disk never filled. */
 const MAX_EXPORTS = 150;
+
+/** Writes a file in the tmpfs until no byte more fits (the disk full for everyone). */
+function fillRemainingSpace(): void {
+  const fd = openSync(join(dir, 'filler'), 'a');
+  try {
+    // Large blocks first, then pages: tmpfs hands out space a 4 KiB page at a time.
+    for (const size of [1024 * 1024, 64 * 1024, 4096]) {
+      const block = Buffer.alloc(size);
+      try {
+        for (;;) writeSync(fd, block);
+      } catch {
+        // ENOSPC at this size: try the next smaller one.
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 const skipReason = mount();
 if (skipReason) console.warn(`disk-full.test.ts skipped: ${skipReason}`);
@@ -136,6 +154,9 @@ describe.skipIf(skipReason !== null)('a full disk under the data dir', () => {
       if (res.status !== 200) break;
       acknowledged += spans.length;
     }
+    // What a refused write truncates, or a commit frees, would let the next request through:
+    // take the rest of the disk so it stays full until the remount.
+    fillRemainingSpace();
     expect(acknowledged).toBeGreaterThan(0);
     expect(exports).toBeLessThan(MAX_EXPORTS);
     const refused = await post(await batch('disk'));
