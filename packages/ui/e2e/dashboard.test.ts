@@ -187,6 +187,12 @@ describe('dashboard', () => {
 
     await page.getByRole('link', { name: 'Alerts', exact: true }).click();
     await page.locator('.rules-table').waitFor();
+    // The history loads after the rules: wait for it rather than read a "Loading…".
+    await page
+      .locator('.alerts-page')
+      .getByText(/inactive\s*→\s*firing/)
+      .first()
+      .waitFor();
     expect(await page.locator('.alerts-page').textContent()).toMatch(/inactive\s*→\s*firing/);
     await shot(page, 'alerts');
 

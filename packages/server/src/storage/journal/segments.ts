@@ -54,7 +54,8 @@ export class JournalSegments {
     try {
       const handle = await open(probe, 'w', 0o600);
       try {
-        await handle.write(Buffer.alloc(4096));
+        // About a large request's record: a disk that takes 4 KiB but not a request is not ready.
+        await handle.write(Buffer.alloc(256 * 1024));
         await handle.datasync();
       } finally {
         await handle.close();
