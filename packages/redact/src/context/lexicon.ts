@@ -3,7 +3,8 @@
  * flags. The word pass hashes each word while it reads it (lower case, one multiply per
  * character), so a lookup costs one probe and, on a hit, one compare: no slice, no Map.
  */
-import { AMBIGUOUS_FIRST_NAMES, FIRST_NAMES } from './first-names.js';
+import { AMBIGUOUS_FIRST_NAMES } from './ambiguous-first-names.js';
+import { FIRST_NAMES } from './first-names.js';
 import * as W from './words.js';
 
 export const FIRST = 1;
