@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,24 +7,12 @@ import {
   traceExporter,
 } from '../../../../test/helpers/otlp.js';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server.js';
-import type { CliIo } from '../io.js';
+import { captureIo } from '../io.test-helper.js';
 import { run as doctor } from './doctor.js';
 import { run as keys } from './keys.js';
 import { run as query } from './query.js';
 
-function io(): CliIo & { out(): string; err(): string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  stderr.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  return { stdin: new PassThrough(), stdout, stderr, out: () => out, err: () => err };
-}
+const io = captureIo;
 
 let server: TestServer;
 let env: NodeJS.ProcessEnv;

@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   exportSpans,
@@ -7,22 +6,10 @@ import {
   traceExporter,
 } from '../../../../test/helpers/otlp.js';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server.js';
-import type { CliIo } from '../io.js';
+import { captureIo } from '../io.test-helper.js';
 import { run as why } from './why.js';
 
-function io(): CliIo & { out(): string; err(): string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  stderr.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  return { stdin: new PassThrough(), stdout, stderr, out: () => out, err: () => err };
-}
+const io = captureIo;
 
 describe('tenantry why', () => {
   let server: TestServer;
