@@ -233,7 +233,7 @@ export interface DoctorResponse {
 export interface DeleteResponse {
   tenantId: string;
   userId?: string;
-  deleted: { spans: number; logs: number; metrics: number; alertEvents: number };
+  deleted: { spans: number; logs: number; metrics: number; alertEvents: number; scores: number };
 }
 
 /** GET /api/v1/whoami — what the presented key may do; the dashboard locks the tenant filter with it. */

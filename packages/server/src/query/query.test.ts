@@ -360,7 +360,13 @@ describe('query API', () => {
       server.adminKey,
       { method: 'DELETE' },
     );
-    expect(again.body.deleted).toEqual({ spans: 0, logs: 0, metrics: 0, alertEvents: 0 });
+    expect(again.body.deleted).toEqual({
+      spans: 0,
+      logs: 0,
+      metrics: 0,
+      alertEvents: 0,
+      scores: 0,
+    });
     expect((await server.api(`/api/v1/traces/${traceB}`)).status).toBe(404);
     const tenants = await server.api<TenantsResponse>(`/api/v1/tenants?${RANGE}`);
     expect(tenants.body.items.find((t) => t.tenantId === 'qb')).toBeUndefined();

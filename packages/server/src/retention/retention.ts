@@ -48,7 +48,7 @@ export class RetentionJob {
 
   private async sweep(): Promise<RetentionReport> {
     const tenants = await this.store.listTenantIds();
-    const deleted: DeleteCounts = { spans: 0, logs: 0, metrics: 0, alertEvents: 0 };
+    const deleted: DeleteCounts = { spans: 0, logs: 0, metrics: 0, alertEvents: 0, scores: 0 };
     for (const tenantId of tenants) {
       const cutoffMs = this.clock.now() - this.daysFor(tenantId) * 86_400_000;
       const d = await this.store.deleteOlderThan(
@@ -59,6 +59,7 @@ export class RetentionJob {
       deleted.logs += d.logs;
       deleted.metrics += d.metrics;
       deleted.alertEvents += d.alertEvents;
+      deleted.scores += d.scores;
     }
     return { tenants: tenants.length, deleted };
   }

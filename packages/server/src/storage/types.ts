@@ -1,3 +1,4 @@
+import type { ScoreRow, ScoreStore } from './score-types.js';
 import type { TraceClaim } from './trace-claims.js';
 
 /**
@@ -97,6 +98,11 @@ export interface LogRow {
   agentId: string | null;
   attributes: Attributes;
   resourceAttributes: Attributes;
+  /**
+   * Set when the record is a `gen_ai.evaluation.result` event (ingest/scores.ts): the engine stores
+   * the score in the same transaction as the record.
+   */
+  score?: ScoreRow;
 }
 
 export type MetricKind = 'sum' | 'gauge' | 'histogram' | 'exponential_histogram' | 'summary';
@@ -158,6 +164,8 @@ export interface DeleteCounts {
   logs: number;
   metrics: number;
   alertEvents: number;
+  /** Scores and feedback (storage/score-types.ts). */
+  scores: number;
 }
 
 /**
@@ -270,6 +278,7 @@ export interface StorageBase
     KeyStore,
     AlertStore,
     TraceTenantStore,
+    ScoreStore,
     Partial<CompactionStore> {
   info(): StorageEngineInfo;
   /**

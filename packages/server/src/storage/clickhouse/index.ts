@@ -15,6 +15,7 @@ import {
 import { fleetTotals, tenantAggregates, tenantBuckets, windowStats } from './read-tenants.js';
 import { whyFacets } from './read-why.js';
 import { migrate } from './schema.js';
+import { chScoreStore } from './scores.js';
 import { parkedSummary, settleParkedSpans } from './trace-tenants.js';
 import { writeBatch } from './write.js';
 
@@ -51,6 +52,7 @@ export async function openClickHouseStorage(options: ClickHouseOptions) {
     ...chKeyStore(ch),
     ...chAlertStore(ch),
     ...chLifecycleStore(ch),
+    ...chScoreStore(ch),
     tenantAggregates: (scope, q) => tenantAggregates(ch, scope, q),
     fleetTotals: (scope, range) => fleetTotals(ch, scope, range),
     tenantBuckets: (tenantId, range, step, prices) =>

@@ -83,6 +83,7 @@ export function chLifecycleStore(ch: ChConnection): LifecycleStore {
           'alert_transitions',
           tenant(tenantId).add('at_ms < ?', cutoff / 1_000_000n),
         ),
+        scores: await deleteWhere('scores', tenant(tenantId).add('time_ns < ?', cutoff)),
       };
     },
     async deleteTenant(tenantId) {
@@ -91,6 +92,7 @@ export function chLifecycleStore(ch: ChConnection): LifecycleStore {
         logs: await deleteWhere('logs', tenant(tenantId)),
         metrics: await deleteWhere('metric_points', tenant(tenantId)),
         alertEvents: await deleteWhere('alert_transitions', tenant(tenantId)),
+        scores: await deleteWhere('scores', tenant(tenantId)),
       };
       await deleteWhere('alert_states', tenant(tenantId));
       return counts;
@@ -114,6 +116,8 @@ export function chLifecycleStore(ch: ChConnection): LifecycleStore {
         ),
         metrics: 0,
         alertEvents: 0,
+        // Feedback on an erased run goes with it (its comment may quote the user).
+        scores: traces.length > 0 ? await deleteWhere('scores', tenant(tenantId).add(inTraces)) : 0,
       };
     },
     async listTenantIds() {
@@ -122,7 +126,8 @@ export function chLifecycleStore(ch: ChConnection): LifecycleStore {
         `SELECT DISTINCT tenant_id FROM (
            SELECT tenant_id FROM ${db}.spans ${all} GROUP BY tenant_id
            UNION ALL SELECT tenant_id FROM ${db}.logs GROUP BY tenant_id
-           UNION ALL SELECT tenant_id FROM ${db}.metric_points GROUP BY tenant_id)
+           UNION ALL SELECT tenant_id FROM ${db}.metric_points GROUP BY tenant_id
+           UNION ALL SELECT tenant_id FROM ${db}.scores GROUP BY tenant_id)
          ORDER BY tenant_id`,
       );
       return rows.map((r) => r.tenant_id);

@@ -137,6 +137,7 @@ export type TableName =
   | 'alert_states'
   | 'alert_transitions'
   | 'alert_rules'
+  | 'scores'
   | 'trace_claims'
   | 'parked_spans';
 
@@ -221,6 +222,23 @@ function ruleSnapshotStatements(ch: ChConnection): string[] {
   );
 }
 
+/**
+ * v6, scores and feedback on runs (storage/score-types.ts): partitioned by day and sharded by tenant
+ * like logs, so that a tenant's scores and its runs live on the same shard.
+ */
+export function scoreTableDef(f: Features): TableDef {
+  const lc = f.lowCardinality ? 'LowCardinality(String)' : 'String';
+  return {
+    name: 'scores',
+    columns: `tenant_id String, score_id String, time_ns Int64, trace_id String, span_id String,
+      name ${lc}, value Float64, label Nullable(String), comment Nullable(String), source ${lc}`,
+    engine: 'MergeTree',
+    partitionBy: day('time_ns'),
+    orderBy: 'tenant_id, time_ns',
+    shardBy: 'cityHash64(tenant_id)',
+  };
+}
+
 /** Versioned migrations; each node records what it applied in its own schema_migrations. */
 export function migrations(ch: ChConnection): Array<{ version: number; statements: string[] }> {
   return [
@@ -231,6 +249,7 @@ export function migrations(ch: ChConnection): Array<{ version: number; statement
       version: 4,
       statements: traceTenantTableDefs(ch.features).flatMap((t) => createTable(ch, t)),
     },
+    { version: 6, statements: createTable(ch, scoreTableDef(ch.features)) },
   ];
 }
 

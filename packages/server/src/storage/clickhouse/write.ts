@@ -1,3 +1,4 @@
+import { scoresOfLogs, scoreToColumns } from '../score-columns.js';
 import type { SpanRow, WriteBatch, WriteResult } from '../types.js';
 import type { ChConnection } from './client.js';
 import { logToRow, metricToRow, spanToRow } from './rows.js';
@@ -45,6 +46,8 @@ export async function writeBatch(
     await ch.insert('logs', batch.logs.map(logToRow));
     result.logsWritten = batch.logs.length;
   }
+  const scores = scoresOfLogs(batch.logs);
+  if (scores.length > 0) await ch.insert('scores', scores.map(scoreToColumns));
   if (batch.metrics.length > 0) {
     await ch.insert('metric_points', batch.metrics.map(metricToRow));
     result.metricsWritten = batch.metrics.length;

@@ -3,6 +3,7 @@ import type { Storage } from '../open.js';
 import type { AlertStateRecord } from '../types.js';
 import { dataset, MS, RANGE, span, spanId, T0_NS, traceId } from './fixtures.js';
 import { readContract } from './reads.test-helper.js';
+import { scoreContract } from './scores.test-helper.js';
 import { traceTenantContract } from './trace-tenants.test-helper.js';
 import { whyContract } from './why.test-helper.js';
 
@@ -19,6 +20,7 @@ export function storageContract(
   readContract(name, open, knownBugs);
   traceTenantContract(name, open);
   whyContract(name, open);
+  scoreContract(name, open);
 
   describe(`${name}: writes, lifecycle, keys and alerts`, () => {
     let s: Storage;
@@ -81,6 +83,7 @@ export function storageContract(
         logs: 3,
         metrics: 0,
         alertEvents: 0,
+        scores: 0,
       });
       expect(await spanCount('alpha')).toBe(18);
       expect(await spanCount('beta')).toBe(7);
@@ -89,12 +92,14 @@ export function storageContract(
         logs: 0,
         metrics: 0,
         alertEvents: 0,
+        scores: 0,
       });
       expect(await s.deleteTenant('beta')).toEqual({
         spans: 7,
         logs: 1,
         metrics: 1,
         alertEvents: 1,
+        scores: 0,
       });
       expect(await s.listTenantIds()).toEqual(['_unassigned', 'alpha']);
       expect(await s.deleteTenant('beta')).toEqual({
@@ -102,6 +107,7 @@ export function storageContract(
         logs: 0,
         metrics: 0,
         alertEvents: 0,
+        scores: 0,
       });
     });
 
@@ -112,6 +118,7 @@ export function storageContract(
         logs: 3,
         metrics: 0,
         alertEvents: 0,
+        scores: 0,
       });
       expect(await s.traceSpans({ tenantId: null }, traceId(1))).toEqual([]);
       expect(await spanCount('alpha')).toBe(30);
@@ -120,6 +127,7 @@ export function storageContract(
         logs: 0,
         metrics: 0,
         alertEvents: 0,
+        scores: 0,
       });
     });
 

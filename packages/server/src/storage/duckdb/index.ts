@@ -24,6 +24,7 @@ import { fleetTotals, tenantAggregates, tenantBuckets, windowStats } from './rea
 import { whyFacets } from './read-why.js';
 import type { RecentSpanKeysOptions } from './recent-span-keys.js';
 import { MIGRATIONS } from './schema.js';
+import { duckScoreStore } from './scores.js';
 import { DuckIngestWriter } from './write.js';
 
 export interface DuckDbOptions {
@@ -77,6 +78,7 @@ export async function openDuckDbStorage(options: DuckDbOptions) {
       'deleteAlertRule',
     ]),
     ...serialWrites(db, duckLifecycleStore(db), ['deleteOlderThan', 'deleteTenant', 'deleteUser']),
+    ...serialWrites(db, duckScoreStore(db), ['insertScores']),
     tenantAggregates: (scope, q) => tenantAggregates(db, scope, q),
     fleetTotals: (scope, range) => fleetTotals(db, scope, range),
     tenantBuckets: (tenantId, range, step, prices) =>

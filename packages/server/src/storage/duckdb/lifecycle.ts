@@ -51,6 +51,8 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
     return deleteRows(table, where.sql, where.params);
   }
 
+  const deleteScores = (where: Where) => db.change(`DELETE FROM scores ${where.sql}`, where.params);
+
   return {
     deleteOlderThan(tenantId, cutoff) {
       return inTransaction(async () => ({
@@ -64,6 +66,7 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
           'DELETE FROM alert_transitions WHERE tenant_id = ? AND at_ms < ?',
           [tenantId, cutoff / 1_000_000n],
         ),
+        scores: await deleteScores(new Where().scope(tenantId).add('time_ns < ?', cutoff)),
       }));
     },
     deleteTenant(tenantId) {
@@ -75,6 +78,7 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
           alertEvents: await db.change('DELETE FROM alert_transitions WHERE tenant_id = ?', [
             tenantId,
           ]),
+          scores: await deleteScores(new Where().scope(tenantId)),
         };
         await db.exec('DELETE FROM alert_states WHERE tenant_id = ?', [tenantId]);
         return counts;
@@ -102,6 +106,10 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
           ),
           metrics: 0,
           alertEvents: 0,
+          // Feedback on an erased run goes with it (its comment may quote the user).
+          scores: await deleteScores(
+            new Where().scope(tenantId).add('trace_id IN (SELECT trace_id FROM erase_traces)'),
+          ),
         };
         await db.exec('DROP TABLE erase_traces');
         return counts;
@@ -111,7 +119,8 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
       const rows = await db.query(
         `SELECT tenant_id FROM spans GROUP BY tenant_id
          UNION SELECT tenant_id FROM logs GROUP BY tenant_id
-         UNION SELECT tenant_id FROM metric_points GROUP BY tenant_id ORDER BY 1`,
+         UNION SELECT tenant_id FROM metric_points GROUP BY tenant_id
+         UNION SELECT tenant_id FROM scores GROUP BY tenant_id ORDER BY 1`,
       );
       return rows.map((r) => String(r.tenant_id));
     },

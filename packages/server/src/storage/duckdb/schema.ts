@@ -205,4 +205,24 @@ export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
       'ALTER TABLE parked_spans ADD COLUMN parked_ns BIGINT',
     ],
   },
+  {
+    version: 8,
+    statements: [
+      // Scores and feedback on runs (storage/score-types.ts), keyed like logs: the tenant key for
+      // pruning, the trace key so that a run's scores join its spans on an integer.
+      `CREATE TABLE IF NOT EXISTS scores (
+        tenant_id VARCHAR NOT NULL,
+        score_id VARCHAR NOT NULL,
+        time_ns BIGINT NOT NULL,
+        trace_id VARCHAR NOT NULL,
+        span_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        value DOUBLE NOT NULL,
+        label VARCHAR,
+        comment VARCHAR,
+        source VARCHAR NOT NULL,
+        trace_key UBIGINT NOT NULL,
+        tenant_key UBIGINT NOT NULL)`,
+    ],
+  },
 ];

@@ -1,5 +1,6 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { WorkSlice } from '../../ingest/work-slice.js';
+import { scoresOfLogs } from '../score-columns.js';
 import type { SettleOptions, SettleReport, SpanRow, WriteBatch, WriteResult } from '../types.js';
 import { appendLog, appendMetric, appendSpan } from './appenders.js';
 import type { DuckDb } from './database.js';
@@ -9,6 +10,7 @@ import {
   type RecentSpanKeysOptions,
 } from './recent-span-keys.js';
 import { SPAN_COLUMNS } from './schema.js';
+import { appendScore } from './scores.js';
 import { DuckTraceTenants } from './trace-tenants.js';
 
 /**
@@ -113,6 +115,7 @@ export class DuckIngestWriter {
       result.spansWritten = await this.insertSpans(conn, batch.spans, adopted);
       result.spansDuplicate = batch.spans.length + adopted.length - result.spansWritten;
       result.logsWritten = await appendAll(conn, 'logs', batch.logs, appendLog);
+      await appendAll(conn, 'scores', scoresOfLogs(batch.logs), appendScore);
       result.metricsWritten = await appendAll(conn, 'metric_points', batch.metrics, appendMetric);
       if (batch.journalSeq !== undefined) {
         await conn.run('INSERT OR REPLACE INTO ingest_journal VALUES (1, ?)', [batch.journalSeq]);
