@@ -8,6 +8,7 @@ import { keyRoutes } from './auth/routes.js';
 import { type Clock, systemClock } from './clock.js';
 import { CompactionJob } from './compaction/compaction.js';
 import { defaultLimits, parseConfig, type TenantryConfig } from './config/config.js';
+import { eventRoutes } from './events/routes.js';
 import { type ApiPlugin, buildApp } from './http/app.js';
 import { IngestPipeline, type IngestRedactor } from './ingest/pipeline.js';
 import { createIngestRedactor } from './ingest/redaction.js';
@@ -113,7 +114,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     suspect: whySuspect(storage),
   });
 
-  const services = { storage, config, clock, metrics };
+  const services = { storage, config, clock, metrics, redactor };
   const app = await buildApp({
     authenticate,
     metrics,
@@ -273,6 +274,7 @@ interface Services {
   config: TenantryConfig;
   clock: Clock;
   metrics: ReturnType<typeof createServerMetrics>;
+  redactor: IngestRedactor;
 }
 
 /** Route groups that need the server's services; query and alert routes join here. */
@@ -288,6 +290,7 @@ function apiPlugins(services: Services): ApiPlugin[] {
     traceRoutes(deps),
     whyRoutes(deps),
     redactionRoutes(services.metrics),
+    eventRoutes({ storage: services.storage, clock: services.clock, redactor: services.redactor }),
   ];
 }
 

@@ -233,7 +233,14 @@ export interface DoctorResponse {
 export interface DeleteResponse {
   tenantId: string;
   userId?: string;
-  deleted: { spans: number; logs: number; metrics: number; alertEvents: number; scores: number };
+  deleted: {
+    spans: number;
+    logs: number;
+    metrics: number;
+    alertEvents: number;
+    scores: number;
+    events: number;
+  };
 }
 
 /** GET /api/v1/whoami — what the presented key may do; the dashboard locks the tenant filter with it. */
@@ -284,4 +291,5 @@ export interface AlertTransitionView {
 }
 
 export type AlertHistoryResponse = Page<AlertTransitionView>;
+export type * from '../events/contract.js';
 export type * from './why-contract.js';

@@ -366,6 +366,7 @@ describe('query API', () => {
       metrics: 0,
       alertEvents: 0,
       scores: 0,
+      events: 0,
     });
     expect((await server.api(`/api/v1/traces/${traceB}`)).status).toBe(404);
     const tenants = await server.api<TenantsResponse>(`/api/v1/tenants?${RANGE}`);

@@ -1,3 +1,4 @@
+import type { ChangeEventKind } from '../events/contract.js';
 import type { TimeRange } from './contract.js';
 
 /**
@@ -42,9 +43,12 @@ export interface WhyFinding {
   passingTraceId: string | null;
 }
 
-/** A value of service.version / deployment.environment.name that first appeared inside the range. */
+/**
+ * A value of service.version / deployment.environment.name that first appeared inside the range,
+ * or a change event (POST /api/v1/events) inside it: `field` 'event', `value` its title.
+ */
 export interface WhyChange {
-  field: 'service.version' | 'deployment.environment.name';
+  field: 'service.version' | 'deployment.environment.name' | 'event';
   value: string;
   /** The service that ran it (the most common service.name of the tenant's runs). */
   serviceName: string | null;
@@ -52,6 +56,8 @@ export interface WhyChange {
   /** Failure rate of the tenant's runs before and from its first appearance (null: no runs). */
   failureRateBefore: number | null;
   failureRateAfter: number | null;
+  /** For `field` 'event': the marker (tenantId null: a platform-wide event). */
+  event?: { id: string; kind: ChangeEventKind; tenantId: string | null };
 }
 
 /** When the failure rate stepped up the most inside the range. */
@@ -59,8 +65,11 @@ export interface WhyOnset {
   at: string;
   failureRateBefore: number;
   failureRateAfter: number;
-  /** The change closest before the onset (within the range), and how long before it, in ms. */
-  after: { field: WhyChange['field']; value: string; leadMs: number } | null;
+  /**
+   * The change closest before the onset (within the range), and how long before it, in ms;
+   * `eventId` when the change is a change event.
+   */
+  after: { field: WhyChange['field']; value: string; leadMs: number; eventId?: string } | null;
 }
 
 export interface WhyResponse {

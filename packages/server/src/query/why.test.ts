@@ -65,7 +65,18 @@ describe('GET /api/v1/tenants/:tenant/why', () => {
       openInferenceRun(tracer, 'acme', NOW - 15 * MIN, false);
       for (let i = 0; i < 8; i++) openInferenceRun(tracer, 'acme', NOW - (13 - i) * MIN, true);
     }, resource('1.8.0'));
-    const r = await exportSpans(traceExporter(server.url, server.ingestKey), [...old, ...next]);
+    // acme-ev: the same failures on one version; only a deploy marker says what changed.
+    const marked = await recordSpans((tracer) => {
+      for (let i = 0; i < 10; i++)
+        openInferenceRun(tracer, 'acme-ev', NOW - (50 - i * 3) * MIN, false);
+      openInferenceRun(tracer, 'acme-ev', NOW - 15 * MIN, false);
+      for (let i = 0; i < 8; i++) openInferenceRun(tracer, 'acme-ev', NOW - (13 - i) * MIN, true);
+    }, resource('1.7.0'));
+    const r = await exportSpans(traceExporter(server.url, server.ingestKey), [
+      ...old,
+      ...next,
+      ...marked,
+    ]);
     expect(r.code).toBe(0);
   });
   afterAll(() => server?.stop());
@@ -108,6 +119,55 @@ describe('GET /api/v1/tenants/:tenant/why', () => {
     });
     expect(body.summary).toBe(
       `tool get_account_data failed with StaleCacheError in 8 of 8 failed runs and 0 of 11 passing; since support-platform 1.8.0 (failure rate 0% → 100% from ${new Date(NOW - 13 * MIN).toISOString().slice(11, 16)}, 2 min after it first appeared)`,
+    );
+  });
+
+  it('says when failures began relative to a deploy marker, a platform event and not another tenant’s', async () => {
+    const post = async (body: Record<string, unknown>) => {
+      const res = await server.api('/api/v1/events', server.adminKey, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(201);
+    };
+    await post({
+      kind: 'deploy',
+      title: 'support-platform 1.8.0',
+      tenantId: 'acme-ev',
+      serviceName: 'support-platform',
+      version: '1.8.0',
+      time: NOW - 15 * MIN,
+    });
+    await post({ kind: 'incident', title: 'provider latency', time: NOW - 40 * MIN });
+    // Another tenant's marker, closer to the onset: never acme-ev's suspect.
+    await post({
+      kind: 'config_change',
+      title: 'cache ttl 48h',
+      tenantId: 'other',
+      time: NOW - 14 * MIN,
+    });
+
+    const { body } = await server.api<WhyResponse>(`/api/v1/tenants/acme-ev/why?${RANGE}`);
+    expect(body.changes.map((c) => [c.field, c.value, c.event?.kind, c.event?.tenantId])).toEqual([
+      ['event', 'provider latency', 'incident', null],
+      ['event', 'support-platform 1.8.0', 'deploy', 'acme-ev'],
+    ]);
+    expect(body.changes[1]).toMatchObject({
+      firstSeen: new Date(NOW - 15 * MIN).toISOString(),
+      failureRateBefore: 0,
+    });
+    expect(body.onset).toMatchObject({
+      at: new Date(NOW - 13 * MIN).toISOString(),
+      after: {
+        field: 'event',
+        value: 'support-platform 1.8.0',
+        leadMs: 2 * MIN,
+        eventId: body.changes[1]?.event?.id,
+      },
+    });
+    expect(body.summary).toBe(
+      `tool get_account_data failed with StaleCacheError in 8 of 8 failed runs and 0 of 11 passing; failure rate 0% → 100% from ${new Date(NOW - 13 * MIN).toISOString().slice(11, 16)}, 2 min after deploy support-platform 1.8.0`,
     );
   });
 

@@ -5,17 +5,20 @@ import type {
   WhyCounts,
   WhyFacetRow,
 } from '../storage/read-types.js';
+import type { ChangeEventRecord, ChangeEventStore } from '../storage/types.js';
 import { nsToIso } from './views.js';
 import type { WhyChange, WhyFinding, WhyOnset, WhyResponse } from './why-contract.js';
+import { type ChangeCandidate, eventCandidate, MAX_WHY_EVENTS } from './why-events.js';
+import { MIN_STEP, whySummary } from './why-summary.js';
 
 /**
  * "Why is this tenant failing?": the facet counts of whyFacets ranked BubbleUp-style, the values of
- * service.version / deployment.environment.name that appeared inside the range, and when the
- * failure rate stepped up. Pure functions over what the storage answered, so the query route, the
+ * service.version / deployment.environment.name that appeared inside the range and the change events
+ * in it (why-events.ts), and when the failure rate stepped up. Pure functions over what the storage answered, so the query route, the
  * CLI and the alert notifier all say the same thing.
  */
 
-/** What `whyReport` needs of storage: two ReadStore methods (a query function, not a class). */
+/** What `whyReport` needs of storage: ReadStore methods (a query function, not a class). */
 export interface WhySource {
   whyFacets(tenantId: string, q: { range: NsRange; perField: number }): Promise<WhyCounts>;
   tenantBuckets(
@@ -24,6 +27,8 @@ export interface WhySource {
     stepNs: bigint,
     prices: PriceTable,
   ): Promise<BucketRow[]>;
+  /** Deploy / config-change markers; a source without them analyses the telemetry alone. */
+  listChangeEvents?: ChangeEventStore['listChangeEvents'];
 }
 
 export interface WhyOptions {
@@ -33,8 +38,6 @@ export interface WhyOptions {
 
 /** Runs on each side of a step before it counts as the failure onset. */
 const MIN_RUNS_PER_SIDE = 3;
-/** The smallest step up in failure rate reported as an onset. */
-const MIN_STEP = 0.2;
 const BUCKETS = 120;
 
 /** Ties in score: the most specific explanation first. */
@@ -61,11 +64,12 @@ export async function whyReport(
   options: WhyOptions = {},
 ): Promise<WhyResponse> {
   const stepNs = bucketStepNs(range);
-  const [counts, buckets] = await Promise.all([
+  const [counts, buckets, events] = await Promise.all([
     source.whyFacets(tenantId, { range, perField: options.perField ?? 10 }),
     source.tenantBuckets(tenantId, range, stepNs, {}),
+    source.listChangeEvents?.(tenantId, { ...range, limit: MAX_WHY_EVENTS }) ?? [],
   ]);
-  return analyzeWhy(tenantId, range, counts, buckets, stepNs, options.limit ?? 10);
+  return analyzeWhy(tenantId, range, counts, buckets, stepNs, options.limit ?? 10, events);
 }
 
 /** About BUCKETS buckets over the range, in whole multiples of 10 s. */
@@ -82,6 +86,7 @@ export function analyzeWhy(
   buckets: BucketRow[],
   stepNs: bigint,
   limit: number,
+  events: ChangeEventRecord[] = [],
 ): WhyResponse {
   const passedRuns = counts.runs - counts.failedRuns;
   const facets = counts.facets.map((f) => finding(f, counts.failedRuns, passedRuns));
@@ -91,27 +96,33 @@ export function analyzeWhy(
     .slice(0, limit);
   const series = [...buckets].sort((a, b) => a.bucket - b.bucket);
   const service = topValue(counts.facets, 'service.name');
-  const changes = counts.facets
-    .filter(
-      (f): f is WhyFacetRow & { field: WhyChange['field'] } =>
-        (f.field === 'service.version' || f.field === 'deployment.environment.name') &&
-        f.firstSeenNs >= range.fromNs + stepNs,
-    )
-    .sort((a, b) => (a.firstSeenNs < b.firstSeenNs ? -1 : 1))
+  const candidates: ChangeCandidate[] = [
+    ...counts.facets
+      .filter(
+        (f): f is WhyFacetRow & { field: 'service.version' | 'deployment.environment.name' } =>
+          (f.field === 'service.version' || f.field === 'deployment.environment.name') &&
+          f.firstSeenNs >= range.fromNs + stepNs,
+      )
+      .map((f) => ({ ...f, serviceName: service })),
+    ...events.map((e) => eventCandidate(e, service)),
+  ];
+  const changes = candidates
+    .sort((a, b) => (a.firstSeenNs < b.firstSeenNs ? -1 : a.firstSeenNs > b.firstSeenNs ? 1 : 0))
     .map((f): WhyChange => {
       const atMs = Number(f.firstSeenNs / 1_000_000n);
       const bucketMs = Math.floor(atMs / stepMs(stepNs)) * stepMs(stepNs);
       return {
         field: f.field,
         value: f.value,
-        serviceName: service,
+        serviceName: f.serviceName,
         firstSeen: nsToIso(f.firstSeenNs),
         failureRateBefore: rate(series.filter((b) => b.bucket < bucketMs)),
         failureRateAfter: rate(series.filter((b) => b.bucket >= bucketMs)),
+        ...(f.event ? { event: f.event } : {}),
       };
     })
-    // New only if the tenant already had runs without it in the range.
-    .filter((c) => c.failureRateBefore !== null);
+    // A value is new only if the tenant already had runs without it; a marker always counts.
+    .filter((c) => c.field === 'event' || c.failureRateBefore !== null);
   const onset = findOnset(series, changes, stepNs);
   const response: WhyResponse = {
     tenantId,
@@ -198,6 +209,7 @@ export function findOnset(
     // Within the onset's bucket or before it: the latest such change is the suspect.
     if (leadMs > -stepMs(stepNs) && (!after || leadMs < after.leadMs)) {
       after = { field: c.field, value: c.value, leadMs: Math.max(0, leadMs) };
+      if (c.event) after.eventId = c.event.id;
     }
   }
   return {
@@ -206,60 +218,4 @@ export function findOnset(
     failureRateAfter: best.after,
     after,
   };
-}
-
-const pct = (v: number | null) => (v === null ? '-' : `${Math.round(v * 100)}%`);
-const hhmm = (iso: string) => iso.slice(11, 16);
-
-/**
- * "tool get_account_data failed with StaleCacheError in 13 of 13 failed runs and 0 of 41 passing;
- * since support-platform 1.8.0 (failure rate 0% → 62% from 14:02, 2 min after it first appeared)".
- */
-export function whySummary(r: WhyResponse): string | null {
-  if (r.failedRuns === 0) return null;
-  const top = (field: WhyFinding['field']) => r.findings.find((f) => f.field === field);
-  const tool = top('failed.tool');
-  const span = top('failed.span');
-  const error = top('error.type');
-  const what = tool ? `tool ${tool.value}` : span ? span.value : null;
-  const basis = error ?? tool ?? span ?? r.findings[0];
-  const parts: string[] = [];
-  if (basis) {
-    const subject = what
-      ? `${what} failed${error ? ` with ${error.value}` : ''}`
-      : `${basis.field} ${basis.value}`;
-    parts.push(
-      `${subject} in ${basis.failing.runs} of ${r.failedRuns} failed runs and ${basis.passing.runs} of ${r.passedRuns} passing`,
-    );
-  }
-  const change = suspectChange(r);
-  if (change) {
-    const name =
-      change.field === 'service.version' && change.serviceName ? `${change.serviceName} ` : '';
-    let line = `since ${name}${change.value}`;
-    if (r.onset) {
-      const lead = r.onset.after?.value === change.value ? r.onset.after.leadMs : null;
-      line += ` (failure rate ${pct(r.onset.failureRateBefore)} → ${pct(r.onset.failureRateAfter)} from ${hhmm(r.onset.at)}${lead === null ? '' : `, ${Math.round(lead / 60_000)} min after it first appeared`})`;
-    }
-    parts.push(line);
-  } else if (r.onset) {
-    parts.push(
-      `failure rate ${pct(r.onset.failureRateBefore)} → ${pct(r.onset.failureRateAfter)} from ${hhmm(r.onset.at)}`,
-    );
-  }
-  return parts.length ? parts.join('; ') : null;
-}
-
-/** The change the onset follows, else a new version whose runs fail more than the ones before. */
-function suspectChange(r: WhyResponse): WhyChange | null {
-  if (r.onset?.after) {
-    const after = r.onset.after;
-    return r.changes.find((c) => c.field === after.field && c.value === after.value) ?? null;
-  }
-  return (
-    r.changes.find(
-      (c) =>
-        c.failureRateAfter !== null && c.failureRateAfter - (c.failureRateBefore ?? 0) >= MIN_STEP,
-    ) ?? null
-  );
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { PeriodicJob } from '../jobs/periodic-job.js';
-import type { DeleteCounts, LifecycleStore } from '../storage/types.js';
+import type { ChangeEventStore, DeleteCounts, LifecycleStore } from '../storage/types.js';
 
 export interface RetentionSettings {
   defaultDays: number;
@@ -21,7 +21,8 @@ export class RetentionJob {
   private readonly job: PeriodicJob<RetentionReport>;
 
   constructor(
-    private readonly store: LifecycleStore,
+    private readonly store: LifecycleStore &
+      Pick<ChangeEventStore, 'deletePlatformEventsOlderThan'>,
     private readonly settings: RetentionSettings,
     private readonly clock: Clock,
     onError: (err: unknown) => void = () => {},
@@ -48,7 +49,14 @@ export class RetentionJob {
 
   private async sweep(): Promise<RetentionReport> {
     const tenants = await this.store.listTenantIds();
-    const deleted: DeleteCounts = { spans: 0, logs: 0, metrics: 0, alertEvents: 0, scores: 0 };
+    const deleted: DeleteCounts = {
+      spans: 0,
+      logs: 0,
+      metrics: 0,
+      alertEvents: 0,
+      scores: 0,
+      events: 0,
+    };
     for (const tenantId of tenants) {
       const cutoffMs = this.clock.now() - this.daysFor(tenantId) * 86_400_000;
       const d = await this.store.deleteOlderThan(
@@ -60,7 +68,13 @@ export class RetentionJob {
       deleted.metrics += d.metrics;
       deleted.alertEvents += d.alertEvents;
       deleted.scores += d.scores;
+      deleted.events += d.events;
     }
+    // Platform-wide change events belong to no tenant: they are kept as long as the default.
+    const platformCutoffMs = this.clock.now() - this.settings.defaultDays * 86_400_000;
+    deleted.events += await this.store.deletePlatformEventsOlderThan(
+      BigInt(Math.floor(platformCutoffMs)) * 1_000_000n,
+    );
     return { tenants: tenants.length, deleted };
   }
 }

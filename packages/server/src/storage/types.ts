@@ -166,6 +166,8 @@ export interface DeleteCounts {
   alertEvents: number;
   /** Scores and feedback (storage/score-types.ts). */
   scores: number;
+  /** Deploy / config-change markers (POST /api/v1/events). */
+  events: number;
 }
 
 /**
@@ -203,7 +205,7 @@ export interface WriteStore {
 export interface LifecycleStore {
   /** Removes rows of `tenantId` older than `cutoffUnixNano`. */
   deleteOlderThan(tenantId: string, cutoffUnixNano: bigint): Promise<DeleteCounts>;
-  /** Removes all rows of a tenant (spans, logs, metrics, alert history). Idempotent. */
+  /** Removes all rows of a tenant (spans, logs, metrics, alert history, change events). Idempotent. */
   deleteTenant(tenantId: string): Promise<DeleteCounts>;
   /** Removes the runs (whole traces) of one end user (`user.id`) and their logs. */
   deleteUser(tenantId: string, userId: string): Promise<DeleteCounts>;
@@ -279,6 +281,7 @@ export interface StorageBase
     AlertStore,
     TraceTenantStore,
     ScoreStore,
+    ChangeEventStore,
     Partial<CompactionStore> {
   info(): StorageEngineInfo;
   /**
@@ -348,4 +351,46 @@ export interface AlertStore {
   listAlertRules(): Promise<AlertRuleRecord[]>;
   upsertAlertRule(rule: AlertRuleRecord): Promise<void>;
   deleteAlertRule(id: string): Promise<boolean>;
+}
+
+// ---- change events: deploy / config-change markers (POST /api/v1/events, events/) ----
+
+/**
+ * - deploy: new code, or a new model or prompt release, of a service;
+ * - config_change: settings changed without a deploy (limits, prompts, routing);
+ * - feature_flag: a flag turned on or off, for some tenants or all;
+ * - incident: something outside the tenant's own code, e.g. an LLM provider's outage.
+ * The four things asked about first when a tenant starts failing; anything else is a config_change.
+ */
+export type ChangeEventKind = 'deploy' | 'config_change' | 'feature_flag' | 'incident';
+
+/** Scalar attributes only: a marker carries a few labels (a commit, a flag name), not a document. */
+export type ChangeEventAttributes = Record<string, string | number | boolean>;
+
+export interface ChangeEventRecord {
+  id: string;
+  /** The tenant it happened to; null for a platform-wide event, which applies to every tenant. */
+  tenantId: string | null;
+  kind: ChangeEventKind;
+  title: string;
+  serviceName: string | null;
+  version: string | null;
+  environment: string | null;
+  attributes: ChangeEventAttributes;
+  timeUnixNano: bigint;
+}
+
+/** Change events live with the telemetry: erased with their tenant, kept as long as its data. */
+export interface ChangeEventStore {
+  insertChangeEvent(event: ChangeEventRecord): Promise<void>;
+  /**
+   * The tenant's events and the platform-wide ones with `fromNs <= time < toNs`, newest first, at
+   * most `limit`. Never another tenant's.
+   */
+  listChangeEvents(
+    tenantId: string,
+    query: { fromNs: bigint; toNs: bigint; limit: number },
+  ): Promise<ChangeEventRecord[]>;
+  /** Retention of the platform-wide events (a tenant's go with `deleteOlderThan`); how many went. */
+  deletePlatformEventsOlderThan(cutoffUnixNano: bigint): Promise<number>;
 }

@@ -1,5 +1,6 @@
 import type { ReadStore } from '../read-types.js';
 import type { SettleOptions, StorageBase, StorageEngineInfo, WriteBatch } from '../types.js';
+import { chChangeEventStore } from './change-events.js';
 import { ChConnection, type ClickHouseOptions } from './client.js';
 import { chAlertStore, chKeyStore } from './keys-alerts.js';
 import { chLifecycleStore } from './lifecycle.js';
@@ -53,6 +54,7 @@ export async function openClickHouseStorage(options: ClickHouseOptions) {
     ...chAlertStore(ch),
     ...chLifecycleStore(ch),
     ...chScoreStore(ch),
+    ...chChangeEventStore(ch),
     tenantAggregates: (scope, q) => tenantAggregates(ch, scope, q),
     fleetTotals: (scope, range) => fleetTotals(ch, scope, range),
     tenantBuckets: (tenantId, range, step, prices) =>

@@ -84,6 +84,7 @@ export function chLifecycleStore(ch: ChConnection): LifecycleStore {
           tenant(tenantId).add('at_ms < ?', cutoff / 1_000_000n),
         ),
         scores: await deleteWhere('scores', tenant(tenantId).add('time_ns < ?', cutoff)),
+        events: await deleteWhere('change_events', tenant(tenantId).add('time_ns < ?', cutoff)),
       };
     },
     async deleteTenant(tenantId) {
@@ -93,6 +94,7 @@ export function chLifecycleStore(ch: ChConnection): LifecycleStore {
         metrics: await deleteWhere('metric_points', tenant(tenantId)),
         alertEvents: await deleteWhere('alert_transitions', tenant(tenantId)),
         scores: await deleteWhere('scores', tenant(tenantId)),
+        events: await deleteWhere('change_events', tenant(tenantId)),
       };
       await deleteWhere('alert_states', tenant(tenantId));
       return counts;
@@ -118,6 +120,7 @@ export function chLifecycleStore(ch: ChConnection): LifecycleStore {
         alertEvents: 0,
         // Feedback on an erased run goes with it (its comment may quote the user).
         scores: traces.length > 0 ? await deleteWhere('scores', tenant(tenantId).add(inTraces)) : 0,
+        events: 0,
       };
     },
     async listTenantIds() {

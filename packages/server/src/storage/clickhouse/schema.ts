@@ -139,7 +139,8 @@ export type TableName =
   | 'alert_rules'
   | 'scores'
   | 'trace_claims'
-  | 'parked_spans';
+  | 'parked_spans'
+  | 'change_events';
 
 export function localTable(ch: ChConnection, table: TableName): string {
   return ch.cluster ? `${ch.database}.${table}_local` : `${ch.database}.${table}`;
@@ -239,6 +240,24 @@ export function scoreTableDef(f: Features): TableDef {
   };
 }
 
+/**
+ * v5, deploy / config-change markers (POST /api/v1/events, change-events.ts): a few rows a day per
+ * tenant, kept with its tenant's shard; tenant_id '' is a platform-wide event. Retention and
+ * erasure delete them with a mutation like the rest.
+ */
+export function changeEventTableDef(): TableDef {
+  return {
+    name: 'change_events',
+    columns: `tenant_id String, id String, time_ns Int64, kind String, title String,
+      service_name Nullable(String), version Nullable(String), environment Nullable(String),
+      attributes String`,
+    engine: 'MergeTree',
+    partitionBy: null,
+    orderBy: 'tenant_id, time_ns, id',
+    shardBy: 'cityHash64(tenant_id)',
+  };
+}
+
 /** Versioned migrations; each node records what it applied in its own schema_migrations. */
 export function migrations(ch: ChConnection): Array<{ version: number; statements: string[] }> {
   return [
@@ -249,6 +268,7 @@ export function migrations(ch: ChConnection): Array<{ version: number; statement
       version: 4,
       statements: traceTenantTableDefs(ch.features).flatMap((t) => createTable(ch, t)),
     },
+    { version: 5, statements: createTable(ch, changeEventTableDef()) },
     { version: 6, statements: createTable(ch, scoreTableDef(ch.features)) },
   ];
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../open.js';
 import type { AlertStateRecord } from '../types.js';
+import { changeEventContract } from './change-events.test-helper.js';
 import { dataset, MS, RANGE, span, spanId, T0_NS, traceId } from './fixtures.js';
 import { readContract } from './reads.test-helper.js';
 import { scoreContract } from './scores.test-helper.js';
@@ -21,6 +22,7 @@ export function storageContract(
   traceTenantContract(name, open);
   whyContract(name, open);
   scoreContract(name, open);
+  changeEventContract(name, open);
 
   describe(`${name}: writes, lifecycle, keys and alerts`, () => {
     let s: Storage;
@@ -84,6 +86,7 @@ export function storageContract(
         metrics: 0,
         alertEvents: 0,
         scores: 0,
+        events: 0,
       });
       expect(await spanCount('alpha')).toBe(18);
       expect(await spanCount('beta')).toBe(7);
@@ -93,6 +96,7 @@ export function storageContract(
         metrics: 0,
         alertEvents: 0,
         scores: 0,
+        events: 0,
       });
       expect(await s.deleteTenant('beta')).toEqual({
         spans: 7,
@@ -100,6 +104,7 @@ export function storageContract(
         metrics: 1,
         alertEvents: 1,
         scores: 0,
+        events: 0,
       });
       expect(await s.listTenantIds()).toEqual(['_unassigned', 'alpha']);
       expect(await s.deleteTenant('beta')).toEqual({
@@ -108,6 +113,7 @@ export function storageContract(
         metrics: 0,
         alertEvents: 0,
         scores: 0,
+        events: 0,
       });
     });
 
@@ -119,6 +125,7 @@ export function storageContract(
         metrics: 0,
         alertEvents: 0,
         scores: 0,
+        events: 0,
       });
       expect(await s.traceSpans({ tenantId: null }, traceId(1))).toEqual([]);
       expect(await spanCount('alpha')).toBe(30);
@@ -128,6 +135,7 @@ export function storageContract(
         metrics: 0,
         alertEvents: 0,
         scores: 0,
+        events: 0,
       });
     });
 

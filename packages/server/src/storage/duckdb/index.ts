@@ -7,6 +7,7 @@ import type {
   StorageEngineInfo,
   WriteBatch,
 } from '../types.js';
+import { duckChangeEventStore } from './change-events.js';
 import { compactClosedWindows } from './compact.js';
 import { DuckDb } from './database.js';
 import { duckAlertStore, duckKeyStore } from './keys-alerts.js';
@@ -79,6 +80,10 @@ export async function openDuckDbStorage(options: DuckDbOptions) {
     ]),
     ...serialWrites(db, duckLifecycleStore(db), ['deleteOlderThan', 'deleteTenant', 'deleteUser']),
     ...serialWrites(db, duckScoreStore(db), ['insertScores']),
+    ...serialWrites(db, duckChangeEventStore(db), [
+      'insertChangeEvent',
+      'deletePlatformEventsOlderThan',
+    ]),
     tenantAggregates: (scope, q) => tenantAggregates(db, scope, q),
     fleetTotals: (scope, range) => fleetTotals(db, scope, range),
     tenantBuckets: (tenantId, range, step, prices) =>

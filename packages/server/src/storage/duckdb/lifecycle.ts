@@ -67,6 +67,10 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
           [tenantId, cutoff / 1_000_000n],
         ),
         scores: await deleteScores(new Where().scope(tenantId).add('time_ns < ?', cutoff)),
+        events: await db.change('DELETE FROM change_events WHERE tenant_id = ? AND time_ns < ?', [
+          tenantId,
+          cutoff,
+        ]),
       }));
     },
     deleteTenant(tenantId) {
@@ -79,6 +83,7 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
             tenantId,
           ]),
           scores: await deleteScores(new Where().scope(tenantId)),
+          events: await db.change('DELETE FROM change_events WHERE tenant_id = ?', [tenantId]),
         };
         await db.exec('DELETE FROM alert_states WHERE tenant_id = ?', [tenantId]);
         return counts;
@@ -110,6 +115,7 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
           scores: await deleteScores(
             new Where().scope(tenantId).add('trace_id IN (SELECT trace_id FROM erase_traces)'),
           ),
+          events: 0,
         };
         await db.exec('DROP TABLE erase_traces');
         return counts;

@@ -206,6 +206,24 @@ export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
     ],
   },
   {
+    version: 7,
+    statements: [
+      // Deploy / config-change markers (POST /api/v1/events, change-events.ts): a handful a day
+      // per tenant, so a primary key costs nothing here. tenant_id '' is a platform-wide event.
+      `CREATE TABLE IF NOT EXISTS change_events (
+        tenant_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        time_ns BIGINT NOT NULL,
+        kind VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        service_name VARCHAR,
+        version VARCHAR,
+        environment VARCHAR,
+        attributes VARCHAR NOT NULL,
+        PRIMARY KEY (tenant_id, id))`,
+    ],
+  },
+  {
     version: 8,
     statements: [
       // Scores and feedback on runs (storage/score-types.ts), keyed like logs: the tenant key for
