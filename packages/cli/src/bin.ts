@@ -23,6 +23,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: () => import('./commands/why.js'),
     summary: "what a tenant's failing runs share and what changed",
   },
+  events: {
+    load: () => import('./commands/events.js'),
+    summary: 'mark deploys and config changes; list them',
+  },
   doctor: { load: () => import('./commands/doctor.js'), summary: 'find propagation mistakes' },
   redact: {
     load: () => import('./commands/redact.js'),
