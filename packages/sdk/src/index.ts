@@ -12,6 +12,7 @@ export { currentTenant } from './context/tenant.js';
 export { problemCounts } from './diag/warn.js';
 export { InvalidTenantError, TenantMismatchError, TenantryError } from './errors.js';
 export { ConsoleTreeExporter } from './export/console.js';
+export { type FeedbackOptions, recordFeedback } from './feedback/record.js';
 export { init, type TenantryHandle, tenantrySpanProcessors } from './init.js';
 export { type TenantryLogFields, tenantryLogFields } from './logs/fields.js';
 export { type GetLoggerOptions, getLogger, type TenantryLogger } from './logs/logger.js';
