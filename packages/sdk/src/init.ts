@@ -18,8 +18,8 @@ import { ConsoleTreeExporter } from './export/console.js';
 import { CountingBatchSpanProcessor } from './export/counting-processor.js';
 import { installExitFlush } from './export/exit-flush.js';
 import { forgetCleanVerdicts } from './logs/clean-cache.js';
-import { TenantryMetrics } from './metrics/instruments.js';
-import { DeferredCounter } from './metrics/tenant-guard.js';
+import { AggregatedMetrics } from './metrics/aggregated.js';
+import { TenantMetricsProducer } from './metrics/producer.js';
 import { TenantAttributesProcessor, tenantMetricView } from './metrics/tenant-view.js';
 import { createLoggerProvider, createMeterProvider, type LogDeliveryStats } from './pipelines.js';
 import { buildRedactor, isPolicyRedactor, type Redactor } from './redaction/redactor.js';
@@ -62,11 +62,16 @@ export function init(options: InitOptions = {}): TenantryHandle {
   propagation.disable();
   metrics.disable();
   provider.register({ contextManager: new AsyncLocalStorageContextManager() });
-  const overflow = new DeferredCounter();
+  // The helpers' metrics skip the OTel metrics API (its per-point attribute hashing cost more than
+  // the spans): they are aggregated here and added to each reader's collections.
+  const tenantMetrics = new AggregatedMetrics(config.metrics.maxTenantsPerMetric);
   const meterProvider = createMeterProvider(
     config,
     resource,
-    tenantMetricView(new TenantAttributesProcessor(overflow, config.metrics.maxTenantsPerMetric)),
+    tenantMetricView(
+      new TenantAttributesProcessor(tenantMetrics.overflow, config.metrics.maxTenantsPerMetric),
+    ),
+    new TenantMetricsProducer({ name: SCOPE_NAME, version: SCOPE_VERSION }, tenantMetrics.streams),
   );
   if (meterProvider !== undefined) metrics.setGlobalMeterProvider(meterProvider);
   const logStats: LogDeliveryStats = { dropped: 0 };
@@ -76,14 +81,7 @@ export function init(options: InitOptions = {}): TenantryHandle {
   runtime.captureContent = config.captureContent;
   runtime.maxAttributeLength = config.maxAttributeLength;
   setRedactor(buildRedactor(config.redact));
-  runtime.metrics =
-    meterProvider === undefined
-      ? null
-      : new TenantryMetrics(
-          meterProvider.getMeter(SCOPE_NAME, SCOPE_VERSION),
-          config.metrics.maxTenantsPerMetric,
-        );
-  overflow.target = runtime.metrics?.overflow;
+  runtime.metrics = meterProvider === undefined ? null : tenantMetrics;
   runtime.otelLogger = loggerProvider?.getLogger(SCOPE_NAME, SCOPE_VERSION);
 
   const flushAll = async () => {

@@ -20,6 +20,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import type { ResolvedConfig } from './config.js';
 import { warnOnce } from './diag/warn.js';
+import type { TenantMetricsProducer } from './metrics/producer.js';
 
 const DEFAULT_ENDPOINT = 'http://localhost:4318';
 
@@ -27,6 +28,7 @@ export function createMeterProvider(
   config: ResolvedConfig,
   resource: Resource,
   tenantView: ViewOptions,
+  tenantMetrics: TenantMetricsProducer,
 ): MeterProvider | undefined {
   const readers: IMetricReader[] = [...config.metrics.readers];
   if (config.metrics.exporter === 'otlp') {
@@ -54,7 +56,11 @@ export function createMeterProvider(
     );
   }
   if (readers.length === 0) return undefined;
-  return new MeterProvider({ resource, readers, views: [tenantView] });
+  return new MeterProvider({
+    resource,
+    readers: readers.map((reader) => tenantMetrics.wrap(reader)),
+    views: [tenantView],
+  });
 }
 
 /** Log records the exporter refused or could not deliver; warned once, reported at exit. */

@@ -3,7 +3,7 @@
  * (metrics.test.ts): temporality per reader, start times, histogram shape, the OTel cardinality
  * limit, concurrent tenants and tenants past the cap inside a run.
  */
-import { type Attributes, ValueType } from '@opentelemetry/api';
+import { type Attributes, metrics, ValueType } from '@opentelemetry/api';
 import { hrTimeToNanoseconds } from '@opentelemetry/core';
 import {
   AggregationTemporality,
@@ -13,7 +13,7 @@ import {
   type MetricData,
 } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setWarnSink } from '../diag/warn.js';
+import { resetWarnings, setWarnSink } from '../diag/warn.js';
 import { initInMemory, type MemorySetup, PullMetricReader } from '../testing/memory-setup.js';
 import { agentRun } from '../trace/agent.js';
 import { llmCall } from '../trace/llm.js';
@@ -260,5 +260,36 @@ describe('tenants', () => {
       expect(input?.value).toMatchObject({ count: 4, sum: 4 * (i + 1) });
     });
     expect(Object.keys(tools)).toHaveLength(tenants.length);
+  });
+
+  it('past the cap inside a run are kept under __overflow__, counted without their tenant.id', async () => {
+    const warnings: string[] = [];
+    resetWarnings();
+    setWarnSink((m) => warnings.push(m));
+    setup = initInMemory({ metrics: { maxTenantsPerMetric: 1 } });
+    const other = metrics.getMeter('other-lib').createCounter('other_lib.calls');
+    for (const tenantId of ['a', 'b', 'c']) {
+      await agentRun({ tenantId, agentId: 'bot' }, async () => {
+        await toolCall({ name: 's' }, async () => 1);
+        other.add(1);
+      });
+    }
+    const result = await setup.collect();
+    expect(sums(result, 'tenantry.tool.calls')).toEqual({
+      'gen_ai.tool.name=s,status=ok,tenant.id=a': 1,
+      'gen_ai.tool.name=s,status=ok,tenant.id=__overflow__': 2,
+    });
+    expect(sums(result, 'other_lib.calls')).toEqual({
+      'tenant.id=a': 1,
+      'tenant.id=__overflow__': 2,
+    });
+    expect(sums(result, 'tenantry.metrics.tenant_overflow')).toEqual({
+      'tenantry.metric=tenantry.tool.calls': 2,
+      'tenantry.metric=tenantry.agent.runs': 2,
+      'tenantry.metric=tenantry.agent.run.duration': 2,
+      'tenantry.metric=other instrumentation': 2,
+    });
+    expect(warnings.filter((w) => w.includes('reached 1 distinct tenants'))).toHaveLength(4);
+    expect(warnings.filter((w) => !w.includes('reached 1 distinct tenants'))).toEqual([]);
   });
 });

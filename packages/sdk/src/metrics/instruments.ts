@@ -1,18 +1,12 @@
 /**
  * The per-tenant metrics the span helpers record, so users do no bookkeeping: run latency and
- * failures, tokens, model call latency and tool errors. Names follow the OTel GenAI conventions.
+ * failures, tokens, model call latency and tool errors (names and buckets in definitions.ts).
  */
 import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import { type GuardedMetric, METRICS, type MetricDefinition } from './definitions.js';
 import { TenantGuard } from './tenant-guard.js';
 
-export const OVERFLOW_METRIC = 'tenantry.metrics.tenant_overflow';
-
-const DURATION_BUCKETS = [
-  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
-];
-const TOKEN_BUCKETS = [
-  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
-];
+export { OVERFLOW_METRIC } from './definitions.js';
 
 export type Outcome = 'ok' | 'error';
 
@@ -27,61 +21,52 @@ export interface LlmMeasurement {
   errorType: string | undefined;
 }
 
-export class TenantryMetrics {
+/** What the helpers record into; init() uses AggregatedMetrics, a host's own provider the API. */
+export interface TenantryMetrics {
+  recordRun(tenantId: string, agent: string, status: Outcome, durationSeconds: number): void;
+  recordLlm(m: LlmMeasurement): void;
+  recordTool(tenantId: string, tool: string, status: Outcome): void;
+  recordRedactions(tenantId: string | undefined, count: number): void;
+}
+
+/**
+ * Records through the OTel metrics API, for a MeterProvider the SDK did not build (the host's own,
+ * without init()): the SDK cannot add its own aggregation to that provider's readers.
+ */
+export class ApiMetrics implements TenantryMetrics {
   private readonly runDuration: Histogram;
   private readonly runs: Counter;
   private readonly tokenUsage: Histogram;
   private readonly operationDuration: Histogram;
   private readonly toolCalls: Counter;
   private readonly redactions: Counter;
-  /** Also counts points the TenantAttributesProcessor redirects. */
-  readonly overflow: Counter;
-  private readonly guards: Record<
-    'runDuration' | 'runs' | 'tokenUsage' | 'operationDuration' | 'toolCalls' | 'redactions',
-    TenantGuard
-  >;
+  private readonly guards: Record<GuardedMetric, TenantGuard>;
 
   constructor(meter: Meter, maxTenantsPerMetric: number) {
-    this.runDuration = meter.createHistogram('tenantry.agent.run.duration', {
-      unit: 's',
-      description: 'Duration of agent runs',
-      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-    });
-    this.runs = meter.createCounter('tenantry.agent.runs', {
-      unit: '{run}',
-      description: 'Agent runs by status',
-    });
-    this.tokenUsage = meter.createHistogram('gen_ai.client.token.usage', {
-      unit: '{token}',
-      description: 'Tokens used per model call',
-      advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
-    });
-    this.operationDuration = meter.createHistogram('gen_ai.client.operation.duration', {
-      unit: 's',
-      description: 'Duration of model calls',
-      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-    });
-    this.toolCalls = meter.createCounter('tenantry.tool.calls', {
-      unit: '{call}',
-      description: 'Tool calls by tool and status',
-    });
-    this.redactions = meter.createCounter('tenantry.redacted.count', {
-      unit: '{finding}',
-      description: 'PII and secret findings replaced before export (counts only, never values)',
-    });
-    const overflow = meter.createCounter(OVERFLOW_METRIC, {
-      unit: '{point}',
-      description: 'Points recorded under tenant.id="__overflow__" because a metric hit its cap',
-    });
-    this.overflow = overflow;
-    const guard = (name: string) => new TenantGuard(name, maxTenantsPerMetric, overflow);
+    const histogram = (def: MetricDefinition) =>
+      meter.createHistogram(def.name, {
+        unit: def.unit,
+        description: def.description,
+        advice: { explicitBucketBoundaries: [...(def.buckets ?? [])] },
+      });
+    const counter = (def: MetricDefinition) =>
+      meter.createCounter(def.name, { unit: def.unit, description: def.description });
+    this.runDuration = histogram(METRICS.runDuration);
+    this.runs = counter(METRICS.runs);
+    this.tokenUsage = histogram(METRICS.tokenUsage);
+    this.operationDuration = histogram(METRICS.operationDuration);
+    this.toolCalls = counter(METRICS.toolCalls);
+    this.redactions = counter(METRICS.redactions);
+    const overflow = counter(METRICS.overflow);
+    const guard = (key: GuardedMetric) =>
+      new TenantGuard(METRICS[key].name, maxTenantsPerMetric, overflow);
     this.guards = {
-      runDuration: guard('tenantry.agent.run.duration'),
-      runs: guard('tenantry.agent.runs'),
-      tokenUsage: guard('gen_ai.client.token.usage'),
-      operationDuration: guard('gen_ai.client.operation.duration'),
-      toolCalls: guard('tenantry.tool.calls'),
-      redactions: guard('tenantry.redacted.count'),
+      runDuration: guard('runDuration'),
+      runs: guard('runs'),
+      tokenUsage: guard('tokenUsage'),
+      operationDuration: guard('operationDuration'),
+      toolCalls: guard('toolCalls'),
+      redactions: guard('redactions'),
     };
   }
 
@@ -139,3 +124,9 @@ export class TenantryMetrics {
     this.redactions.add(count, { 'tenant.id': this.guards.redactions.resolve(tenantId) });
   }
 }
+
+/**
+ * runtime.ts builds the API flavour under this name when init() did not run; the interface of
+ * the same name is what both flavours implement.
+ */
+export const TenantryMetrics = ApiMetrics;

@@ -4,25 +4,16 @@ import { warnOnce } from '../diag/warn.js';
 export const OVERFLOW_TENANT = '__overflow__';
 export const DEFAULT_MAX_TENANTS_PER_METRIC = 2000;
 
+/** Where redirected points are counted (an OTel Counter, or the SDK's own overflow stream). */
+export interface OverflowCounter {
+  add(value: number, attributes: Attributes): void;
+}
+
 /**
  * Caps the distinct `tenant.id` values of one metric: a platform with a runaway tenant count would
  * otherwise grow every backend's series without bound. Past the cap, points are kept under
  * `__overflow__` (never dropped), with one warning and a counter of redirected points.
  */
-/** Where redirected points are counted (a Counter, or a stand-in until the meter exists). */
-export interface OverflowCounter {
-  add(value: number, attributes: Attributes): void;
-}
-
-/** Forwards to a counter created later: views must exist before the MeterProvider does. */
-export class DeferredCounter implements OverflowCounter {
-  target: OverflowCounter | undefined;
-
-  add(value: number, attributes: Attributes): void {
-    this.target?.add(value, attributes);
-  }
-}
-
 export class TenantGuard {
   private readonly seen = new Set<string>();
 
