@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite drives for real: Chromium (dashboard e2e),
-# clickhouse-server (storage contract suite, multi-node test) and prometheus (promtool rule tests),
-# and chDB, the current ClickHouse engine in-process (the contract suite's second ClickHouse).
+# clickhouse-server (storage contract suite, multi-node test), ZooKeeper (ON CLUSTER DDL), prometheus
+# (promtool rule tests), and chDB, the current ClickHouse engine in-process (the contract suite's second ClickHouse).
 # Idempotent: does nothing when everything is already there.
 set -euo pipefail
 
@@ -39,6 +39,9 @@ command -v clickhouse-server >/dev/null 2>&1 || need+=(clickhouse-server clickho
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v openssl >/dev/null 2>&1 || need+=(openssl) # certificates for the ClickHouse TLS test
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose) # parses deploy/container/compose.yaml
+# ZooKeeper coordinates ClickHouse's ON CLUSTER DDL (test/helpers/zookeeper.ts runs the jar itself).
+[ -f /usr/share/java/zookeeper.jar ] || need+=(libzookeeper-java libslf4j-java)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

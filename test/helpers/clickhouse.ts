@@ -66,6 +66,8 @@ export interface StartOptions {
   tls?: { certFile: string; keyFile: string };
   /** Extra users (name → password), allowed from loopback like `default`. */
   users?: Record<string, string>;
+  /** Keep the server's files here, and keep them on stop (benchmarks reuse a seeded server). */
+  dir?: string;
 }
 
 function tlsXml(ports: NodePorts, tls: StartOptions['tls']): string {
@@ -79,6 +81,13 @@ function remoteServersXml(name: string, shards: NodePorts[]): string {
     .map((s) => `<shard><replica><host>127.0.0.1</host><port>${s.tcpPort}</port></replica></shard>`)
     .join('');
   return `<remote_servers><${name}>${shardXml}</${name}></remote_servers>`;
+}
+
+/** Coordination for `ON CLUSTER` DDL: every node reads the same distributed DDL queue. */
+function keeperXml(keeper: { host: string; port: number } | undefined): string {
+  if (!keeper) return '';
+  return `<zookeeper><node><host>${keeper.host}</host><port>${keeper.port}</port></node><session_timeout_ms>10000</session_timeout_ms></zookeeper>
+  <distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>`;
 }
 
 function configXml(dir: string, ports: NodePorts, remoteServers: string, tls = ''): string {
@@ -154,7 +163,7 @@ async function launch(
   if (!binary) {
     throw new Error('clickhouse-server is not installed (npm test installs it with apt-get)');
   }
-  const dir = mkdtempSync(join(tmpdir(), 'tenantry-ch-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'tenantry-ch-'));
   for (const sub of ['log', 'data', 'tmp', 'user_files', 'format_schemas']) {
     mkdirSync(join(dir, sub), { recursive: true });
   }
@@ -195,7 +204,7 @@ async function launch(
         await exited;
         clearTimeout(timer);
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
   try {
@@ -216,15 +225,17 @@ export async function startClickHouse(options: StartOptions = {}): Promise<Click
 
 /**
  * `shards` ClickHouse servers, each one shard of cluster `name` (declared in every node's
- * remote_servers), so a Distributed table on any node spans all of them.
+ * remote_servers), so a Distributed table on any node spans all of them. With `keeper` (a
+ * ZooKeeper, test/helpers/zookeeper.ts) the nodes share a distributed DDL queue: `ON CLUSTER` runs.
  */
 export async function startClickHouseCluster(
   shards = 2,
   name = 'tenantry_test',
+  options: { keeper?: { host: string; port: number } } = {},
 ): Promise<ClickHouseCluster> {
   const ports: NodePorts[] = [];
   for (let i = 0; i < shards; i++) ports.push(await allocatePorts());
-  const remote = remoteServersXml(name, ports);
+  const remote = remoteServersXml(name, ports) + keeperXml(options.keeper);
   const nodes = await Promise.all(ports.map((p) => launch(p, remote)));
   return {
     name,

@@ -287,8 +287,12 @@ export async function migrate(ch: ChConnection): Promise<void> {
       node,
     );
   }
+  // ON CLUSTER: the record lands on the node the INSERT went to, which need not be the node this
+  // server talks to, so what the cluster applied is read from every node (cluster() is in 18.16).
   const applied = await ch.queryEverywhere<{ version: number }>(
-    `SELECT DISTINCT version FROM ${db}.schema_migrations`,
+    ch.onCluster
+      ? `SELECT DISTINCT version FROM cluster('${ch.cluster}', ${db}, schema_migrations)`
+      : `SELECT DISTINCT version FROM ${db}.schema_migrations`,
   );
   for (let node = 0; node < nodes; node++) {
     const done = new Set((applied[node] ?? []).map((r) => Number(r.version)));
