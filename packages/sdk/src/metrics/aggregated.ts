@@ -2,7 +2,7 @@
  * The helpers' metrics as init() records them: straight into the SDK's own series cells
  * (streams.ts), exported through the MeterProvider's readers by TenantMetricsProducer. Same
  * names, attributes, tenant caps and overflow counting as ApiMetrics, at a fraction of the cost:
- * a point is a Set lookup (the tenant cap), a key string, a Map lookup and a few additions.
+ * a point is a Set lookup (the tenant cap), one Map lookup per attribute value and a few additions.
  */
 import type { Attributes } from '@opentelemetry/api';
 import { type GuardedMetric, METRICS } from './definitions.js';
@@ -10,22 +10,12 @@ import type { LlmMeasurement, Outcome, TenantryMetrics } from './instruments.js'
 import { HistogramStream, SumStream } from './streams.js';
 import { type OverflowCounter, TenantGuard } from './tenant-guard.js';
 
-/*
- * Series keys: each value but the last prefixed with its length, so no two different attribute
- * sets share a key whatever characters the values hold (and every key starts with a digit).
- */
-const key1 = (a: string) => `${a.length}:${a}`;
-const key3 = (a: string, b: string, c: string) => `${a.length}:${a}${b.length}:${b}${c}`;
-const key4 = (a: string, b: string, c: string, d: string) =>
-  `${a.length}:${a}${b.length}:${b}${c.length}:${c}${d}`;
-
 /** `tenantry.metrics.tenant_overflow`; also counts what TenantAttributesProcessor redirects. */
 class OverflowStream extends SumStream implements OverflowCounter {
   add(value: number, attributes: Attributes): void {
-    // Rare (only past a cap), so a general key is fine: sorted names and values as JSON.
-    const names = Object.keys(attributes).sort();
-    const key = JSON.stringify(names.map((n) => [n, attributes[n]]));
-    const cell = this.get(key) ?? this.open(key, attributes);
+    // Only ever { 'tenantry.metric': name } (TenantGuard), so that name finds the series.
+    const metric = String(attributes['tenantry.metric']);
+    const cell = this.get(metric) ?? this.open(attributes, metric);
     cell.value += value;
   }
 }
@@ -64,77 +54,91 @@ export class AggregatedMetrics implements TenantryMetrics {
   }
 
   recordRun(tenantId: string, agent: string, status: Outcome, durationSeconds: number): void {
-    const durationTenant = this.guards.runDuration.resolve(tenantId);
-    const durationKey = key3(durationTenant, agent, status);
+    let tenant = this.guards.runDuration.resolve(tenantId);
     const duration =
-      this.runDuration.get(durationKey) ??
-      this.runDuration.open(durationKey, { 'tenant.id': durationTenant, status, agent });
+      this.runDuration.get(tenant, agent, status) ??
+      this.runDuration.open({ 'tenant.id': tenant, status, agent }, tenant, agent, status);
     this.runDuration.observe(duration, durationSeconds);
-    const tenant = this.guards.runs.resolve(tenantId);
-    const key = tenant === durationTenant ? durationKey : key3(tenant, agent, status);
-    const runs = this.runs.get(key) ?? this.runs.open(key, { 'tenant.id': tenant, status, agent });
+    tenant = this.guards.runs.resolve(tenantId);
+    const runs =
+      this.runs.get(tenant, agent, status) ??
+      this.runs.open({ 'tenant.id': tenant, status, agent }, tenant, agent, status);
     runs.value += 1;
   }
 
   recordLlm(m: LlmMeasurement): void {
+    const { operation, model, provider, errorType } = m;
     const tenant = this.guards.operationDuration.resolve(m.tenantId);
-    // Without an error the key ends with the provider; with one, '|' and the error type follow.
-    const series = key4(tenant, m.operation, m.model, m.provider);
-    const key = m.errorType === undefined ? series : `${series.length}:${series}|${m.errorType}`;
-    let duration = this.operationDuration.get(key);
+    let duration = this.operationDuration.get(tenant, operation, model, provider, errorType);
     if (duration === undefined) {
       const attributes: Attributes = {
         'tenant.id': tenant,
-        'gen_ai.operation.name': m.operation,
-        'gen_ai.request.model': m.model,
-        'gen_ai.provider.name': m.provider,
+        'gen_ai.operation.name': operation,
+        'gen_ai.request.model': model,
+        'gen_ai.provider.name': provider,
       };
-      if (m.errorType !== undefined) attributes['error.type'] = m.errorType;
-      duration = this.operationDuration.open(key, attributes);
+      if (errorType !== undefined) attributes['error.type'] = errorType;
+      duration = this.operationDuration.open(
+        attributes,
+        tenant,
+        operation,
+        model,
+        provider,
+        errorType,
+      );
     }
     this.operationDuration.observe(duration, m.durationSeconds);
     if (m.inputTokens === undefined && m.outputTokens === undefined) return;
     // One cap check per call for both token types, as ApiMetrics does.
     const tokenTenant = this.guards.tokenUsage.resolve(m.tenantId);
-    const tokens =
-      tokenTenant === tenant ? series : key4(tokenTenant, m.operation, m.model, m.provider);
-    if (m.inputTokens !== undefined) this.recordTokens(tokens, tokenTenant, m, 'input');
-    if (m.outputTokens !== undefined) this.recordTokens(tokens, tokenTenant, m, 'output');
+    if (m.inputTokens !== undefined) this.recordTokens(tokenTenant, m, 'input', m.inputTokens);
+    if (m.outputTokens !== undefined) this.recordTokens(tokenTenant, m, 'output', m.outputTokens);
   }
 
   private recordTokens(
-    series: string,
     tenant: string,
     m: LlmMeasurement,
     type: 'input' | 'output',
+    tokens: number,
   ): void {
-    const key = `${series.length}:${series}${type}`;
+    const { operation, model, provider } = m;
     const cell =
-      this.tokenUsage.get(key) ??
-      this.tokenUsage.open(key, {
-        'tenant.id': tenant,
-        'gen_ai.operation.name': m.operation,
-        'gen_ai.request.model': m.model,
-        'gen_ai.provider.name': m.provider,
-        'gen_ai.token.type': type,
-      });
-    this.tokenUsage.observe(cell, (type === 'input' ? m.inputTokens : m.outputTokens) as number);
+      this.tokenUsage.get(tenant, operation, model, provider, type) ??
+      this.tokenUsage.open(
+        {
+          'tenant.id': tenant,
+          'gen_ai.operation.name': operation,
+          'gen_ai.request.model': model,
+          'gen_ai.provider.name': provider,
+          'gen_ai.token.type': type,
+        },
+        tenant,
+        operation,
+        model,
+        provider,
+        type,
+      );
+    this.tokenUsage.observe(cell, tokens);
   }
 
   recordTool(tenantId: string, tool: string, status: Outcome): void {
     const tenant = this.guards.toolCalls.resolve(tenantId);
-    const key = key3(tenant, tool, status);
     const cell =
-      this.toolCalls.get(key) ??
-      this.toolCalls.open(key, { 'tenant.id': tenant, 'gen_ai.tool.name': tool, status });
+      this.toolCalls.get(tenant, tool, status) ??
+      this.toolCalls.open(
+        { 'tenant.id': tenant, 'gen_ai.tool.name': tool, status },
+        tenant,
+        tool,
+        status,
+      );
     cell.value += 1;
   }
 
   recordRedactions(tenantId: string | undefined, count: number): void {
     if (tenantId === undefined || !(count > 0)) return;
     const tenant = this.guards.redactions.resolve(tenantId);
-    const key = key1(tenant);
-    const cell = this.redactions.get(key) ?? this.redactions.open(key, { 'tenant.id': tenant });
+    const cell =
+      this.redactions.get(tenant) ?? this.redactions.open({ 'tenant.id': tenant }, tenant);
     cell.value += count;
   }
 }

@@ -1,8 +1,9 @@
 /**
  * One metric aggregated by the SDK itself instead of through the OTel metrics API: the API hashes
  * every point's attributes (sorted keys, JSON) to find its series, which cost more than making the
- * spans. Here the caller finds a series by a key string it builds cheaply from the attribute
- * values, and a point only bumps numbers in that series' cell.
+ * spans. Here the caller finds a series by its attribute values in a fixed order, one Map level per
+ * value (the strings' hashes are cached, so nothing is built or hashed anew per point), and a
+ * point only bumps numbers in that series' cell.
  *
  * Collection reproduces what the OTel SDK (sdk-metrics 2.x SyncMetricStorage, DeltaMetricProcessor,
  * TemporalMetricProcessor) exports for the same points, so readers see no difference: cells since
@@ -28,8 +29,8 @@ import {
 /** The OTel SDK's default per-view cardinality limit, overflow series included. */
 const CARDINALITY_LIMIT = 2000;
 const OVERFLOW_ATTRIBUTES: Attributes = { 'otel.metric.overflow': true };
-/** Recorders' keys start with a digit or '[' (aggregated.ts), never with '!'. */
-const OVERFLOW_KEY = '!overflow';
+/** Series keys are JSON arrays; this one is not. */
+const OVERFLOW_KEY = 'overflow';
 
 interface Cell {
   readonly attributes: Attributes;
@@ -50,7 +51,16 @@ export interface HistogramCell extends Cell {
   readonly counts: number[];
 }
 
+/** Series by key (a JSON array of the attribute values), for collection and merging. */
 type Cells<C> = Map<string, C>;
+
+/** One level of the lookup by attribute values: the series ending here, and longer ones. */
+interface Node<C> {
+  readonly next: Map<string, Node<C>>;
+  cell: C | undefined;
+}
+
+const node = <C>(): Node<C> => ({ next: new Map(), cell: undefined });
 
 interface Report<C> {
   cells: Cells<C>;
@@ -66,6 +76,7 @@ export interface ReaderHandle {
 abstract class Stream<C extends Cell, V> {
   readonly descriptor: ExportedDescriptor;
   private active: Cells<C> = new Map();
+  private lookup: Node<C> = node();
   /** Per reader, the intervals it has not collected yet, merged. */
   private readonly unreported = new Map<ReaderHandle, Cells<C>>();
   private readonly reported = new Map<ReaderHandle, Report<C>>();
@@ -74,14 +85,23 @@ abstract class Stream<C extends Cell, V> {
     this.descriptor = exportedDescriptor(def);
   }
 
-  /** The series' cell in the current interval, if it has one: the hot path. */
-  get(key: string): C | undefined {
-    return this.active.get(key);
+  /**
+   * The series' cell in the current interval, if it has one: the hot path. A metric always
+   * passes its attribute values in the same order; a shorter path is a different series.
+   */
+  get(a: string, b?: string, c?: string, d?: string, e?: string): C | undefined {
+    let at = this.lookup.next.get(a);
+    if (b !== undefined) at = at?.next.get(b);
+    if (c !== undefined) at = at?.next.get(c);
+    if (d !== undefined) at = at?.next.get(d);
+    if (e !== undefined) at = at?.next.get(e);
+    return at?.cell;
   }
 
-  /** Opens a series' cell for the interval (after a miss of get()). */
-  open(key: string, attributes: Attributes): C {
+  /** Opens a series' cell for the interval, after a miss of get() with the same values. */
+  open(attributes: Attributes, ...values: (string | undefined)[]): C {
     if (this.active.size >= CARDINALITY_LIMIT - 1) {
+      // Not reachable through get(): each further point of such a series comes back here.
       let overflow = this.active.get(OVERFLOW_KEY);
       if (overflow === undefined) {
         overflow = this.create(OVERFLOW_ATTRIBUTES, Date.now());
@@ -89,8 +109,19 @@ abstract class Stream<C extends Cell, V> {
       }
       return overflow;
     }
+    const path = values.filter((v): v is string => v !== undefined);
+    let at = this.lookup;
+    for (const value of path) {
+      let next = at.next.get(value);
+      if (next === undefined) {
+        next = node();
+        at.next.set(value, next);
+      }
+      at = next;
+    }
     const cell = this.create(attributes, Date.now());
-    this.active.set(key, cell);
+    at.cell = cell;
+    this.active.set(JSON.stringify(path), cell);
     return cell;
   }
 
@@ -103,6 +134,7 @@ abstract class Stream<C extends Cell, V> {
   collect(reader: ReaderHandle, now: number): MetricData | undefined {
     const interval = this.active;
     this.active = new Map();
+    this.lookup = node();
     for (const [other, cells] of this.unreported) {
       this.unreported.set(other, this.merged(cells, interval));
     }
