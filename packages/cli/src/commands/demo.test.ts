@@ -9,6 +9,7 @@ import type {
   RunSummary,
   TenantsResponse,
   TraceResponse,
+  WhyResponse,
 } from '@tenantry/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../io.js';
@@ -71,20 +72,48 @@ describe('tenantry demo --with-server --duration 20s', () => {
     const anomaly = alerts.items.filter((a) => a.ruleKind === 'token_anomaly');
     expect(anomaly.map((a) => a.tenantId)).toContain('tenant-d');
 
-    // A failing B run's trace shows the 48 h old cache on execute_tool get_account_data.
+    // A failing B run: execute_tool get_account_data failed with StaleCacheError in the worker
+    // build tenant-b's deploy brought (2.14.0); the cache read in the worker says why.
     const failed = await api<Page<RunSummary>>('/runs?tenant=tenant-b&status=error&limit=20');
     expect(failed.items.length).toBeGreaterThan(0);
-    const stale = failed.items.find((r) => r.firstError?.includes('48h old'));
+    const stale = failed.items.find((r) =>
+      r.firstError?.includes('not invalidated since the deploy'),
+    );
     expect(stale, JSON.stringify(failed.items.map((r) => r.firstError))).toBeDefined();
     const trace = await api<TraceResponse>(`/traces/${stale?.traceId}`);
     const tool = trace.spans.find((s) => s.name === 'execute_tool get_account_data');
-    expect(Number(tool?.attributes['tenantry.cache.age_seconds'])).toBeGreaterThanOrEqual(172_800);
+    expect(tool?.status).toBe('error');
+    expect(tool?.errorType).toBe('StaleCacheError');
+    // The worker's cache read refused an entry older than its 240 s guard.
+    const cacheRead = trace.spans.find(
+      (s) => s.serviceName === 'demo-worker' && 'tenantry.cache.age_seconds' in s.attributes,
+    );
+    expect(cacheRead?.errorType).toBe('StaleCacheError');
+    expect(Number(cacheRead?.attributes['tenantry.cache.age_seconds'])).toBeGreaterThan(240);
     expect(new Set(trace.spans.map((s) => s.serviceName))).toEqual(
       new Set(['demo-gateway', 'demo-worker']),
     );
+    const worker = trace.spans.filter((s) => s.serviceName === 'demo-worker');
+    expect(new Set(worker.map((s) => s.resourceAttributes['service.version']))).toEqual(
+      new Set(['2.14.0']),
+    );
     const logs = trace.spans.flatMap((s) => s.logs).map((l) => l.body);
-    expect(logs.some((b) => /no invalidation since deploy/.test(b))).toBe(true);
-    expect(logs.some((b) => /answer rejected by validator/.test(b))).toBe(true);
+    expect(logs.some((b) => /not invalidated since the deploy/.test(b))).toBe(true);
+
+    // The deploys are marked through the events API, the regression before the failures began.
+    const events = await api<{ items: Array<{ kind: string; version: string | null }> }>(
+      `/tenants/tenant-b/events?from=${Date.now() - 2 * 3_600_000}`,
+    );
+    expect(events.items.map((e) => e.version)).toContain('2.14.0');
+
+    // "Why is tenant-b failing?" names the tool, the error and the version without a click.
+    const why = await api<WhyResponse>(`/tenants/tenant-b/why?from=${Date.now() - 3_600_000}`);
+    const finding = (field: string, value: string) =>
+      why.findings.find((f) => f.field === field && f.value === value);
+    expect(finding('failed.tool', 'get_account_data'), JSON.stringify(why.findings)).toBeDefined();
+    expect(finding('error.type', 'StaleCacheError')).toBeDefined();
+    expect(finding('service.version', '2.14.0')).toBeDefined();
+    expect(why.summary).toMatch(/2\.14\.0/);
 
     // Propagation across the worker process and the queue leaves no orphans, no mixed traces,
     // and every span and log carries a tenant.

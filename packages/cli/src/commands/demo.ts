@@ -91,6 +91,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const options: GatewayOptions = {
       endpoint,
       ingestKey,
+      // The demo marks tenant B's deploys through the events API with the admin key it made.
+      eventsKey: adminKey,
       backfillMinutes: backfillMs / MINUTE,
       deployAgoMs: Math.min(8 * MINUTE, backfillMs / 2),
       loopAgoMs: Math.min(4 * MINUTE, backfillMs / 4),

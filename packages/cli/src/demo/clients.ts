@@ -76,6 +76,8 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The response body, for callers that turn a worker's error into their own. */
+    readonly body = '',
   ) {
     super(message);
     this.name = 'HttpError';
@@ -97,7 +99,7 @@ export async function callWorker<T>(
   const simulated = Number(res.headers['x-demo-simulated-ms'] ?? 0);
   if (clock.virtual && Number.isFinite(simulated)) await clock.wait(simulated);
   if (res.status !== 200) {
-    throw new HttpError(res.status, `worker ${path} answered ${res.status}: ${res.body}`);
+    throw new HttpError(res.status, `worker ${path} answered ${res.status}: ${res.body}`, res.body);
   }
   return JSON.parse(res.body) as T;
 }

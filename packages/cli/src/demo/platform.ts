@@ -3,25 +3,27 @@
  * forked process), the shared fake LLM, the hour of backfill and the live traffic after it.
  */
 import type { ChildProcess } from 'node:child_process';
-import { context, trace } from '@opentelemetry/api';
-import { extract, getLogger, type TenantryHandle } from '@tenantry/sdk';
-import { type PlatformDeps, runAgent } from './agent.js';
+import { recordFeedback, type TenantryHandle } from '@tenantry/sdk';
+import { type PlatformDeps, type RunOutcome, runAgent } from './agent.js';
 import { RunClock } from './clock.js';
+import { type DeployStep, INCIDENT_TENANT, postChangeEvent, WORKER_BUILDS } from './deploys.js';
 import { type FakeLlm, sleep, startDraining, startFakeLlm } from './fake-llm.js';
 import { forkService, nextMessage } from './fork.js';
 import { SubAgentQueue } from './queue.js';
 import { initServiceTelemetry } from './telemetry.js';
 import { demoTenants, scheduleRuns, type TenantProfile } from './tenants.js';
 import { TimeShiftRegistry } from './time-shift.js';
-import type { CacheIncident } from './worker.js';
 import type { FromWorker, ToWorker } from './worker-main.js';
 
 const MINUTE = 60_000;
+const GATEWAY_VERSION = '5.2.0';
 const BACKFILL_CONCURRENCY = 48;
 
 export interface PlatformOptions {
   endpoint: string;
   ingestKey: string;
+  /** A key that may write change events (the demo's admin key); null: deploys are not marked. */
+  eventsKey: string | null;
   backfillMinutes: number;
   /** Event-time offset (before "now") of tenant B's bad deploy. */
   deployAgoMs: number;
@@ -42,25 +44,22 @@ export class Platform {
   readonly stats: PlatformStats = { runs: 0, failed: 0, byTenant: new Map() };
   private readonly registry = new TimeShiftRegistry();
   private readonly queue = new SubAgentQueue();
-  private readonly log = getLogger({ destination: { write: () => true } });
   private telemetry: TenantryHandle | undefined;
   private llm: FakeLlm | undefined;
   private worker: ChildProcess | undefined;
   private workerUrl = '';
+  /** Tenant B's own worker build once the deploy reached it (its cell), and its URL. */
+  private cell: { child: ChildProcess; url: string } | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopping = false;
   private readonly startMs = Date.now();
   private readonly tenants: TenantProfile[];
-  private incident: CacheIncident;
+  private readonly deployAtMs: number;
   private readonly loopFromMs: number;
 
   constructor(private readonly options: PlatformOptions) {
     this.tenants = demoTenants(this.startMs - options.backfillMinutes * MINUTE);
-    this.incident = {
-      tenantId: 'tenant-b',
-      fromMs: this.startMs - options.deployAgoMs,
-      toMs: null,
-    };
+    this.deployAtMs = this.startMs - options.deployAgoMs;
     this.loopFromMs = this.startMs - options.loopAgoMs;
   }
 
@@ -75,8 +74,8 @@ export class Platform {
   async start(): Promise<void> {
     this.telemetry = this.initTelemetry('backfill');
     this.llm = await startFakeLlm();
-    this.workerUrl = await this.forkWorker();
-    this.toWorker({ type: 'incident', incident: this.incident });
+    this.worker = this.forkWorker(WORKER_BUILDS.stable, 'backfill');
+    this.workerUrl = await this.workerReady(this.worker);
   }
 
   /** Runs the last `backfillMinutes` of every tenant's traffic in event time, oldest first. */
@@ -102,9 +101,10 @@ export class Platform {
     const pool = new Set<Promise<void>>();
     const clocks = new Set<RunClock>();
     for (const r of runs) {
-      if (!markerDone && r.at >= this.incident.fromMs) {
+      if (!markerDone && r.at >= this.deployAtMs) {
         markerDone = true;
-        await this.marker('deploy', new RunClock(this.incident.fromMs));
+        await Promise.all(pool);
+        await this.deploy(WORKER_BUILDS.regression, this.deployAtMs, 'backfill');
       }
       // Lockstep in event time: no run starts more than a minute of event time ahead of the
       // slowest run still going, so a long (looping) run loads the shared LLM at the same event
@@ -135,9 +135,13 @@ export class Platform {
   async goLive(): Promise<void> {
     await this.telemetry?.shutdown();
     this.telemetry = this.initTelemetry('live');
-    const ack = this.waitForWorker('live');
-    this.toWorker({ type: 'live' });
-    await ack;
+    await Promise.all(
+      [this.worker, this.cell?.child].map(async (child) => {
+        const ack = this.waitForWorker(child, 'live');
+        this.toWorker(child, { type: 'live' });
+        await ack;
+      }),
+    );
     this.liveLoop().catch((err: unknown) =>
       this.options.say(`live traffic stopped: ${err instanceof Error ? err.message : String(err)}`),
     );
@@ -150,11 +154,9 @@ export class Platform {
       const now = Date.now();
       if (!fixed && now - liveStart >= this.options.fixAfterMs) {
         fixed = true;
-        this.incident = { ...this.incident, toMs: now };
-        this.toWorker({ type: 'incident', incident: this.incident });
-        await this.marker('fix', RunClock.live());
+        await this.deploy(WORKER_BUILDS.fix, now, 'live');
         this.options.say(
-          'fix deployed: tenant-b account-service v2.14.1 invalidates its cache again; the alert resolves once the failures leave the 10 min window',
+          `fix deployed: tenant-b's demo-worker ${WORKER_BUILDS.fix.version} invalidates its cache again; the alert resolves once the failures leave the 10 min window`,
         );
       }
       for (const profile of this.tenants) {
@@ -170,11 +172,7 @@ export class Platform {
     startDraining();
     await Promise.allSettled([...this.inFlight]);
     await this.telemetry?.shutdown();
-    if (this.worker?.connected) {
-      const stopped = this.waitForWorker('stopped');
-      this.toWorker({ type: 'stop' });
-      await Promise.race([stopped, sleep(10_000)]);
-    }
+    await Promise.all([this.worker, this.cell?.child].map((child) => this.stopWorker(child)));
     await this.llm?.close();
   }
 
@@ -192,14 +190,17 @@ export class Platform {
     const deps: PlatformDeps = {
       llmUrl: this.llmUrl,
       workerUrl: this.workerUrl,
+      accountUrl: (tenantId) =>
+        tenantId === INCIDENT_TENANT && this.cell ? this.cell.url : this.workerUrl,
       queue: this.queue,
       registry: this.registry,
     };
-    const status = await runAgent(deps, profile, clock, loop);
+    const outcome = await runAgent(deps, profile, clock, loop);
+    this.userFeedback(profile, outcome);
     const t = this.stats.byTenant.get(profile.id) ?? { runs: 0, failed: 0 };
     t.runs++;
     this.stats.runs++;
-    if (status === 'error') {
+    if (outcome.status === 'error') {
       t.failed++;
       this.stats.failed++;
     }
@@ -207,36 +208,52 @@ export class Platform {
   }
 
   /**
-   * A deploy or fix of tenant B's account-data service, recorded as a span with its log line in
-   * tenant B's scope (every record carries a tenant; a marker is no exception).
+   * Some users rate the answer they got: most of those who got a wrong one (account data the
+   * cache should have invalidated) say so, a few say "unhelpful" anywhere, some give a thumbs up.
    */
-  private async marker(kind: 'deploy' | 'fix', clock: RunClock): Promise<void> {
-    const version = kind === 'deploy' ? 'v2.14.0' : 'v2.14.1';
-    await extract({ 'tenantry-tenant': 'tenant-b' }, async () => {
-      const span = trace.getTracer('demo-platform').startSpan(`deploy account-service ${version}`, {
-        attributes: {
-          'tenantry.demo.marker': kind,
-          'service.version': version,
-          'deployment.environment.name': 'demo',
-        },
-      });
-      if (clock.virtual) this.registry.register(span.spanContext().traceId, clock);
-      await context.with(trace.setSpan(context.active(), span), async () => {
-        this.log.info(
-          { marker: kind, version, service: 'account-service' },
-          kind === 'deploy'
-            ? `deploy marker: account-service ${version} rolled out for tenant-b`
-            : `fix marker: account-service ${version} rolled out for tenant-b (cache invalidation restored)`,
-        );
-        await clock.wait(2_000);
-      });
-      span.end();
-    });
+  private userFeedback(profile: TenantProfile, outcome: RunOutcome): void {
+    if (outcome.status === 'error' || outcome.traceId === '') return;
+    const run = { traceId: outcome.traceId, spanId: outcome.spanId, tenantId: profile.id };
+    const roll = Math.random();
+    if (outcome.staleAnswer) {
+      if (roll < 0.6) {
+        recordFeedback({
+          ...run,
+          score: 0,
+          label: 'wrong',
+          comment:
+            'That is not my plan: I upgraded to Business last week. Call me on +1 415 555 0132.',
+        });
+      }
+    } else if (roll < 0.01) {
+      recordFeedback({ ...run, score: 0, label: 'unhelpful' });
+    } else if (roll < 0.1) {
+      recordFeedback({ ...run, score: 1, label: 'correct' });
+    }
+  }
+
+  /**
+   * A deploy of tenant B's cell: a new worker process of `step`'s build takes over its account
+   * data, the old one stops, and the deploy is marked through the events API. The first deploy is
+   * the regression, the second the fix.
+   */
+  private async deploy(step: DeployStep, atMs: number, phase: 'backfill' | 'live'): Promise<void> {
+    const child = this.forkWorker(step, phase, atMs);
+    const url = await this.workerReady(child);
+    const old = this.cell;
+    this.cell = { child, url };
+    await this.stopWorker(old?.child);
+    if (this.options.eventsKey !== null) {
+      await postChangeEvent(this.options.endpoint, this.options.eventsKey, step, atMs).catch(
+        (err: unknown) => this.options.say(`could not mark the deploy: ${String(err)}`),
+      );
+    }
   }
 
   private initTelemetry(phase: 'backfill' | 'live'): TenantryHandle {
     return initServiceTelemetry({
       serviceName: 'demo-gateway',
+      serviceVersion: GATEWAY_VERSION,
       endpoint: this.options.endpoint,
       apiKey: this.options.ingestKey,
       phase,
@@ -244,24 +261,40 @@ export class Platform {
     });
   }
 
-  private forkWorker(): Promise<string> {
-    this.worker = forkService('worker-main', {
+  private forkWorker(step: DeployStep, phase: 'backfill' | 'live', deployedAtMs?: number) {
+    return forkService('worker-main', {
       TENANTRY_DEMO_ENDPOINT: this.options.endpoint,
       TENANTRY_DEMO_KEY: this.options.ingestKey,
+      TENANTRY_DEMO_VERSION: step.version,
+      TENANTRY_DEMO_PHASE: phase,
+      ...(step.breaksCacheInvalidation && deployedAtMs !== undefined
+        ? { TENANTRY_DEMO_CACHE_BROKEN_SINCE: String(deployedAtMs) }
+        : {}),
     });
-    return nextMessage<FromWorker, string>(this.worker, (m) =>
-      m.type === 'ready' ? m.url : undefined,
+  }
+
+  private workerReady(child: ChildProcess): Promise<string> {
+    return nextMessage<FromWorker, string>(child, (m) => (m.type === 'ready' ? m.url : undefined));
+  }
+
+  private async stopWorker(child: ChildProcess | undefined): Promise<void> {
+    if (!child?.connected) return;
+    const stopped = this.waitForWorker(child, 'stopped');
+    this.toWorker(child, { type: 'stop' });
+    await Promise.race([stopped, sleep(10_000)]);
+  }
+
+  private async waitForWorker(
+    child: ChildProcess | undefined,
+    type: FromWorker['type'],
+  ): Promise<void> {
+    if (child === undefined) return;
+    await nextMessage<FromWorker, true>(child, (m) => (m.type === type ? true : undefined)).catch(
+      () => undefined,
     );
   }
 
-  private async waitForWorker(type: FromWorker['type']): Promise<void> {
-    if (this.worker === undefined) return;
-    await nextMessage<FromWorker, true>(this.worker, (m) =>
-      m.type === type ? true : undefined,
-    ).catch(() => undefined);
-  }
-
-  private toWorker(message: ToWorker): void {
-    if (this.worker?.connected) this.worker.send(message);
+  private toWorker(child: ChildProcess | undefined, message: ToWorker): void {
+    if (child?.connected) child.send(message);
   }
 }

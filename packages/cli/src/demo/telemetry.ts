@@ -15,6 +15,8 @@ import {
 
 export interface ServiceTelemetryOptions {
   serviceName: string;
+  /** The build that runs: a deploy is a new process with a new version. */
+  serviceVersion: string;
   endpoint: string;
   apiKey: string;
   phase: 'backfill' | 'live';
@@ -31,6 +33,7 @@ export function initServiceTelemetry(options: ServiceTelemetryOptions): Tenantry
     endpoint: options.endpoint,
     apiKey: options.apiKey,
     resourceAttributes: {
+      'service.version': options.serviceVersion,
       'deployment.environment.name': 'demo',
       'service.namespace': 'demo-platform',
     },

@@ -9,32 +9,47 @@ import { extract, getLogger, memoryOp, retrieval } from '@tenantry/sdk';
 import { RunClock } from './clock.js';
 import type { TimeShiftRegistry } from './time-shift.js';
 
-/** Event-time window in which one tenant's account cache is never invalidated (the bad deploy). */
-export interface CacheIncident {
-  tenantId: string;
-  fromMs: number;
-  /** Null until the fix is deployed. */
-  toMs: number | null;
+/**
+ * How this build of the worker treats its account cache. 2.14.0 shipped a regression: writes no
+ * longer invalidate cached accounts, so from its deploy every entry only grows older. For
+ * `maxAgeSeconds` the stale entries are served as if fresh (the agent answers confidently and
+ * wrongly); after that the cache's own guard refuses them with StaleCacheError.
+ */
+export interface CacheBehaviour {
+  /** Event time (ms) since which nothing was invalidated; null: invalidation works. */
+  brokenSinceMs: number | null;
+  maxAgeSeconds: number;
 }
 
-export const STALE_CACHE_AGE_SECONDS = 48 * 3600 + 17 * 60;
+export const CACHE_MAX_AGE_SECONDS = 240;
 
 export interface WorkerService {
   url: string;
-  setIncident(incident: CacheIncident): void;
   close(): Promise<void>;
+}
+
+/** The cache refused an entry older than its guard allows. */
+export class StaleCacheError extends Error {
+  constructor(readonly ageSeconds: number) {
+    super(
+      `account cache entry is ${ageSeconds} s old (limit ${CACHE_MAX_AGE_SECONDS} s): not invalidated since the deploy`,
+    );
+    this.name = 'StaleCacheError';
+  }
 }
 
 const log = getLogger({ destination: { write: () => true } });
 
-export async function startWorkerService(registry: TimeShiftRegistry): Promise<WorkerService> {
-  const incidents = new Map<string, CacheIncident>();
+export async function startWorkerService(
+  registry: TimeShiftRegistry,
+  cache: CacheBehaviour,
+): Promise<WorkerService> {
   const clocks = new Map<string, RunClock>();
-
-  const staleFor = (tenantId: string, eventMs: number) => {
-    const i = incidents.get(tenantId);
-    return i !== undefined && eventMs >= i.fromMs && (i.toMs === null || eventMs < i.toMs);
-  };
+  /** Seconds since the entry was written: since the deploy when nothing invalidates any more. */
+  const cacheAge = (eventMs: number) =>
+    cache.brokenSinceMs !== null && eventMs >= cache.brokenSinceMs
+      ? Math.floor((eventMs - cache.brokenSinceMs) / 1000) + Math.floor(Math.random() * 20)
+      : Math.floor(Math.random() * 90);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
@@ -67,35 +82,38 @@ export async function startWorkerService(registry: TimeShiftRegistry): Promise<W
     await extract(headers, async () => {
       if (req.url === '/tools/get_account_data') {
         const accountId = String(body.accountId ?? 'unknown');
-        const tenantId = String(headers['tenantry-tenant'] ?? '');
-        const stale = staleFor(tenantId, eventMs);
-        const ageSeconds = stale ? STALE_CACHE_AGE_SECONDS : Math.floor(Math.random() * 90);
-        const data = await memoryOp(
-          { store: 'account-cache', operation: 'read', key: `account:${accountId}` },
-          async (span) => {
-            await wait(4 + Math.random() * 10);
-            span.setAttribute('tenantry.cache.hit', true);
-            span.setAttribute('tenantry.cache.age_seconds', ageSeconds);
-            return {
-              accountId,
-              plan: stale ? 'starter' : 'business',
-              balanceUsd: stale ? 0 : 1240.5,
-              openInvoices: stale ? 0 : 2,
-            };
-          },
-        );
-        if (stale) {
-          log.warn(
-            { account_id: accountId, 'cache.age_seconds': ageSeconds },
-            `account data served from cache written ${Math.round(ageSeconds / 3600)}h ago (no invalidation since deploy)`,
+        const ageSeconds = cacheAge(eventMs);
+        const stale = cache.brokenSinceMs !== null && eventMs >= cache.brokenSinceMs;
+        try {
+          const data = await memoryOp(
+            { store: 'account-cache', operation: 'read', key: `account:${accountId}` },
+            async (span) => {
+              await wait(4 + Math.random() * 10);
+              span.setAttribute('tenantry.cache.hit', true);
+              span.setAttribute('tenantry.cache.age_seconds', ageSeconds);
+              if (ageSeconds > cache.maxAgeSeconds) throw new StaleCacheError(ageSeconds);
+              // A stale entry still holds the account as it was before the customer's upgrade.
+              return {
+                accountId,
+                plan: stale ? 'starter' : 'business',
+                balanceUsd: stale ? 0 : 1240.5,
+                openInvoices: stale ? 0 : 2,
+              };
+            },
           );
-        } else {
           log.info(
             { account_id: accountId, 'cache.age_seconds': ageSeconds },
             'account data served',
           );
+          return reply(200, { data, cacheAgeSeconds: ageSeconds });
+        } catch (err) {
+          if (!(err instanceof StaleCacheError)) throw err;
+          log.error(
+            { account_id: accountId, 'cache.age_seconds': ageSeconds },
+            `account data refused: cache entry ${ageSeconds} s old, not invalidated since the deploy`,
+          );
+          return reply(409, { error: { type: err.name, message: err.message } });
         }
-        return reply(200, { data, cacheAgeSeconds: ageSeconds });
       }
       if (req.url === '/tools/search_web') {
         const query = String(body.query ?? '');
@@ -130,7 +148,6 @@ export async function startWorkerService(registry: TimeShiftRegistry): Promise<W
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    setIncident: (incident) => incidents.set(incident.tenantId, incident),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
