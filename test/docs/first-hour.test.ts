@@ -182,6 +182,22 @@ describe('docs/guide.md', () => {
   });
 });
 
+describe('docs/guide.md, change events', () => {
+  it('11. events create marks a deploy for tenant-b; events list shows it', async () => {
+    const block = find(GUIDE, 'npx tenantry events create');
+    covered.add(block);
+    const [create, list] = tenantryCommands(block.code, vars);
+    const created = await runCli(create!);
+    expect(created.code).toBe(0);
+    expect(created.out).toMatch(
+      /^created evt_\S+: deploy 'support-platform 1\.8\.0' at .+ for tenant-b/,
+    );
+    const listed = await runCli(list!);
+    expect(listed.code).toBe(0);
+    expect(listed.out).toMatch(/deploy\s+support-platform 1\.8\.0\s+support-platform\s+1\.8\.0/);
+  });
+});
+
 describe('every block of README.md and docs/guide.md', () => {
   it('is run above or says why it is not', () => {
     for (const n of NOT_RUN) {

@@ -79,6 +79,20 @@ beforeAll(async () => {
   removeUi = ui.remove;
   server = await startTestServer({ uiDir: ui.dir, config: { alerts: ALERTS, pricing: PRICING } });
   data = await seed(server.url, server.ingestKey);
+  // A deploy marker in tenant-b's hour, as a CI pipeline would post it (drawn on its charts).
+  const deploy = await server.api('/api/v1/events', server.adminKey, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      kind: 'deploy',
+      title: 'billing-assistant 2.4.0',
+      tenantId: 'tenant-b',
+      serviceName: 'support-platform',
+      version: '2.4.0',
+      time: Date.now() - 30 * 60_000,
+    }),
+  });
+  if (deploy.status !== 201) throw new Error(`event not created: ${JSON.stringify(deploy.body)}`);
   // Ingest is acknowledged before it is queryable; wait for the fleet and for the alert engine.
   let seen = 0;
   await until('1,000 tenants', async () => {
@@ -154,6 +168,19 @@ describe('dashboard', () => {
     expect(await firing.first().textContent()).toContain('Run failure rate');
     await page.locator('.chart canvas').first().waitFor();
     await page.locator('table.compare').waitFor();
+    // The deploy marker: a line with a tooltip and an accessible name on each range chart.
+    const marker = page.getByRole('img', { name: /^Deploy at .+: billing-assistant 2\.4\.0/ });
+    await marker.first().waitFor();
+    expect(await marker.count()).toBe(4);
+    expect(await marker.first().getAttribute('title')).toContain('support-platform 2.4.0');
+    expect(await marker.first().textContent()).toBe('billing-assistant 2.4.0');
+    // Placed at its time: half an hour into the last hour, not at an edge of the plot.
+    const at = await marker.first().evaluate((el) => {
+      const over = (el.parentElement as HTMLElement).getBoundingClientRect();
+      return (el.getBoundingClientRect().left - over.left) / over.width;
+    });
+    expect(at).toBeGreaterThan(0.3);
+    expect(at).toBeLessThan(0.7);
     await shot(page, 'tenant');
 
     // The alert's own link (the one its webhook carries) lists the failing runs of its window.

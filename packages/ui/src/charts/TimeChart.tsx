@@ -11,13 +11,26 @@ export interface ChartSeries {
   bars?: boolean;
 }
 
+/** A moment worth a vertical line: a deploy or config-change event, a new version's first run. */
+export interface ChartMarker {
+  id: string;
+  /** Epoch ms. */
+  at: number;
+  kind: 'event' | 'version';
+  /** Short text beside the line. */
+  label: string;
+  /** The tooltip and the accessible name: what happened and when. */
+  description: string;
+}
+
 function colorOf(c: string): string {
   return c.startsWith('--') ? cssVar(c) : c;
 }
 
 /**
  * A uPlot time chart sized to its container. x is epoch ms; uPlot draws the axis in the browser's
- * zone, and the legend shows the hovered point.
+ * zone, and the legend shows the hovered point. Markers are elements over the plot, not canvas
+ * strokes, so each has a tooltip (`title`) and an accessible name, and tests can find them.
  */
 export function TimeChart(props: {
   title: string;
@@ -25,8 +38,9 @@ export function TimeChart(props: {
   series: ChartSeries[];
   format: (v: number) => string;
   height?: number;
+  markers?: ChartMarker[];
 }) {
-  const { title, timestamps, series, format, height = 180 } = props;
+  const { title, timestamps, series, format, height = 180, markers = NO_MARKERS } = props;
   const boxRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const theme = useThemeName();
@@ -53,6 +67,8 @@ export function TimeChart(props: {
         height,
         legend: { show: true, live: true },
         cursor: { drag: { x: false, y: false } },
+        // Scales are known once drawn: markers are placed (again) after each draw.
+        hooks: { draw: [(u: uPlot) => drawMarkers(u, markers, timestamps)] },
         axes: [
           { stroke: axisColor, grid, ticks: grid },
           {
@@ -83,7 +99,7 @@ export function TimeChart(props: {
       el,
     );
     return () => plot.destroy();
-  }, [timestamps, series, width, height, format, theme]);
+  }, [timestamps, series, width, height, format, theme, markers]);
 
   return (
     <figure className="chart panel">
@@ -91,4 +107,29 @@ export function TimeChart(props: {
       <div ref={boxRef} className="chart-box" role="img" aria-label={title} />
     </figure>
   );
+}
+
+const NO_MARKERS: ChartMarker[] = [];
+
+/** One line and label per marker inside the plotted range, in uPlot's overlay (gone with it). */
+function drawMarkers(plot: uPlot, markers: ChartMarker[], timestamps: number[]): void {
+  for (const old of plot.over.querySelectorAll('.chart-marker')) old.remove();
+  if (markers.length === 0 || timestamps.length === 0) return;
+  const first = timestamps[0]!;
+  const last = timestamps[timestamps.length - 1]!;
+  for (const m of markers) {
+    if (m.at < first || m.at > last) continue;
+    const mark = document.createElement('div');
+    mark.className = `chart-marker chart-marker-${m.kind}`;
+    mark.dataset.markerId = m.id;
+    mark.setAttribute('role', 'img');
+    mark.setAttribute('aria-label', m.description);
+    mark.title = m.description;
+    mark.style.left = `${plot.valToPos(m.at / 1000, 'x')}px`;
+    const label = document.createElement('span');
+    label.className = 'chart-marker-label';
+    label.textContent = m.label;
+    mark.append(label);
+    plot.over.append(mark);
+  }
 }

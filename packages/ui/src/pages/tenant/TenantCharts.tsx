@@ -1,10 +1,11 @@
 import { useMemo } from 'react';
-import type { TimeseriesResponse } from '../../api/types.js';
+import type { ChangeEventsResponse, TimeseriesResponse, WhyChange } from '../../api/types.js';
 import { useApi } from '../../api/useApi.js';
-import { type ChartSeries, TimeChart } from '../../charts/TimeChart.js';
+import { type ChartMarker, type ChartSeries, TimeChart } from '../../charts/TimeChart.js';
 import type { ResolvedRange } from '../../controls/timeRange.js';
 import { fmtMs, fmtNum, fmtPct, fmtUsd } from '../../ui/format.js';
 import { QueryView } from '../../ui/states.js';
+import { chartMarkers } from './markers.js';
 
 const pct = (v: number) => fmtPct(v, 0);
 const usd = (v: number) => fmtUsd(v);
@@ -15,8 +16,14 @@ function medianLine(ts: number[], value: number | null): ChartSeries | null {
   return { label: 'fleet median', values: ts.map(() => value), color: '--muted', dashed: true };
 }
 
-export function TenantCharts(props: { tenant: string; range: ResolvedRange; medians: Medians }) {
-  const { tenant, range, medians } = props;
+export function TenantCharts(props: {
+  tenant: string;
+  range: ResolvedRange;
+  medians: Medians;
+  /** The why analysis' changes of the range: new versions are marked at their first run. */
+  changes: WhyChange[];
+}) {
+  const { tenant, range, medians, changes } = props;
   const path = `/tenants/${encodeURIComponent(tenant)}/timeseries`;
   const step = Math.max(10, Math.round((range.toMs - range.fromMs) / 1000 / 60));
   const series = useApi<TimeseriesResponse>(path, {
@@ -25,6 +32,14 @@ export function TenantCharts(props: { tenant: string; range: ResolvedRange; medi
     to: range.to,
     step,
   });
+  const events = useApi<ChangeEventsResponse>(`/tenants/${encodeURIComponent(tenant)}/events`, {
+    from: range.from,
+    to: range.to,
+    limit: 200,
+  });
+  // Markers are extra: the charts draw without them while (or if) the events fail to load.
+  const eventItems = events.data?.items;
+  const markers = useMemo(() => chartMarkers(eventItems ?? [], changes), [eventItems, changes]);
   // Per-day totals always span at least a week, so one day's spike has something to stand against.
   const dailyFrom = new Date(Math.min(range.fromMs, range.toMs - 7 * 86_400_000)).toISOString();
   const daily = useApi<TimeseriesResponse>(path, {
@@ -37,7 +52,7 @@ export function TenantCharts(props: { tenant: string; range: ResolvedRange; medi
   return (
     <div className="charts">
       <QueryView state={series} onRetry={series.reload}>
-        {(d) => <RangeCharts data={d} medians={medians} />}
+        {(d) => <RangeCharts data={d} medians={medians} markers={markers} />}
       </QueryView>
       <QueryView state={daily} onRetry={daily.reload}>
         {(d) => <DailyCharts data={d} />}
@@ -79,7 +94,15 @@ function rangeSeries(data: TimeseriesResponse, medians: Medians) {
   };
 }
 
-function RangeCharts({ data, medians }: { data: TimeseriesResponse; medians: Medians }) {
+function RangeCharts({
+  data,
+  medians,
+  markers,
+}: {
+  data: TimeseriesResponse;
+  medians: Medians;
+  markers: ChartMarker[];
+}) {
   const { p95, failure, toolErrors } = medians;
   const c = useMemo(
     () => rangeSeries(data, { p95, failure, toolErrors }),
@@ -93,10 +116,23 @@ function RangeCharts({ data, medians }: { data: TimeseriesResponse; medians: Med
         timestamps={ts}
         series={c.latency}
         format={fmtMs}
+        markers={markers}
       />
-      <TimeChart title="Failure rate" timestamps={ts} series={c.failure} format={pct} />
-      <TimeChart title="Tool error rate" timestamps={ts} series={c.tools} format={pct} />
-      <TimeChart title="Runs" timestamps={ts} series={c.runs} format={fmtNum} />
+      <TimeChart
+        title="Failure rate"
+        timestamps={ts}
+        series={c.failure}
+        format={pct}
+        markers={markers}
+      />
+      <TimeChart
+        title="Tool error rate"
+        timestamps={ts}
+        series={c.tools}
+        format={pct}
+        markers={markers}
+      />
+      <TimeChart title="Runs" timestamps={ts} series={c.runs} format={fmtNum} markers={markers} />
     </>
   );
 }

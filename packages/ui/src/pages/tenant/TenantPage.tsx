@@ -1,5 +1,12 @@
 import { useMemo } from 'react';
-import type { AlertsResponse, Page, RunSummary, TenantsResponse } from '../../api/types.js';
+import type {
+  AlertsResponse,
+  Page,
+  RunSummary,
+  TenantsResponse,
+  WhyChange,
+  WhyResponse,
+} from '../../api/types.js';
 import { useApi } from '../../api/useApi.js';
 import { Link } from '../../app/Link.js';
 import { href, useUrl } from '../../app/router.js';
@@ -38,6 +45,14 @@ export function TenantPage({ tenant }: { tenant: string }) {
     to: range.to,
     limit: 10,
   });
+
+  // One analysis for the why panel and the charts' version markers.
+  const why = useApi<WhyResponse>(`/tenants/${encodeURIComponent(tenant)}/why`, {
+    from: range.from,
+    to: range.to,
+    limit: 8,
+  });
+  const changes = why.data?.changes ?? NO_CHANGES;
 
   const mine = fleet.data?.items.find((t) => t.tenantId === tenant) ?? null;
   const showFleet = whoami.tenantId === null;
@@ -83,7 +98,7 @@ export function TenantPage({ tenant }: { tenant: string }) {
 
       <div className={showFleet ? 'tenant-grid' : 'tenant-grid single'}>
         <div>
-          <TenantCharts tenant={tenant} range={range} medians={medians} />
+          <TenantCharts tenant={tenant} range={range} medians={medians} changes={changes} />
         </div>
         {showFleet && (
           <aside className="panel">
@@ -95,7 +110,7 @@ export function TenantPage({ tenant }: { tenant: string }) {
         )}
       </div>
 
-      <WhyPanel tenant={tenant} range={range} keep={keep} />
+      <WhyPanel tenant={tenant} why={why} keep={keep} />
 
       <h2>
         Recent failed runs{' '}
@@ -116,3 +131,5 @@ export function TenantPage({ tenant }: { tenant: string }) {
     </section>
   );
 }
+
+const NO_CHANGES: WhyChange[] = [];

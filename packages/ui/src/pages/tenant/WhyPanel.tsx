@@ -1,5 +1,5 @@
-import type { WhyFinding, WhyResponse } from '../../api/types.js';
-import { useApi } from '../../api/useApi.js';
+import type { WhyChange, WhyFinding, WhyResponse } from '../../api/types.js';
+import type { ApiState } from '../../api/useApi.js';
 import { Link } from '../../app/Link.js';
 import { href } from '../../app/router.js';
 import { tenantPath } from '../../controls/tenant.js';
@@ -13,18 +13,14 @@ import { FIELD_LABEL, sideText } from './why.js';
  */
 export function WhyPanel({
   tenant,
-  range,
+  why,
   keep,
 }: {
   tenant: string;
-  range: { from: string; to: string };
+  /** GET /tenants/:tenant/why, fetched by the page (its changes also mark the charts). */
+  why: ApiState<WhyResponse> & { reload: () => void };
   keep: Record<string, string | null>;
 }) {
-  const why = useApi<WhyResponse>(`/tenants/${encodeURIComponent(tenant)}/why`, {
-    from: range.from,
-    to: range.to,
-    limit: 8,
-  });
   const run = (traceId: string | null, label: string) =>
     traceId ? <Link href={href(`/traces/${traceId}`, { tenant })}>{label}</Link> : null;
   return (
@@ -49,10 +45,10 @@ export function WhyPanel({
               </p>
             )}
             {d.changes.map((c) => (
-              <p key={`${c.field}=${c.value}`} className="muted">
-                {c.field} <span className="mono">{c.value}</span> first seen{' '}
-                {new Date(c.firstSeen).toLocaleTimeString()}: failure rate{' '}
-                {fmtPct(c.failureRateBefore)} → {fmtPct(c.failureRateAfter)}
+              <p key={c.event?.id ?? `${c.field}=${c.value}`} className="muted">
+                {changeSubject(c)} <span className="mono">{c.value}</span>{' '}
+                {c.event ? 'at' : 'first seen'} {new Date(c.firstSeen).toLocaleTimeString()}:
+                failure rate {fmtPct(c.failureRateBefore)} → {fmtPct(c.failureRateAfter)}
               </p>
             ))}
             <table className="grid">
@@ -88,4 +84,9 @@ export function WhyPanel({
       </QueryView>
     </section>
   );
+}
+
+/** "service.version", or for a change event its kind ("deploy", "incident", ...). */
+function changeSubject(c: WhyChange): string {
+  return c.event ? c.event.kind.replace('_', ' ') : c.field;
 }
