@@ -41,6 +41,18 @@ describe('tenantry why', () => {
     expect(out.out()).toMatch(/failed\.tool\s+get_account_data\s+3 \(100%\)\s+0 \(0%\)/);
   });
 
+  it('lists a deploy marker of the range among the changes', async () => {
+    const marked = await server.api('/api/v1/events', server.adminKey, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'deploy', title: 'agent 2.0.0', tenantId: 'why-b' }),
+    });
+    expect(marked.status).toBe(201);
+    const out = io();
+    expect(await why(['why-b', '--from', '1h'], out, env)).toBe(0);
+    expect(out.out()).toMatch(/^changed: deploy agent 2\.0\.0 at \S+ \(failure rate - → -\)$/m);
+  });
+
   it('prints the JSON with --json and says so when nothing failed', async () => {
     const json = io();
     expect(await why(['why-a', '--json'], json, env)).toBe(0);

@@ -74,9 +74,8 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
     for (const c of r.changes) {
       const before = c.failureRateBefore === null ? '-' : pct(c.failureRateBefore);
       const after = c.failureRateAfter === null ? '-' : pct(c.failureRateAfter);
-      io.stdout.write(
-        `changed: ${c.field} ${c.value} first seen ${c.firstSeen} (failure rate ${before} → ${after})\n`,
-      );
+      const what = c.event ? `${c.event.kind} ${c.value} at` : `${c.field} ${c.value} first seen`;
+      io.stdout.write(`changed: ${what} ${c.firstSeen} (failure rate ${before} → ${after})\n`);
     }
     if (r.findings.length === 0) {
       io.stdout.write(

@@ -70,10 +70,13 @@ function suspectChange(r: WhyResponse): WhyChange | null {
       ) ?? null
     );
   }
+  // Only with runs on both sides: a marker before the range's first run proves nothing.
   return (
     r.changes.find(
       (c) =>
-        c.failureRateAfter !== null && c.failureRateAfter - (c.failureRateBefore ?? 0) >= MIN_STEP,
+        c.failureRateBefore !== null &&
+        c.failureRateAfter !== null &&
+        c.failureRateAfter - c.failureRateBefore >= MIN_STEP,
     ) ?? null
   );
 }
