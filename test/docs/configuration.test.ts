@@ -122,13 +122,14 @@ describe('docs/configuration.md: A complete example', () => {
     );
   });
 
-  it('starts a server that has the config rule next to the three default rules', async () => {
+  it('starts a server that has the config rule next to the four default rules', async () => {
     const rules = await server.api<{ items: Array<{ rule: { id: string }; source: string }> }>(
       '/api/v1/alert-rules',
     );
     expect(rules.status).toBe(200);
     expect(rules.body.items.map((r) => r.rule.id).sort()).toEqual([
       'default.failure-rate',
+      'default.negative-feedback',
       'default.runaway-run',
       'default.token-anomaly',
       'p95-latency',

@@ -19,6 +19,7 @@ import { TenantLimiter } from './limits/tenant-limits.js';
 import { JsonDecoder } from './otlp/json-decoder.js';
 import type { QueryDeps } from './query/deps.js';
 import { redactionRoutes } from './query/routes-redactions.js';
+import { scoreRoutes } from './query/routes-scores.js';
 import { tenantRoutes } from './query/routes-tenants.js';
 import { traceRoutes } from './query/routes-traces.js';
 import { whyRoutes } from './query/routes-why.js';
@@ -290,6 +291,7 @@ function apiPlugins(services: Services): ApiPlugin[] {
     traceRoutes(deps),
     whyRoutes(deps),
     redactionRoutes(services.metrics),
+    scoreRoutes({ ...deps, redactor: services.redactor, metrics: services.metrics }),
     eventRoutes({ storage: services.storage, clock: services.clock, redactor: services.redactor }),
   ];
 }

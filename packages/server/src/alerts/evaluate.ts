@@ -139,7 +139,41 @@ export async function evaluateRule(
       return evaluateTokenAnomaly(rule, nowMs, windowMs, cache, keep);
     case 'runaway_run':
       return evaluateRunaway(rule, fromMs, toMs, source);
+    case 'negative_feedback':
+      return evaluateNegativeFeedback(rule, fromMs, toMs, source, keep);
   }
+}
+
+/** Negative scores / scores per tenant, judged only from `min_scores` scores in the window. */
+async function evaluateNegativeFeedback(
+  rule: Extract<AlertRule, { kind: 'negative_feedback' }>,
+  fromMs: number,
+  toMs: number,
+  source: AlertDataSource,
+  keep: (tenantId: string) => boolean,
+): Promise<TenantVerdict[]> {
+  const stats = (await source.feedbackWindowStats?.(fromMs, toMs)) ?? [];
+  const out: TenantVerdict[] = [];
+  for (const s of stats) {
+    const applied = ruleForTenant(rule, s.tenantId);
+    if (applied?.kind !== 'negative_feedback' || s.scores === 0) continue;
+    const value = s.negative / s.scores;
+    const active = s.scores >= applied.min_scores && value > applied.threshold;
+    if (!active && !keep(s.tenantId)) continue;
+    out.push({
+      tenantId: s.tenantId,
+      rule: applied,
+      active,
+      value,
+      threshold: applied.threshold,
+      fromMs,
+      toMs,
+      exampleTraceId: s.exampleNegativeTraceId,
+      summary: () =>
+        `negative feedback ${pct(value)} (${s.negative}/${s.scores} scores) over ${applied.window}, threshold ${pct(applied.threshold)}`,
+    });
+  }
+  return out;
 }
 
 function median(values: number[]): number {

@@ -141,6 +141,7 @@ describe('alert routes', () => {
     const ids = (listed.body.items as Array<{ rule: { id: string } }>).map((e) => e.rule.id);
     expect(ids).toEqual([
       'default.failure-rate',
+      'default.negative-feedback',
       'default.runaway-run',
       'default.token-anomaly',
       'slow-runs',

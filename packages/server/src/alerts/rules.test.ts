@@ -14,12 +14,18 @@ function errorOf(fn: () => unknown): InvalidRuleError {
 }
 
 describe('alert rules', () => {
-  it('ships the three default rules of issue 8', () => {
+  it('ships the three default rules of issue 8 and the negative-feedback rule of issue 19', () => {
     const rules = defaultAlertRules();
     const failure = rules.find((r) => r.kind === 'failure_rate');
     expect(failure).toMatchObject({ threshold: 0.05, window: '10m', min_runs: 10 });
+    expect(rules.find((r) => r.kind === 'negative_feedback')).toMatchObject({
+      threshold: 0.3,
+      window: '1h',
+      min_scores: 10,
+    });
     expect(rules.map((r) => r.kind).sort()).toEqual([
       'failure_rate',
+      'negative_feedback',
       'runaway_run',
       'token_anomaly',
     ]);
@@ -31,7 +37,7 @@ describe('alert rules', () => {
         { id: 'default.failure-rate', name: 'stricter', kind: 'failure_rate', threshold: 0.02 },
       ],
     });
-    expect(section.rules).toHaveLength(3);
+    expect(section.rules).toHaveLength(4);
     expect(section.rules.find((r) => r.id === 'default.failure-rate')?.threshold).toBe(0.02);
     expect(parseAlertsSection({ defaults: false }).rules).toEqual([]);
     expect(section.intervalMs).toBe(30_000);
@@ -139,6 +145,34 @@ describe('alert rule overrides', () => {
       overrides: { big: { max_llm_calls: 100 } },
     });
     expect(ruleForTenant(rule, 'big')).toMatchObject({ max_llm_calls: 100, max_tokens: 200_000 });
+  });
+
+  it('takes a minimum count of scores on a negative-feedback rule, and in its overrides only', () => {
+    const rule = parseAlertRule({
+      id: 'nf',
+      name: 'nf',
+      kind: 'negative_feedback',
+      threshold: 0.2,
+      overrides: { big: { min_scores: 50 } },
+    });
+    expect(rule).toMatchObject({ window: '1h', min_scores: 10 });
+    expect(ruleForTenant(rule, 'big')).toMatchObject({ min_scores: 50, threshold: 0.2 });
+    expect(
+      errorOf(() =>
+        parseAlertRule({ id: 'nf', name: 'nf', kind: 'negative_feedback', threshold: 30 }),
+      ).path,
+    ).toBe('threshold');
+    expect(
+      errorOf(() =>
+        parseAlertRule({
+          id: 'fr',
+          name: 'fr',
+          kind: 'failure_rate',
+          threshold: 0.05,
+          overrides: { acme: { min_scores: 5 } },
+        }),
+      ).message,
+    ).toContain('min_scores');
   });
 });
 

@@ -30,6 +30,7 @@ const override = z
     max_llm_calls: z.number().int().min(1).optional(),
     max_tokens: z.number().int().min(1).optional(),
     max_repeated_tool_calls: z.number().int().min(1).optional(),
+    min_scores: z.number().int().min(1).optional(),
   })
   .strict();
 
@@ -125,6 +126,21 @@ const runawayRunRule = z
   })
   .strict();
 
+/**
+ * "Answers users marked wrong": the share of negative scores (below 0.5, storage/score-types.ts)
+ * among the scores and feedback given to the tenant's runs in the window.
+ */
+const negativeFeedbackRule = z
+  .object({
+    ...common,
+    kind: z.literal('negative_feedback'),
+    threshold: ratio,
+    window: positiveDuration.default('1h'),
+    /** Fewer scores than this in the window is no verdict: two thumbs-down are not a trend. */
+    min_scores: z.number().int().min(1).default(10),
+  })
+  .strict();
+
 export const alertRuleSchema = z.discriminatedUnion('kind', [
   failureRateRule,
   toolErrorRateRule,
@@ -132,6 +148,7 @@ export const alertRuleSchema = z.discriminatedUnion('kind', [
   tokensRule,
   tokenAnomalyRule,
   runawayRunRule,
+  negativeFeedbackRule,
 ]);
 
 export type AlertRule = z.output<typeof alertRuleSchema>;
@@ -208,6 +225,16 @@ export function defaultAlertRules(): AlertRule[] {
       max_tokens: 200_000,
       max_repeated_tool_calls: 5,
       severity: 'critical',
+    }),
+    parseAlertRule({
+      id: 'default.negative-feedback',
+      name: 'Negative feedback above 30%',
+      kind: 'negative_feedback',
+      threshold: 0.3,
+      window: '1h',
+      min_scores: 10,
+      for: '0s',
+      severity: 'warning',
     }),
   ];
 }

@@ -39,6 +39,16 @@ export interface RunawayThresholds {
   maxRepeatedToolCalls: number;
 }
 
+/** Per-tenant scores and feedback given in one window (storage/score-types.ts). */
+export interface TenantFeedbackStats {
+  tenantId: string;
+  scores: number;
+  /** Scores below 0.5. */
+  negative: number;
+  /** The latest negatively scored run in the window, for the notification's example link. */
+  exampleNegativeTraceId: string | null;
+}
+
 export interface AlertDataSource {
   /**
    * Stats per tenant for runs that started in [fromMs, toMs). Tenants with no runs and no spans in
@@ -58,4 +68,9 @@ export interface AlertDataSource {
     toMs: number,
     thresholds: RunawayThresholds,
   ): Promise<RunawayCandidate[]>;
+  /**
+   * Scores per tenant given in [fromMs, toMs); tenants without any are omitted. Optional: a source
+   * without scores makes `negative_feedback` rules give no verdicts.
+   */
+  feedbackWindowStats?(fromMs: number, toMs: number): Promise<TenantFeedbackStats[]>;
 }

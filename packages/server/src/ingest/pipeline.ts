@@ -3,6 +3,7 @@ import type { IngestLimits, TenantLimiter } from '../limits/tenant-limits.js';
 import type { OtlpFormat, ReceivedBody } from '../otlp/body.js';
 import type { DecodedLogs, DecodedMetrics, DecodedTraces, ResourceGroup } from '../otlp/model.js';
 import type { IngestWriter } from '../storage/batch-writer.js';
+import { scoresOfLogs } from '../storage/score-columns.js';
 import type { Attributes, WriteBatch } from '../storage/types.js';
 import type { ServerMetrics } from '../telemetry/registry.js';
 import { RateLimitedError } from './errors.js';
@@ -18,6 +19,7 @@ import {
   spanBuilder,
   spanIdentity,
 } from './row-builders.js';
+import { countScores } from './scores.js';
 import {
   type TenantClaim,
   TRACE_TENANT_PENDING,
@@ -84,9 +86,9 @@ export class IngestPipeline {
     );
   }
 
-  logs(decoded: DecodedLogs, request: IngestRequest): Promise<IngestOutcome> {
+  async logs(decoded: DecodedLogs, request: IngestRequest): Promise<IngestOutcome> {
     const batch = emptyBatch();
-    return this.ingest(
+    const outcome = await this.ingest(
       'logs',
       decoded,
       (l) => l.attributes,
@@ -94,6 +96,8 @@ export class IngestPipeline {
       batch,
       logBuilder(batch, this.deps.redactor),
     );
+    countScores(this.deps.metrics, scoresOfLogs(batch.logs));
+    return outcome;
   }
 
   /** Spans and log records: built in work slices, each tenant charged its processing time. */

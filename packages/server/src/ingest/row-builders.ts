@@ -5,6 +5,7 @@ import { decideTraceTenants, type TraceClaim } from '../storage/trace-claims.js'
 import type { Attributes, WriteBatch } from '../storage/types.js';
 import type { IngestRedactor } from './pipeline.js';
 import { toLogRow, toMetricRow, toSpanRow } from './rows.js';
+import { scoreOfLog } from './scores.js';
 import { bodyToText, limitAttributes } from './sanitize.js';
 import {
   resolveTenant,
@@ -79,7 +80,11 @@ export function logBuilder(batch: WriteBatch, redactor: IngestRedactor): Builder
     let body = bodyToText(item.body);
     if (body.length > limits.maxAttributeLength * 4)
       body = `${body.slice(0, limits.maxAttributeLength * 4)}…[truncated]`;
-    batch.logs.push(toLogRow(tenantId, item, attrs, redactor.text(tenantId, body), resource));
+    const row = toLogRow(tenantId, item, attrs, redactor.text(tenantId, body), resource);
+    // A gen_ai.evaluation.result record is also a score on its run (ingest/scores.ts).
+    const score = scoreOfLog(tenantId, item, attrs, row.timeUnixNano);
+    if (score !== undefined) row.score = score;
+    batch.logs.push(row);
   };
 }
 

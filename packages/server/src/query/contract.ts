@@ -10,6 +10,8 @@
  * - Errors: HTTP status + `{"error":{"code":"TENANTRY_E_...","message":"..."}}`.
  */
 
+import type { FeedbackSummary } from './scores-contract.js';
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -48,6 +50,8 @@ export interface TenantSummary {
   toolErrors: number;
   toolErrorRate: number | null;
   lastSeen: string | null;
+  /** Scores and feedback given in the range (scores-contract.ts). */
+  feedback: FeedbackSummary;
 }
 
 export interface TenantsResponse extends Page<TenantSummary> {
@@ -73,7 +77,11 @@ export type TimeseriesMetric =
   | 'cost'
   | 'tool_calls'
   | 'tool_error_rate'
-  | 'llm_latency_p95';
+  | 'llm_latency_p95'
+  /** Scores given in each bucket, their negative share and mean (null where none). */
+  | 'feedback_count'
+  | 'negative_feedback_share'
+  | 'mean_score';
 
 /** GET /api/v1/tenants/:tenant/timeseries — `step` in seconds (>= 10), or `step=1d` for daily totals. */
 export interface TimeseriesResponse {
@@ -292,4 +300,5 @@ export interface AlertTransitionView {
 
 export type AlertHistoryResponse = Page<AlertTransitionView>;
 export type * from '../events/contract.js';
+export type * from './scores-contract.js';
 export type * from './why-contract.js';

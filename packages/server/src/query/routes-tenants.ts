@@ -4,6 +4,7 @@ import { readScope, requireAdmin } from '../auth/scope.js';
 import { InvalidRequestError } from '../errors.js';
 import { encodeOffsetCursor } from '../storage/cursor.js';
 import type { TenantAggregateRow } from '../storage/read-types.js';
+import type { FeedbackBucket, FeedbackStats } from '../storage/score-types.js';
 import type {
   DeleteResponse,
   TenantSummary,
@@ -57,7 +58,17 @@ const METRICS = [
   'tool_calls',
   'tool_error_rate',
   'llm_latency_p95',
+  'feedback_count',
+  'negative_feedback_share',
+  'mean_score',
 ] as const satisfies readonly TimeseriesMetric[];
+
+/** Timeseries read from the scores table; the rest from the tenant's spans. */
+const FEEDBACK_METRICS = new Set<TimeseriesMetric>([
+  'feedback_count',
+  'negative_feedback_share',
+  'mean_score',
+]);
 
 const timeseriesQuery = z
   .object({
@@ -83,7 +94,20 @@ const timeseriesQuery = z
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
 const ms = (ns: number | null) => (ns === null ? null : ns / 1e6);
 
-function summary(r: TenantAggregateRow): TenantSummary {
+/** Counts of scores as the contract shows them (FeedbackSummary). */
+export function feedbackSummary(
+  f: Pick<FeedbackStats, 'scores' | 'negative' | 'valueSum'> | undefined,
+) {
+  const count = f?.scores ?? 0;
+  return {
+    count,
+    negative: f?.negative ?? 0,
+    negativeShare: ratio(f?.negative ?? 0, count),
+    meanScore: ratio(f?.valueSum ?? 0, count),
+  };
+}
+
+function summary(r: TenantAggregateRow, feedback: FeedbackStats | undefined): TenantSummary {
   return {
     tenantId: r.tenantId,
     spans: r.spans,
@@ -100,6 +124,7 @@ function summary(r: TenantAggregateRow): TenantSummary {
     toolErrors: r.toolErrors,
     toolErrorRate: ratio(r.toolErrors, r.toolCalls),
     lastSeen: r.lastSeenNs === null ? null : nsToIso(r.lastSeenNs),
+    feedback: feedbackSummary(feedback),
   };
 }
 
@@ -124,8 +149,20 @@ export function tenantRoutes(deps: QueryDeps) {
         }),
         deps.storage.fleetTotals(scope, range.ns),
       ]);
+      const items = rows.slice(0, limit);
+      const feedback = new Map(
+        items.length === 0
+          ? []
+          : (
+              await deps.storage.feedbackStats(
+                scope,
+                range.ns,
+                items.map((r) => r.tenantId),
+              )
+            ).map((f) => [f.tenantId, f]),
+      );
       return {
-        items: rows.slice(0, limit).map(summary),
+        items: items.map((r) => summary(r, feedback.get(r.tenantId))),
         nextCursor: rows.length > limit ? encodeOffsetCursor(offset + limit) : null,
         range: isoRange(range),
         fleet: {
@@ -154,17 +191,25 @@ export function tenantRoutes(deps: QueryDeps) {
             `range/step gives ${count} buckets; at most ${MAX_BUCKETS}`,
           );
         }
-        const rows = await deps.storage.tenantBuckets(
-          scope.tenantId ?? tenant,
-          range.ns,
-          BigInt(stepMs) * 1_000_000n,
-          deps.prices,
-        );
+        const stepNs = BigInt(stepMs) * 1_000_000n;
+        const wantsFeedback = q.metrics.some((m) => FEEDBACK_METRICS.has(m));
+        const [rows, feedbackRows] = await Promise.all([
+          deps.storage.tenantBuckets(scope.tenantId ?? tenant, range.ns, stepNs, deps.prices),
+          wantsFeedback
+            ? deps.storage.feedbackBuckets(scope.tenantId ?? tenant, range.ns, stepNs)
+            : Promise.resolve([] as FeedbackBucket[]),
+        ]);
         const byBucket = new Map(rows.map((r) => [r.bucket, r]));
+        const feedbackByBucket = new Map(feedbackRows.map((r) => [r.bucket, r]));
         const timestamps = Array.from({ length: count }, (_, i) => first + i * stepMs);
         const series: TimeseriesResponse['series'] = {};
         for (const metric of q.metrics) {
           series[metric] = timestamps.map((t) => {
+            if (FEEDBACK_METRICS.has(metric)) {
+              const f = feedbackSummary(feedbackByBucket.get(t));
+              if (metric === 'feedback_count') return f.count;
+              return metric === 'mean_score' ? f.meanScore : f.negativeShare;
+            }
             const r = byBucket.get(t);
             if (!r)
               return metric === 'runs' ||

@@ -149,6 +149,14 @@ export function createServerMetrics(registry = new Registry()) {
       'tenantry_journal_replayed_requests_total',
       'Journaled requests committed to storage at startup because a crash had left them uncommitted.',
     ),
+    feedbackScores: registry.counter(
+      'tenantry_feedback_scores_total',
+      'Scores and feedback on runs stored, by tenant and whether negative (value below 0.5).',
+    ),
+    feedbackScoreSum: registry.counter(
+      'tenantry_feedback_score_sum',
+      'Sum of the stored scores (0..1) by tenant: divided by tenantry_feedback_scores_total, the mean score.',
+    ),
     alertNotificationFailures: registry.counter(
       'tenantry_alert_notification_failures_total',
       'Webhook deliveries that failed after all retries, by receiver.',

@@ -1,3 +1,4 @@
+import type { AlertDataSource } from '../../alerts/source.js';
 import type { NsRange } from '../read-types.js';
 import {
   feedbackBucketFromColumns,
@@ -8,7 +9,7 @@ import {
 import { NEGATIVE_BELOW, type ScoreStore } from '../score-types.js';
 import type { TenantScope } from '../types.js';
 import type { ChConnection } from './client.js';
-import { limit, lit, Where } from './sql.js';
+import { ALL_TENANTS, limit, lit, Where } from './sql.js';
 
 const NEGATIVE = `value < ${NEGATIVE_BELOW}`;
 const AGGREGATES = `count() AS f_scores, countIf(${NEGATIVE}) AS f_negative,
@@ -19,9 +20,11 @@ function scoped(scope: TenantScope, range: NsRange): Where {
 }
 
 /** Scores on ClickHouse (schema.ts, v6); OTLP scores are inserted with their batch (write.ts). */
-export function chScoreStore(ch: ChConnection): ScoreStore {
+export function chScoreStore(
+  ch: ChConnection,
+): ScoreStore & Required<Pick<AlertDataSource, 'feedbackWindowStats'>> {
   const table = `${ch.database}.scores`;
-  return {
+  const store: ScoreStore = {
     async insertScores(rows) {
       if (rows.length > 0) await ch.insert('scores', rows.map(scoreToColumns));
     },
@@ -54,5 +57,14 @@ export function chScoreStore(ch: ChConnection): ScoreStore {
       );
       return rows.map(feedbackBucketFromColumns);
     },
+  };
+  return {
+    ...store,
+    // The alert engine evaluates the whole fleet: deliberately all tenants.
+    feedbackWindowStats: (fromMs, toMs) =>
+      store.feedbackStats(ALL_TENANTS, {
+        fromNs: BigInt(fromMs) * 1_000_000n,
+        toNs: BigInt(toMs) * 1_000_000n,
+      }),
   };
 }

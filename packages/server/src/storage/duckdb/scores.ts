@@ -1,4 +1,5 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
+import type { AlertDataSource } from '../../alerts/source.js';
 import type { NsRange } from '../read-types.js';
 import {
   feedbackBucketFromColumns,
@@ -37,8 +38,10 @@ function inRange(where: Where, range: NsRange): Where {
 }
 
 /** The read side and the API's inserts; OTLP scores are appended by the ingest writer (write.ts). */
-export function duckScoreStore(db: DuckDb): ScoreStore {
-  return {
+export function duckScoreStore(
+  db: DuckDb,
+): ScoreStore & Required<Pick<AlertDataSource, 'feedbackWindowStats'>> {
+  const store: ScoreStore = {
     async insertScores(rows) {
       if (rows.length === 0) return;
       const appender = await db.writer.createAppender('scores');
@@ -80,5 +83,17 @@ export function duckScoreStore(db: DuckDb): ScoreStore {
       );
       return rows.map(feedbackBucketFromColumns);
     },
+  };
+  return {
+    ...store,
+    // The alert engine evaluates the whole fleet: deliberately all tenants.
+    feedbackWindowStats: (fromMs, toMs) =>
+      store.feedbackStats(
+        { tenantId: null },
+        {
+          fromNs: BigInt(fromMs) * 1_000_000n,
+          toNs: BigInt(toMs) * 1_000_000n,
+        },
+      ),
   };
 }
