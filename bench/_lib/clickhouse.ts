@@ -23,7 +23,7 @@ import { quantile, report } from './report.js';
  * `spawnCli(['up', ...ch.upArgs])`.
  */
 export interface BenchClickHouse {
-  storage: Storage & { ch: { clients: unknown[] } };
+  storage: Awaited<ReturnType<typeof openClickHouseStorage>>;
   url: string;
   database: string;
   cluster: string | undefined;
@@ -48,7 +48,7 @@ export function benchEngines(): BenchEngine[] {
 }
 
 export async function startBenchClickHouse(
-  options: { shards?: number; database?: string; engine?: BenchEngine } = {},
+  options: { shards?: number; database?: string; engine?: BenchEngine; dir?: string } = {},
 ): Promise<BenchClickHouse> {
   // `tenantry up` defaults to database `tenantry`, so upArgs and storage see the same tables.
   const database = options.database ?? 'tenantry';
@@ -56,9 +56,10 @@ export async function startBenchClickHouse(
   let node: ClickHouseNode | null = null;
   let cluster: ClickHouseCluster | null = null;
   let chdb: ClickHouseTarget | null = null;
-  if (options.engine === 'chdb') chdb = await startChdb();
+  // `dir`: a single node's files, kept after stop (bench/query reuses a seeded engine).
+  if (options.engine === 'chdb') chdb = await startChdb(options.dir);
   else if (shards > 1) cluster = await startClickHouseCluster(shards);
-  else node = await startClickHouse();
+  else node = await startClickHouse(options.dir ? { dir: options.dir } : {});
   // chDB has no URL: the adapter reaches it through its in-process connection (no `tenantry up`).
   const url = chdb ? 'chdb' : cluster ? cluster.urls() : node!.url;
   const storage = await openClickHouseStorage(
@@ -137,20 +138,7 @@ async function copySpans(
       });
       rmSync(file);
     }
-    // Steady state: what background merges reach on their own, without waiting for them here.
-    // 18.16 merges a single partition per OPTIMIZE, so each is named.
-    const nodes = storage.ch.cluster ? storage.ch.clients.length : 1;
-    const local = localTable(storage.ch, 'spans');
-    const [, localName] = local.split('.');
-    for (let node = 0; node < nodes; node++) {
-      const partitions = await storage.ch.queryOn<{ partition: string }>(
-        node,
-        `SELECT DISTINCT partition FROM system.parts WHERE database = '${database}' AND table = '${localName}' AND active`,
-      );
-      for (const p of partitions) {
-        await storage.ch.exec(`OPTIMIZE TABLE ${local} PARTITION ${p.partition} FINAL`, node);
-      }
-    }
+    await optimizeSpans(storage, database);
     const [row] = await storage.ch.query<{ n: string }>(
       `SELECT count() AS n FROM ${database}.spans`,
     );
@@ -159,6 +147,28 @@ async function copySpans(
     rmSync(dir, { recursive: true, force: true });
   }
   return copied;
+}
+
+/**
+ * Steady state: what background merges reach on their own, without waiting for them. 18.16 merges
+ * a single partition per OPTIMIZE, so each is named.
+ */
+export async function optimizeSpans(
+  storage: Awaited<ReturnType<typeof openClickHouseStorage>>,
+  database: string,
+): Promise<void> {
+  const nodes = storage.ch.cluster ? storage.ch.clients.length : 1;
+  const local = localTable(storage.ch, 'spans');
+  const [, localName] = local.split('.');
+  for (let node = 0; node < nodes; node++) {
+    const partitions = await storage.ch.queryOn<{ partition: string }>(
+      node,
+      `SELECT DISTINCT partition FROM system.parts WHERE database = '${database}' AND table = '${localName}' AND active`,
+    );
+    for (const p of partitions) {
+      await storage.ch.exec(`OPTIMIZE TABLE ${local} PARTITION ${p.partition} FINAL`, node);
+    }
+  }
 }
 
 /**

@@ -72,9 +72,10 @@ export interface ClickHouseTarget {
   stop(): Promise<void>;
 }
 
-export async function startChdb(): Promise<ClickHouseTarget> {
+/** `path`: a data directory that outlives the process (benchmarks reuse a seeded one). */
+export async function startChdb(path = ':memory:'): Promise<ClickHouseTarget> {
   const { createChdbConnection } = loadChdb();
-  const connection = () => withServerDefaults(createChdbConnection({ path: ':memory:' }));
+  const connection = () => withServerDefaults(createChdbConnection({ path }));
   // Held open for the target's life: the engine's in-memory data directory lives while one does.
   const keep = createClient({ connection: connection() });
   const rs = await keep.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });

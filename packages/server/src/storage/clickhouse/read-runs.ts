@@ -100,12 +100,33 @@ export async function traceSpans(
   scope: TenantScope,
   traceId: string,
 ): Promise<SpanRow[]> {
-  const where = new Where(scope).add('trace_id = ?', traceId);
+  // The trace index (schema v7) names the trace's tenants and days: the spans read below is then
+  // a primary-key range in those days' partitions, with or without a tenant-bound scope.
+  const hits = await ch.query<{ tenant_id: string; lo: number; hi: number }>(
+    `SELECT tenant_id, min(day) AS lo, max(day) AS hi FROM ${ch.database}.trace_index
+     ${new Where(scope).add('trace_key = cityHash64(?)', traceId).sql} GROUP BY tenant_id`,
+  );
+  if (hits.length === 0) return [];
+  const where = new Where(scope)
+    .add(`tenant_id IN (${litList(hits.map((h) => h.tenant_id))})`)
+    .add('trace_id = ?', traceId)
+    // Days are the server's time zone's (toYYYYMMDD): a day's margin either side covers any zone.
+    .add('start_ns >= ?', dayStartNs(Math.min(...hits.map((h) => Number(h.lo)))) - DAY_NS)
+    .add('start_ns < ?', dayStartNs(Math.max(...hits.map((h) => Number(h.hi)))) + 2n * DAY_NS);
   const rows = await ch.query(
     `SELECT * FROM ${ch.database}.spans ${where.sql}
      ORDER BY start_ns, span_id ${ONE_PER_SPAN} LIMIT 20000`,
   );
   return rows.map(spanFromRow);
+}
+
+const DAY_NS = 86_400_000_000_000n;
+
+/** The first nanosecond of a trace_index day (YYYYMMDD) read as a UTC date. */
+function dayStartNs(yyyymmdd: number): bigint {
+  const y = Math.floor(yyyymmdd / 10000);
+  const m = Math.floor(yyyymmdd / 100) % 100;
+  return BigInt(Date.UTC(y, m - 1, yyyymmdd % 100)) * 1_000_000n;
 }
 
 export async function traceLogs(

@@ -140,7 +140,8 @@ export type TableName =
   | 'scores'
   | 'trace_claims'
   | 'parked_spans'
-  | 'change_events';
+  | 'change_events'
+  | 'trace_index';
 
 export function localTable(ch: ChConnection, table: TableName): string {
   return ch.cluster ? `${ch.database}.${table}_local` : `${ch.database}.${table}`;
@@ -258,6 +259,45 @@ export function changeEventTableDef(): TableDef {
   };
 }
 
+/** The day partition of a span, as trace_index stores it (spans partition by the same day). */
+export const SPAN_DAY = `toUInt32(${day('start_ns')})`;
+
+/**
+ * v7, the trace index: which tenants and days hold a trace, keyed by cityHash64(trace_id), so a
+ * trace looked up without its tenant (an admin key) reads one granule here and then only its
+ * tenant's key range in its days, instead of every granule of spans (18.16 at 100 M spans: see
+ * docs/scaling.md). A materialized view fills it on every insert into spans (ingest, the settle's
+ * moves), in the same INSERT, so no write-path code changes; rows spans had before the view are
+ * copied once. Repeats collapse on merge and reads take DISTINCT, so running this twice is harmless.
+ * Entries outlive deleted spans (retention, erasure): a stale one only adds a granule to a look-up.
+ */
+function traceIndexStatements(ch: ChConnection): string[] {
+  const db = ch.database;
+  const def: TableDef = {
+    name: 'trace_index',
+    columns: `trace_key UInt64, tenant_id ${ch.features.lowCardinality ? 'LowCardinality(String)' : 'String'}, day UInt32`,
+    engine: 'ReplacingMergeTree',
+    partitionBy: 'day',
+    orderBy: 'trace_key, tenant_id, day',
+    shardBy: 'trace_key',
+    settings: 'index_granularity = 1024',
+  };
+  const [spans, index] = ch.cluster
+    ? ['spans_local', 'trace_index_local']
+    : ['spans', 'trace_index'];
+  const select = (from: string) =>
+    `SELECT cityHash64(trace_id) AS trace_key, tenant_id, ${SPAN_DAY} AS day FROM ${db}.${from}`;
+  return [
+    ...createTable(ch, def),
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.trace_index_mv${ch.onCluster} TO ${db}.${index} AS ${select(spans)} GROUP BY trace_key, tenant_id, day`,
+    // After the view exists, so no span falls between the copy and the view. With ON CLUSTER this
+    // runs once, through the Distributed tables; otherwise once per node, local to local.
+    ch.onCluster
+      ? `INSERT INTO ${db}.trace_index ${select('spans')}`
+      : `INSERT INTO ${db}.${index} ${select(spans)}`,
+  ];
+}
+
 /** Versioned migrations; each node records what it applied in its own schema_migrations. */
 export function migrations(ch: ChConnection): Array<{ version: number; statements: string[] }> {
   return [
@@ -270,6 +310,7 @@ export function migrations(ch: ChConnection): Array<{ version: number; statement
     },
     { version: 5, statements: createTable(ch, changeEventTableDef()) },
     { version: 6, statements: createTable(ch, scoreTableDef(ch.features)) },
+    { version: 7, statements: traceIndexStatements(ch) },
   ];
 }
 

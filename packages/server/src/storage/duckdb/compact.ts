@@ -1,6 +1,7 @@
 import { TenantryError } from '../../errors.js';
 import type { CompactionOptions, CompactionReport } from '../types.js';
 import type { DuckDb, Params } from './database.js';
+import { indexClosedWindows } from './trace-index.js';
 
 /**
  * Background compaction: ingest appends rows in arrival (time) order, so one tenant's rows are
@@ -102,7 +103,9 @@ export async function compactClosedWindows(
       report.transactions += moved.transactions;
     }
   }
-  if (report.windows > 0) {
+  // The trace index of the closed windows (trace-index.ts), once their layout is final.
+  const indexed = await indexClosedWindows(db, options);
+  if (report.windows > 0 || indexed > 0) {
     // Folds the deletions into the file so row groups left empty are dropped; a checkpoint that
     // cannot run now (a long read holds an old snapshot) is retried by DuckDB's own autocheckpoint.
     await db.exclusive(() => db.exec('CHECKPOINT')).catch(() => {});

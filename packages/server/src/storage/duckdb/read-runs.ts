@@ -3,6 +3,7 @@ import type { LogFilter, NsRange, RunFilter, RunRow, SpanFilter } from '../read-
 import type { LogRow, SpanRow, TenantScope } from '../types.js';
 import type { DuckDb } from './database.js';
 import { IS_LLM, IS_TOOL, likePattern, logFromRow, spanFromRow, traceKey, Where } from './rows.js';
+import { traceRows } from './trace-index.js';
 
 const STATUS_CODE = { unset: 0, ok: 1, error: 2 } as const;
 /** How long after its start a run's children are looked for. */
@@ -76,14 +77,8 @@ export async function traceSpans(
   scope: TenantScope,
   traceId: string,
 ): Promise<SpanRow[]> {
-  const where = new Where()
-    .add('trace_key = ?::UBIGINT', traceKey(traceId))
-    .add('trace_id = ?', traceId)
-    .scope(scope.tenantId);
-  const rows = await db.query(
-    `SELECT * FROM spans ${where.sql} ORDER BY start_ns, span_id LIMIT 20000`,
-    where.params,
-  );
+  // Through the trace index (trace-index.ts): its windows and tenants, not every row group.
+  const rows = await traceRows(db, scope.tenantId, traceId, traceKey(traceId));
   return rows.map(spanFromRow);
 }
 

@@ -1,0 +1,157 @@
+import type { CompactionOptions } from '../types.js';
+import type { DuckDb, Params, Row } from './database.js';
+import { Where } from './rows.js';
+
+/**
+ * The trace index (schema v9): for every closed time window, which (trace_key, tenant_key) pairs
+ * it holds, written sorted by trace_key, so DuckDB's zone maps find a trace's entries in one row
+ * group per window. A trace looked up by id, with or without its tenant, then reads only its
+ * tenants' row groups in the windows that hold it (compaction sorted them by tenant), plus the
+ * windows the index does not cover yet (the open one, in arrival order). At 100 M spans a trace
+ * by id went from a scan of every trace_key to a few row groups (docs/scaling.md).
+ *
+ * It is built by the compaction sweep, not by ingest: the write path pays nothing. A window is
+ * (re)indexed when its row count differs from the count recorded with its index, so late rows,
+ * retention and erasure are caught on the next sweep. Until then a trace whose spans all arrived
+ * late into an indexed window has no entry; `traceRows` falls back to a full scan when the index
+ * finds nothing, so such a trace is still found (the cost of a miss: one scan).
+ */
+export async function indexClosedWindows(db: DuckDb, options: CompactionOptions): Promise<number> {
+  const w = options.windowNs;
+  const closedEnd = (options.closedBeforeNs / w) * w;
+  const counts = new Map(
+    (
+      await db.query(
+        'SELECT start_ns // ? AS w, count(*) AS n FROM spans WHERE start_ns < ? GROUP BY w',
+        [w, closedEnd],
+      )
+    ).map((r) => [BigInt(r.w as bigint) * w, Number(r.n)]),
+  );
+  const indexed = (
+    await db.query(
+      'SELECT window_start_ns AS s, row_count AS n FROM trace_index_windows WHERE window_ns = ?',
+      [w],
+    )
+  ).map((r) => [BigInt(r.s as bigint), Number(r.n)] as const);
+  let built = 0;
+  // Windows whose rows are all gone (retention, erasure): their entries go too.
+  for (const [start] of indexed) {
+    if (counts.has(start)) continue;
+    await db.exclusive(() => reindex(db, start, w, false));
+  }
+  const done = new Map(indexed);
+  for (const [start, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (done.get(start) === n) continue;
+    if (options.signal?.aborted) break;
+    await db.exclusive(() => reindex(db, start, w, true));
+    built++;
+  }
+  return built;
+}
+
+/** One transaction: the window's entries and its record replaced (or just dropped). */
+async function reindex(db: DuckDb, start: bigint, w: bigint, build: boolean): Promise<void> {
+  const range = [start, start + w];
+  await db.exec('BEGIN TRANSACTION');
+  try {
+    await db.exec('DELETE FROM trace_index WHERE window_start_ns = ? AND window_ns = ?', [
+      start,
+      w,
+    ]);
+    await db.exec('DELETE FROM trace_index_windows WHERE window_start_ns = ? AND window_ns = ?', [
+      start,
+      w,
+    ]);
+    if (build) {
+      await db.exec(
+        `INSERT INTO trace_index
+         SELECT DISTINCT trace_key, tenant_key, ?::BIGINT, ?::BIGINT FROM spans
+         WHERE start_ns >= ? AND start_ns < ? ORDER BY trace_key`,
+        [start, w, ...range],
+      );
+      // Counted in the same snapshot as the entries: a row committed after it changes the count.
+      await db.exec(
+        `INSERT INTO trace_index_windows
+         SELECT ?, ?, count(*) FROM spans WHERE start_ns >= ? AND start_ns < ?`,
+        [start, w, ...range],
+      );
+    }
+    await db.exec('COMMIT');
+  } catch (err) {
+    await db.exec('ROLLBACK').catch(() => {});
+    throw err;
+  }
+}
+
+/** [from, to) with null for unbounded. */
+type Span = [bigint | null, bigint | null];
+
+/** The time ranges no indexed window covers: where a trace must be looked for by scanning. */
+function gaps(windows: Array<[bigint, bigint]>): Span[] {
+  const sorted = [...windows].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out: Span[] = [];
+  let from: bigint | null = null;
+  for (const [s, e] of sorted) {
+    if (from === null || s > from) out.push([from, s]);
+    if (from === null || e > from) from = e;
+  }
+  out.push([from, null]);
+  return out;
+}
+
+/**
+ * A trace's span rows (scoped to `tenantId` when not null), the `SELECT *` columns ordered by
+ * start time: the index's tenants and windows, plus every range it does not cover.
+ */
+export async function traceRows(
+  db: DuckDb,
+  tenantId: string | null,
+  traceId: string,
+  key: bigint,
+): Promise<Row[]> {
+  const windows = (
+    await db.query('SELECT window_start_ns AS s, window_ns AS n FROM trace_index_windows')
+  ).map(
+    (r) =>
+      [BigInt(r.s as bigint), BigInt(r.s as bigint) + BigInt(r.n as bigint)] as [bigint, bigint],
+  );
+  const base = () =>
+    new Where().add('trace_key = ?::UBIGINT', key).add('trace_id = ?', traceId).scope(tenantId);
+  const branches: Where[] = [];
+  if (windows.length > 0) {
+    const hits = await db.query(
+      `SELECT DISTINCT tenant_key, window_start_ns AS s, window_ns AS n FROM trace_index
+       WHERE trace_key = ?::UBIGINT`,
+      [key],
+    );
+    for (const h of hits) {
+      const s = BigInt(h.s as bigint);
+      branches.push(
+        base()
+          .add('tenant_key = ?::UBIGINT', BigInt(h.tenant_key as bigint))
+          .add('start_ns >= ?', s)
+          .add('start_ns < ?', s + BigInt(h.n as bigint)),
+      );
+    }
+  }
+  for (const [from, to] of gaps(windows)) {
+    const b = base();
+    if (from !== null) b.add('start_ns >= ?', from);
+    if (to !== null) b.add('start_ns < ?', to);
+    branches.push(b);
+  }
+  const rows = await select(db, branches);
+  // Nothing indexed and nothing uncovered: a trace of late rows only, not indexed yet, or none.
+  if (rows.length === 0 && windows.length > 0) return select(db, [base()]);
+  return rows;
+}
+
+/** One UNION of the branches (it also drops a row two overlapping windows both matched). */
+function select(db: DuckDb, branches: Where[]): Promise<Row[]> {
+  const params: Params = branches.flatMap((b) => b.params);
+  return db.query(
+    `${branches.map((b) => `SELECT * FROM spans ${b.sql}`).join(' UNION ')}
+     ORDER BY start_ns, span_id LIMIT 20000`,
+    params,
+  );
+}
