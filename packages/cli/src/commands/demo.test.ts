@@ -164,6 +164,24 @@ describe('tenantry demo usage', () => {
     expect((await runWith(['--with-server', '--duration', 'soon'])).code).toBe(2);
     expect((await runWith(['--url', 'http://127.0.0.1:1'])).text).toContain('--url needs --key');
   });
+
+  it('exits 2 on a --webhook that is not an http(s) URL, or without --with-server', async () => {
+    for (const url of ['ftp://127.0.0.1/hook', 'not a url']) {
+      const { code, text } = await runWith(['--with-server', '--webhook', url]);
+      expect(code).toBe(2);
+      expect(text).toContain(`--webhook must be an http:// or https:// URL, got '${url}'`);
+    }
+    const external = await runWith([
+      '--url',
+      'http://127.0.0.1:1',
+      '--key',
+      'k',
+      '--webhook',
+      'http://127.0.0.1:2/hook',
+    ]);
+    expect(external.code).toBe(2);
+    expect(external.text).toContain('--webhook needs --with-server');
+  });
 });
 
 async function waitFor(

@@ -19,6 +19,8 @@ backfilled traffic, then live traffic, with tenant-b's incident and tenant-d's r
   --data-dir <dir>     its data directory, wiped at start (default ./.tenantry-demo)
   --host <addr>        its listen address (default 127.0.0.1)
   --port <n>           its port (default 4318; 0 picks a free one)
+  --webhook <url>      also POST its alerts as JSON to this http(s) URL (repeatable); a firing
+                       alert's body names the suspect (tool, error type, version)
   --url <url>          send to an already running server instead (with --key)
   --key <key>          ingest (or admin) key for --url
   --duration <d>       stop after this long live, e.g. 20s, 5m (default: until Ctrl-C)
@@ -28,7 +30,19 @@ backfilled traffic, then live traffic, with tenant-b's incident and tenant-d's r
 
 const MINUTE = 60_000;
 
-export async function run(args: string[], io: CliIo): Promise<number> {
+/** For callers in this process (tests), not the command line. */
+export interface DemoRunOptions {
+  /** Serve the dashboard from this build instead of the bundled one. */
+  uiDir?: string;
+  /** Ends the live phase early, as Ctrl-C does. */
+  signal?: AbortSignal;
+}
+
+export async function run(
+  args: string[],
+  io: CliIo,
+  runOptions: DemoRunOptions = {},
+): Promise<number> {
   let server: RunningServer | undefined;
   let gateway: ChildProcess | undefined;
   let stats: { runs: number; failed: number } | undefined;
@@ -41,6 +55,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           'data-dir': { type: 'string' },
           host: { type: 'string' },
           port: { type: 'string' },
+          webhook: { type: 'string', multiple: true },
           url: { type: 'string' },
           key: { type: 'string' },
           duration: { type: 'string' },
@@ -62,6 +77,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       throw new UsageError('give either --with-server or --url with --key');
     }
     if (!withServer && values.key === undefined) throw new UsageError('--url needs --key');
+    const webhooks = (values.webhook ?? []).map(webhookFlag);
+    if (!withServer && webhooks.length > 0) {
+      throw new UsageError(
+        "--webhook needs --with-server (a running server's receivers are in its tenantry.yaml)",
+      );
+    }
 
     let endpoint: string;
     let ingestKey: string;
@@ -75,8 +96,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           host: values.host ?? '127.0.0.1',
           port: intFlag(values.port, 'port') ?? 4318,
           dataDir,
+          webhooks,
         }),
         logger: false,
+        ...(runOptions.uiDir !== undefined ? { uiDir: runOptions.uiDir } : {}),
       });
       if (server.bootstrapKeys === null) throw new Error('a wiped data dir must bootstrap keys');
       endpoint = server.url;
@@ -133,7 +156,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(
       `tenantry demo: live traffic running ${durationMs !== undefined ? `for ${durationMs / 1000} s` : 'until Ctrl-C'}\n`,
     );
-    await waitFor(durationMs);
+    await waitFor(durationMs, runOptions.signal);
     io.stdout.write('tenantry demo: stopping, flushing telemetry…\n');
     return 0;
   } catch (err) {
@@ -167,6 +190,20 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** An absolute http(s) URL; the server's config would refuse anything else less clearly. */
+function webhookFlag(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--webhook must be an http:// or https:// URL, got '${value}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--webhook must be an http:// or https:// URL, got '${value}'`);
+  }
+  return value;
+}
+
 /** `20s`, `5m`, `1h` or plain milliseconds. */
 function durationFlag(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -176,16 +213,19 @@ function durationFlag(value: string | undefined, name: string): number | undefin
   return Number(m[1]) * unit;
 }
 
-function waitFor(durationMs: number | undefined): Promise<void> {
+function waitFor(durationMs: number | undefined, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
       process.off('SIGINT', done);
       process.off('SIGTERM', done);
+      signal?.removeEventListener('abort', done);
       resolve();
     };
     const timer = durationMs !== undefined ? setTimeout(done, durationMs) : undefined;
     process.on('SIGINT', done);
     process.on('SIGTERM', done);
+    if (signal?.aborted) done();
+    else signal?.addEventListener('abort', done);
   });
 }

@@ -4,6 +4,8 @@ export interface DemoServerOptions {
   host: string;
   port: number;
   dataDir: string;
+  /** JSON webhook receivers of the demo's alerts (`--webhook`). */
+  webhooks?: string[];
 }
 
 export function demoServerConfig(options: DemoServerOptions): Record<string, unknown> {
@@ -31,6 +33,7 @@ export function demoServerConfig(options: DemoServerOptions): Record<string, unk
       // Evaluated every 5 s and with a 5 s `for` on the failure rate, so the incident that the
       // backfill already holds pages within ~15 s of start instead of the production 1 minute.
       interval: '5s',
+      webhooks: (options.webhooks ?? []).map((url) => ({ url, format: 'json' })),
       rules: [
         {
           id: 'default.failure-rate',
