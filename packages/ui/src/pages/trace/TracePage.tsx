@@ -8,7 +8,7 @@ import { fmtMs, fmtNum } from '../../ui/format.js';
 import { QueryView } from '../../ui/states.js';
 import { LogLines } from './LogLines.js';
 import { SpanDetail } from './SpanDetail.js';
-import { ancestors, buildTree, type SpanTree } from './tree.js';
+import { ancestors, buildTree, type SpanTree, serviceVersions } from './tree.js';
 import { CATEGORY_LABELS, Waterfall } from './Waterfall.js';
 
 /** `/traces/<id>?span=<spanId>`: the waterfall and the selected span's detail side by side. */
@@ -65,6 +65,7 @@ function TraceView({ trace }: { trace: TraceResponse }) {
 
   const highlight = useMemo(() => matching(tree, query, errorsOnly), [tree, query, errorsOnly]);
   const errorCount = useMemo(() => trace.spans.filter((s) => s.status === 'error').length, [trace]);
+  const services = useMemo(() => serviceVersions(trace.spans), [trace]);
 
   // The tenant filter follows the trace, so moving on to Logs or Alerts stays on this tenant.
   const tenantParam = search.get('tenant');
@@ -114,6 +115,13 @@ function TraceView({ trace }: { trace: TraceResponse }) {
         <span className="muted">
           {fmtNum(trace.spans.length)} spans · {fmtMs(tree.totalMs)} ·{' '}
           <span className={errorCount ? 'bad' : undefined}>{errorCount} errors</span>
+        </span>
+        <span className="muted trace-services" data-testid="trace-services" title="service.version">
+          {services.map((s) => (
+            <span key={s} className="mono">
+              {s}
+            </span>
+          ))}
         </span>
       </div>
       <div className="trace-toolbar">

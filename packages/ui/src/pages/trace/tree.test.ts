@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SpanView } from '../../api/types.js';
-import { ancestors, buildTree, displayCategory, visibleRows } from './tree.js';
+import { ancestors, buildTree, displayCategory, serviceVersions, visibleRows } from './tree.js';
 
 function span(
   id: string,
@@ -105,5 +105,21 @@ describe('trace tree', () => {
       'subagent',
       'llm',
     ]);
+  });
+
+  it('names each service once with the version its spans reported, in order of first span', () => {
+    const at = (id: string, startMs: number, service: string, version?: string): SpanView => ({
+      ...span(id, null, startMs, 1),
+      serviceName: service,
+      resourceAttributes: version ? { 'service.version': version } : {},
+    });
+    expect(
+      serviceVersions([
+        at('w1', 5, 'demo-worker', '2.14.0'),
+        at('g1', 0, 'demo-gateway', '1.9.2'),
+        at('w2', 6, 'demo-worker', '2.14.0'),
+        at('x', 7, 'cron'),
+      ]),
+    ).toEqual(['demo-gateway 1.9.2', 'demo-worker 2.14.0', 'cron']);
   });
 });

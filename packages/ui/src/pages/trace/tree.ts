@@ -124,3 +124,20 @@ export function displayCategory(node: SpanNode): string {
   if (c === 'agent' && node.underAgent) return 'subagent';
   return c;
 }
+
+/**
+ * Each service of the trace with the `service.version` its spans reported, in order of first span:
+ * a run that crosses a freshly deployed worker says which build it met without opening a span.
+ */
+export function serviceVersions(spans: SpanView[]): string[] {
+  const seen = new Set<string>();
+  for (const s of [...spans].sort((a, b) =>
+    BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1,
+  )) {
+    const version = s.resourceAttributes['service.version'];
+    seen.add(
+      typeof version === 'string' && version ? `${s.serviceName} ${version}` : s.serviceName,
+    );
+  }
+  return [...seen];
+}
