@@ -33,6 +33,11 @@ const NOT_RUN: Array<{ file: string; starts: string; why: string }> = [
   },
   {
     file: 'packages/sdk/README.md',
+    starts: "import { agentRun, recordFeedback } from '@tenantry/sdk';",
+    why: "a fragment (userText is the reader's); recordFeedback runs in packages/sdk/src/feedback and, against a server, in alerts/negative-feedback.e2e.test.ts",
+  },
+  {
+    file: 'packages/sdk/README.md',
     starts: "import { NodeSDK } from '@opentelemetry/sdk-node';",
     why: "a fragment for the reader's own NodeSDK (yourBatchProcessor, endpoint are theirs)",
   },

@@ -14,6 +14,7 @@ const io = captureIo;
 describe('tenantry why', () => {
   let server: TestServer;
   let env: NodeJS.ProcessEnv;
+  const passing: string[] = [];
   beforeAll(async () => {
     server = await startTestServer({ alerts: false });
     env = { TENANTRY_URL: server.url, TENANTRY_ADMIN_KEY: server.adminKey };
@@ -25,9 +26,20 @@ describe('tenantry why', () => {
           tools: [{ name: 'get_account_data', failed: true }],
         });
       }
-      for (let i = 0; i < 5; i++) recordRun(t, { tenantId: 'why-a', tools: [{ name: 'search' }] });
+      for (let i = 0; i < 5; i++) {
+        passing.push(recordRun(t, { tenantId: 'why-a', tools: [{ name: 'search' }] }));
+      }
     });
     await exportSpans(traceExporter(server.url, server.ingestKey), spans);
+    // Users marked two of the passing runs wrong.
+    for (const traceId of passing.slice(0, 2)) {
+      const res = await server.api('/api/v1/scores', server.adminKey, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenantId: 'why-a', traceId, score: 0 }),
+      });
+      expect(res.status).toBe(201);
+    }
   });
   afterAll(() => server.stop());
 
@@ -60,6 +72,16 @@ describe('tenantry why', () => {
     const none = io();
     expect(await why(['nobody'], none, env)).toBe(0);
     expect(none.out()).toContain('no failing runs in the range');
+  });
+
+  it('compares the runs users scored negatively with the rest with --cohort negative_feedback', async () => {
+    const out = io();
+    expect(await why(['why-a', '--cohort', 'negative_feedback'], out, env)).toBe(0);
+    expect(out.out()).toContain('why-a: 2 of 8 runs scored negatively');
+    expect(out.out()).toContain('in 2 of 2 negatively scored runs and 3 of 6 others');
+    const bad = io();
+    expect(await why(['why-a', '--cohort', 'slow'], bad, env)).toBe(2);
+    expect(bad.err()).toContain('--cohort is failed or negative_feedback');
   });
 
   it('needs exactly one tenant', async () => {

@@ -22,6 +22,8 @@ const HELP = `usage: tenantry why <tenant> [options]
 
   --from, --to   ${TIME_HELP} (default: the last hour)
   --limit <n>    findings (default 10)
+  --cohort <c>   failed (default): failing vs passing runs; negative_feedback: runs users or
+                 evaluators scored below 0.5 vs the rest
   --url, --key   server URL and admin or read key (env TENANTRY_URL, TENANTRY_ADMIN_KEY or
                  TENANTRY_READ_KEY)
   --json         print the API's JSON instead of a table
@@ -41,6 +43,7 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
           from: { type: 'string' },
           to: { type: 'string' },
           limit: { type: 'string' },
+          cohort: { type: 'string' },
         },
       }),
     );
@@ -57,6 +60,11 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
     if (from) p.set('from', from);
     if (to) p.set('to', to);
     if (limit !== undefined) p.set('limit', String(limit));
+    const cohort = values.cohort;
+    if (cohort !== undefined && cohort !== 'failed' && cohort !== 'negative_feedback') {
+      throw new UsageError('--cohort is failed or negative_feedback');
+    }
+    if (cohort) p.set('cohort', cohort);
     const qs = p.toString();
     const r = await callApi<WhyResponse>(
       targetFrom(values, env),
@@ -67,8 +75,9 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
       io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       return 0;
     }
+    const negative = r.cohort === 'negative_feedback';
     io.stdout.write(
-      `${r.tenantId}: ${r.failedRuns} of ${r.runs} runs failed (${r.range.from} to ${r.range.to})\n`,
+      `${r.tenantId}: ${r.failedRuns} of ${r.runs} runs ${negative ? 'scored negatively' : 'failed'} (${r.range.from} to ${r.range.to})\n`,
     );
     if (r.summary) io.stdout.write(`suspect: ${r.summary}\n`);
     for (const c of r.changes) {
@@ -79,7 +88,9 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
     }
     if (r.findings.length === 0) {
       io.stdout.write(
-        r.failedRuns === 0 ? 'no failing runs in the range\n' : 'nothing sets failing runs apart\n',
+        r.failedRuns === 0
+          ? `no ${negative ? 'negatively scored' : 'failing'} runs in the range\n`
+          : `nothing sets ${negative ? 'negatively scored' : 'failing'} runs apart\n`,
       );
       return 0;
     }

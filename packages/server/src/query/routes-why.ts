@@ -14,7 +14,14 @@ const count = (max: number) =>
     .pipe(z.number().int().min(1).max(max))
     .optional();
 
-const whyQuery = z.object({ ...rangeFields, perField: count(50), limit: count(100) }).strict();
+const whyQuery = z
+  .object({
+    ...rangeFields,
+    perField: count(50),
+    limit: count(100),
+    cohort: z.enum(['failed', 'negative_feedback']).optional(),
+  })
+  .strict();
 
 /** A day of a busy tenant answers well under a second (bench/why); a week is the longest range. */
 const MAX_WHY_RANGE_MS = 7 * 86_400_000;
@@ -32,6 +39,7 @@ export function whyRoutes(deps: QueryDeps) {
         return whyReport(deps.storage, scope.tenantId ?? tenant, range.ns, {
           perField: q.perField,
           limit: q.limit,
+          cohort: q.cohort,
         });
       },
     );

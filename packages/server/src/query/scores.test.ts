@@ -13,6 +13,7 @@ import {
 import { startTestServer, type TestServer } from '../../../../test/helpers/server.js';
 import type { LogsResponse, TenantsResponse, TimeseriesResponse } from './contract.js';
 import type { ScoreCreatedResponse, ScoresResponse } from './scores-contract.js';
+import type { WhyResponse } from './why-contract.js';
 
 /**
  * Scores end to end on the real server: gen_ai.evaluation.result records from a plain OpenTelemetry
@@ -254,6 +255,19 @@ describe('feedback per tenant', () => {
     expect(metrics).toContain('tenantry_feedback_scores_total{negative="true",tenant="acme"} 2');
     expect(metrics).toContain('tenantry_feedback_scores_total{negative="false",tenant="acme"} 1');
     expect(metrics).toMatch(/tenantry_feedback_score_sum\{tenant="acme"\} 1\.2\d*/);
+  });
+
+  it('runs the why analysis on the negatively scored runs with ?cohort=negative_feedback', async () => {
+    const res = await server.api<WhyResponse>(
+      `/api/v1/tenants/acme/why?cohort=negative_feedback&${range()}`,
+      readA,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ cohort: 'negative_feedback', runs: 1, failedRuns: 1 });
+    const plain = await server.api<WhyResponse>(`/api/v1/tenants/acme/why?${range()}`, readA);
+    expect(plain.body).toMatchObject({ cohort: 'failed', failedRuns: 0 });
+    const bad = await server.api(`/api/v1/tenants/acme/why?cohort=slow&${range()}`, readA);
+    expect(bad.status).toBe(400);
   });
 
   it('erases scores with the tenant', async () => {

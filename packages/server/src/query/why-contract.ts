@@ -86,4 +86,10 @@ export interface WhyResponse {
   onset: WhyOnset | null;
   /** One line naming the suspect, for alerts and the CLI; null when no run failed. */
   summary: string | null;
+  /**
+   * Which runs were compared with the rest (`?cohort=`): `failed` (the default), or
+   * `negative_feedback`, the runs scored below 0.5; `failedRuns`, `failing` and `findings` then
+   * count those, and changes and onset (about the failure rate) are left out.
+   */
+  cohort: 'failed' | 'negative_feedback';
 }

@@ -28,8 +28,12 @@ export function whySummary(r: WhyResponse): string | null {
     const subject = what
       ? `${what} failed${error ? ` with ${error.value}` : ''}`
       : `${basis.field} ${basis.value}`;
+    const [cohort, rest] =
+      r.cohort === 'negative_feedback'
+        ? ['negatively scored runs', 'others']
+        : ['failed runs', 'passing'];
     parts.push(
-      `${subject} in ${basis.failing.runs} of ${r.failedRuns} failed runs and ${basis.passing.runs} of ${r.passedRuns} passing`,
+      `${subject} in ${basis.failing.runs} of ${r.failedRuns} ${cohort} and ${basis.passing.runs} of ${r.passedRuns} ${rest}`,
     );
   }
   const change = suspectChange(r);

@@ -2,6 +2,7 @@ import type {
   BucketRow,
   NsRange,
   PriceTable,
+  WhyCohort,
   WhyCounts,
   WhyFacetRow,
 } from '../storage/read-types.js';
@@ -20,7 +21,10 @@ import { MIN_STEP, whySummary } from './why-summary.js';
 
 /** What `whyReport` needs of storage: ReadStore methods (a query function, not a class). */
 export interface WhySource {
-  whyFacets(tenantId: string, q: { range: NsRange; perField: number }): Promise<WhyCounts>;
+  whyFacets(
+    tenantId: string,
+    q: { range: NsRange; perField: number; cohort?: WhyCohort },
+  ): Promise<WhyCounts>;
   tenantBuckets(
     tenantId: string,
     range: NsRange,
@@ -34,6 +38,8 @@ export interface WhySource {
 export interface WhyOptions {
   perField?: number;
   limit?: number;
+  /** Compare the runs that failed (default) or the negatively scored ones with the rest. */
+  cohort?: WhyCohort;
 }
 
 /** Runs on each side of a step before it counts as the failure onset. */
@@ -64,12 +70,17 @@ export async function whyReport(
   options: WhyOptions = {},
 ): Promise<WhyResponse> {
   const stepNs = bucketStepNs(range);
+  const cohort = options.cohort ?? 'failed';
   const [counts, buckets, events] = await Promise.all([
-    source.whyFacets(tenantId, { range, perField: options.perField ?? 10 }),
+    source.whyFacets(tenantId, { range, perField: options.perField ?? 10, cohort }),
     source.tenantBuckets(tenantId, range, stepNs, {}),
     source.listChangeEvents?.(tenantId, { ...range, limit: MAX_WHY_EVENTS }) ?? [],
   ]);
-  return analyzeWhy(tenantId, range, counts, buckets, stepNs, options.limit ?? 10, events);
+  const report = analyzeWhy(tenantId, range, counts, buckets, stepNs, options.limit ?? 10, events);
+  if (cohort === 'failed') return report;
+  // Changes and the onset are read from the failure rate: they say nothing of negative scores.
+  const scored: WhyResponse = { ...report, changes: [], onset: null, cohort };
+  return { ...scored, summary: whySummary(scored) };
 }
 
 /** About BUCKETS buckets over the range, in whole multiples of 10 s. */
@@ -135,6 +146,7 @@ export function analyzeWhy(
     changes,
     onset,
     summary: null,
+    cohort: 'failed',
   };
   response.summary = whySummary(response);
   return response;

@@ -168,8 +168,16 @@ export const WHY_FIELDS = [
 ] as const;
 export type WhyField = (typeof WHY_FIELDS)[number];
 
+/**
+ * Which runs are compared with the rest: those that failed (a run span with status ERROR), or
+ * those a user or evaluator scored negatively (a score below 0.5 on the run, storage/score-types.ts).
+ */
+export type WhyCohort = 'failed' | 'negative_feedback';
+
 export interface WhyQuery {
   range: NsRange;
+  /** Default 'failed'; `failed`/`failedRuns` in the answer then count the cohort's runs. */
+  cohort?: WhyCohort;
   /** At most this many values per field, the most frequent in failing runs first. */
   perField: number;
 }

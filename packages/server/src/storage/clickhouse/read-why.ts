@@ -1,4 +1,5 @@
 import type { WhyCounts, WhyQuery } from '../read-types.js';
+import { NEGATIVE_BELOW } from '../score-types.js';
 import { MAX_RUN_NS, WHY_FIELD_LIST, whyFacetFromColumns } from '../why-columns.js';
 import type { ChConnection } from './client.js';
 import { jsonString } from './rows.js';
@@ -20,9 +21,15 @@ export async function whyFacets(
     .add('is_run = 1')
     .add('start_ns >= ?', q.range.fromNs)
     .add('start_ns < ?', q.range.toNs);
+  // The negative-feedback cohort: runs with a negative score, whenever the score was given.
+  const scored = new Where(scope).add(`value < ${NEGATIVE_BELOW}`);
+  const inCohort =
+    q.cohort === 'negative_feedback'
+      ? `max(trace_id GLOBAL IN (SELECT trace_id FROM ${ch.database}.scores ${scored.sql}))`
+      : 'max(status_code = 2)';
   // A run is keyed by cityHash64(trace_id): grouping and joining on one integer, not a string.
   const runs = `SELECT cityHash64(trace_id) AS run_key, any(trace_id) AS run_trace,
-      max(status_code = 2) AS failed
+      ${inCohort} AS failed
     FROM ${spans} ${runsWhere.sql} GROUP BY run_key`;
   const [totals] = await ch.query(
     `SELECT count() AS a_runs, countIf(failed = 1) AS a_failed FROM (${runs})`,

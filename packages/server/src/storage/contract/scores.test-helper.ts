@@ -122,6 +122,35 @@ export function scoreContract(name: string, open: () => Promise<Storage>): void 
       ]);
     });
 
+    it('compares the negatively scored runs with the rest in the why facets, within the tenant', async () => {
+      await s.insertScores([
+        score({ n: 4, value: 0 }),
+        score({ n: 6, value: 0.25 }),
+        // A later thumbs-down on a run counts whenever it was given.
+        score({ n: 8, value: 0, timeUnixNano: RANGE.toNs + 3_600_000n * MS }),
+        score({ n: 3, value: 1 }),
+        // Another tenant's score on alpha's trace id never marks alpha's run.
+        score({ n: 5, value: 0, tenantId: 'beta' }),
+      ]);
+      const counts = await s.whyFacets('alpha', {
+        range: RANGE,
+        perField: 10,
+        cohort: 'negative_feedback',
+      });
+      expect([counts.runs, counts.failedRuns]).toEqual([10, 3]);
+      const agent = (value: string) =>
+        counts.facets.find((f) => f.field === 'agent.name' && f.value === value);
+      expect(agent('billing')).toMatchObject({
+        failed: 3,
+        passed: 2,
+        failedTraceId: traceId(8),
+      });
+      expect(agent('support')).toMatchObject({ failed: 0, passed: 5, failedTraceId: null });
+      // The default cohort is still the failed runs.
+      const failed = await s.whyFacets('alpha', { range: RANGE, perField: 10 });
+      expect(failed.failedRuns).toBe(2);
+    });
+
     it('expires, erases with a user and deletes with the tenant', async () => {
       await s.insertScores([
         score({ n: 1, value: 0, comment: 'the user said so' }),

@@ -1,4 +1,5 @@
 import type { WhyCounts, WhyQuery } from '../read-types.js';
+import { NEGATIVE_BELOW } from '../score-types.js';
 import { MAX_RUN_NS, WHY_FIELD_LIST, whyFacetFromColumns } from '../why-columns.js';
 import type { DuckDb } from './database.js';
 import { Where } from './rows.js';
@@ -33,7 +34,7 @@ export async function whyFacets(db: DuckDb, tenantId: string, q: WhyQuery): Prom
   // A run is keyed by hash(trace_id), 64 bits of the whole id: grouping and joining on one integer
   // instead of a string is what keeps a busy tenant's day well under a second (bench/why).
   const runs = `SELECT hash(trace_id) AS run_key, any_value(trace_key) AS trace_key,
-      any_value(trace_id) AS trace_id, bool_or(status_code = 2) AS failed
+      any_value(trace_id) AS trace_id, ${failedRun(q)} AS failed
     FROM spans ${runsWhere.sql} GROUP BY run_key`;
   const [totals] = await db.query(
     `SELECT count(*) AS a_runs, count(*) FILTER (WHERE failed) AS a_failed FROM (${runs})`,
@@ -80,4 +81,16 @@ export async function whyFacets(db: DuckDb, tenantId: string, q: WhyQuery): Prom
     [...runsWhere.params, ...spanWhere.params],
   );
   return { runs: runCount, failedRuns, facets: rows.map(whyFacetFromColumns) };
+}
+
+/**
+ * Whether a run is in the cohort compared with the rest, over its spans: a span failed, or (the
+ * negative-feedback cohort) the run has a negative score of its own tenant, whenever given. The
+ * scores are matched on the span's own tenant, so the query needs no further parameter.
+ */
+function failedRun(q: WhyQuery): string {
+  return q.cohort === 'negative_feedback'
+    ? `bool_or(trace_id IN (SELECT s.trace_id FROM scores s
+        WHERE s.tenant_id = spans.tenant_id AND s.value < ${NEGATIVE_BELOW}))`
+    : 'bool_or(status_code = 2)';
 }

@@ -16,7 +16,8 @@ export function inAppPath(url: string): string {
 
 /** Values in the unit of the rule's kind (rates as %, latency in ms). */
 export function fmtAlertValue(kind: string, v: number): string {
-  if (kind === 'failure_rate' || kind === 'tool_error_rate') return fmtPct(v);
+  if (kind === 'failure_rate' || kind === 'tool_error_rate' || kind === 'negative_feedback')
+    return fmtPct(v);
   if (kind === 'latency') return fmtMs(v);
   if (kind === 'token_anomaly') return `${v.toFixed(1)}×`;
   return fmtNum(v);

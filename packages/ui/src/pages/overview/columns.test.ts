@@ -19,6 +19,7 @@ function tenant(id: string, over: Partial<TenantSummary> = {}): TenantSummary {
     toolErrors: 0,
     toolErrorRate: null,
     lastSeen: null,
+    feedback: { count: 0, negative: 0, negativeShare: null, meanScore: null },
     ...over,
   };
 }

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type {
   AlertsResponse,
   Page,
@@ -53,6 +53,12 @@ export function TenantPage({ tenant }: { tenant: string }) {
     limit: 8,
   });
   const changes = why.data?.changes ?? NO_CHANGES;
+  // The panel's other cohort (runs users scored negatively), fetched only once it is asked for.
+  const [cohort, setCohort] = useState<WhyCohort>('failed');
+  const scoredWhy = useApi<WhyResponse>(
+    cohort === 'negative_feedback' ? `/tenants/${encodeURIComponent(tenant)}/why` : null,
+    { from: range.from, to: range.to, limit: 8, cohort: 'negative_feedback' },
+  );
 
   const mine = fleet.data?.items.find((t) => t.tenantId === tenant) ?? null;
   const showFleet = whoami.tenantId === null;
@@ -81,6 +87,13 @@ export function TenantPage({ tenant }: { tenant: string }) {
           <span className="muted">
             {fmtNum(mine.runs)} runs · {fmtPct(mine.failureRate)} failed ·{' '}
             {fmtNum(mine.inputTokens + mine.outputTokens)} tokens · {fmtUsd(mine.cost.usd)}
+            {mine.feedback.count > 0 && (
+              <span data-testid="feedback-summary">
+                {' '}
+                · {fmtNum(mine.feedback.count)} scores, {fmtPct(mine.feedback.negativeShare)}{' '}
+                negative, mean {mine.feedback.meanScore?.toFixed(2)}
+              </span>
+            )}
           </span>
         )}
         <Link href={href(tenantPath(tenant, '/runs'), keep)}>All runs →</Link>
@@ -110,7 +123,13 @@ export function TenantPage({ tenant }: { tenant: string }) {
         )}
       </div>
 
-      <WhyPanel tenant={tenant} why={why} keep={keep} />
+      <WhyPanel
+        tenant={tenant}
+        why={cohort === 'failed' ? why : scoredWhy}
+        keep={keep}
+        cohort={cohort}
+        onCohort={setCohort}
+      />
 
       <h2>
         Recent failed runs{' '}
@@ -133,3 +152,5 @@ export function TenantPage({ tenant }: { tenant: string }) {
 }
 
 const NO_CHANGES: WhyChange[] = [];
+
+type WhyCohort = WhyResponse['cohort'];

@@ -15,27 +15,49 @@ export function WhyPanel({
   tenant,
   why,
   keep,
+  cohort = 'failed',
+  onCohort,
 }: {
   tenant: string;
   /** GET /tenants/:tenant/why, fetched by the page (its changes also mark the charts). */
   why: ApiState<WhyResponse> & { reload: () => void };
   keep: Record<string, string | null>;
+  /** Failing runs vs passing (default), or runs scored negatively vs the rest. */
+  cohort?: WhyResponse['cohort'];
+  onCohort?: (cohort: WhyResponse['cohort']) => void;
 }) {
   const run = (traceId: string | null, label: string) =>
     traceId ? <Link href={href(`/traces/${traceId}`, { tenant })}>{label}</Link> : null;
+  const scored = cohort === 'negative_feedback';
+  const [mine, rest] = scored ? ['Negatively scored', 'Other'] : ['Failing', 'Passing'];
   return (
     <section className="panel why-panel" data-testid="why-panel">
       <h2>
-        What failing runs share{' '}
-        <Link href={href(tenantPath(tenant, '/runs'), { ...keep, status: 'error' })}>
-          (open the failing runs)
-        </Link>
+        {scored ? 'What runs users marked wrong share' : 'What failing runs share'}{' '}
+        {!scored && (
+          <Link href={href(tenantPath(tenant, '/runs'), { ...keep, status: 'error' })}>
+            (open the failing runs)
+          </Link>
+        )}
       </h2>
+      {onCohort && (
+        <label className="muted">
+          <input
+            type="checkbox"
+            data-testid="why-cohort"
+            checked={scored}
+            onChange={(e) => onCohort(e.target.checked ? 'negative_feedback' : 'failed')}
+          />{' '}
+          negative feedback: compare the runs scored below 0.5 with the rest
+        </label>
+      )}
       <QueryView
         state={why}
         onRetry={why.reload}
         isEmpty={(d) => d.failedRuns === 0}
-        empty="No failing runs in this range."
+        empty={
+          scored ? 'No negatively scored runs in this range.' : 'No failing runs in this range.'
+        }
       >
         {(d) => (
           <>
@@ -56,8 +78,12 @@ export function WhyPanel({
                 <tr>
                   <th>What</th>
                   <th>Value</th>
-                  <th className="num">Failing runs ({d.failedRuns})</th>
-                  <th className="num">Passing runs ({d.passedRuns})</th>
+                  <th className="num">
+                    {mine} runs ({d.failedRuns})
+                  </th>
+                  <th className="num">
+                    {rest} runs ({d.passedRuns})
+                  </th>
                   <th>Runs</th>
                 </tr>
               </thead>
@@ -71,9 +97,9 @@ export function WhyPanel({
                     <td className="num">{sideText(f.failing)}</td>
                     <td className="num">{sideText(f.passing)}</td>
                     <td>
-                      {run(f.failingTraceId, 'a failing run')}
+                      {run(f.failingTraceId, scored ? 'a run marked wrong' : 'a failing run')}
                       {f.failingTraceId && f.passingTraceId ? ' · ' : null}
-                      {run(f.passingTraceId, 'a passing run')}
+                      {run(f.passingTraceId, scored ? 'another run' : 'a passing run')}
                     </td>
                   </tr>
                 ))}
