@@ -7,6 +7,7 @@ import type {
   DoctorResponse,
   Page,
   RunSummary,
+  ScoresResponse,
   TenantsResponse,
   TraceResponse,
   WhyResponse,
@@ -105,6 +106,21 @@ describe('tenantry demo --with-server --duration 20s', () => {
       `/tenants/tenant-b/events?from=${Date.now() - 2 * 3_600_000}`,
     );
     expect(events.items.map((e) => e.version)).toContain('2.14.0');
+
+    // Users of tenant-b marked the stale answers wrong before its runs began to fail; the phone
+    // number in their comment never reached storage.
+    const scores = await api<ScoresResponse>(
+      `/tenants/tenant-b/scores?from=${Date.now() - 2 * 3_600_000}&limit=500`,
+    );
+    const wrong = scores.items.filter((s) => s.negative && s.label === 'wrong');
+    expect(wrong.length, JSON.stringify(scores.items.slice(0, 5))).toBeGreaterThan(0);
+    expect(wrong.every((s) => !s.comment?.includes('555 0132'))).toBe(true);
+    const failures = await api<Page<RunSummary>>(
+      `/runs?tenant=tenant-b&status=error&from=${Date.now() - 2 * 3_600_000}&limit=500`,
+    );
+    const firstFailure = Math.min(...failures.items.map((r) => Date.parse(r.startTime)));
+    const firstWrong = Math.min(...wrong.map((s) => Date.parse(s.time)));
+    expect(firstWrong).toBeLessThan(firstFailure);
 
     // "Why is tenant-b failing?" names the tool, the error and the version without a click.
     const why = await api<WhyResponse>(`/tenants/tenant-b/why?from=${Date.now() - 3_600_000}`);
