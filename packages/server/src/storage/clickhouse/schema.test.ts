@@ -70,7 +70,8 @@ describeOnClickHouse('ClickHouse schema', (target) => {
       ).map((c) => [c.name, c.compression_codec]),
     );
     expect(codecs.get('attributes')).toBe('CODEC(ZSTD(1))');
-    expect(codecs.get('start_ns')).toBe('CODEC(ZSTD(1))');
+    expect(codecs.get('start_ns')).toBe('CODEC(Delta(8), ZSTD(1))');
+    expect(codecs.get('duration_ns')).toBe('CODEC(ZSTD(1))');
     expect(codecs.get('service_name')).toBe('');
   });
 

