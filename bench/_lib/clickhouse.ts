@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openClickHouseStorage } from '../../packages/server/src/storage/clickhouse/index.js';
-import { localTable } from '../../packages/server/src/storage/clickhouse/schema.js';
+import { localTable, type TableName } from '../../packages/server/src/storage/clickhouse/schema.js';
 import type { DuckDb } from '../../packages/server/src/storage/duckdb/database.js';
 import { openDuckDbStorage } from '../../packages/server/src/storage/duckdb/index.js';
 import type { Storage } from '../../packages/server/src/storage/open.js';
@@ -33,8 +33,8 @@ export interface BenchClickHouse {
   label: string;
   /** Copies DuckDB's spans table, row for row, into ClickHouse; returns the rows copied. */
   copySpansFrom(duck: DuckDb): Promise<number>;
-  /** Compressed bytes on disk per stored span (active parts of the spans table). */
-  bytesPerSpan(): Promise<number>;
+  /** Compressed bytes on disk per stored span (active parts of `tables`, default spans). */
+  bytesPerSpan(tables?: TableName[]): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -83,11 +83,13 @@ export async function startBenchClickHouse(
       ...(cluster ? ['--clickhouse-cluster', cluster.name] : []),
     ],
     copySpansFrom: (duck) => copySpans(duck, storage, database),
-    async bytesPerSpan() {
-      const [, table] = localTable(storage.ch, 'spans').split('.');
+    async bytesPerSpan(tables: TableName[] = ['spans']) {
+      const names = tables.map((t) => `'${localTable(storage.ch, t).split('.')[1]}'`);
+      const [, spans] = localTable(storage.ch, 'spans').split('.');
+      // Bytes of every table named, rows of spans alone.
       const perNode = await storage.ch.queryEverywhere<{ b: string; r: string }>(
-        `SELECT sum(bytes_on_disk) AS b, sum(rows) AS r FROM system.parts
-         WHERE database = '${database}' AND table = '${table}' AND active`,
+        `SELECT sum(bytes_on_disk) AS b, sumIf(rows, table = '${spans}') AS r FROM system.parts
+         WHERE database = '${database}' AND table IN (${names.join(', ')}) AND active`,
       );
       const bytes = perNode.reduce((n, [row]) => n + Number(row?.b ?? 0), 0);
       const rows = perNode.reduce((n, [row]) => n + Number(row?.r ?? 0), 0);

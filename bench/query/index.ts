@@ -187,6 +187,7 @@ for (const engine of ENGINES.filter((e): e is BenchEngine => e === 'server' || e
   await ratios(t, w, 'ClickHouse', true);
   await routeCases(t, w, ch.label, true, duck);
   bytesPerSpan(`${ch.label}, spans table`, await ch.bytesPerSpan());
+  bytesPerSpan(`${ch.label}, spans + trace_index`, await ch.bytesPerSpan(['spans', 'trace_index']));
   await server.close();
   await ch.stop();
   rmSync(chDir, { recursive: true, force: true });
