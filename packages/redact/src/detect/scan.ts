@@ -94,7 +94,8 @@ export function scanText(s: string, keys: SensitiveKeys, out: Match[]): void {
   while (i < n) {
     const c = s.charCodeAt(i);
     if (c >= 128 || TRIG[c] === 0) {
-      i = nextTrigger(s, i + 1, n, words);
+      // Short strings are not copied (words < 0): one character at a time, right here.
+      i = words < 0 ? i + 1 : nextTrigger(s, i + 1, n, words);
       continue;
     }
     // The triggers' handlers live in functions of their own: inlined here, they made the loop
