@@ -11,10 +11,11 @@ import { defaultLimits, parseConfig, type TenantryConfig } from './config/config
 import { eventRoutes } from './events/routes.js';
 import { type ApiPlugin, buildApp } from './http/app.js';
 import { IngestPipeline, type IngestRedactor } from './ingest/pipeline.js';
-import { createIngestRedactor } from './ingest/redaction.js';
+import { createIngestRedactor, redactionCounter } from './ingest/redaction.js';
 import { type ReplayDeps, rebuildFromJournal } from './ingest/replay.js';
 import { TraceTenantSettleJob } from './ingest/settle-job.js';
 import { tenantClaimReader } from './ingest/tenant.js';
+import { IngestWorkerPool } from './ingest/worker-pool.js';
 import { TenantLimiter } from './limits/tenant-limits.js';
 import { JsonDecoder } from './otlp/json-decoder.js';
 import type { QueryDeps } from './query/deps.js';
@@ -96,7 +97,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     { limiter, redactor, claimOf },
     metrics,
   );
-  const pipeline = new IngestPipeline({ limiter, writer, metrics, redactor, claimOf });
+  const pipeline = new IngestPipeline({
+    limiter,
+    writer,
+    metrics,
+    redactor,
+    claimOf,
+    countFindings: redactionCounter(metrics),
+  });
+  const workers = ingestWorkers(config, storage);
   const jsonDecoder = new JsonDecoder();
   const authenticate = createAuthenticator(storage);
 
@@ -130,6 +139,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       },
       budget: limiter,
       jsonDecoder,
+      ...(workers ? { workers } : {}),
     },
     api: [
       keyRoutes(storage),
@@ -159,6 +169,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   } catch (err) {
     // Release the data dir (DuckDB's lock) so a retry on another port can open it.
     await app.close();
+    await workers?.pool.close();
     await writer.drain();
     await storage.close();
     throw err;
@@ -210,6 +221,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       await settle.stop();
       await metricsListener?.close();
       await jsonDecoder.close();
+      await workers?.pool.close();
       await compaction.stop();
       await retention.stop();
       await alerting.close();
@@ -219,6 +231,26 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       await storage.close();
     },
   };
+}
+
+/**
+ * The ingest worker threads (ingest/worker-pool.ts), unless `ingest.workers` is 0. The embedded
+ * DuckDB takes span columns; other engines take rows.
+ */
+function ingestWorkers(config: TenantryConfig, storage: Storage) {
+  if (config.ingest.workers === 0) return null;
+  const pool = new IngestWorkerPool(
+    {
+      redaction: config.redaction,
+      limits: defaultLimits(config),
+      tenantLimits: config.limits.tenants,
+      tenantAttributes: config.ingest.tenantAttributes,
+    },
+    { workers: config.ingest.workers, maxQueuedBytes: config.ingest.workerQueueMiB * 1024 * 1024 },
+    throttledLog((line) => console.error(`tenantry: ingest worker: ${line}`)),
+  );
+  const output: 'columns' | 'rows' = storage.info().engine === 'duckdb' ? 'columns' : 'rows';
+  return { pool, output };
 }
 
 /**

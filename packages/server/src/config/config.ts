@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_COMPACTION } from '../compaction/compaction.js';
@@ -70,6 +71,11 @@ const serverSchema = z
     evaluateAlerts: z.boolean().default(true),
   })
   .strict();
+
+/** One ingest worker per core the process may use (at most 8: the event loop is the limit past that). */
+function defaultIngestWorkers(): number {
+  return Math.min(8, Math.max(1, availableParallelism()));
+}
 
 export const configSchema = z
   .object({
@@ -181,12 +187,21 @@ export const configSchema = z
           .min(0.05)
           .max(600)
           .default(DEFAULT_TRACE_TENANT_SETTINGS.settleIntervalSeconds),
+        /**
+         * Threads that inflate, decode and build trace rows off the event loop
+         * (ingest/worker-pool.ts); 0 does it on the event loop. Default: one per core.
+         */
+        workers: z.number().int().min(0).max(64).default(defaultIngestWorkers),
+        /** Request bytes (as sent) waiting for the workers; past this, 503 with Retry-After. */
+        workerQueueMiB: z.number().int().min(1).max(4096).default(64),
       })
       .strict()
       .default(() => ({
         tenantAttributes: [...DEFAULT_TENANT_ATTRIBUTES],
         traceTenantWindowSeconds: DEFAULT_TRACE_TENANT_SETTINGS.windowSeconds,
         settleIntervalSeconds: DEFAULT_TRACE_TENANT_SETTINGS.settleIntervalSeconds,
+        workers: defaultIngestWorkers(),
+        workerQueueMiB: 64,
       })),
     pricing: z
       .object({ models: z.record(z.string(), priceSchema).default({}) })

@@ -4,10 +4,13 @@ import type { OtlpFormat, ReceivedBody } from '../otlp/body.js';
 import type { DecodedLogs, DecodedMetrics, DecodedTraces, ResourceGroup } from '../otlp/model.js';
 import type { IngestWriter } from '../storage/batch-writer.js';
 import { scoresOfLogs } from '../storage/score-columns.js';
+import { selectSpanColumns } from '../storage/span-columns.js';
 import type { Attributes, WriteBatch } from '../storage/types.js';
 import type { ServerMetrics } from '../telemetry/registry.js';
 import { RateLimitedError } from './errors.js';
+import type { PreparedPartition, PreparedTraces } from './ingest-worker.js';
 import { encodeJournalEntry } from './journal-entry.js';
+import type { FindingsSink } from './redaction.js';
 import {
   type Builder,
   flattenPoints,
@@ -50,14 +53,19 @@ export interface IngestDeps {
   redactor: IngestRedactor;
   /** The configured tenant attributes (ingest.tenantAttributes); the defaults when absent. */
   claimOf?: TenantClaim;
+  /** Counts redaction findings an ingest worker reported (redaction.ts redactionCounter). */
+  countFindings?: FindingsSink;
 }
 
 /** An OTLP request as the route received it: its decoded items and the body as sent. */
 export interface IngestRequest {
   principal: Principal;
-  body: ReceivedBody;
+  body: ReceivedBody | PreparedBody;
   format: OtlpFormat;
 }
+
+/** The body of a request an ingest worker inflated (worker-pool.ts): the journal's part of it. */
+export type PreparedBody = Omit<ReceivedBody, 'bytes'> & { inflatedBytes: number };
 
 /**
  * One OTLP request through ingest: resolve each item's tenant (rejecting spoofed ones), charge
@@ -123,6 +131,59 @@ export class IngestPipeline {
     return this.commit(signal, batch, admitted, rejections, request);
   }
 
+  /**
+   * Spans an ingest worker decoded and built (worker-pool.ts): admitted tenant by tenant as
+   * `traces` admits them, each tenant charged the worker time its rows took, and the findings and
+   * dropped attributes of admitted tenants counted; the rest as `traces`.
+   */
+  async preparedTraces(prepared: PreparedTraces, request: IngestRequest): Promise<IngestOutcome> {
+    const payer = request.principal.tenantId;
+    if (payer !== null) this.charge(payer, 'traces', prepared.decodeMs);
+    const byTenant = new Map<string, { length: number; part: PreparedPartition }>();
+    for (const part of prepared.partitions)
+      byTenant.set(part.partition, { length: part.items, part });
+    const rejections = new Map(prepared.rejections);
+    const admitted = this.admit(
+      'traces',
+      byTenant,
+      rejections,
+      prepared.total,
+      chargedBytes(request),
+    );
+    // Charged after admission, as on the event loop, where rows are built once admitted: a
+    // request's own cost is held against the tenant's next requests, not against itself.
+    for (const part of prepared.partitions)
+      this.charge(accountOf(part.partition), 'traces', part.buildMs);
+    const batch = emptyBatch();
+    const published = prepared.claims.filter((c) => admitted.has(c.tenantId));
+    if (published.length > 0) batch.traceClaims = published;
+    const columns = prepared.columns;
+    // Rows of partitions refused under their tenant's limits are left out of the columns.
+    const keep = columns && admitted.size < byTenant.size ? new Uint8Array(columns.rows) : null;
+    for (const { part } of admitted.values()) {
+      const tenantId = accountOf(part.partition);
+      this.deps.countFindings?.(tenantId, part.redacted);
+      if (part.droppedAttributes > 0)
+        this.count('rejected', tenantId, 'traces', 'attribute_limit', part.droppedAttributes);
+      if (keep && part.rows) keep.fill(1, part.rows[0], part.rows[1]);
+      if (part.spans?.length) {
+        if (part.partition === TRACE_TENANT_PENDING) batch.pendingSpans ??= [];
+        const into = part.partition === TRACE_TENANT_PENDING ? batch.pendingSpans! : batch.spans;
+        for (const s of part.spans) into.push(s);
+      }
+    }
+    if (columns && columns.rows > 0) {
+      const selected = keep ? selectSpanColumns(columns, keep) : columns;
+      if (selected.rows > 0) batch.spanColumns = [selected];
+    }
+    return this.commit('traces', batch, admitted, rejections, request);
+  }
+
+  private charge(tenantId: string, signal: Signal, ms: number): void {
+    this.deps.metrics.processingSeconds.inc({ tenant: tenantId, signal }, ms / 1000);
+    this.deps.limiter.chargeProcessing(tenantId, ms);
+  }
+
   async metrics(decoded: DecodedMetrics, request: IngestRequest): Promise<IngestOutcome> {
     const { byTenant, rejections, total } = await partitionByTenant(
       flattenPoints(decoded),
@@ -165,14 +226,14 @@ export class IngestPipeline {
     }
   }
 
-  private admit<T>(
+  private admit<V extends { length: number }>(
     signal: Signal,
-    byTenant: Map<string, Item<T>[]>,
+    byTenant: Map<string, V>,
     rejections: Map<string, number>,
     total: number,
     bodyBytes: number,
-  ): Map<string, Item<T>[]> {
-    const admitted = new Map<string, Item<T>[]>();
+  ): Map<string, V> {
+    const admitted = new Map<string, V>();
     let retryAfter = 0;
     for (const [partition, items] of byTenant) {
       const tenantId = accountOf(partition);
@@ -199,10 +260,10 @@ export class IngestPipeline {
     return admitted;
   }
 
-  private async commit<T>(
+  private async commit(
     signal: Signal,
     batch: WriteBatch,
-    admitted: Map<string, Item<T>[]>,
+    admitted: Map<string, { length: number }>,
     rejections: Map<string, number>,
     request: IngestRequest,
   ): Promise<IngestOutcome> {
@@ -210,7 +271,8 @@ export class IngestPipeline {
       batch.spans.length +
       batch.logs.length +
       batch.metrics.length +
-      (batch.pendingSpans?.length ?? 0);
+      (batch.pendingSpans?.length ?? 0) +
+      (batch.spanColumns?.reduce((n, c) => n + c.rows, 0) ?? 0);
     if (accepted > 0) {
       const result = await this.deps.writer.write(batch, () =>
         encodeJournalEntry({
@@ -247,7 +309,8 @@ export class IngestPipeline {
 const emptyBatch = (): WriteBatch => ({ spans: [], logs: [], metrics: [] });
 
 /** Byte limits count the larger of the body as sent and inflated: both cost the server. */
-const chargedBytes = (r: IngestRequest) => Math.max(r.body.bytes.length, r.body.sentBytes);
+const chargedBytes = (r: IngestRequest) =>
+  Math.max('bytes' in r.body ? r.body.bytes.length : r.body.inflatedBytes, r.body.sentBytes);
 
 /**
  * The tenant whose limits and counters a partition uses: spans waiting for their trace's tenant

@@ -20,18 +20,16 @@ export function createIngestRedactor(
   settings: TenantryConfig['redaction'],
   metrics: ServerMetrics,
 ): IngestRedactor {
-  const policy = settings.policy ? parsePolicy(settings.policy) : {};
-  // Context detectors cost ~4x the pattern ones per attribute (bench/redact), so on the shared
-  // ingest path they are opt-in (`policy.detectors`, globally or per tenant); the SDK runs them
-  // by default in the agent's own process. docs/security.md has the numbers.
-  const redactor: Redactor = createRedactor({
-    ...policy,
-    detectors: { ...SERVER_DETECTORS, ...policy.detectors },
-  });
-  const tally = redactionTally(metrics);
-  const enabledFor = (tenantId: string) => settings.tenants[tenantId]?.enabled ?? settings.enabled;
+  return redactionCore(settings, redactionCounter(metrics));
+}
 
-  const count = (tenantId: string, findings: Record<string, number>): number => {
+/** Where a redactor's findings go: counted by type per tenant; returns how many there were. */
+export type FindingsSink = (tenantId: string, findings: Record<string, number>) => number;
+
+/** Counts findings in /metrics and the per-tenant tally the dashboard reads. */
+export function redactionCounter(metrics: ServerMetrics): FindingsSink {
+  const tally = redactionTally(metrics);
+  return (tenantId, findings) => {
     let total = 0;
     for (const type in findings) {
       const n = findings[type]!;
@@ -41,6 +39,25 @@ export function createIngestRedactor(
     }
     return total;
   };
+}
+
+/**
+ * The redactor itself, its findings handed to `count`: an ingest worker (ingest-worker.ts) keeps
+ * them with the rows, and the event loop counts those of the tenants it admits.
+ */
+export function redactionCore(
+  settings: TenantryConfig['redaction'],
+  count: FindingsSink,
+): IngestRedactor {
+  const policy = settings.policy ? parsePolicy(settings.policy) : {};
+  // Context detectors cost ~4x the pattern ones per attribute (bench/redact), so on the shared
+  // ingest path they are opt-in (`policy.detectors`, globally or per tenant); the SDK runs them
+  // by default in the agent's own process. docs/security.md has the numbers.
+  const redactor: Redactor = createRedactor({
+    ...policy,
+    detectors: { ...SERVER_DETECTORS, ...policy.detectors },
+  });
+  const enabledFor = (tenantId: string) => settings.tenants[tenantId]?.enabled ?? settings.enabled;
 
   return {
     attributes(tenantId, attrs) {

@@ -121,3 +121,74 @@ export function readBody(
     req.on('aborted', () => finish(new MalformedOtlpError('request aborted by the client')));
   });
 }
+
+/** A body as sent, not inflated: an ingest worker inflates it (ingest/worker-pool.ts). */
+export interface SentBody {
+  /** The bytes as sent, in one buffer. */
+  sent: Buffer;
+  encoding: BodyEncoding;
+}
+
+/**
+ * Reads a request body without decompressing it, refusing one whose bytes as sent pass
+ * `sentLimitBytes` (or, uncompressed, `limitBytes`). The worker that inflates it stops at
+ * `limitBytes` of output, so a decompression bomb costs it at most the limit.
+ */
+export function readSentBody(
+  req: IncomingMessage,
+  limitBytes: number,
+  sentLimitBytes: number,
+): Promise<SentBody> {
+  const header = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  const encoding: BodyEncoding | null =
+    header === 'gzip' || header === 'x-gzip'
+      ? 'gzip'
+      : header === 'deflate'
+        ? 'deflate'
+        : header === 'identity' || header === ''
+          ? 'identity'
+          : null;
+  if (encoding === null) {
+    return Promise.reject(
+      new UnsupportedMediaTypeError(
+        `Content-Encoding '${header}' is not supported: use gzip or none`,
+      ),
+    );
+  }
+  const limit = encoding === 'identity' ? Math.min(limitBytes, sentLimitBytes) : sentLimitBytes;
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.reject(new PayloadTooLargeError(limit, encoding !== 'identity'));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let settled = false;
+    const finish = (err: Error | null) => {
+      if (settled) return;
+      settled = true;
+      if (err) {
+        req.resume();
+        reject(err);
+      } else resolve({ sent: Buffer.concat(chunks, total), encoding });
+    };
+    // As readBody: the declared length meets the smaller limit, the streamed bytes their own.
+    const streamLimit = encoding === 'identity' ? limitBytes : sentLimitBytes;
+    req.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > streamLimit) {
+        finish(
+          encoding === 'identity'
+            ? new PayloadTooLargeError(limitBytes)
+            : new PayloadTooLargeError(sentLimitBytes, true),
+        );
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => finish(null));
+    req.on('error', (err: Error) => finish(err));
+    req.on('aborted', () => finish(new MalformedOtlpError('request aborted by the client')));
+  });
+}

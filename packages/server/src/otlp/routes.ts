@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal.js';
 import { ForbiddenError } from '../errors.js';
 import type { Authenticate } from '../http/auth-plugin.js';
 import { mapError, sendJsonError } from '../http/errors.js';
 import { RateLimitedError } from '../ingest/errors.js';
 import type { IngestPipeline, Signal } from '../ingest/pipeline.js';
 import { WorkSlice } from '../ingest/work-slice.js';
+import type { IngestWorkerPool } from '../ingest/worker-pool.js';
 import type { TenantLimiter } from '../limits/tenant-limits.js';
 import type { ServerMetrics } from '../telemetry/registry.js';
-import { formatOf, type OtlpFormat, readBody } from './body.js';
+import { formatOf, type OtlpFormat, readBody, readSentBody } from './body.js';
 import { DecodeBudget, type DecodeLimits } from './decode-limits.js';
 import { DECODERS } from './decoders.js';
 import type { JsonDecoder } from './json-decoder.js';
@@ -27,6 +29,11 @@ export interface OtlpRouteDeps {
   jsonDecoder: JsonDecoder;
   /** Charges the key's tenant for decoding, and refuses one already in debt before decoding. */
   budget: Pick<TenantLimiter, 'processingDebtSeconds' | 'chargeProcessing'>;
+  /**
+   * Trace requests are inflated, decoded and built into rows on these threads (ingest/worker-pool.ts);
+   * without it (tests of the event-loop path), on the event loop.
+   */
+  workers?: { pool: IngestWorkerPool; output: 'columns' | 'rows' };
 }
 
 const CONTENT_TYPE: Record<OtlpFormat, string> = {
@@ -59,6 +66,14 @@ export async function otlpRoutes(app: FastifyInstance, deps: OtlpRouteDeps): Pro
           debt,
           `tenant '${payer}' is over its processing-time budget (limits.processingMsPerSecond); retry after ${debt}s`,
         );
+      }
+      if (signal === 'traces' && deps.workers) {
+        const outcome = await offloadedTraces(deps, deps.workers, request, principal, format);
+        deps.metrics.requests.inc({ signal, status: '200' });
+        return reply
+          .status(200)
+          .type(CONTENT_TYPE[format])
+          .send(encodeExportResponse(signal, format, outcome.rejected, outcome.message));
       }
       const body = await readBody(request.raw, deps.maxBodyBytes, deps.maxCompressedBodyBytes);
       // Decoding yields to other requests between slices, items and groups alike (JSON.parse
@@ -117,6 +132,44 @@ export async function otlpRoutes(app: FastifyInstance, deps: OtlpRouteDeps): Pro
   app.post('/v1/traces', handle('traces'));
   app.post('/v1/logs', handle('logs'));
   app.post('/v1/metrics', handle('metrics'));
+}
+
+/**
+ * A trace request through the ingest workers: the body is read as sent, a worker inflates, decodes
+ * and builds its rows, and the pipeline admits and journals them. The journal keeps the smaller of
+ * the body as sent and inflated, as for the event-loop path (body.ts).
+ */
+async function offloadedTraces(
+  deps: OtlpRouteDeps,
+  workers: NonNullable<OtlpRouteDeps['workers']>,
+  request: FastifyRequest,
+  principal: Principal,
+  format: OtlpFormat,
+) {
+  const { sent, encoding } = await readSentBody(
+    request.raw,
+    deps.maxBodyBytes,
+    deps.maxCompressedBodyBytes,
+  );
+  const prepared = await workers.pool.traces({
+    format,
+    encoding,
+    body: sent,
+    principal: { keyId: principal.keyId, kind: principal.kind, tenantId: principal.tenantId },
+    decodeLimits: deps.decodeLimits,
+    maxBodyBytes: deps.maxBodyBytes,
+    output: workers.output,
+  });
+  const inflated = prepared.inflated;
+  const body = {
+    sentChunks: [
+      inflated ? Buffer.from(inflated.buffer, inflated.byteOffset, inflated.byteLength) : sent,
+    ],
+    encoding: inflated ? ('identity' as const) : encoding,
+    sentBytes: sent.length,
+    inflatedBytes: prepared.inflatedBytes,
+  };
+  return deps.pipeline.preparedTraces(prepared, { principal, body, format });
 }
 
 function isProtobuf(request: FastifyRequest): boolean {

@@ -39,8 +39,11 @@ export interface IngestWriter {
   recheck?(): Promise<void>;
 }
 
-export const batchSize = (b: WriteBatch) =>
-  b.spans.length + b.logs.length + b.metrics.length + (b.pendingSpans?.length ?? 0);
+export function batchSize(b: WriteBatch): number {
+  let n = b.spans.length + b.logs.length + b.metrics.length + (b.pendingSpans?.length ?? 0);
+  if (b.spanColumns) for (const c of b.spanColumns) n += c.rows;
+  return n;
+}
 
 /**
  * Takes queued writes off the front of `queue`, at least one and then as many as fit in
@@ -74,6 +77,10 @@ export function appendRows(into: WriteBatch, from: WriteBatch): void {
   if (from.traceClaims?.length) {
     into.traceClaims ??= [];
     for (const c of from.traceClaims) into.traceClaims.push(c);
+  }
+  if (from.spanColumns?.length) {
+    into.spanColumns ??= [];
+    for (const c of from.spanColumns) into.spanColumns.push(c);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ScoreRow, ScoreStore } from './score-types.js';
+import type { SpanColumns } from './span-columns.js';
 import type { TraceClaim } from './trace-claims.js';
 
 /**
@@ -142,6 +143,11 @@ export interface WriteBatch {
   pendingSpans?: SpanRow[];
   /** The tenants stated for traces by this batch's spans (storage/trace-claims.ts). */
   traceClaims?: TraceClaim[];
+  /**
+   * More spans, as columns an ingest worker encoded (storage/span-columns.ts): the embedded
+   * DuckDB appends them a vector at a time. Engines that take rows only never get them.
+   */
+  spanColumns?: SpanColumns[];
   /**
    * The last ingest-journal record these rows come from (storage/journal): an engine that keeps a
    * journal stores it in the same transaction, so a restart replays only what came after.

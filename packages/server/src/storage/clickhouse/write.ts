@@ -22,6 +22,8 @@ export async function writeBatch(
     logsWritten: 0,
     metricsWritten: 0,
   };
+  // Span columns are the embedded DuckDB's (the server gives this engine rows): never drop them.
+  if (batch.spanColumns?.length) throw new Error('ClickHouse takes span rows, not span columns');
   let spans = batch.spans;
   let tenantsOf: ((s: SpanRow) => readonly string[]) | undefined;
   let fromPark = new Set<SpanRow>();

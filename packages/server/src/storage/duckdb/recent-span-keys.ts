@@ -1,3 +1,4 @@
+import type { SpanColumns } from '../span-columns.js';
 import type { SpanRow } from '../types.js';
 import { FingerprintSet, spanFingerprint } from './fingerprint-set.js';
 
@@ -72,6 +73,29 @@ export class RecentSpanKeys {
     }
     this.evict();
     return { fresh, suspect };
+  }
+
+  /**
+   * The same for span columns (storage/span-columns.ts), whose fingerprints the ingest worker
+   * computed: 1 per fresh row in the returned flags, 0 per suspect one.
+   */
+  classifyColumns(cols: SpanColumns): { fresh: Uint8Array; suspects: number } {
+    const fresh = new Uint8Array(cols.rows);
+    let suspects = 0;
+    for (let r = 0; r < cols.rows; r++) {
+      const bucket = bucketOf(cols.startNs[r]!);
+      let set = bucket < this.watermark ? undefined : this.buckets.get(bucket);
+      if (bucket >= this.watermark && !set) {
+        set = new FingerprintSet();
+        this.buckets.set(bucket, set);
+      }
+      if (set?.add(cols.fingerprints[r * 2]!, cols.fingerprints[r * 2 + 1]!)) {
+        this.total++;
+        fresh[r] = 1;
+      } else suspects++;
+    }
+    this.evict();
+    return { fresh, suspects };
   }
 
   /** Drops the oldest buckets past capacity, raising the watermark over them. */

@@ -1,8 +1,10 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { WorkSlice } from '../../ingest/work-slice.js';
 import { scoresOfLogs } from '../score-columns.js';
+import type { SpanColumns } from '../span-columns.js';
 import type { SettleOptions, SettleReport, SpanRow, WriteBatch, WriteResult } from '../types.js';
 import { appendLog, appendMetric, appendSpan } from './appenders.js';
+import { appendSpanColumns } from './column-append.js';
 import type { DuckDb } from './database.js';
 import {
   DEFAULT_RECENT_SPAN_KEYS_OPTIONS,
@@ -114,6 +116,11 @@ export class DuckIngestWriter {
       // Spans adopted from the park may have been resent meanwhile: they are checked, not trusted.
       result.spansWritten = await this.insertSpans(conn, batch.spans, adopted);
       result.spansDuplicate = batch.spans.length + adopted.length - result.spansWritten;
+      if (batch.spanColumns?.length) {
+        const columns = await this.insertSpanColumns(conn, batch.spanColumns);
+        result.spansWritten += columns.written;
+        result.spansDuplicate += columns.rows - columns.written;
+      }
       result.logsWritten = await appendAll(conn, 'logs', batch.logs, appendLog);
       await appendAll(conn, 'scores', scoresOfLogs(batch.logs), appendScore);
       result.metricsWritten = await appendAll(conn, 'metric_points', batch.metrics, appendMetric);
@@ -142,16 +149,55 @@ export class DuckIngestWriter {
   ): Promise<number> {
     const classified = (await this.recentKeys()).classify(spans);
     const suspect = checked.length === 0 ? classified.suspect : [...classified.suspect, ...checked];
-    if (suspect.length > 0 && !this.stagingReady) {
-      await conn.run(
-        'CREATE TEMP TABLE IF NOT EXISTS spans_staging AS SELECT * FROM spans LIMIT 0',
-      );
-      this.stagingReady = true;
-    }
+    if (suspect.length > 0) await this.ensureStaging(conn);
     let written = await appendAll(conn, 'spans', classified.fresh, appendSpan);
     // After the fresh spans, so a span repeated within this batch finds its first copy.
     if (suspect.length > 0) written += await insertChecked(conn, suspect);
     return written;
+  }
+
+  /** The same for span columns: fresh rows appended a data chunk at a time (column-append.ts). */
+  private async insertSpanColumns(
+    conn: DuckDBConnection,
+    batches: SpanColumns[],
+  ): Promise<{ rows: number; written: number }> {
+    const keys = await this.recentKeys();
+    const fresh: Array<{ cols: SpanColumns; keep: Uint8Array }> = [];
+    const suspect: Array<{ cols: SpanColumns; keep: Uint8Array }> = [];
+    let rows = 0;
+    for (const cols of batches) {
+      const classified = keys.classifyColumns(cols);
+      rows += cols.rows;
+      fresh.push({ cols, keep: classified.fresh });
+      if (classified.suspects > 0) suspect.push({ cols, keep: classified.fresh.map((f) => 1 - f) });
+    }
+    const slice = new WorkSlice();
+    const appender = await conn.createAppender('spans');
+    let written = await appendSpanColumns(appender, fresh, slice);
+    appender.closeSync();
+    if (suspect.length === 0) return { rows, written };
+    await this.ensureStaging(conn);
+    let minStart: bigint | null = null;
+    let maxStart: bigint | null = null;
+    for (const { cols, keep } of suspect) {
+      for (let r = 0; r < cols.rows; r++) {
+        if (keep[r] !== 1) continue;
+        const start = cols.startNs[r]!;
+        if (minStart === null || start < minStart) minStart = start;
+        if (maxStart === null || start > maxStart) maxStart = start;
+      }
+    }
+    const staging = await conn.createAppender('spans_staging', 'main', 'temp');
+    await appendSpanColumns(staging, suspect, slice);
+    staging.closeSync();
+    written += await insertStaged(conn, minStart!, maxStart!);
+    return { rows, written };
+  }
+
+  private async ensureStaging(conn: DuckDBConnection): Promise<void> {
+    if (this.stagingReady) return;
+    await conn.run('CREATE TEMP TABLE IF NOT EXISTS spans_staging AS SELECT * FROM spans LIMIT 0');
+    this.stagingReady = true;
   }
 }
 
@@ -187,6 +233,18 @@ async function insertChecked(conn: DuckDBConnection, spans: SpanRow[]): Promise<
     if (s.startTimeUnixNano > maxStart) maxStart = s.startTimeUnixNano;
   }
   await appendAll(conn, 'spans_staging', spans, appendSpan, { schema: 'main', catalog: 'temp' });
+  return insertStaged(conn, minStart, maxStart);
+}
+
+/**
+ * Inserts the staged spans not already in the table (nor repeated earlier in the staging table),
+ * empties the staging table, and returns how many were inserted.
+ */
+async function insertStaged(
+  conn: DuckDBConnection,
+  minStart: bigint,
+  maxStart: bigint,
+): Promise<number> {
   const cols = SPAN_COLUMNS.join(', ');
   const inserted = await conn.run(
     `INSERT INTO spans (${cols})

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { WorkSlice } from '../../ingest/work-slice.js';
+import { span } from '../contract/fixtures.js';
+import { encodeSpanColumns, validateSpanColumns } from '../span-columns.js';
+import type { SpanRow } from '../types.js';
+import { appendSpan } from './appenders.js';
+import { appendSpanColumns } from './column-append.js';
+import { openDuckDbStorage } from './index.js';
+
+/** Spans that exercise every column: nulls, short and long strings, multi-byte text, tokens. */
+function varied(i: number): SpanRow {
+  return span({
+    tenantId: i % 4 === 0 ? `tenant-${i % 7}` : `a-much-longer-tenant-id-${i % 5}`,
+    traceId: (i * 7919).toString(16).padStart(32, 'a'),
+    spanId: i.toString(16).padStart(16, '0'),
+    parentSpanId: i % 3 === 0 ? '' : (i - 1).toString(16).padStart(16, '0'),
+    name: i % 2 ? 'chat' : `execute_tool search_web ${'é'.repeat(i % 9)}`,
+    kind: i % 6,
+    startTimeUnixNano: 1_700_000_000_000_000_000n + BigInt(i) * 1_000n,
+    durationNs: BigInt(i % 50),
+    statusCode: i % 3,
+    statusMessage: i % 5 === 0 ? 'boom: ✓ 12345678' : '',
+    serviceName: 'svc',
+    scopeName: 'scope-with-a-long-name',
+    agentId: i % 2 ? null : `agent-${i}`,
+    agentName: i % 3 ? null : 'Agent Ω',
+    operation: i % 2 ? 'chat' : 'execute_tool',
+    model: i % 2 ? 'gpt-4o-mini' : null,
+    provider: i % 2 ? 'openai' : null,
+    inputTokens: i % 2 ? i * 3 : null,
+    outputTokens: i % 4 === 1 ? 2 ** 40 + i : null,
+    toolName: i % 2 ? null : 'search_web',
+    errorType: i % 11 === 0 ? 'TimeoutError' : null,
+    isRun: i % 3 === 0,
+    userId: i % 5 ? null : `user\u0000${i}`,
+    conversationId: null,
+    attributes: { 'gen_ai.prompt': `p${'x'.repeat(i % 40)}`, n: i, nested: { a: [1, 'b'] } },
+    resourceAttributes: { 'service.name': 'svc' },
+    events:
+      i % 4 === 0
+        ? [{ timeUnixNano: 5n, name: 'exception', attributes: { 'exception.type': 'E' } }]
+        : [],
+    links: [],
+  });
+}
+
+async function tableRows(storage: Awaited<ReturnType<typeof openDuckDbStorage>>, table: string) {
+  return storage.db.query(`SELECT * FROM ${table} ORDER BY span_id, tenant_id`);
+}
+
+describe('span columns appended a data chunk at a time', () => {
+  it('store exactly what the row appender stores, across chunk and batch boundaries', async () => {
+    const storage = await openDuckDbStorage({ dataDir: ':memory:' });
+    await storage.migrate();
+    await storage.db.exec('CREATE TABLE by_rows AS SELECT * FROM spans LIMIT 0');
+    const spans = Array.from({ length: 5000 }, (_, i) => varied(i));
+    const rowAppender = await storage.db.writer.createAppender('by_rows');
+    for (const s of spans) appendSpan(rowAppender, s);
+    rowAppender.closeSync();
+
+    // Uneven batches, one with rows left out, so runs straddle the 2,048-row chunks.
+    const first = encodeSpanColumns(spans.slice(0, 1500));
+    const second = encodeSpanColumns(spans.slice(1500, 4100));
+    const third = encodeSpanColumns(spans.slice(4100));
+    const keep = new Uint8Array(second.rows).fill(1);
+    for (let r = 0; r < keep.length; r += 3) keep[r] = 0;
+    const skipped = encodeSpanColumns(spans.slice(1500, 4100).filter((_, r) => r % 3 === 0));
+    for (const c of [first, second, third, skipped]) expect(validateSpanColumns(c)).toBeNull();
+
+    const appender = await storage.db.writer.createAppender('spans');
+    const n = await appendSpanColumns(
+      appender,
+      [{ cols: first }, { cols: second, keep }, { cols: third }, { cols: skipped }],
+      new WorkSlice(),
+    );
+    appender.closeSync();
+    expect(n).toBe(5000);
+    const expected = await tableRows(storage, 'by_rows');
+    expect(await tableRows(storage, 'spans')).toEqual(expected);
+    expect(expected.some((r) => r.agent_id === null)).toBe(true);
+    expect(expected.some((r) => r.input_tokens === null)).toBe(true);
+    await storage.close();
+  });
+
+  it('refuses columns whose inline string would be read as a pointer', () => {
+    const cols = encodeSpanColumns([varied(1)]);
+    new DataView(cols.strings.buffer).setUint32(0, 13, true);
+    expect(validateSpanColumns(cols)).toMatch(/inline string/);
+    expect(
+      validateSpanColumns({ ...encodeSpanColumns([varied(2)]), kind: new Int8Array(5) }),
+    ).toMatch(/kind/);
+    const refs = encodeSpanColumns([varied(3)]);
+    refs.longRefs[3] = refs.heap.length + 1;
+    expect(validateSpanColumns(refs)).toMatch(/heap/);
+  });
+});

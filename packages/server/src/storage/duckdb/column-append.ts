@@ -1,0 +1,196 @@
+import { type DuckDBAppender, DuckDBDataChunk } from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
+import type { WorkSlice } from '../../ingest/work-slice.js';
+import {
+  SPAN_COLUMN_COUNT,
+  type SpanColumns,
+  STRING_COLUMNS,
+  STRING_ENTRY_BYTES,
+} from '../span-columns.js';
+
+/** Rows per DuckDB data chunk (duckdb_vector_size). */
+const CHUNK_ROWS = 2048;
+const SC = STRING_COLUMNS.length;
+
+/** Rows `start` to `end` of one batch of columns. */
+interface Run {
+  cols: SpanColumns;
+  start: number;
+  end: number;
+}
+
+/**
+ * Appends span columns (span-columns.ts) to the appender's table a data chunk at a time: numbers,
+ * flags and short strings are copied into each vector in one call, and only strings longer than
+ * 12 bytes take a call each. `keep`, when given per batch, selects the rows to append (1 = keep).
+ * Yields to the event loop between chunks once the slice is used up. Returns the rows appended.
+ */
+export async function appendSpanColumns(
+  appender: DuckDBAppender,
+  batches: ReadonlyArray<{ cols: SpanColumns; keep?: Uint8Array }>,
+  slice: WorkSlice,
+): Promise<number> {
+  if (appender.columnCount !== SPAN_COLUMN_COUNT) {
+    throw new Error(
+      `spans has ${appender.columnCount} columns, span columns carry ${SPAN_COLUMN_COUNT}: update storage/span-columns.ts with the schema`,
+    );
+  }
+  const types = Array.from({ length: SPAN_COLUMN_COUNT }, (_, i) => appender.columnType(i));
+  const chunk = new ChunkBuilder();
+  let appended = 0;
+  for (const run of runsOf(batches)) {
+    let at = run.start;
+    while (at < run.end) {
+      const take = Math.min(run.end - at, CHUNK_ROWS - chunk.rows);
+      chunk.add(run.cols, at, at + take);
+      at += take;
+      if (chunk.rows === CHUNK_ROWS) {
+        appended += chunk.flush(appender, types);
+        if (slice.spent()) await slice.pause();
+      }
+    }
+  }
+  if (chunk.rows > 0) appended += chunk.flush(appender, types);
+  return appended;
+}
+
+function* runsOf(batches: ReadonlyArray<{ cols: SpanColumns; keep?: Uint8Array }>): Generator<Run> {
+  for (const { cols, keep } of batches) {
+    if (!keep) {
+      if (cols.rows > 0) yield { cols, start: 0, end: cols.rows };
+      continue;
+    }
+    let start = -1;
+    for (let r = 0; r <= cols.rows; r++) {
+      const kept = r < cols.rows && keep[r] === 1;
+      if (kept && start < 0) start = r;
+      else if (!kept && start >= 0) {
+        yield { cols, start, end: r };
+        start = -1;
+      }
+    }
+  }
+}
+
+/** One data chunk's values, gathered from runs of rows, then handed to DuckDB. */
+class ChunkBuilder {
+  rows = 0;
+  private readonly kind = new Int8Array(CHUNK_ROWS);
+  private readonly statusCode = new Int8Array(CHUNK_ROWS);
+  private readonly startNs = new BigInt64Array(CHUNK_ROWS);
+  private readonly endNs = new BigInt64Array(CHUNK_ROWS);
+  private readonly durationNs = new BigInt64Array(CHUNK_ROWS);
+  private readonly inputTokens = new BigInt64Array(CHUNK_ROWS);
+  private readonly outputTokens = new BigInt64Array(CHUNK_ROWS);
+  private readonly inputTokensSet = new Uint8Array(CHUNK_ROWS);
+  private readonly outputTokensSet = new Uint8Array(CHUNK_ROWS);
+  private readonly isRun = new Uint8Array(CHUNK_ROWS);
+  private readonly isLlm = new Uint8Array(CHUNK_ROWS);
+  private readonly isTool = new Uint8Array(CHUNK_ROWS);
+  private readonly traceKey = new BigUint64Array(CHUNK_ROWS);
+  private readonly tenantKey = new BigUint64Array(CHUNK_ROWS);
+  private readonly strings = new Uint8Array(SC * CHUNK_ROWS * STRING_ENTRY_BYTES);
+  private readonly stringSet = new Uint8Array(SC * CHUNK_ROWS);
+  private readonly validity = new Uint8Array(CHUNK_ROWS / 8);
+  /** Per string column: the long strings to assign, as [row, bytes]. */
+  private longs: Array<Array<[number, Uint8Array]>> = STRING_COLUMNS.map(() => []);
+
+  add(cols: SpanColumns, start: number, end: number): void {
+    const to = this.rows;
+    const n = end - start;
+    this.kind.set(cols.kind.subarray(start, end), to);
+    this.statusCode.set(cols.statusCode.subarray(start, end), to);
+    this.startNs.set(cols.startNs.subarray(start, end), to);
+    this.endNs.set(cols.endNs.subarray(start, end), to);
+    this.durationNs.set(cols.durationNs.subarray(start, end), to);
+    this.inputTokens.set(cols.inputTokens.subarray(start, end), to);
+    this.outputTokens.set(cols.outputTokens.subarray(start, end), to);
+    this.inputTokensSet.set(cols.inputTokensSet.subarray(start, end), to);
+    this.outputTokensSet.set(cols.outputTokensSet.subarray(start, end), to);
+    this.isRun.set(cols.isRun.subarray(start, end), to);
+    this.isLlm.set(cols.isLlm.subarray(start, end), to);
+    this.isTool.set(cols.isTool.subarray(start, end), to);
+    this.traceKey.set(cols.traceKey.subarray(start, end), to);
+    this.tenantKey.set(cols.tenantKey.subarray(start, end), to);
+    for (let c = 0; c < SC; c++) {
+      const from = c * cols.rows;
+      const into = c * CHUNK_ROWS;
+      this.strings.set(
+        cols.strings.subarray(
+          (from + start) * STRING_ENTRY_BYTES,
+          (from + end) * STRING_ENTRY_BYTES,
+        ),
+        (into + to) * STRING_ENTRY_BYTES,
+      );
+      this.stringSet.set(cols.stringSet.subarray(from + start, from + end), into + to);
+    }
+    const refs = cols.longRefs;
+    // References are in row order: find the first of this run's rows by bisection.
+    let lo = 0;
+    let hi = refs.length / 4;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (refs[mid * 4 + 1]! < start) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo * 4; i < refs.length && refs[i + 1]! < end; i += 4) {
+      const row = to + refs[i + 1]! - start;
+      this.longs[refs[i]!]!.push([row, cols.heap.subarray(refs[i + 2]!, refs[i + 3]!)]);
+    }
+    this.rows += n;
+  }
+
+  /** Appends the gathered rows as one data chunk and starts over; returns how many. */
+  flush(appender: DuckDBAppender, types: ReturnType<DuckDBAppender['columnType']>[]): number {
+    const n = this.rows;
+    const chunk = DuckDBDataChunk.create(types, n);
+    const vector = (column: number) => duckdb.data_chunk_get_vector(chunk.chunk, column);
+    const copy = (column: number, values: ArrayBufferView, width: number, set?: Uint8Array) => {
+      const v = vector(column);
+      duckdb.copy_data_to_vector(v, 0, values.buffer as ArrayBuffer, values.byteOffset, n * width);
+      if (set) this.setValidity(v, set, n);
+    };
+    copy(5, this.kind, 1);
+    copy(6, this.startNs, 8);
+    copy(7, this.endNs, 8);
+    copy(8, this.durationNs, 8);
+    copy(9, this.statusCode, 1);
+    copy(18, this.inputTokens, 8, this.inputTokensSet);
+    copy(19, this.outputTokens, 8, this.outputTokensSet);
+    copy(22, this.isRun, 1);
+    copy(29, this.isLlm, 1);
+    copy(30, this.isTool, 1);
+    copy(31, this.traceKey, 8);
+    copy(32, this.tenantKey, 8);
+    for (let c = 0; c < SC; c++) {
+      const v = vector(STRING_COLUMNS[c]!.column);
+      const base = c * CHUNK_ROWS;
+      duckdb.copy_data_to_vector(
+        v,
+        0,
+        this.strings.buffer as ArrayBuffer,
+        base * STRING_ENTRY_BYTES,
+        n * STRING_ENTRY_BYTES,
+      );
+      // After the entries: assigning writes the entry of a long string (its pointer into the
+      // vector's own string heap).
+      for (const [row, bytes] of this.longs[c]!)
+        duckdb.vector_assign_string_element_len(v, row, bytes);
+      const set = this.stringSet.subarray(base, base + n);
+      if (set.indexOf(0) >= 0) this.setValidity(v, set, n);
+    }
+    appender.appendDataChunk(chunk);
+    // Every entry below the next chunk's row count is written by its add(): nothing to clear.
+    this.rows = 0;
+    this.longs = STRING_COLUMNS.map(() => []);
+    return n;
+  }
+
+  private setValidity(v: duckdb.Vector, set: Uint8Array, n: number): void {
+    const bits = this.validity;
+    bits.fill(0);
+    for (let r = 0; r < n; r++) if (set[r] === 1) bits[r >> 3] = bits[r >> 3]! | (1 << (r & 7));
+    duckdb.vector_ensure_validity_writable(v);
+    duckdb.copy_data_to_vector_validity(v, 0, bits.buffer, 0, Math.ceil(n / 64) * 8);
+  }
+}

@@ -1,0 +1,294 @@
+import { isLlmSpan, isToolSpan } from './classify.js';
+import { spanFingerprint } from './duckdb/fingerprint-set.js';
+import { tenantKey, traceKey } from './duckdb/rows.js';
+import { attrsToJson, eventsToJson, linksToJson, resourceToJson } from './json.js';
+import type { SpanRow } from './types.js';
+
+/**
+ * Span rows as typed arrays, built by an ingest worker (ingest/ingest-worker.ts) and moved to the
+ * event loop without a copy (their buffers are transferred). The embedded DuckDB appends them a
+ * vector at a time (duckdb/column-append.ts): one call per column per 2,048 rows instead of one
+ * per value, which took most of the event loop's time per span (docs/scaling.md).
+ *
+ * Strings are laid out as DuckDB's `duckdb_string_t` (16 bytes: a 32-bit length, then up to 12
+ * bytes inline); a longer string has a zero entry here and its UTF-8 bytes in `heap`, referenced
+ * from `longRefs`. `validateSpanColumns` checks all of it before a byte reaches DuckDB.
+ */
+export interface SpanColumns {
+  rows: number;
+  kind: Int8Array;
+  statusCode: Int8Array;
+  startNs: BigInt64Array;
+  endNs: BigInt64Array;
+  durationNs: BigInt64Array;
+  inputTokens: BigInt64Array;
+  outputTokens: BigInt64Array;
+  /** 1 where the count is set (the column is nullable). */
+  inputTokensSet: Uint8Array;
+  outputTokensSet: Uint8Array;
+  isRun: Uint8Array;
+  isLlm: Uint8Array;
+  isTool: Uint8Array;
+  traceKey: BigUint64Array;
+  tenantKey: BigUint64Array;
+  /** STRING_COLUMNS.length × rows entries of 16 bytes, column after column. */
+  strings: Uint8Array;
+  /** STRING_COLUMNS.length × rows: 1 where the string is set (not NULL). */
+  stringSet: Uint8Array;
+  /** (string column, row, start, end) in `heap`, for each string longer than 12 bytes. */
+  longRefs: Int32Array;
+  heap: Uint8Array;
+  /** Two 32-bit hashes per row of (tenant, trace id, span id): RecentSpanKeys' fingerprints. */
+  fingerprints: Int32Array;
+}
+
+/** The string columns, by their place among the spans table's columns (duckdb/schema.ts). */
+export const STRING_COLUMNS: ReadonlyArray<{ column: number; of: (s: SpanRow) => string | null }> =
+  [
+    { column: 0, of: (s) => s.tenantId },
+    { column: 1, of: (s) => s.traceId },
+    { column: 2, of: (s) => s.spanId },
+    { column: 3, of: (s) => s.parentSpanId },
+    { column: 4, of: (s) => s.name },
+    { column: 10, of: (s) => s.statusMessage },
+    { column: 11, of: (s) => s.serviceName },
+    { column: 12, of: (s) => s.scopeName },
+    { column: 13, of: (s) => s.agentId },
+    { column: 14, of: (s) => s.agentName },
+    { column: 15, of: (s) => s.operation },
+    { column: 16, of: (s) => s.model },
+    { column: 17, of: (s) => s.provider },
+    { column: 20, of: (s) => s.toolName },
+    { column: 21, of: (s) => s.errorType },
+    { column: 23, of: (s) => s.userId },
+    { column: 24, of: (s) => s.conversationId },
+    { column: 25, of: (s) => attrsToJson(s.attributes) },
+    { column: 26, of: (s) => resourceToJson(s.resourceAttributes) },
+    { column: 27, of: (s) => eventsToJson(s.events) },
+    { column: 28, of: (s) => linksToJson(s.links) },
+  ];
+
+export const STRING_ENTRY_BYTES = 16;
+export const INLINE_STRING_BYTES = 12;
+/** The spans table's columns (duckdb/schema.ts SPAN_COLUMNS): checked before appending. */
+export const SPAN_COLUMN_COUNT = 33;
+
+/** Encodes span rows (built as live ingest and replay build them) into columns. */
+export function encodeSpanColumns(spans: readonly SpanRow[]): SpanColumns {
+  const n = spans.length;
+  const sc = STRING_COLUMNS.length;
+  const cols: SpanColumns = {
+    rows: n,
+    kind: new Int8Array(n),
+    statusCode: new Int8Array(n),
+    startNs: new BigInt64Array(n),
+    endNs: new BigInt64Array(n),
+    durationNs: new BigInt64Array(n),
+    inputTokens: new BigInt64Array(n),
+    outputTokens: new BigInt64Array(n),
+    inputTokensSet: new Uint8Array(n),
+    outputTokensSet: new Uint8Array(n),
+    isRun: new Uint8Array(n),
+    isLlm: new Uint8Array(n),
+    isTool: new Uint8Array(n),
+    traceKey: new BigUint64Array(n),
+    tenantKey: new BigUint64Array(n),
+    strings: new Uint8Array(sc * n * STRING_ENTRY_BYTES),
+    stringSet: new Uint8Array(sc * n),
+    longRefs: new Int32Array(0),
+    heap: new Uint8Array(0),
+    fingerprints: new Int32Array(n * 2),
+  };
+  const entries = Buffer.from(cols.strings.buffer);
+  const view = new DataView(cols.strings.buffer);
+  let heap = Buffer.allocUnsafe(Math.max(1024, n * 512));
+  let heapUsed = 0;
+  const refs: number[] = [];
+  const scratch = Buffer.allocUnsafe(INLINE_STRING_BYTES * 3);
+  for (let r = 0; r < n; r++) {
+    const s = spans[r]!;
+    cols.kind[r] = s.kind;
+    cols.statusCode[r] = s.statusCode;
+    cols.startNs[r] = s.startTimeUnixNano;
+    cols.endNs[r] = s.endTimeUnixNano;
+    cols.durationNs[r] = s.durationNs;
+    if (s.inputTokens !== null) {
+      cols.inputTokens[r] = BigInt(Math.trunc(s.inputTokens));
+      cols.inputTokensSet[r] = 1;
+    }
+    if (s.outputTokens !== null) {
+      cols.outputTokens[r] = BigInt(Math.trunc(s.outputTokens));
+      cols.outputTokensSet[r] = 1;
+    }
+    cols.isRun[r] = s.isRun ? 1 : 0;
+    cols.isLlm[r] = isLlmSpan(s) ? 1 : 0;
+    cols.isTool[r] = isToolSpan(s) ? 1 : 0;
+    cols.traceKey[r] = traceKey(s.traceId);
+    cols.tenantKey[r] = tenantKey(s.tenantId);
+    const [hi, lo] = spanFingerprint(s.tenantId, s.traceId, s.spanId);
+    cols.fingerprints[r * 2] = hi;
+    cols.fingerprints[r * 2 + 1] = lo;
+    for (let c = 0; c < sc; c++) {
+      const value = STRING_COLUMNS[c]!.of(s);
+      if (value === null) continue;
+      const slot = c * n + r;
+      cols.stringSet[slot] = 1;
+      if (value.length <= INLINE_STRING_BYTES) {
+        const bytes = scratch.write(value, 0, 'utf8');
+        if (bytes <= INLINE_STRING_BYTES) {
+          const at = slot * STRING_ENTRY_BYTES;
+          view.setUint32(at, bytes, true);
+          scratch.copy(entries, at + 4, 0, bytes);
+          continue;
+        }
+      }
+      // UTF-8 takes at most 3 bytes per UTF-16 unit.
+      if (heapUsed + value.length * 3 > heap.length) {
+        const grown = Buffer.allocUnsafe(Math.max(heap.length * 2, heapUsed + value.length * 3));
+        heap.copy(grown, 0, 0, heapUsed);
+        heap = grown;
+      }
+      const written = heap.write(value, heapUsed, 'utf8');
+      refs.push(c, r, heapUsed, heapUsed + written);
+      heapUsed += written;
+    }
+  }
+  cols.longRefs = Int32Array.from(refs);
+  // A copy of its own: the heap's pool buffer must not travel with it.
+  cols.heap = new Uint8Array(heapUsed);
+  cols.heap.set(heap.subarray(0, heapUsed));
+  return cols;
+}
+
+/** The rows of `cols` where `keep` is 1, in order (their long strings stay in the same heap). */
+export function selectSpanColumns(cols: SpanColumns, keep: Uint8Array): SpanColumns {
+  const rows: number[] = [];
+  const newRow = new Int32Array(cols.rows).fill(-1);
+  for (let r = 0; r < cols.rows; r++) {
+    if (keep[r] === 1) {
+      newRow[r] = rows.length;
+      rows.push(r);
+    }
+  }
+  const n = rows.length;
+  const pick = <A extends { [i: number]: unknown; length: number }>(
+    from: A,
+    make: new (n: number) => A,
+  ): A => {
+    const out = new make(n);
+    for (let i = 0; i < n; i++) out[i] = from[rows[i]!]!;
+    return out;
+  };
+  const sc = STRING_COLUMNS.length;
+  const strings = new Uint8Array(sc * n * STRING_ENTRY_BYTES);
+  const stringSet = new Uint8Array(sc * n);
+  for (let c = 0; c < sc; c++) {
+    for (let i = 0; i < n; i++) {
+      const from = c * cols.rows + rows[i]!;
+      const to = c * n + i;
+      strings.set(
+        cols.strings.subarray(from * STRING_ENTRY_BYTES, (from + 1) * STRING_ENTRY_BYTES),
+        to * STRING_ENTRY_BYTES,
+      );
+      stringSet[to] = cols.stringSet[from]!;
+    }
+  }
+  const refs: number[] = [];
+  for (let i = 0; i < cols.longRefs.length; i += 4) {
+    const row = newRow[cols.longRefs[i + 1]!]!;
+    if (row >= 0) refs.push(cols.longRefs[i]!, row, cols.longRefs[i + 2]!, cols.longRefs[i + 3]!);
+  }
+  const fingerprints = new Int32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    fingerprints[i * 2] = cols.fingerprints[rows[i]! * 2]!;
+    fingerprints[i * 2 + 1] = cols.fingerprints[rows[i]! * 2 + 1]!;
+  }
+  return {
+    rows: n,
+    kind: pick(cols.kind, Int8Array),
+    statusCode: pick(cols.statusCode, Int8Array),
+    startNs: pick(cols.startNs, BigInt64Array),
+    endNs: pick(cols.endNs, BigInt64Array),
+    durationNs: pick(cols.durationNs, BigInt64Array),
+    inputTokens: pick(cols.inputTokens, BigInt64Array),
+    outputTokens: pick(cols.outputTokens, BigInt64Array),
+    inputTokensSet: pick(cols.inputTokensSet, Uint8Array),
+    outputTokensSet: pick(cols.outputTokensSet, Uint8Array),
+    isRun: pick(cols.isRun, Uint8Array),
+    isLlm: pick(cols.isLlm, Uint8Array),
+    isTool: pick(cols.isTool, Uint8Array),
+    traceKey: pick(cols.traceKey, BigUint64Array),
+    tenantKey: pick(cols.tenantKey, BigUint64Array),
+    strings,
+    stringSet,
+    longRefs: Int32Array.from(refs),
+    heap: cols.heap,
+    fingerprints,
+  };
+}
+
+/** The buffers to transfer with a message holding these columns. */
+export function spanColumnBuffers(cols: SpanColumns): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const v of Object.values(cols)) {
+    if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer && !out.includes(v.buffer))
+      out.push(v.buffer);
+  }
+  return out;
+}
+
+/** Each array of the columns: its type, and its length per row. */
+const ARRAY_FIELDS: Array<[keyof SpanColumns, new (n: number) => ArrayBufferView, number]> = [
+  ['kind', Int8Array, 1],
+  ['statusCode', Int8Array, 1],
+  ['startNs', BigInt64Array, 1],
+  ['endNs', BigInt64Array, 1],
+  ['durationNs', BigInt64Array, 1],
+  ['inputTokens', BigInt64Array, 1],
+  ['outputTokens', BigInt64Array, 1],
+  ['inputTokensSet', Uint8Array, 1],
+  ['outputTokensSet', Uint8Array, 1],
+  ['isRun', Uint8Array, 1],
+  ['isLlm', Uint8Array, 1],
+  ['isTool', Uint8Array, 1],
+  ['traceKey', BigUint64Array, 1],
+  ['tenantKey', BigUint64Array, 1],
+  ['strings', Uint8Array, STRING_COLUMNS.length * STRING_ENTRY_BYTES],
+  ['stringSet', Uint8Array, STRING_COLUMNS.length],
+  ['fingerprints', Int32Array, 2],
+];
+
+/**
+ * Checks columns that crossed a thread boundary before anything reads them: the arrays' types and
+ * lengths, every inline string's length (DuckDB reads a longer one as a pointer) and every long
+ * string's reference. Returns the reason they are unusable, or null.
+ */
+export function validateSpanColumns(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return 'not an object';
+  const cols = value as Record<string, unknown>;
+  const n = cols.rows;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) return 'rows is not a count';
+  for (const [name, type, per] of ARRAY_FIELDS) {
+    const a = cols[name];
+    if (!(a instanceof type) || (a as unknown as ArrayLike<unknown>).length !== n * per)
+      return `${name} is not a ${type.name} of ${n * per}`;
+  }
+  const heap = cols.heap;
+  const refs = cols.longRefs;
+  if (!(heap instanceof Uint8Array)) return 'heap is not a Uint8Array';
+  if (!(refs instanceof Int32Array) || refs.length % 4 !== 0) return 'longRefs is not quadruples';
+  const strings = cols.strings as Uint8Array;
+  const view = new DataView(strings.buffer, strings.byteOffset, strings.byteLength);
+  for (let at = 0; at < strings.byteLength; at += STRING_ENTRY_BYTES) {
+    if (view.getUint32(at, true) > INLINE_STRING_BYTES) return 'an inline string is too long';
+  }
+  for (let i = 0; i < refs.length; i += 4) {
+    const c = refs[i]!;
+    const r = refs[i + 1]!;
+    const start = refs[i + 2]!;
+    const end = refs[i + 3]!;
+    if (c < 0 || c >= STRING_COLUMNS.length || r < 0 || r >= n) return 'a long string is misplaced';
+    if (start < 0 || end < start || end > heap.length) return 'a long string is out of the heap';
+  }
+  return null;
+}
