@@ -49,6 +49,14 @@ export function fleetDir(shape: {
     fleet: { ...shape, endMs: manifest.endMs },
     dir,
     manifest,
-    save: () => writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`),
+    save() {
+      // Steps another process recorded meanwhile (a seeding run beside this one) are kept.
+      if (existsSync(file)) {
+        const disk = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+        manifest.seconds = { ...disk.seconds, ...manifest.seconds };
+        manifest.at = { ...disk.at, ...manifest.at };
+      }
+      writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+    },
   };
 }
