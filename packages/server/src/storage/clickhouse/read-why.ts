@@ -1,14 +1,41 @@
 import type { WhyCounts, WhyQuery } from '../read-types.js';
 import { NEGATIVE_BELOW } from '../score-types.js';
-import { MAX_RUN_NS, WHY_FIELD_LIST, whyFacetFromColumns } from '../why-columns.js';
+import { MAX_RUN_NS, type ShapeCombo, type ShapeSeen, whyFromShapes } from '../why-columns.js';
 import type { ChConnection } from './client.js';
 import { jsonString } from './rows.js';
-import { lit, Where } from './sql.js';
+import { lit, litList, Where } from './sql.js';
+
+/** Plain String values (LowCardinality and Nullable columns would not share an array type). */
+const str = (col: string) => `toString(ifNull(${col}, ''))`;
+const failedOnly = (col: string) => `if(status_code = 2, ${str(col)}, '')`;
 
 /**
- * One tenant's failing vs passing runs, counted per facet value (see WhyStore). Counting distinct
- * runs per value is the same with or without a not-yet-merged duplicate span, so no FINAL. GLOBAL:
- * on a cluster the run list is computed once and sent to the tenant's shard.
+ * A span's shape (see why-columns.ts): a hash of every column a facet value is read from. NULL and
+ * '' hash alike: both are no value. 64 bits, like the run key.
+ */
+const SHAPE = `cityHash64(${[
+  'name',
+  'toUInt8(status_code = 2)',
+  str('tool_name'),
+  str('error_type'),
+  'status_message',
+  str('operation'),
+  str('model'),
+  str('provider'),
+  str('agent_name'),
+  str('service_name'),
+  'resource_attributes',
+].join(', ')})`;
+
+/**
+ * One tenant's failing vs passing runs, counted per facet value (see WhyStore), in two queries that
+ * work alike on 18.16 and current releases (no window functions, no joins):
+ *  1. one pass over the tenant's spans grouped by run (the table is sorted by trace within a
+ *     tenant): each run's sorted distinct shapes with their first and last start, then the runs
+ *     grouped by outcome and shape set, merging the starts per shape with -ForEach;
+ *  2. the values of every shape, from a few runs that hold them all (primary-key look-ups).
+ * Counting distinct runs per value is the same with or without a not-yet-merged duplicate span, so
+ * no FINAL. On a cluster a tenant's spans are on one shard, so a run's spans group together.
  */
 export async function whyFacets(
   ch: ChConnection,
@@ -17,30 +44,84 @@ export async function whyFacets(
 ): Promise<WhyCounts> {
   const spans = `${ch.database}.spans`;
   const scope = { tenantId };
-  const runsWhere = new Where(scope)
-    .add('is_run = 1')
+  // A run span in the range makes its trace a run; the rest of its spans start within MAX_RUN_NS.
+  const spanWhere = new Where(scope)
     .add('start_ns >= ?', q.range.fromNs)
-    .add('start_ns < ?', q.range.toNs);
+    .add('start_ns < ?', q.range.toNs + MAX_RUN_NS);
+  const runSpan = `is_run = 1 AND start_ns < ${lit(q.range.toNs)}`;
   // The negative-feedback cohort: runs with a negative score, whenever the score was given.
   const scored = new Where(scope).add(`value < ${NEGATIVE_BELOW}`);
   const inCohort =
     q.cohort === 'negative_feedback'
-      ? `max(trace_id GLOBAL IN (SELECT trace_id FROM ${ch.database}.scores ${scored.sql}))`
-      : 'max(status_code = 2)';
-  // A run is keyed by cityHash64(trace_id): grouping and joining on one integer, not a string.
-  const runs = `SELECT cityHash64(trace_id) AS run_key, any(trace_id) AS run_trace,
-      ${inCohort} AS failed
-    FROM ${spans} ${runsWhere.sql} GROUP BY run_key`;
-  const [totals] = await ch.query(
-    `SELECT count() AS a_runs, countIf(failed = 1) AS a_failed FROM (${runs})`,
+      ? `trace_id GLOBAL IN (SELECT trace_id FROM ${ch.database}.scores ${scored.sql})`
+      : 'status_code = 2';
+  // Sorting (shape, start) pairs by shape puts each shape's first start at its first occurrence
+  // and its last start at its last (18.16 lambdas cannot capture a column, so no arrayFilter).
+  const firstOf = (arr: string) => `arrayFilter((x, u) -> u = 1, ${arr}, arrayEnumerateUniq(hs))`;
+  const combos = await ch.query<Record<string, unknown>>(
+    `SELECT failed, shapes, count() AS runs, minForEach(firsts) AS a_firsts,
+       maxForEach(lasts) AS a_lasts, argMaxForEach(traces, lasts) AS a_traces
+     FROM (
+       SELECT failed, arraySort(sh) AS hs, arraySort((s, h) -> (h, s), st, sh) AS ss,
+         ${firstOf('hs')} AS shapes, ${firstOf('ss')} AS firsts,
+         arrayReverse(arrayFilter((x, u) -> u = 1, arrayReverse(ss),
+           arrayEnumerateUniq(arrayReverse(hs)))) AS lasts,
+         arrayResize([trace], length(shapes), trace) AS traces
+       FROM (
+         SELECT cityHash64(trace_id) AS run_key, max(${runSpan}) AS is_run_trace,
+           max(${runSpan} AND ${inCohort}) AS failed, any(trace_id) AS trace,
+           groupArray(${SHAPE}) AS sh, groupArray(start_ns) AS st
+         FROM ${spans} ${spanWhere.sql}
+         GROUP BY run_key HAVING is_run_trace = 1
+       )
+     )
+     GROUP BY failed, shapes`,
   );
-  const runCount = Number(totals?.a_runs ?? 0);
-  const failedRuns = Number(totals?.a_failed ?? 0);
-  if (runCount === 0) return { runs: 0, failedRuns: 0, facets: [] };
-  // Plain String values (LowCardinality and Nullable columns would not share an array type).
-  const str = (col: string) => `toString(ifNull(${col}, ''))`;
-  const failedOnly = (col: string) => `if(status_code = 2, ${str(col)}, '')`;
-  const values = [
+  const combo: ShapeCombo[] = [];
+  const seen = new Map<string, ShapeSeen>();
+  // Every run of a combo has all its shapes: the values are read from one run per combo that
+  // brings a shape not yet covered, largest combos first.
+  const covered = new Set<string>();
+  const readFrom = new Set<string>();
+  for (const r of [...combos].sort((a, b) => size(b.shapes) - size(a.shapes))) {
+    const failed = Number(r.failed) === 1;
+    const shapes = (r.shapes as unknown[]).map(String);
+    const [firsts, lasts, traces] = [r.a_firsts, r.a_lasts, r.a_traces].map((a) =>
+      (a as unknown[]).map(String),
+    );
+    combo.push({ failed, shapes, runs: Number(r.runs) });
+    if (!shapes.every((s) => covered.has(s))) readFrom.add(traces![0]!);
+    shapes.forEach((shape, i) => {
+      covered.add(shape);
+      const firstNs = BigInt(firsts![i]!);
+      const lastNs = BigInt(lasts![i]!);
+      const s = seen.get(`${shape}/${failed}`);
+      if (!s)
+        seen.set(`${shape}/${failed}`, { shape, failed, firstNs, lastNs, traceId: traces![i]! });
+      else {
+        if (firstNs < s.firstNs) s.firstNs = firstNs;
+        if (lastNs > s.lastNs) Object.assign(s, { lastNs, traceId: traces![i]! });
+      }
+    });
+  }
+  if (combo.length === 0) return { runs: 0, failedRuns: 0, facets: [] };
+  const where = new Where(scope)
+    .add(`trace_id IN (${litList([...readFrom])})`)
+    .add('start_ns >= ?', q.range.fromNs)
+    .add('start_ns < ?', q.range.toNs + MAX_RUN_NS);
+  const rows = await ch.query<{ shape: string; vals: string[] }>(
+    `SELECT ${SHAPE} AS shape, [${values(ch).join(', ')}] AS vals
+     FROM ${spans} ${where.sql} LIMIT 1 BY shape`,
+  );
+  const byShape = new Map(rows.map((r) => [String(r.shape), r.vals.map(String)]));
+  return whyFromShapes(combo, [...seen.values()], byShape, q.perField);
+}
+
+const size = (a: unknown) => (a as unknown[]).length;
+
+/** The facet value of each WHY_FIELDS entry, in the same order, over one span ('' for none). */
+function values(ch: ChConnection): string[] {
+  return [
     'name',
     failedOnly('name'),
     str('tool_name'),
@@ -55,34 +136,4 @@ export async function whyFacets(
     jsonString(ch.features, 'resource_attributes', 'service.version'),
     jsonString(ch.features, 'resource_attributes', 'deployment.environment.name'),
   ];
-  const spanWhere = new Where(scope)
-    .add('start_ns >= ?', q.range.fromNs)
-    .add('start_ns < ?', q.range.toNs + MAX_RUN_NS)
-    .add(`trace_id GLOBAL IN (SELECT trace_id FROM ${spans} ${runsWhere.sql})`)
-    .add(`value != ''`);
-  const passed = runCount - failedRuns;
-  const score = `abs(a_failed / ${Math.max(failedRuns, 1)} - a_passed / ${Math.max(passed, 1)})`;
-  const rows = await ch.query(
-    `SELECT field, value,
-       countIf(failed = 1) AS a_failed,
-       countIf(failed = 0) AS a_passed,
-       min(first_ns) AS a_first_ns,
-       max(last_ns) AS a_last_ns,
-       if(a_failed = 0, NULL, argMaxIf(run_trace, last_ns, failed = 1)) AS a_failed_trace,
-       if(a_passed = 0, NULL, argMaxIf(run_trace, last_ns, failed = 0)) AS a_passed_trace
-     FROM (
-       SELECT cityHash64(trace_id) AS run_key, field, value,
-         min(start_ns) AS first_ns, max(start_ns) AS last_ns
-       FROM ${spans}
-       ARRAY JOIN [${WHY_FIELD_LIST.map((f) => lit(f)).join(', ')}] AS field, [${values.join(', ')}] AS value
-       ${spanWhere.sql}
-       GROUP BY run_key, field, value
-     -- ALL, not ANY: since 20.x ANY INNER JOIN also keeps one left row per key (the right side
-     -- has one row per run anyway). Aliases: current releases require them on joined subqueries.
-     ) AS run_facets GLOBAL ALL INNER JOIN (${runs}) AS run_status USING run_key
-     GROUP BY field, value
-     ORDER BY field, ${score} DESC, a_failed DESC, value
-     LIMIT ${Math.max(1, Math.trunc(q.perField))} BY field`,
-  );
-  return { runs: runCount, failedRuns, facets: rows.map(whyFacetFromColumns) };
 }

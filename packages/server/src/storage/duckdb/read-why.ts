@@ -1,6 +1,7 @@
+import { big, num } from '../columns.js';
 import type { WhyCounts, WhyQuery } from '../read-types.js';
 import { NEGATIVE_BELOW } from '../score-types.js';
-import { MAX_RUN_NS, WHY_FIELD_LIST, whyFacetFromColumns } from '../why-columns.js';
+import { MAX_RUN_NS, type ShapeCombo, type ShapeSeen, whyFromShapes } from '../why-columns.js';
 import type { DuckDb } from './database.js';
 import { Where } from './rows.js';
 
@@ -24,63 +25,95 @@ const VALUES = [
   `json_extract_string(resource_attributes, '$."deployment.environment.name"')`,
 ];
 
-/** One tenant's failing vs passing runs, counted per facet value (see WhyStore). */
+/**
+ * A span's shape (see why-columns.ts): a hash of every column VALUES reads. 64 bits, like the run
+ * key: two distinct shapes of one tenant's range sharing it is as unlikely as two runs sharing one.
+ */
+const SHAPE = `hash(${[
+  'name',
+  'status_code = 2',
+  'tool_name',
+  'error_type',
+  'status_message',
+  'operation',
+  'model',
+  'provider',
+  'agent_name',
+  'service_name',
+  'resource_attributes',
+]
+  .map((c) => `spans.${c}`)
+  .join(', ')})`;
+
+/**
+ * One tenant's failing vs passing runs, counted per facet value (see WhyStore): one statement
+ * answers the combos and the shapes seen (why-columns.ts), each shape's values read from one of its
+ * rows by row id, so the strings of a busy tenant-day are hashed once and never grouped.
+ */
 export async function whyFacets(db: DuckDb, tenantId: string, q: WhyQuery): Promise<WhyCounts> {
   const runsWhere = new Where()
     .scope(tenantId)
     .add('is_run')
     .add('start_ns >= ?', q.range.fromNs)
     .add('start_ns < ?', q.range.toNs);
-  // A run is keyed by hash(trace_id), 64 bits of the whole id: grouping and joining on one integer
-  // instead of a string is what keeps a busy tenant's day well under a second (bench/why).
-  const runs = `SELECT hash(trace_id) AS run_key, any_value(trace_key) AS trace_key,
-      any_value(trace_id) AS trace_id, ${failedRun(q)} AS failed
-    FROM spans ${runsWhere.sql} GROUP BY run_key`;
-  const [totals] = await db.query(
-    `SELECT count(*) AS a_runs, count(*) FILTER (WHERE failed) AS a_failed FROM (${runs})`,
-    runsWhere.params,
-  );
-  const runCount = Number(totals?.a_runs ?? 0);
-  const failedRuns = Number(totals?.a_failed ?? 0);
-  if (runCount === 0) return { runs: 0, failedRuns: 0, facets: [] };
   // Children start within their run: the time bound lets zone maps skip the rest of the table.
   const spanWhere = new Where()
-    .scope(tenantId)
-    .add('start_ns >= ?', q.range.fromNs)
-    .add('start_ns < ?', q.range.toNs + MAX_RUN_NS);
-  const score = `abs(a_failed / ${Math.max(failedRuns, 1)}.0 - a_passed / ${Math.max(runCount - failedRuns, 1)}.0)`;
+    .scope(tenantId, 'spans.')
+    .add('spans.start_ns >= ?', q.range.fromNs)
+    .add('spans.start_ns < ?', q.range.toNs + MAX_RUN_NS);
   const rows = await db.query(
-    `WITH runs AS (${runs}),
-     facts AS (
-       SELECT run_key, field, value, min(start_ns) AS first_ns, max(start_ns) AS last_ns
-       FROM (
-         SELECT hash(trace_id) AS run_key, start_ns,
-           unnest([${WHY_FIELD_LIST.map((f) => `'${f}'`).join(', ')}]) AS field,
-           unnest([${VALUES.join(', ')}]) AS value
-         -- The integer trace key narrows the scan cheaply (a superset: 64-bit ids padded with zeros
-         -- share it); the join with runs on run_key below keeps only the runs' own spans.
-         FROM spans SEMI JOIN runs USING (trace_key) ${spanWhere.sql}
-       )
-       WHERE value IS NOT NULL AND value <> ''
-       GROUP BY run_key, field, value
+    // A run is keyed by hash(trace_id), 64 bits of the whole id: grouped and joined as one integer.
+    `WITH runs AS MATERIALIZED (
+       SELECT hash(trace_id) AS run_key, any_value(trace_key) AS trace_key,
+         any_value(trace_id) AS trace_id, ${failedRun(q)} AS failed
+       FROM spans ${runsWhere.sql} GROUP BY run_key
      ),
-     counted AS (
-       SELECT field, value,
-         count(*) FILTER (WHERE failed) AS a_failed,
-         count(*) FILTER (WHERE NOT failed) AS a_passed,
-         min(first_ns) AS a_first_ns,
-         max(last_ns) AS a_last_ns,
-         arg_max(runs.trace_id, last_ns) FILTER (WHERE failed) AS a_failed_trace,
-         arg_max(runs.trace_id, last_ns) FILTER (WHERE NOT failed) AS a_passed_trace
-       FROM facts JOIN runs USING (run_key)
-       GROUP BY field, value
-     )
-     SELECT * FROM counted
-     QUALIFY row_number() OVER (PARTITION BY field ORDER BY ${score} DESC, a_failed DESC, value) <= ${q.perField}
-     ORDER BY field, ${score} DESC, a_failed DESC, value`,
+     -- Each span of the runs: its run, the run's outcome, its start, its shape and its row. The
+     -- integer trace key joins cheaply (a superset: 64-bit ids padded with zeros share it); the
+     -- run key keeps only the runs' own spans.
+     s AS MATERIALIZED (
+       SELECT runs.run_key, runs.failed, spans.start_ns, ${SHAPE} AS shape, spans.rowid AS rid
+       FROM spans JOIN runs USING (trace_key)
+       ${spanWhere.sql} AND hash(spans.trace_id) = runs.run_key
+     ),
+     seen AS (
+       SELECT shape, failed, min(start_ns) AS first_ns, max(start_ns) AS last_ns,
+         arg_max(run_key, start_ns) AS last_run, any_value(rid) AS rid
+       FROM s GROUP BY shape, failed
+     ),
+     vals AS (SELECT rowid AS rid, [${VALUES.join(', ')}] AS vals
+       FROM spans WHERE rowid IN (SELECT rid FROM seen))
+     SELECT failed, shapes, count(*) AS runs FROM (
+       SELECT any_value(failed) AS failed, list(DISTINCT shape ORDER BY shape) AS shapes
+       FROM s GROUP BY run_key
+     ) GROUP BY ALL
+     UNION ALL BY NAME
+     SELECT seen.shape, seen.failed, first_ns, last_ns, runs.trace_id, vals.vals
+     FROM seen JOIN runs ON runs.run_key = seen.last_run JOIN vals USING (rid)`,
     [...runsWhere.params, ...spanWhere.params],
   );
-  return { runs: runCount, failedRuns, facets: rows.map(whyFacetFromColumns) };
+  const combos: ShapeCombo[] = [];
+  const seen: ShapeSeen[] = [];
+  const values = new Map<string, Array<string | null>>();
+  for (const r of rows) {
+    if (Array.isArray(r.shapes)) {
+      combos.push({ failed: r.failed === true, shapes: r.shapes.map(String), runs: num(r.runs) });
+      continue;
+    }
+    const shape = String(r.shape);
+    seen.push({
+      shape,
+      failed: r.failed === true,
+      firstNs: big(r.first_ns),
+      lastNs: big(r.last_ns),
+      traceId: String(r.trace_id),
+    });
+    values.set(
+      shape,
+      (r.vals as Array<string | null>).map((v) => (v === null ? null : String(v))),
+    );
+  }
+  return whyFromShapes(combos, seen, values, q.perField);
 }
 
 /**
