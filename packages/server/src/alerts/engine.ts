@@ -148,6 +148,8 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
         lastNotifiedAt: prev?.record.lastNotifiedAt ?? null,
         exampleTraceId: v?.exampleTraceId ?? prev?.record.exampleTraceId ?? null,
         ruleSnapshot: prev?.record.ruleSnapshot ?? null,
+        // Named once, when it began firing (below, after the verdicts); kept while it fires.
+        suspect: to === 'firing' ? (prev?.record.suspect ?? null) : null,
       };
       const t: Tracked = {
         record,
@@ -237,7 +239,15 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     }
     // Memory is the source of truth while running: notify first, so a storage outage delays the
     // history, never the page.
-    if (opts.suspect) await attachSuspects(out.notify, opts.suspect, opts.dashboardUrl);
+    if (opts.suspect) {
+      await attachSuspects(out.notify, opts.suspect, opts.dashboardUrl);
+      // Saved with the state (the transition's record), so the alerts page and a restart show the
+      // suspect the notification carried instead of computing it again.
+      for (const n of out.notify) {
+        const record = n.suspect !== undefined && tracked.get(n.ruleId)?.get(n.tenantId)?.record;
+        if (record) record.suspect = n.suspect ? JSON.stringify(n.suspect) : null;
+      }
+    }
     for (const n of out.notify) opts.notifier.notify(n);
     try {
       if (out.save.length > 0) await opts.store.saveAlertStates(out.save);

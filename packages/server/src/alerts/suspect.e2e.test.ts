@@ -9,6 +9,7 @@ import {
   SpanStatusCode,
   traceExporter,
 } from '../../../../test/helpers/otlp.js';
+import type { AlertsResponse } from '../query/contract.js';
 import { type RunningServer, startServer } from '../server.js';
 import { ManualClock } from './memory.test-helper.js';
 import { type Receiver, startReceiver } from './receiver.test-helper.js';
@@ -26,6 +27,8 @@ let server: RunningServer;
 let dir: string;
 let json: Receiver;
 let slack: Receiver;
+/** The first start's admin key (a restart of the data dir prints none). */
+let adminKey = '';
 
 function run(tracer: Tracer, startMs: number, stale: boolean) {
   const root = tracer.startSpan('invoke_agent support', {
@@ -52,11 +55,8 @@ function run(tracer: Tracer, startMs: number, stale: boolean) {
   root.end(startMs + 50);
 }
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'tenantry-suspect-'));
-  json = await startReceiver();
-  slack = await startReceiver();
-  server = await startServer({
+function start(): Promise<RunningServer> {
+  return startServer({
     config: {
       server: { port: 0, dataDir: dir, evaluateAlerts: false },
       alerts: {
@@ -80,6 +80,14 @@ beforeAll(async () => {
     },
     clock,
   });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tenantry-suspect-'));
+  json = await startReceiver();
+  slack = await startReceiver();
+  server = await start();
+  adminKey = server.bootstrapKeys?.admin ?? '';
   const resource = (version: string) => ({
     'service.name': 'support-platform',
     'service.version': version,
@@ -140,5 +148,29 @@ describe('firing notifications name the suspect', () => {
     expect(next.notifications).toBe(0);
     await server.alerting.notifier.idle();
     expect(json.bodies).toHaveLength(1);
+  });
+});
+
+describe('the alerts API shows the suspect the notification carried', () => {
+  const firing = async () => {
+    const res = await fetch(`${server.url}/api/v1/alerts?tenant=B`, {
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as AlertsResponse).items.filter((a) => a.state === 'firing');
+  };
+
+  it('on the firing alert, the same suspect, also after a restart, without computing it again', async () => {
+    const sent = (json.bodies[0] as { suspect: AlertSuspect }).suspect;
+    expect(sent.summary).toMatch(/^tool get_account_data failed with StaleCacheError/);
+    const [alert] = await firing();
+    expect(alert?.suspect).toEqual(sent);
+    await server.close();
+    server = await start();
+    // Stored with the state: listed before any evaluation, and none sends it again.
+    expect((await firing())[0]?.suspect).toEqual(sent);
+    clock.advance(30_000);
+    expect((await server.alerting.engine.evaluateOnce()).notifications).toBe(0);
+    expect((await firing())[0]?.suspect).toEqual(sent);
   });
 });

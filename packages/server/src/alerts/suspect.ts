@@ -1,3 +1,4 @@
+import type { AlertSuspect } from '../query/contract.js';
 import type { AlertNotification } from './payload.js';
 
 /**
@@ -7,26 +8,7 @@ import type { AlertNotification } from './payload.js';
  * with a deadline: a slow analysis sends the page without a suspect rather than late.
  */
 
-export interface AlertSuspectFinding {
-  field: string;
-  value: string;
-  failingRuns: number;
-  passingRuns: number;
-}
-
-export interface AlertSuspect {
-  /** e.g. "tool get_account_data failed with StaleCacheError in 13 of 13 failed runs and 0 of 41 passing; since support-platform 1.8.0 (...)". */
-  summary: string;
-  failedRuns: number;
-  passedRuns: number;
-  findings: AlertSuspectFinding[];
-  /** A new service.version / deployment.environment.name the failures followed, if any. */
-  change: { field: string; value: string; firstSeen: string } | null;
-  failingTraceId: string | null;
-  passingTraceId: string | null;
-  failingTraceUrl: string | null;
-  passingTraceUrl: string | null;
-}
+export type { AlertSuspect, AlertSuspectFinding } from '../query/contract.js';
 
 /** A query function (the server passes one over storage): the suspect of a tenant's window. */
 export type SuspectQuery = (

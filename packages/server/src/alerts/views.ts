@@ -1,4 +1,4 @@
-import type { AlertView } from '../query/contract.js';
+import type { AlertSuspect, AlertView } from '../query/contract.js';
 import type { AlertStateRecord, TenantScope } from '../storage/types.js';
 import { durationMs } from './duration.js';
 import { tenantRunsUrl, traceUrl } from './links.js';
@@ -59,6 +59,16 @@ export function toNotification(
   };
 }
 
+/** The stored suspect (engine.ts writes it); one that no longer parses is shown as none. */
+function parseSuspect(json: string | null): AlertSuspect | null {
+  if (json === null) return null;
+  try {
+    return JSON.parse(json) as AlertSuspect;
+  } catch {
+    return null;
+  }
+}
+
 /** Pending and firing pairs the scope may see: firing first, then by tenant and rule. */
 export function toAlertViews(
   tracked: Iterable<Tracked>,
@@ -87,6 +97,7 @@ export function toAlertViews(
       summary: t.summary,
       dashboardUrl: dashboardLink(t, dashboardUrl),
       exampleTraceId: r.exampleTraceId,
+      suspect: r.state === 'firing' ? parseSuspect(r.suspect) : null,
     });
   }
   const rank = (state: string) => (state === 'firing' ? 0 : 1);

@@ -281,6 +281,35 @@ export interface AlertView {
   summary: string;
   dashboardUrl: string;
   exampleTraceId: string | null;
+  /**
+   * On a firing alert: what the failing runs share and what changed, as its firing notification
+   * carried it (computed once, when it began firing); null while pending, when none was found, and
+   * in the moment it is being named (at most a few seconds after the alert began firing).
+   */
+  suspect: AlertSuspect | null;
+}
+
+/** One thing failing runs share (a field's value), with how many failing and passing runs have it. */
+export interface AlertSuspectFinding {
+  field: string;
+  value: string;
+  failingRuns: number;
+  passingRuns: number;
+}
+
+/** "The alert names the suspect": the top findings of the tenant's why over the alert's window. */
+export interface AlertSuspect {
+  /** e.g. "tool get_account_data failed with StaleCacheError in 13 of 13 failed runs and 0 of 41 passing; since support-platform 1.8.0 (...)". */
+  summary: string;
+  failedRuns: number;
+  passedRuns: number;
+  findings: AlertSuspectFinding[];
+  /** A new service.version / deployment.environment.name the failures followed, if any. */
+  change: { field: string; value: string; firstSeen: string } | null;
+  failingTraceId: string | null;
+  passingTraceId: string | null;
+  failingTraceUrl: string | null;
+  passingTraceUrl: string | null;
 }
 
 export interface AlertsResponse {

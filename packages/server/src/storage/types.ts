@@ -323,6 +323,12 @@ export interface AlertStateRecord {
    * alerts resolve, with a notification naming the rule.
    */
   ruleSnapshot: string | null;
+  /**
+   * What the failing runs share (alerts/suspect.ts, JSON, opaque to storage), computed once when
+   * the alert began firing, so the alerts page shows the suspect the notification carried, across
+   * restarts. Null when none was found, and in any other state.
+   */
+  suspect: string | null;
 }
 
 export interface AlertTransitionRecord {

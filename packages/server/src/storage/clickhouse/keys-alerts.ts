@@ -89,6 +89,7 @@ const STATE_COLUMNS = [
   'last_notified_at',
   'example_trace_id',
   'rule_snapshot',
+  'suspect',
   'deleted',
 ];
 
@@ -112,6 +113,7 @@ export function chAlertStore(ch: ChConnection): AlertStore {
           lastNotifiedAt: numOrNull(r.l_last_notified_at),
           exampleTraceId: strOrNull(r.l_example_trace_id),
           ruleSnapshot: strOrNull(r.l_rule_snapshot),
+          suspect: strOrNull(r.l_suspect),
         }),
       );
     },
@@ -130,6 +132,7 @@ export function chAlertStore(ch: ChConnection): AlertStore {
           last_notified_at: s.lastNotifiedAt === null ? null : String(Math.trunc(s.lastNotifiedAt)),
           example_trace_id: s.exampleTraceId,
           rule_snapshot: s.ruleSnapshot,
+          suspect: s.suspect,
           deleted: 0,
           version,
         })),
@@ -158,6 +161,7 @@ export function chAlertStore(ch: ChConnection): AlertStore {
           last_notified_at: null,
           example_trace_id: null,
           rule_snapshot: null,
+          suspect: null,
           deleted: 1,
           version,
         })),

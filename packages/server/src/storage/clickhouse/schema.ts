@@ -231,21 +231,12 @@ function ruleSnapshotStatements(ch: ChConnection): string[] {
   );
 }
 
-/**
- * v6, scores and feedback on runs (storage/score-types.ts): partitioned by day and sharded by tenant
- * like logs, so that a tenant's scores and its runs live on the same shard.
- */
-export function scoreTableDef(f: Features): TableDef {
-  const lc = f.lowCardinality ? 'LowCardinality(String)' : 'String';
-  return {
-    name: 'scores',
-    columns: `tenant_id String, score_id String, time_ns Int64, trace_id String, span_id String,
-      name ${lc}, value Float64, label Nullable(String), comment Nullable(String), source ${lc}`,
-    engine: 'MergeTree',
-    partitionBy: day('time_ns'),
-    orderBy: 'tenant_id, time_ns',
-    shardBy: 'cityHash64(tenant_id)',
-  };
+/** v8: the suspect an alert's firing notification named (AlertStateRecord.suspect), as JSON. */
+function alertSuspectStatements(ch: ChConnection): string[] {
+  const tables = ch.cluster ? ['alert_states_local', 'alert_states'] : ['alert_states'];
+  return tables.map(
+    (t) => `ALTER TABLE ${ch.database}.${t}${ch.onCluster} ADD COLUMN suspect Nullable(String)`,
+  );
 }
 
 /**
@@ -262,6 +253,23 @@ export function changeEventTableDef(): TableDef {
     engine: 'MergeTree',
     partitionBy: null,
     orderBy: 'tenant_id, time_ns, id',
+    shardBy: 'cityHash64(tenant_id)',
+  };
+}
+
+/**
+ * v6, scores and feedback on runs (storage/score-types.ts): partitioned by day and sharded by tenant
+ * like logs, so that a tenant's scores and its runs live on the same shard.
+ */
+export function scoreTableDef(f: Features): TableDef {
+  const lc = f.lowCardinality ? 'LowCardinality(String)' : 'String';
+  return {
+    name: 'scores',
+    columns: `tenant_id String, score_id String, time_ns Int64, trace_id String, span_id String,
+      name ${lc}, value Float64, label Nullable(String), comment Nullable(String), source ${lc}`,
+    engine: 'MergeTree',
+    partitionBy: day('time_ns'),
+    orderBy: 'tenant_id, time_ns',
     shardBy: 'cityHash64(tenant_id)',
   };
 }
@@ -318,12 +326,13 @@ export function migrations(ch: ChConnection): Array<{ version: number; statement
     { version: 5, statements: createTable(ch, changeEventTableDef()) },
     { version: 6, statements: createTable(ch, scoreTableDef(ch.features)) },
     { version: 7, statements: traceIndexStatements(ch) },
+    { version: 8, statements: alertSuspectStatements(ch) },
   ];
 }
 
 /**
  * Creates the database and tables on every node (or once, ON CLUSTER). Safe on every start and from
- * several servers. With ON CLUSTER the first node's schema_migrations speaks for the cluster.
+ * several servers. With ON CLUSTER, what any node's schema_migrations records speaks for the cluster.
  */
 export async function migrate(ch: ChConnection): Promise<void> {
   const db = ch.database;

@@ -181,16 +181,18 @@ export function storageContract(
         lastNotifiedAt: null,
         exampleTraceId: null,
         ruleSnapshot: null,
+        suspect: null,
         ...p,
       });
       await s.saveAlertStates([state({}), state({ tenantId: 'beta', value: 0.1 })]);
-      // The upsert replaces alpha's row, rule snapshot included.
+      // The upsert replaces alpha's row, rule snapshot and suspect included.
       const firing = state({
         state: 'firing',
         since: 2000,
         lastNotifiedAt: 2000,
         exampleTraceId: traceId(2),
         ruleSnapshot: JSON.stringify({ id: 'high-failure', name: 'High failure rate' }),
+        suspect: JSON.stringify({ summary: 'tool get_account_data failed…', failedRuns: 13 }),
       });
       await s.saveAlertStates([firing]);
       const states = (await s.loadAlertStates()).sort((a, b) =>

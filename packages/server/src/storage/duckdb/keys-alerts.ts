@@ -87,6 +87,7 @@ export function duckAlertStore(db: DuckDb): AlertStore {
           lastNotifiedAt: numOrNull(r.last_notified_at),
           exampleTraceId: strOrNull(r.example_trace_id),
           ruleSnapshot: strOrNull(r.rule_snapshot),
+          suspect: strOrNull(r.suspect),
         }),
       );
     },
@@ -97,8 +98,9 @@ export function duckAlertStore(db: DuckDb): AlertStore {
         for (const s of states) {
           await db.exec(
             `INSERT OR REPLACE INTO alert_states (tenant_id, rule_id, state, since,
-               last_evaluated, value, threshold, last_notified_at, example_trace_id, rule_snapshot)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               last_evaluated, value, threshold, last_notified_at, example_trace_id, rule_snapshot,
+               suspect)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             [
               s.tenantId,
               s.ruleId,
@@ -110,6 +112,7 @@ export function duckAlertStore(db: DuckDb): AlertStore {
               s.lastNotifiedAt === null ? null : BigInt(s.lastNotifiedAt),
               s.exampleTraceId,
               s.ruleSnapshot,
+              s.suspect,
             ],
           );
         }

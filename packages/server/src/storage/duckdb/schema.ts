@@ -262,4 +262,9 @@ export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
         PRIMARY KEY (window_start_ns, window_ns))`,
     ],
   },
+  {
+    version: 10,
+    // The suspect an alert's firing notification named (AlertStateRecord.suspect), as JSON.
+    statements: ['ALTER TABLE alert_states ADD COLUMN suspect VARCHAR'],
+  },
 ];

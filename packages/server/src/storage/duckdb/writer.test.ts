@@ -40,6 +40,7 @@ describe('DuckDB single writer', () => {
             lastNotifiedAt: null,
             exampleTraceId: null,
             ruleSnapshot: null,
+            suspect: null,
           },
         ]),
       );

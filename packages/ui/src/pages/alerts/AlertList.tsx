@@ -1,6 +1,8 @@
+import { Fragment } from 'react';
 import type { AlertView } from '../../api/types.js';
 import { Link } from '../../app/Link.js';
 import { href } from '../../app/router.js';
+import { tenantPath } from '../../controls/tenant.js';
 import { fmtMs, fmtNum, fmtPct } from '../../ui/format.js';
 import { Time } from '../../ui/Time.js';
 
@@ -24,6 +26,7 @@ export function fmtAlertValue(kind: string, v: number): string {
 }
 
 export function AlertList({ alerts, showTenant }: { alerts: AlertView[]; showTenant: boolean }) {
+  const columns = showTenant ? 8 : 7;
   return (
     <table className="grid alerts-table">
       <thead>
@@ -40,36 +43,64 @@ export function AlertList({ alerts, showTenant }: { alerts: AlertView[]; showTen
       </thead>
       <tbody>
         {alerts.map((a) => (
-          <tr key={a.id} data-alert-state={a.state}>
-            <td>
-              <span className={`badge ${a.state}`}>{a.state}</span>
-            </td>
-            <td>
-              <span className={`badge ${a.severity}`}>{a.severity}</span>
-            </td>
-            {showTenant && <td>{a.tenantId}</td>}
-            <td title={a.ruleKind}>{a.ruleName}</td>
-            <td className="wrap">{a.summary}</td>
-            <td className="num">
-              {fmtAlertValue(a.ruleKind, a.value)} / {fmtAlertValue(a.ruleKind, a.threshold)}
-            </td>
-            <td>
-              <Time value={a.since} />
-            </td>
-            <td>
-              {a.dashboardUrl && <Link href={inAppPath(a.dashboardUrl)}>runs</Link>}
-              {a.exampleTraceId && (
-                <>
-                  {' · '}
-                  <Link href={href(`/traces/${a.exampleTraceId}`, { tenant: a.tenantId })}>
-                    example trace
-                  </Link>
-                </>
-              )}
-            </td>
-          </tr>
+          <Fragment key={a.id}>
+            <tr data-alert-state={a.state} data-alert-id={a.id}>
+              <td>
+                <span className={`badge ${a.state}`}>{a.state}</span>
+              </td>
+              <td>
+                <span className={`badge ${a.severity}`}>{a.severity}</span>
+              </td>
+              {showTenant && <td>{a.tenantId}</td>}
+              <td title={a.ruleKind} className="wrap">
+                {a.ruleName}
+              </td>
+              <td className="wrap">{a.summary}</td>
+              <td className="num">
+                {fmtAlertValue(a.ruleKind, a.value)} / {fmtAlertValue(a.ruleKind, a.threshold)}
+              </td>
+              <td>
+                <Time value={a.since} />
+              </td>
+              <td>
+                {a.dashboardUrl && <Link href={inAppPath(a.dashboardUrl)}>runs</Link>}
+                {a.exampleTraceId && (
+                  <>
+                    {' · '}
+                    <Link href={href(`/traces/${a.exampleTraceId}`, { tenant: a.tenantId })}>
+                      example trace
+                    </Link>
+                  </>
+                )}
+              </td>
+            </tr>
+            {a.suspect && <SuspectRow alert={a} columns={columns} />}
+          </Fragment>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * What the alert's firing notification named: the findings failing runs share and the change they
+ * followed, with a failing and a passing run to compare, and the tenant page's why panel for more.
+ */
+function SuspectRow({ alert, columns }: { alert: AlertView; columns: number }) {
+  const s = alert.suspect;
+  if (!s) return null;
+  const trace = (traceId: string) => href(`/traces/${traceId}`, { tenant: alert.tenantId });
+  return (
+    <tr className="alert-suspect" data-suspect-for={alert.id}>
+      <td colSpan={columns} className="wrap">
+        <span className="badge">suspect</span>{' '}
+        <span data-testid="suspect-summary">{s.summary}</span>
+        <div className="suspect-links">
+          {s.failingTraceId && <Link href={trace(s.failingTraceId)}>a failing run</Link>}
+          {s.passingTraceId && <Link href={trace(s.passingTraceId)}>a passing run</Link>}
+          <Link href={tenantPath(alert.tenantId)}>why, on the tenant page</Link>
+        </div>
+      </td>
+    </tr>
   );
 }
