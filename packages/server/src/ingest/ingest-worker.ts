@@ -63,6 +63,8 @@ export interface PreparedPartition {
 }
 
 export interface PreparedTraces {
+  /** The body as sent, handed back (it was moved to the worker, not copied): the journal's. */
+  body: Uint8Array;
   inflatedBytes: number;
   /** The inflated body, only when it is smaller than the body as sent (the journal keeps it). */
   inflated?: Uint8Array;
@@ -184,6 +186,7 @@ async function prepare(job: TraceJob): Promise<PreparedTraces> {
   }
   const sentBytes = job.body.byteLength;
   return {
+    body: job.body,
     inflatedBytes: bytes.length,
     ...(job.encoding !== 'identity' && sentBytes > bytes.length
       ? { inflated: new Uint8Array(bytes) }
@@ -205,6 +208,11 @@ async function run(job: TraceJob): Promise<void> {
     const prepared = await prepare(job);
     if (prepared.columns) transfer.push(...spanColumnBuffers(prepared.columns));
     if (prepared.inflated) transfer.push(prepared.inflated.buffer as ArrayBuffer);
+    if (
+      prepared.body.byteOffset === 0 &&
+      prepared.body.byteLength === prepared.body.buffer.byteLength
+    )
+      transfer.push(prepared.body.buffer as ArrayBuffer);
     reply = { id: job.id, ok: true, prepared };
   } catch (err) {
     reply = {

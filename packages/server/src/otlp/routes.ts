@@ -161,12 +161,15 @@ async function offloadedTraces(
     output: workers.output,
   });
   const inflated = prepared.inflated;
+  // The body went to the worker (moved, not copied) and came back with its answer.
+  const { body: back } = prepared;
+  const asSent = Buffer.from(back.buffer, back.byteOffset, back.byteLength);
   const body = {
     sentChunks: [
-      inflated ? Buffer.from(inflated.buffer, inflated.byteOffset, inflated.byteLength) : sent,
+      inflated ? Buffer.from(inflated.buffer, inflated.byteOffset, inflated.byteLength) : asSent,
     ],
     encoding: inflated ? ('identity' as const) : encoding,
-    sentBytes: sent.length,
+    sentBytes: asSent.length,
     inflatedBytes: prepared.inflatedBytes,
   };
   return deps.pipeline.preparedTraces(prepared, { principal, body, format });

@@ -134,9 +134,10 @@ export function encodeSpanColumns(spans: readonly SpanRow[]): SpanColumns {
       const slot = c * n + r;
       cols.stringSet[slot] = 1;
       if (value.length <= INLINE_STRING_BYTES) {
+        const at = slot * STRING_ENTRY_BYTES;
+        if (writeAsciiInline(value, cols.strings, at)) continue;
         const bytes = scratch.write(value, 0, 'utf8');
         if (bytes <= INLINE_STRING_BYTES) {
-          const at = slot * STRING_ENTRY_BYTES;
           view.setUint32(at, bytes, true);
           scratch.copy(entries, at + 4, 0, bytes);
           continue;
@@ -158,6 +159,25 @@ export function encodeSpanColumns(spans: readonly SpanRow[]): SpanColumns {
   cols.heap = new Uint8Array(heapUsed);
   cols.heap.set(heap.subarray(0, heapUsed));
   return cols;
+}
+
+/**
+ * Writes a short ASCII string as an inline entry at `at` (length, then bytes), or returns false
+ * if it holds another character: most short values (tenant ids, models, tool names, '[]') are
+ * ASCII, and this skips two Buffer calls for each.
+ */
+function writeAsciiInline(value: string, into: Uint8Array, at: number): boolean {
+  const n = value.length;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80) {
+      into.fill(0, at + 4, at + 4 + i);
+      return false;
+    }
+    into[at + 4 + i] = c;
+  }
+  into[at] = n;
+  return true;
 }
 
 /** The rows of `cols` where `keep` is 1, in order (their long strings stay in the same heap). */
