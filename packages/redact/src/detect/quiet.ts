@@ -21,7 +21,7 @@ const WORDS = new Int32Array(BYTES.buffer);
 const SCRATCH = Buffer.from(BYTES.buffer);
 
 /** Below this length the copy costs more than the word test saves. */
-const MIN_LENGTH = 256;
+export const MIN_WORDS = 256;
 
 /**
  * Prepares `s` for nextTrigger and returns its word count, or -1 to skip character by character.
@@ -30,7 +30,7 @@ const MIN_LENGTH = 256;
  */
 export function load(s: string): number {
   const n = s.length;
-  if (n < MIN_LENGTH || n > CAPACITY) return -1;
+  if (n < MIN_WORDS || n > CAPACITY) return -1;
   SCRATCH.write(s, 0, n, 'latin1');
   // Spaces after the end, so the last word holds no bytes of an earlier string.
   BYTES[n] = 32;

@@ -22,7 +22,7 @@ const { detectAssignment, detectEmail, detectIpv6, detectUrlCredential, looksLik
 const { detectNumeric, skipNumeric } = numericModule;
 const { detectIban, detectPem, detectWord } = secretsModule;
 const { ALNUM, CLS, HEX, UPPER } = chars;
-const { load, nextTrigger, TRIG } = quietModule;
+const { load, MIN_WORDS, nextTrigger, TRIG } = quietModule;
 
 /** Digits, hex letters and the separators numbers and addresses use. */
 const NUMISH = new Uint8Array(128);
@@ -88,7 +88,7 @@ function ipv6FromColon(s: string, i: number, floor: number, out: Match[]): numbe
 
 export function scanText(s: string, keys: SensitiveKeys, out: Match[]): void {
   const n = s.length;
-  const words = load(s);
+  const words = n < MIN_WORDS ? -1 : load(s);
   let floor = 0;
   let i = 0;
   while (i < n) {
