@@ -9,7 +9,13 @@ import { MS, span, spanId, T0_NS, traceId } from './fixtures.js';
  * get_account_data tool fails with StaleCacheError (and 1 passing run on 1.8.0). Tenant "delta"
  * fails the same tool on every run and must never show up in gamma's counts.
  */
-function run(tenantId: string, n: number, version: string, fails: boolean) {
+function run(
+  tenantId: string,
+  n: number,
+  version: string,
+  fails: boolean,
+  message = 'cached account is 48h old',
+) {
   const tid = traceId(5000 + n);
   const start = T0_NS + BigInt(n) * 1000n * MS;
   const resourceAttributes = { 'service.name': 'support-platform', 'service.version': version };
@@ -50,7 +56,7 @@ function run(tenantId: string, n: number, version: string, fails: boolean) {
     operation: 'execute_tool',
     toolName: 'get_account_data',
     statusCode: fails ? 2 : 0,
-    statusMessage: fails ? 'cached account is 48h old' : '',
+    statusMessage: fails ? message : '',
     errorType: fails ? 'StaleCacheError' : null,
     serviceName: 'support-platform',
     resourceAttributes,
@@ -64,6 +70,11 @@ function build(): SpanRow[] {
   for (let n = 7; n <= 10; n++) spans.push(...run('gamma', n, '1.8.0', true));
   spans.push(...run('gamma', 11, '1.8.0', false));
   for (let n = 20; n <= 22; n++) spans.push(...run('delta', n, '2.0.0', true));
+  // Tenant "epsilon": 70 failing runs, each with a message of its own on its failing tool (a span
+  // shape of its own: more than the 64 bits of DuckDB's run masks), then 10 passing runs.
+  for (let n = 100; n < 180; n++) {
+    spans.push(...run('epsilon', n, '1.8.0', n < 170, `account ${n} is stale`));
+  }
   return spans;
 }
 
@@ -123,6 +134,36 @@ export function whyContract(name: string, open: () => Promise<Storage>): void {
       const versions = out.facets.filter((f) => f.field === 'service.version');
       // 1.7.0: 0% of failing vs 86% of passing; 1.8.0: 100% vs 14%: 1.8.0 separates more.
       expect(versions.map((v) => v.value)).toEqual(['1.8.0']);
+    });
+
+    it('counts exactly when a tenant has more span shapes than a run mask has bits', async () => {
+      const range = { fromNs: T0_NS, toNs: T0_NS + 200_000n * MS };
+      const out = await s.whyFacets('epsilon', { range, perField: 100 });
+      expect(out).toMatchObject({ runs: 80, failedRuns: 70 });
+      expect(find(out.facets, 'tool.name', 'get_account_data')).toMatchObject({
+        failed: 70,
+        passed: 10,
+        firstSeenNs: T0_NS + 100_000n * MS + 5n * MS,
+        lastSeenNs: T0_NS + 179_000n * MS + 5n * MS,
+        failedTraceId: traceId(5169),
+        passedTraceId: traceId(5179),
+      });
+      expect(find(out.facets, 'failed.tool', 'get_account_data')).toMatchObject({
+        failed: 70,
+        passed: 0,
+      });
+      const messages = out.facets.filter((f) => f.field === 'status.message');
+      expect(messages).toHaveLength(71);
+      expect(find(out.facets, 'status.message', 'tool get_account_data failed')).toMatchObject({
+        failed: 70,
+        passed: 0,
+      });
+      expect(find(out.facets, 'status.message', 'account 142 is stale')).toMatchObject({
+        failed: 1,
+        passed: 0,
+        firstSeenNs: T0_NS + 142_000n * MS + 5n * MS,
+        failedTraceId: traceId(5142),
+      });
     });
 
     it('answers nothing for a range or tenant without runs', async () => {

@@ -45,6 +45,9 @@ const SHAPE = `hash(${[
   .map((c) => `spans.${c}`)
   .join(', ')})`;
 
+/** Bits of a run's shape mask: more distinct shapes in a tenant's range take the list path. */
+const BITS = 64;
+
 /**
  * One tenant's failing vs passing runs, counted per facet value (see WhyStore): one statement
  * answers the combos and the shapes seen (why-columns.ts), each shape's values read from one of its
@@ -76,16 +79,33 @@ export async function whyFacets(db: DuckDb, tenantId: string, q: WhyQuery): Prom
        FROM spans JOIN runs USING (trace_key)
        ${spanWhere.sql} AND hash(spans.trace_id) = runs.run_key
      ),
-     seen AS (
-       SELECT shape, failed, min(start_ns) AS first_ns, max(start_ns) AS last_ns,
-         arg_max(run_key, start_ns) AS last_run, any_value(rid) AS rid
+     seen AS MATERIALIZED (
+       SELECT shape, failed, count(*) AS spans, min(start_ns) AS first_ns,
+         max(start_ns) AS last_ns, arg_max(run_key, start_ns) AS last_run, any_value(rid) AS rid
        FROM s GROUP BY shape, failed
      ),
+     -- The BITS most frequent shapes get a bit: a run's shape set is then one OR of integers.
+     bits AS MATERIALIZED (
+       SELECT shape, rank >= ${BITS} AS rare,
+         CASE WHEN rank < ${BITS} THEN 1::UBIGINT << rank::INTEGER ELSE 0::UBIGINT END AS bit
+       FROM (SELECT shape, row_number() OVER (ORDER BY sum(spans) DESC, shape) - 1 AS rank
+             FROM seen GROUP BY shape)
+     ),
+     per_run AS MATERIALIZED (
+       SELECT run_key, any_value(failed) AS failed, bit_or(bit) AS mask, bool_or(rare) AS slow
+       FROM s JOIN bits USING (shape) GROUP BY run_key
+     ),
+     fast AS (SELECT failed, mask, count(*) AS runs FROM per_run WHERE NOT slow GROUP BY ALL),
      vals AS (SELECT rowid AS rid, [${VALUES.join(', ')}] AS vals
        FROM spans WHERE rowid IN (SELECT rid FROM seen))
+     SELECT fast.failed, fast.runs, list(shape ORDER BY shape) AS shapes
+     FROM fast JOIN bits ON NOT bits.rare AND fast.mask & bits.bit <> 0
+     GROUP BY fast.failed, fast.mask, fast.runs
+     UNION ALL BY NAME
+     -- Runs with a rare shape (a tenant-day with more than BITS shapes): their sets as lists.
      SELECT failed, shapes, count(*) AS runs FROM (
        SELECT any_value(failed) AS failed, list(DISTINCT shape ORDER BY shape) AS shapes
-       FROM s GROUP BY run_key
+       FROM s SEMI JOIN (SELECT run_key FROM per_run WHERE slow) USING (run_key) GROUP BY run_key
      ) GROUP BY ALL
      UNION ALL BY NAME
      SELECT seen.shape, seen.failed, first_ns, last_ns, runs.trace_id, vals.vals
