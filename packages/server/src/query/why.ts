@@ -71,10 +71,13 @@ export async function whyReport(
 ): Promise<WhyResponse> {
   const stepNs = bucketStepNs(range);
   const cohort = options.cohort ?? 'failed';
+  // The failure-rate buckets and the change events only feed the changes and the onset, which only
+  // the failed cohort reports: the others do not wait for them.
+  const failed = cohort === 'failed';
   const [counts, buckets, events] = await Promise.all([
     source.whyFacets(tenantId, { range, perField: options.perField ?? 10, cohort }),
-    source.tenantBuckets(tenantId, range, stepNs, {}),
-    source.listChangeEvents?.(tenantId, { ...range, limit: MAX_WHY_EVENTS }) ?? [],
+    failed ? source.tenantBuckets(tenantId, range, stepNs, {}) : [],
+    (failed && source.listChangeEvents?.(tenantId, { ...range, limit: MAX_WHY_EVENTS })) || [],
   ]);
   const report = analyzeWhy(tenantId, range, counts, buckets, stepNs, options.limit ?? 10, events);
   if (cohort === 'failed') return report;
