@@ -2,7 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentRun, init, recordFeedback, type TenantryHandle } from '../../../sdk/src/index.js';
+import {
+  agentRun,
+  init,
+  recordFeedback,
+  type TenantryHandle,
+  toolCall,
+} from '../../../sdk/src/index.js';
 import { type RunningServer, startServer } from '../server.js';
 import { ManualClock } from './memory.test-helper.js';
 
@@ -21,6 +27,8 @@ const wrongRuns = new Set<string>();
 async function runs(tenantId: string, verdicts: number[]): Promise<void> {
   for (const [i, score] of verdicts.entries()) {
     const ids = await agentRun({ tenantId, agentId: 'support-v1' }, async (run) => {
+      // The answers users mark wrong are the ones built on the FAQ lookup: what the alert names.
+      if (score < 0.5) await toolCall({ name: 'lookup_faq' }, async () => 'an outdated FAQ entry');
       // Half of the feedback arrives while the run is still going, half after it ended.
       if (i % 2 === 0) recordFeedback({ score, label: score < 0.5 ? 'wrong' : 'right' });
       return { traceId: run.traceId, spanId: run.spanId };
@@ -78,5 +86,23 @@ describe('default.negative-feedback', () => {
     expect(alert?.value).toBeCloseTo(5 / 12);
     expect(alert?.summary).toBe('negative feedback 41.7% (5/12 scores) over 1h, threshold 30.0%');
     expect(wrongRuns.has(alert?.exampleTraceId ?? '')).toBe(true);
+  });
+
+  it('names what the runs users marked wrong share, not what failed runs share', async () => {
+    // The suspect is computed once, right after the transition (a moment after it is listed).
+    let suspect: { summary: string; failingTraceId: string | null } | null = null;
+    for (let i = 0; i < 50 && suspect === null; i++) {
+      const res = await fetch(`${server.url}/api/v1/alerts?state=firing`, {
+        headers: { authorization: `Bearer ${server.bootstrapKeys?.admin}` },
+      });
+      const { items } = (await res.json()) as {
+        items: Array<{ ruleId: string; suspect: typeof suspect }>;
+      };
+      suspect = items.find((a) => a.ruleId === 'default.negative-feedback')?.suspect ?? null;
+      if (suspect === null) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(suspect?.summary).toMatch(/lookup_faq/);
+    expect(suspect?.summary).toMatch(/in 5 of 5 negatively scored runs and 0 of 7 others/);
+    expect(wrongRuns.has(suspect?.failingTraceId ?? '')).toBe(true);
   });
 });

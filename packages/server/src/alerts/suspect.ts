@@ -15,7 +15,15 @@ export type SuspectQuery = (
   tenantId: string,
   fromMs: number,
   toMs: number,
+  /** The runs the alert is about: failed runs, or runs users scored negatively. */
+  cohort: SuspectCohort,
 ) => Promise<Omit<AlertSuspect, 'failingTraceUrl' | 'passingTraceUrl'> | null>;
+
+export type SuspectCohort = 'failed' | 'negative_feedback';
+
+/** A negative-feedback alert asks what the runs users marked wrong share, not the failed ones. */
+const cohortOf = (n: AlertNotification): SuspectCohort =>
+  n.ruleKind === 'negative_feedback' ? 'negative_feedback' : 'failed';
 
 export interface SuspectOptions {
   max?: number;
@@ -45,7 +53,7 @@ export async function attachSuspects(
       });
       try {
         const s = await Promise.race([
-          query(n.tenantId, n.at - n.windowSeconds * 1000, n.at),
+          query(n.tenantId, n.at - n.windowSeconds * 1000, n.at, cohortOf(n)),
           deadline,
         ]);
         n.suspect = s && {

@@ -10,13 +10,13 @@ const MIN_LOOKBACK_MS = 3_600_000;
  * deploy that started it are in view), reduced to what a notification carries.
  */
 export function whySuspect(source: WhySource): SuspectQuery {
-  return async (tenantId, fromMs, toMs) => {
+  return async (tenantId, fromMs, toMs, cohort) => {
     const from = Math.min(fromMs, toMs - MIN_LOOKBACK_MS);
     const r = await whyReport(
       source,
       tenantId,
       { fromNs: BigInt(from) * 1_000_000n, toNs: BigInt(toMs) * 1_000_000n },
-      { perField: 5, limit: 5 },
+      { perField: 5, limit: 5, cohort },
     );
     if (!r.summary) return null;
     const passing = [...r.facets]
