@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * CPU time of another process from /proc (Linux only): the whole process, and its main thread,
@@ -23,7 +23,11 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-/** utime + stime of a /proc stat file, in seconds. */
+/**
+ * utime + stime of a /proc stat file, in seconds. For a process (/proc/<pid>/stat) Linux sums
+ * every thread of it, the ones that exited included: the event loop, the ingest workers, DuckDB's
+ * threads and libuv's pool alike.
+ */
 function cpuSeconds(statPath: string): number {
   const stat = readFileSync(statPath, 'utf8');
   // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
@@ -38,6 +42,25 @@ export function sampleCpu(pid: number): CpuSample | null {
       process: cpuSeconds(`/proc/${pid}/stat`),
       eventLoop: cpuSeconds(`/proc/${pid}/task/${pid}/stat`),
     };
+  } catch {
+    return null;
+  }
+}
+
+/** Threads of a process now (the event loop, ingest workers, DuckDB's, libuv's). */
+export function threadCount(pid: number): number | null {
+  try {
+    return readdirSync(`/proc/${pid}/task`).length;
+  } catch {
+    return null;
+  }
+}
+
+/** The most memory the process has held resident (VmHWM), in MiB. */
+export function peakRssMiB(pid: number): number | null {
+  try {
+    const kb = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmHWM:\s+(\d+) kB/m)?.[1];
+    return kb === undefined ? null : Number(kb) / 1024;
   } catch {
     return null;
   }
