@@ -50,7 +50,10 @@ export interface WhyFinding {
 export interface WhyChange {
   field: 'service.version' | 'deployment.environment.name' | 'event';
   value: string;
-  /** The service that ran it (the most common service.name of the tenant's runs). */
+  /**
+   * The service that ran it: for a service.version, the service.name of the resource that carried
+   * it (the most spans); otherwise the marker's own, or the most common one of the tenant's runs.
+   */
   serviceName: string | null;
   firstSeen: string;
   /** Failure rate of the tenant's runs before and from its first appearance (null: no runs). */

@@ -1,10 +1,10 @@
 import type {
-  BucketRow,
   NsRange,
-  PriceTable,
+  WhyBucketRow,
   WhyCohort,
   WhyCounts,
   WhyFacetRow,
+  WhyQuery,
 } from '../storage/read-types.js';
 import type { ChangeEventRecord, ChangeEventStore } from '../storage/types.js';
 import { nsToIso } from './views.js';
@@ -15,22 +15,14 @@ import { MIN_STEP, whySummary } from './why-summary.js';
 /**
  * "Why is this tenant failing?": the facet counts of whyFacets ranked BubbleUp-style, the values of
  * service.version / deployment.environment.name that appeared inside the range and the change events
- * in it (why-events.ts), and when the failure rate stepped up. Pure functions over what the storage answered, so the query route, the
+ * in it (why-events.ts), and when the failure rate stepped up (the runs per bucket whyFacets
+ * counted in the same pass). Pure functions over what the storage answered, so the query route, the
  * CLI and the alert notifier all say the same thing.
  */
 
 /** What `whyReport` needs of storage: ReadStore methods (a query function, not a class). */
 export interface WhySource {
-  whyFacets(
-    tenantId: string,
-    q: { range: NsRange; perField: number; cohort?: WhyCohort },
-  ): Promise<WhyCounts>;
-  tenantBuckets(
-    tenantId: string,
-    range: NsRange,
-    stepNs: bigint,
-    prices: PriceTable,
-  ): Promise<BucketRow[]>;
+  whyFacets(tenantId: string, q: WhyQuery): Promise<WhyCounts>;
   /** Deploy / config-change markers; a source without them analyses the telemetry alone. */
   listChangeEvents?: ChangeEventStore['listChangeEvents'];
 }
@@ -71,15 +63,15 @@ export async function whyReport(
 ): Promise<WhyResponse> {
   const stepNs = bucketStepNs(range);
   const cohort = options.cohort ?? 'failed';
-  // The failure-rate buckets and the change events only feed the changes and the onset, which only
-  // the failed cohort reports: the others do not wait for them.
+  // The failure-rate series and the change events only feed the changes and the onset, which only
+  // the failed cohort reports: the others do not ask for them.
   const failed = cohort === 'failed';
-  const [counts, buckets, events] = await Promise.all([
-    source.whyFacets(tenantId, { range, perField: options.perField ?? 10, cohort }),
-    failed ? source.tenantBuckets(tenantId, range, stepNs, {}) : [],
+  const perField = options.perField ?? 10;
+  const [counts, events] = await Promise.all([
+    source.whyFacets(tenantId, { range, perField, cohort, ...(failed ? { stepNs } : {}) }),
     (failed && source.listChangeEvents?.(tenantId, { ...range, limit: MAX_WHY_EVENTS })) || [],
   ]);
-  const report = analyzeWhy(tenantId, range, counts, buckets, stepNs, options.limit ?? 10, events);
+  const report = analyzeWhy(tenantId, range, counts, stepNs, options.limit ?? 10, events);
   if (cohort === 'failed') return report;
   // Changes and the onset are read from the failure rate: they say nothing of negative scores.
   const scored: WhyResponse = { ...report, changes: [], onset: null, cohort };
@@ -97,7 +89,6 @@ export function analyzeWhy(
   tenantId: string,
   range: NsRange,
   counts: WhyCounts,
-  buckets: BucketRow[],
   stepNs: bigint,
   limit: number,
   events: ChangeEventRecord[] = [],
@@ -108,7 +99,9 @@ export function analyzeWhy(
     .filter((f) => f.score > 0)
     .sort((a, b) => b.score - a.score || FIELD_ORDER[a.field] - FIELD_ORDER[b.field])
     .slice(0, limit);
-  const series = [...buckets].sort((a, b) => a.bucket - b.bucket);
+  const series = [...(counts.series ?? [])].sort((a, b) => a.bucketMs - b.bucketMs);
+  // The tenant's most common service labels an environment, or a marker that names none; a
+  // version is labelled with the service whose resource carried it.
   const service = topValue(counts.facets, 'service.name');
   const candidates: ChangeCandidate[] = [
     ...counts.facets
@@ -117,7 +110,10 @@ export function analyzeWhy(
           (f.field === 'service.version' || f.field === 'deployment.environment.name') &&
           f.firstSeenNs >= range.fromNs + stepNs,
       )
-      .map((f) => ({ ...f, serviceName: service })),
+      .map((f) => ({
+        ...f,
+        serviceName: f.field === 'service.version' ? (f.serviceName ?? null) : service,
+      })),
     ...events.map((e) => eventCandidate(e, service)),
   ];
   const changes = candidates
@@ -130,8 +126,8 @@ export function analyzeWhy(
         value: f.value,
         serviceName: f.serviceName,
         firstSeen: nsToIso(f.firstSeenNs),
-        failureRateBefore: rate(series.filter((b) => b.bucket < bucketMs)),
-        failureRateAfter: rate(series.filter((b) => b.bucket >= bucketMs)),
+        failureRateBefore: rate(series.filter((b) => b.bucketMs < bucketMs)),
+        failureRateAfter: rate(series.filter((b) => b.bucketMs >= bucketMs)),
         ...(f.event ? { event: f.event } : {}),
       };
     })
@@ -182,7 +178,7 @@ function topValue(facets: WhyFacetRow[], field: WhyFacetRow['field']): string | 
   return best?.value ?? null;
 }
 
-function rate(buckets: BucketRow[]): number | null {
+function rate(buckets: WhyBucketRow[]): number | null {
   let runs = 0;
   let failed = 0;
   for (const b of buckets) {
@@ -194,7 +190,7 @@ function rate(buckets: BucketRow[]): number | null {
 
 /** The split of the bucket series with the largest step up in failure rate, at its first failure. */
 export function findOnset(
-  series: BucketRow[],
+  series: WhyBucketRow[],
   changes: WhyChange[],
   stepNs: bigint,
 ): WhyOnset | null {
@@ -217,7 +213,7 @@ export function findOnset(
   if (!best) return null;
   let first = best.k;
   while (first < series.length - 1 && series[first]!.failedRuns === 0) first++;
-  const atMs = series[first]!.bucket;
+  const atMs = series[first]!.bucketMs;
   let after: WhyOnset['after'] = null;
   for (const c of changes) {
     const leadMs = atMs - Date.parse(c.firstSeen);

@@ -180,6 +180,11 @@ export interface WhyQuery {
   cohort?: WhyCohort;
   /** At most this many values per field, the most frequent in failing runs first. */
   perField: number;
+  /**
+   * With a step, the answer also has `series`: the runs per bucket of this many ns (aligned to
+   * multiples of the step since the epoch), as the same pass counted them.
+   */
+  stepNs?: bigint;
 }
 
 export interface WhyFacetRow {
@@ -194,12 +199,26 @@ export interface WhyFacetRow {
   /** The latest failing / passing run carrying it (for links), null when none. */
   failedTraceId: string | null;
   passedTraceId: string | null;
+  /**
+   * service.version rows only: the service.name of the resource that carried the version (the one
+   * with the most spans of that version; ties in byte order), null when those spans had none.
+   */
+  serviceName?: string | null;
+}
+
+/** The runs whose first run span started in one bucket, and those of them in the cohort. */
+export interface WhyBucketRow {
+  bucketMs: number;
+  runs: number;
+  failedRuns: number;
 }
 
 export interface WhyCounts {
   runs: number;
   failedRuns: number;
   facets: WhyFacetRow[];
+  /** With `stepNs` in the query: non-empty buckets in time order, summing to runs / failedRuns. */
+  series?: WhyBucketRow[];
 }
 
 export interface WhyStore {

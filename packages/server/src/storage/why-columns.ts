@@ -1,4 +1,10 @@
-import { WHY_FIELDS, type WhyCounts, type WhyFacetRow, type WhyField } from './read-types.js';
+import {
+  WHY_FIELDS,
+  type WhyBucketRow,
+  type WhyCounts,
+  type WhyFacetRow,
+  type WhyField,
+} from './read-types.js';
 
 /**
  * Shared by both engines' read-why.ts. The engines do not count facet values span by span: a
@@ -6,7 +12,7 @@ import { WHY_FIELDS, type WhyCounts, type WhyFacetRow, type WhyField } from './r
  * hashes those columns into a span's "shape" and answers three small things, which this file turns
  * into the facet counts:
  *  - combos: each distinct set of shapes a run has, with its outcome and how many runs have it;
- *  - seen: per shape and outcome, its first and last start and the run it was last seen in;
+ *  - seen: per shape and outcome, its spans, first and last start and the run it was last seen in;
  *  - values: the facet values of each shape, read from one of its spans.
  * A run's values are the union of its shapes' values, so a combo counts each of its values once
  * per run. That is exact, and it replaced counting (run, field, value) rows: a 511k-span
@@ -28,6 +34,8 @@ export interface ShapeCombo {
 export interface ShapeSeen {
   shape: string;
   failed: boolean;
+  /** How many spans of these runs have it (which service a version belongs to). */
+  spans: number;
   firstNs: bigint;
   lastNs: bigint;
   /** The run it was seen in last. */
@@ -36,6 +44,9 @@ export interface ShapeSeen {
 
 /** The value of each WHY_FIELDS entry (same order) per shape; null or '' is no value. */
 export type ShapeValues = ReadonlyMap<string, ReadonlyArray<string | null>>;
+
+const SERVICE = WHY_FIELDS.indexOf('service.name');
+const VERSION = WHY_FIELDS.indexOf('service.version');
 
 interface Tally {
   field: number;
@@ -49,6 +60,8 @@ interface Tally {
   failedTraceId: string | null;
   passedLastNs: bigint;
   passedTraceId: string | null;
+  /** service.version: spans per service.name that carried it. */
+  services?: Map<string, number>;
 }
 
 /**
@@ -104,7 +117,13 @@ export function whyFromShapes(
     }
   }
   for (const s of seen) {
+    // A shape is one resource's: its service.name is the service of its service.version.
+    const service = values.get(s.shape)?.[SERVICE] || null;
     for (const t of tallyOf(s.shape)) {
+      if (t.field === VERSION && service !== null) {
+        t.services ??= new Map();
+        t.services.set(service, (t.services.get(service) ?? 0) + s.spans);
+      }
       if (!t.seen || s.firstNs < t.firstSeenNs) t.firstSeenNs = s.firstNs;
       t.seen = true;
       if (s.lastNs > t.lastSeenNs) t.lastSeenNs = s.lastNs;
@@ -147,9 +166,37 @@ export function whyFromShapes(
       lastSeenNs: t.lastSeenNs,
       failedTraceId: t.failedTraceId,
       passedTraceId: t.passedTraceId,
+      ...(t.field === VERSION ? { serviceName: mostSpans(t.services) } : {}),
     });
   }
   return { runs, failedRuns, facets };
+}
+
+/** The service with the most spans; ties in byte order, as the facet values. */
+function mostSpans(services: Map<string, number> | undefined): string | null {
+  let best: [string, number] | null = null;
+  for (const [name, spans] of services ?? []) {
+    if (
+      !best ||
+      spans > best[1] ||
+      (spans === best[1] && Buffer.compare(Buffer.from(name), Buffer.from(best[0])) < 0)
+    )
+      best = [name, spans];
+  }
+  return best?.[0] ?? null;
+}
+
+/** An engine's per-bucket run counts (a bucket may come in several parts), merged in time order. */
+export function whySeries(parts: Iterable<WhyBucketRow>): WhyBucketRow[] {
+  const byBucket = new Map<number, WhyBucketRow>();
+  for (const p of parts) {
+    const b = byBucket.get(p.bucketMs);
+    if (b) {
+      b.runs += p.runs;
+      b.failedRuns += p.failedRuns;
+    } else byBucket.set(p.bucketMs, { ...p });
+  }
+  return [...byBucket.values()].sort((a, b) => a.bucketMs - b.bucketMs);
 }
 
 /** Field names are ASCII: code-unit order is byte order. */

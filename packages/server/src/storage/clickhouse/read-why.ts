@@ -1,6 +1,12 @@
-import type { WhyCounts, WhyQuery } from '../read-types.js';
+import type { WhyBucketRow, WhyCounts, WhyQuery } from '../read-types.js';
 import { NEGATIVE_BELOW } from '../score-types.js';
-import { MAX_RUN_NS, type ShapeCombo, type ShapeSeen, whyFromShapes } from '../why-columns.js';
+import {
+  MAX_RUN_NS,
+  type ShapeCombo,
+  type ShapeSeen,
+  whyFromShapes,
+  whySeries,
+} from '../why-columns.js';
 import type { ChConnection } from './client.js';
 import { jsonString } from './rows.js';
 import { lit, litList, Where } from './sql.js';
@@ -32,7 +38,8 @@ const SHAPE = `cityHash64(${[
  * work alike on 18.16 and current releases (no window functions, no joins):
  *  1. one pass over the tenant's spans grouped by run (the table is sorted by trace within a
  *     tenant): each run's sorted distinct shapes with their first and last start, then the runs
- *     grouped by outcome and shape set, merging the starts per shape with -ForEach;
+ *     grouped by outcome and shape set, merging the starts and span counts per shape with -ForEach
+ *     (and, with a step, the runs per bucket of their first run span's start with sumMap);
  *  2. the values of every shape, from a few runs that hold them all (primary-key look-ups).
  * Counting distinct runs per value is the same with or without a not-yet-merged duplicate span, so
  * no FINAL. On a cluster a tenant's spans are on one shard, so a run's spans group together.
@@ -58,17 +65,27 @@ export async function whyFacets(
   // Sorting (shape, start) pairs by shape puts each shape's first start at its first occurrence
   // and its last start at its last (18.16 lambdas cannot capture a column, so no arrayFilter).
   const firstOf = (arr: string) => `arrayFilter((x, u) -> u = 1, ${arr}, arrayEnumerateUniq(hs))`;
+  // ... and the position of its last occurrence, counted from 1 per shape, is its span count.
+  const lastOf = (arr: string) =>
+    `arrayReverse(arrayFilter((x, u) -> u = 1, arrayReverse(${arr}), arrayEnumerateUniq(arrayReverse(hs))))`;
+  const step = q.stepNs === undefined ? null : positive(q.stepNs);
+  // 18.16 has no Map type: sumMap's tuple of (bucket numbers, runs), read element by element.
+  const bucketRuns = `sumMap([intDiv(run_start, ${step})], [toUInt64(1)])`;
+  const seriesCols = step
+    ? `, tupleElement(${bucketRuns}, 1) AS a_buckets, tupleElement(${bucketRuns}, 2) AS a_bucket_runs`
+    : '';
   const combos = await ch.query<Record<string, unknown>>(
     `SELECT failed, shapes, count() AS runs, minForEach(firsts) AS a_firsts,
-       maxForEach(lasts) AS a_lasts, argMaxForEach(traces, lasts) AS a_traces
+       maxForEach(lasts) AS a_lasts, argMaxForEach(traces, lasts) AS a_traces,
+       sumForEach(counts) AS a_spans${seriesCols}
      FROM (
        SELECT failed, arraySort(sh) AS hs, arraySort((s, h) -> (h, s), st, sh) AS ss,
-         ${firstOf('hs')} AS shapes, ${firstOf('ss')} AS firsts,
-         arrayReverse(arrayFilter((x, u) -> u = 1, arrayReverse(ss),
-           arrayEnumerateUniq(arrayReverse(hs)))) AS lasts,
-         arrayResize([trace], length(shapes), trace) AS traces
+         ${firstOf('hs')} AS shapes, ${firstOf('ss')} AS firsts, ${lastOf('ss')} AS lasts,
+         ${lastOf('arrayEnumerateUniq(hs)')} AS counts,
+         arrayResize([trace], length(shapes), trace) AS traces, run_start
        FROM (
          SELECT cityHash64(trace_id) AS run_key, max(${runSpan}) AS is_run_trace,
+           minIf(start_ns, ${runSpan}) AS run_start,
            max(${runSpan} AND ${inCohort}) AS failed, any(trace_id) AS trace,
            groupArray(${SHAPE}) AS sh, groupArray(start_ns) AS st
          FROM ${spans} ${spanWhere.sql}
@@ -79,6 +96,7 @@ export async function whyFacets(
   );
   const combo: ShapeCombo[] = [];
   const seen = new Map<string, ShapeSeen>();
+  const series: WhyBucketRow[] = [];
   // Every run of a combo has all its shapes: the values are read from one run per combo that
   // brings a shape not yet covered, largest combos first.
   const covered = new Set<string>();
@@ -86,25 +104,36 @@ export async function whyFacets(
   for (const r of [...combos].sort((a, b) => size(b.shapes) - size(a.shapes))) {
     const failed = Number(r.failed) === 1;
     const shapes = (r.shapes as unknown[]).map(String);
-    const [firsts, lasts, traces] = [r.a_firsts, r.a_lasts, r.a_traces].map((a) =>
+    const [firsts, lasts, traces, spans] = [r.a_firsts, r.a_lasts, r.a_traces, r.a_spans].map((a) =>
       (a as unknown[]).map(String),
     );
     combo.push({ failed, shapes, runs: Number(r.runs) });
+    if (step) {
+      const runs = (r.a_bucket_runs as unknown[]).map(Number);
+      (r.a_buckets as unknown[]).forEach((b, i) => {
+        const bucketMs = Number((BigInt(String(b)) * step) / 1_000_000n);
+        series.push({ bucketMs, runs: runs[i]!, failedRuns: failed ? runs[i]! : 0 });
+      });
+    }
     if (!shapes.every((s) => covered.has(s))) readFrom.add(traces![0]!);
     shapes.forEach((shape, i) => {
       covered.add(shape);
       const firstNs = BigInt(firsts![i]!);
       const lastNs = BigInt(lasts![i]!);
+      const n = Number(spans![i]);
       const s = seen.get(`${shape}/${failed}`);
-      if (!s)
-        seen.set(`${shape}/${failed}`, { shape, failed, firstNs, lastNs, traceId: traces![i]! });
-      else {
+      if (!s) {
+        const traceId = traces![i]!;
+        seen.set(`${shape}/${failed}`, { shape, failed, spans: n, firstNs, lastNs, traceId });
+      } else {
+        s.spans += n;
         if (firstNs < s.firstNs) s.firstNs = firstNs;
         if (lastNs > s.lastNs) Object.assign(s, { lastNs, traceId: traces![i]! });
       }
     });
   }
-  if (combo.length === 0) return { runs: 0, failedRuns: 0, facets: [] };
+  const withSeries = (c: WhyCounts): WhyCounts => (step ? { ...c, series: whySeries(series) } : c);
+  if (combo.length === 0) return withSeries({ runs: 0, failedRuns: 0, facets: [] });
   const where = new Where(scope)
     .add(`trace_id IN (${litList([...readFrom])})`)
     .add('start_ns >= ?', q.range.fromNs)
@@ -114,10 +143,15 @@ export async function whyFacets(
      FROM ${spans} ${where.sql} LIMIT 1 BY shape`,
   );
   const byShape = new Map(rows.map((r) => [String(r.shape), r.vals.map(String)]));
-  return whyFromShapes(combo, [...seen.values()], byShape, q.perField);
+  return withSeries(whyFromShapes(combo, [...seen.values()], byShape, q.perField));
 }
 
 const size = (a: unknown) => (a as unknown[]).length;
+
+function positive(stepNs: bigint): bigint {
+  if (stepNs <= 0n) throw new RangeError(`why: step must be positive, got ${stepNs}`);
+  return stepNs;
+}
 
 /** The facet value of each WHY_FIELDS entry, in the same order, over one span ('' for none). */
 function values(ch: ChConnection): string[] {

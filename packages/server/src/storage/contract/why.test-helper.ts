@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { whyReport } from '../../query/why.js';
 import type { Storage } from '../open.js';
 import type { WhyFacetRow } from '../read-types.js';
 import type { SpanRow } from '../types.js';
@@ -64,6 +65,76 @@ function run(
   return [root, llm, tool];
 }
 
+/**
+ * Tenant "zeta", two services as in the demo: demo-gateway 5.2.0 runs the agent (two spans in
+ * every run: the tenant's most common service), demo-worker its tool (not in runs 1 and 3), on
+ * 2.13.0 for runs 0-5 and 2.14.0 from run 6 (at 30 s), whose runs 7-11 fail. One demo-cron span
+ * also reports 2.14.0: fewer spans, so not its service.
+ */
+function twoServices(): SpanRow[] {
+  const gateway = { 'service.name': 'demo-gateway', 'service.version': '5.2.0' };
+  const spans: SpanRow[] = [];
+  for (let i = 0; i < 12; i++) {
+    const tid = traceId(9000 + i);
+    const start = T0_NS + BigInt(i) * 5000n * MS;
+    const fails = i >= 7;
+    const worker = {
+      'service.name': 'demo-worker',
+      'service.version': i < 6 ? '2.13.0' : '2.14.0',
+    };
+    const at = (k: number, p: Partial<SpanRow>) => ({
+      tenantId: 'zeta',
+      traceId: tid,
+      spanId: spanId(90_000 + i * 10 + k),
+      startTimeUnixNano: start + BigInt(k) * MS,
+      ...(k > 0 ? { parentSpanId: spanId(90_000 + i * 10) } : {}),
+      ...p,
+    });
+    spans.push(
+      span(
+        at(0, {
+          name: 'invoke_agent support',
+          durationNs: 50n * MS,
+          statusCode: fails ? 2 : 0,
+          isRun: true,
+          operation: 'invoke_agent',
+          serviceName: 'demo-gateway',
+          resourceAttributes: gateway,
+        }),
+      ),
+      span(
+        at(1, {
+          name: 'chat gpt-4o-mini',
+          operation: 'chat',
+          serviceName: 'demo-gateway',
+          resourceAttributes: gateway,
+        }),
+      ),
+    );
+    if (i === 1 || i === 3) continue;
+    spans.push(
+      span(
+        at(2, {
+          name: 'execute_tool get_account_data',
+          operation: 'execute_tool',
+          toolName: 'get_account_data',
+          statusCode: fails ? 2 : 0,
+          errorType: fails ? 'StaleCacheError' : null,
+          serviceName: 'demo-worker',
+          resourceAttributes: worker,
+        }),
+      ),
+    );
+    if (i === 11) {
+      const cron = { 'service.name': 'demo-cron', 'service.version': '2.14.0' };
+      spans.push(
+        span(at(3, { name: 'refresh cache', serviceName: 'demo-cron', resourceAttributes: cron })),
+      );
+    }
+  }
+  return spans;
+}
+
 function build(): SpanRow[] {
   const spans: SpanRow[] = [];
   for (let n = 1; n <= 6; n++) spans.push(...run('gamma', n, '1.7.0', false));
@@ -75,6 +146,7 @@ function build(): SpanRow[] {
   for (let n = 100; n < 180; n++) {
     spans.push(...run('epsilon', n, '1.8.0', n < 170, `account ${n} is stale`));
   }
+  spans.push(...twoServices());
   return spans;
 }
 
@@ -164,6 +236,54 @@ export function whyContract(name: string, open: () => Promise<Storage>): void {
         firstSeenNs: T0_NS + 142_000n * MS + 5n * MS,
         failedTraceId: traceId(5142),
       });
+    });
+
+    it('counts the runs per bucket of a step in the same pass, as the timeseries does', async () => {
+      const step = 4000n * MS;
+      const out = await s.whyFacets('gamma', { range: RANGE, perField: 5, stepNs: step });
+      const t0 = Number(T0_NS / MS);
+      // Runs 1-11 start a second apart from T0 (a multiple of 4 s); 7-10 fail; 10 was sent twice.
+      expect(out.series).toEqual([
+        { bucketMs: t0, runs: 3, failedRuns: 0 },
+        { bucketMs: t0 + 4000, runs: 4, failedRuns: 1 },
+        { bucketMs: t0 + 8000, runs: 4, failedRuns: 3 },
+      ]);
+      const buckets = await s.tenantBuckets('gamma', RANGE, step, {});
+      expect(out.series).toEqual(
+        buckets.map((b) => ({ bucketMs: b.bucket, runs: b.runs, failedRuns: b.failedRuns })),
+      );
+      const none = await s.whyFacets('nobody', { range: RANGE, perField: 5, stepNs: step });
+      expect(none.series).toEqual([]);
+      // Without a step, no series.
+      expect(await s.whyFacets('gamma', { range: RANGE, perField: 5 })).not.toHaveProperty(
+        'series',
+      );
+    });
+
+    it("names the service whose resource carried each version, not the tenant's busiest", async () => {
+      const out = await s.whyFacets('zeta', { range: RANGE, perField: 10 });
+      const services = Object.fromEntries(
+        out.facets
+          .filter((f) => f.field === 'service.version')
+          .map((f) => [f.value, f.serviceName]),
+      );
+      expect(services).toEqual({
+        '5.2.0': 'demo-gateway',
+        '2.13.0': 'demo-worker',
+        '2.14.0': 'demo-worker',
+      });
+      expect(find(out.facets, 'tool.name', 'get_account_data')).not.toHaveProperty('serviceName');
+      const report = await whyReport(s, 'zeta', RANGE);
+      expect(report.changes).toEqual([
+        expect.objectContaining({
+          field: 'service.version',
+          value: '2.14.0',
+          serviceName: 'demo-worker',
+          failureRateBefore: 0,
+          failureRateAfter: 5 / 6,
+        }),
+      ]);
+      expect(report.summary).toContain('since demo-worker 2.14.0');
     });
 
     it('answers nothing for a range or tenant without runs', async () => {

@@ -1,7 +1,13 @@
 import { big, num } from '../columns.js';
-import type { WhyCounts, WhyQuery } from '../read-types.js';
+import type { WhyBucketRow, WhyCounts, WhyQuery } from '../read-types.js';
 import { NEGATIVE_BELOW } from '../score-types.js';
-import { MAX_RUN_NS, type ShapeCombo, type ShapeSeen, whyFromShapes } from '../why-columns.js';
+import {
+  MAX_RUN_NS,
+  type ShapeCombo,
+  type ShapeSeen,
+  whyFromShapes,
+  whySeries,
+} from '../why-columns.js';
 import type { DuckDb } from './database.js';
 import { Where } from './rows.js';
 
@@ -68,7 +74,7 @@ export async function whyFacets(db: DuckDb, tenantId: string, q: WhyQuery): Prom
     // A run is keyed by hash(trace_id), 64 bits of the whole id: grouped and joined as one integer.
     `WITH runs AS MATERIALIZED (
        SELECT hash(trace_id) AS run_key, any_value(trace_key) AS trace_key,
-         any_value(trace_id) AS trace_id, ${failedRun(q)} AS failed
+         any_value(trace_id) AS trace_id, ${failedRun(q)} AS failed, min(start_ns) AS run_start
        FROM spans ${runsWhere.sql} GROUP BY run_key
      ),
      -- Each span of the runs: its run, the run's outcome, its start, its shape and its row. The
@@ -108,14 +114,24 @@ export async function whyFacets(db: DuckDb, tenantId: string, q: WhyQuery): Prom
        FROM s SEMI JOIN (SELECT run_key FROM per_run WHERE slow) USING (run_key) GROUP BY run_key
      ) GROUP BY ALL
      UNION ALL BY NAME
-     SELECT seen.shape, seen.failed, first_ns, last_ns, runs.trace_id, vals.vals
-     FROM seen JOIN runs ON runs.run_key = seen.last_run JOIN vals USING (rid)`,
+     SELECT seen.shape, seen.failed, seen.spans, first_ns, last_ns, runs.trace_id, vals.vals
+     FROM seen JOIN runs ON runs.run_key = seen.last_run JOIN vals USING (rid)
+     ${seriesSql(q.stepNs)}`,
     [...runsWhere.params, ...spanWhere.params],
   );
   const combos: ShapeCombo[] = [];
   const seen: ShapeSeen[] = [];
   const values = new Map<string, Array<string | null>>();
+  const series: WhyBucketRow[] = [];
   for (const r of rows) {
+    if (r.bucket_ms !== null && r.bucket_ms !== undefined) {
+      series.push({
+        bucketMs: num(r.bucket_ms),
+        runs: num(r.runs),
+        failedRuns: num(r.failed_runs),
+      });
+      continue;
+    }
     if (Array.isArray(r.shapes)) {
       combos.push({ failed: r.failed === true, shapes: r.shapes.map(String), runs: num(r.runs) });
       continue;
@@ -124,6 +140,7 @@ export async function whyFacets(db: DuckDb, tenantId: string, q: WhyQuery): Prom
     seen.push({
       shape,
       failed: r.failed === true,
+      spans: num(r.spans),
       firstNs: big(r.first_ns),
       lastNs: big(r.last_ns),
       traceId: String(r.trace_id),
@@ -133,7 +150,22 @@ export async function whyFacets(db: DuckDb, tenantId: string, q: WhyQuery): Prom
       (r.vals as Array<string | null>).map((v) => (v === null ? null : String(v))),
     );
   }
-  return whyFromShapes(combos, seen, values, q.perField);
+  const counts = whyFromShapes(combos, seen, values, q.perField);
+  return q.stepNs === undefined ? counts : { ...counts, series: whySeries(series) };
+}
+
+/**
+ * The runs per bucket of `stepNs` by the start of their first run span, for the failure-rate
+ * series (query/why.ts): read off the runs already grouped, so nearly free.
+ */
+function seriesSql(stepNs: bigint | undefined): string {
+  if (stepNs === undefined) return '';
+  const step = BigInt(stepNs);
+  if (step <= 0n) throw new RangeError(`why: step must be positive, got ${step}`);
+  return `UNION ALL BY NAME
+     SELECT (run_start // ${step}) * ${step} // 1000000 AS bucket_ms, count(*) AS runs,
+       count(*) FILTER (WHERE failed) AS failed_runs
+     FROM runs GROUP BY bucket_ms`;
 }
 
 /**
