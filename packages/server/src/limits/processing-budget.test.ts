@@ -91,5 +91,10 @@ describe('per-tenant processing-time budget', () => {
     const from = Date.now() - 3_600_000;
     const stored = await server.api<SpansResponse>(`/api/v1/spans?tenant=mixed-cheap&from=${from}`);
     expect(stored.body.items).toHaveLength(5);
+    // The refused tenant's spans of the mixed request were left out, not stored with the others.
+    const refused = await server.api<SpansResponse>(
+      `/api/v1/spans?tenant=costly-2&from=${from}&limit=200`,
+    );
+    expect(refused.body.items).toHaveLength(64);
   });
 });
