@@ -90,13 +90,14 @@ describe('default.negative-feedback', () => {
 
   it('names what the runs users marked wrong share, not what failed runs share', async () => {
     // The suspect is computed once, right after the transition (a moment after it is listed).
-    let suspect: { summary: string; failingTraceId: string | null } | null = null;
+    type Suspect = { summary: string; failingTraceId: string | null };
+    let suspect: Suspect | null = null;
     for (let i = 0; i < 50 && suspect === null; i++) {
       const res = await fetch(`${server.url}/api/v1/alerts?state=firing`, {
         headers: { authorization: `Bearer ${server.bootstrapKeys?.admin}` },
       });
       const { items } = (await res.json()) as {
-        items: Array<{ ruleId: string; suspect: typeof suspect }>;
+        items: Array<{ ruleId: string; suspect: Suspect | null }>;
       };
       suspect = items.find((a) => a.ruleId === 'default.negative-feedback')?.suspect ?? null;
       if (suspect === null) await new Promise((r) => setTimeout(r, 100));
