@@ -10,7 +10,8 @@ import type { ProtoReader } from './proto-reader.js';
 export function readAnyValue(r: ProtoReader, budget: DecodeBudget, depth = 0): AttributeValue {
   let value: AttributeValue = null;
   while (!r.done) {
-    const [field, wt] = r.tag();
+    const field = r.tag();
+    const wt = r.wire;
     switch (field) {
       case 1:
         value = r.string();
@@ -30,7 +31,8 @@ export function readAnyValue(r: ProtoReader, budget: DecodeBudget, depth = 0): A
         const arr: AttributeValue[] = [];
         const ar = r.sub();
         while (!ar.done) {
-          const [f, w] = ar.tag();
+          const f = ar.tag();
+          const w = ar.wire;
           if (f === 1) arr.push(readAnyValue(ar.sub(), budget, depth + 1));
           else ar.skip(w);
         }
@@ -42,7 +44,8 @@ export function readAnyValue(r: ProtoReader, budget: DecodeBudget, depth = 0): A
         const kv = r.sub();
         const obj: Attributes = {};
         while (!kv.done) {
-          const [f, w] = kv.tag();
+          const f = kv.tag();
+          const w = kv.wire;
           if (f === 1) readKeyValueInto(kv.sub(), obj, budget, depth + 1);
           else kv.skip(w);
         }
@@ -69,7 +72,8 @@ export function readKeyValueInto(
   let key = '';
   let value: AttributeValue = null;
   while (!r.done) {
-    const [field, wt] = r.tag();
+    const field = r.tag();
+    const wt = r.wire;
     if (field === 1) key = r.string();
     else if (field === 2) value = readAnyValue(r.sub(), budget, depth);
     else r.skip(wt);
@@ -80,7 +84,8 @@ export function readKeyValueInto(
 export function readResource(r: ProtoReader, budget: DecodeBudget): Attributes {
   const attrs: Attributes = {};
   while (!r.done) {
-    const [field, wt] = r.tag();
+    const field = r.tag();
+    const wt = r.wire;
     if (field === 1) readKeyValueInto(r.sub(), attrs, budget);
     else r.skip(wt);
   }
@@ -91,7 +96,8 @@ export function readScope(r: ProtoReader): { name: string; version: string } {
   let name = '';
   let version = '';
   while (!r.done) {
-    const [field, wt] = r.tag();
+    const field = r.tag();
+    const wt = r.wire;
     if (field === 1) name = r.string();
     else if (field === 2) version = r.string();
     else r.skip(wt);
@@ -117,7 +123,8 @@ export async function readResourceGroups<T>(
 ): Promise<ResourceGroup<T>[]> {
   const groups: ResourceGroup<T>[] = [];
   while (!body.done) {
-    const [field, wt] = body.tag();
+    const field = body.tag();
+    const wt = body.wire;
     if (field !== 1) {
       body.skip(wt);
       continue;
@@ -127,7 +134,8 @@ export async function readResourceGroups<T>(
     const rr = body.sub();
     const group: ResourceGroup<T> = { resource: {}, scopes: [] };
     while (!rr.done) {
-      const [f, w] = rr.tag();
+      const f = rr.tag();
+      const w = rr.wire;
       if (f === 1) group.resource = readResource(rr.sub(), budget);
       else if (f === 2) {
         budget.group();
@@ -135,7 +143,8 @@ export async function readResourceGroups<T>(
         const sr = rr.sub();
         const scope: ScopeGroup<T> = { scopeName: '', scopeVersion: '', items: [] };
         while (!sr.done) {
-          const [sf, sw] = sr.tag();
+          const sf = sr.tag();
+          const sw = sr.wire;
           if (sf === 1) {
             const { name, version } = readScope(sr.sub());
             scope.scopeName = name;

@@ -61,7 +61,8 @@ function readSpan(r: ProtoReader, budget: DecodeBudget): DecodedSpan {
     statusMessage: '',
   };
   while (!r.done) {
-    const [field, wt] = r.tag();
+    const field = r.tag();
+    const wt = r.wire;
     switch (field) {
       case 1:
         span.traceId = r.hex();
@@ -98,7 +99,8 @@ function readSpan(r: ProtoReader, budget: DecodeBudget): DecodedSpan {
       case 15: {
         const sr = r.sub();
         while (!sr.done) {
-          const [f, w] = sr.tag();
+          const f = sr.tag();
+          const w = sr.wire;
           if (f === 2) span.statusMessage = sr.string();
           else if (f === 3) span.statusCode = knownEnum(sr.varint(), ENUM_MAX.statusCode);
           else sr.skip(w);
@@ -115,7 +117,8 @@ function readSpan(r: ProtoReader, budget: DecodeBudget): DecodedSpan {
 function readEvent(r: ProtoReader, budget: DecodeBudget): SpanEventRow {
   const event: SpanEventRow = { timeUnixNano: 0n, name: '', attributes: {} };
   while (!r.done) {
-    const [field, wt] = r.tag();
+    const field = r.tag();
+    const wt = r.wire;
     if (field === 1 && wt === 1) event.timeUnixNano = r.timestamp('Span.Event.time_unix_nano');
     else if (field === 2) event.name = r.string();
     else if (field === 3) readKeyValueInto(r.sub(), event.attributes, budget);
@@ -127,7 +130,8 @@ function readEvent(r: ProtoReader, budget: DecodeBudget): SpanEventRow {
 function readLink(r: ProtoReader, budget: DecodeBudget): SpanLinkRow {
   const link: SpanLinkRow = { traceId: '', spanId: '', attributes: {} };
   while (!r.done) {
-    const [field, wt] = r.tag();
+    const field = r.tag();
+    const wt = r.wire;
     if (field === 1) link.traceId = r.hex();
     else if (field === 2) link.spanId = r.hex();
     else if (field === 4) readKeyValueInto(r.sub(), link.attributes, budget);
@@ -148,7 +152,8 @@ function readLog(r: ProtoReader, budget: DecodeBudget): DecodedLog {
     spanId: '',
   };
   while (!r.done) {
-    const [field, wt] = r.tag();
+    const field = r.tag();
+    const wt = r.wire;
     switch (field) {
       case 1:
         r.expect(wt, 1, 'LogRecord.time_unix_nano');
@@ -201,7 +206,8 @@ function readMetric(r: ProtoReader, budget: DecodeBudget): DecodedMetric {
     points: [],
   };
   while (!r.done) {
-    const [field, wt] = r.tag();
+    const field = r.tag();
+    const wt = r.wire;
     const kind = METRIC_KINDS[field];
     if (field === 1) metric.name = r.string();
     else if (field === 3) metric.unit = r.string();
@@ -215,7 +221,8 @@ function readMetric(r: ProtoReader, budget: DecodeBudget): DecodedMetric {
 
 function readMetricData(r: ProtoReader, metric: DecodedMetric, budget: DecodeBudget): void {
   while (!r.done) {
-    const [field, wt] = r.tag();
+    const field = r.tag();
+    const wt = r.wire;
     if (field === 1) {
       budget.item();
       metric.points.push(readPoint(r.sub(), metric.kind, budget));
@@ -235,7 +242,8 @@ function readPoint(
   const p = emptyPoint();
   const attrField = kind === 'histogram' ? 9 : kind === 'exponential_histogram' ? 1 : 7;
   while (!r.done) {
-    const [field, wt] = r.tag();
+    const field = r.tag();
+    const wt = r.wire;
     if (field === attrField) {
       readKeyValueInto(r.sub(), p.attributes as Attributes, budget);
       continue;

@@ -9,6 +9,8 @@ import { MAX_UNIX_NANO } from './model.js';
 export class ProtoReader {
   pos: number;
   readonly end: number;
+  /** The wire type of the field whose tag was read last (`tag()`). */
+  wire = 0;
   constructor(
     readonly buf: Buffer,
     start = 0,
@@ -22,13 +24,17 @@ export class ProtoReader {
     return this.pos >= this.end;
   }
 
-  /** Reads a field tag; returns [fieldNumber, wireType]. */
-  tag(): [number, number] {
+  /**
+   * Reads a field tag; returns the field number and leaves its wire type in `wire`. (It returned
+   * both as an array: one allocation per field read, the decoder's most frequent one.)
+   */
+  tag(): number {
     const t = this.varint();
     const field = Math.floor(t / 8);
     if (field === 0)
       throw new MalformedOtlpError(`invalid protobuf field number 0 at byte ${this.pos}`);
-    return [field, t & 7];
+    this.wire = t & 7;
+    return field;
   }
 
   /** Varint as a JS number; exact up to 2^53, which covers every count OTLP carries. */
@@ -104,26 +110,33 @@ export class ProtoReader {
 
   /** Returns a reader over a length-delimited field and advances past it. */
   sub(): ProtoReader {
+    const start = this.skipDelimited();
+    return new ProtoReader(this.buf, start, this.pos);
+  }
+
+  /** Strings and ids are read in place: no reader made for each (as `sub()` makes). */
+  string(): string {
+    const start = this.skipDelimited();
+    return this.buf.toString('utf8', start, this.pos);
+  }
+
+  hex(): string {
+    const start = this.skipDelimited();
+    return this.buf.toString('hex', start, this.pos);
+  }
+
+  bytesBase64(): string {
+    const start = this.skipDelimited();
+    return this.buf.toString('base64', start, this.pos);
+  }
+
+  /** Advances past a length-delimited field; returns where its bytes start (they end at `pos`). */
+  private skipDelimited(): number {
     const len = this.varint();
     const start = this.pos;
     if (start + len > this.end) throw this.truncated();
     this.pos = start + len;
-    return new ProtoReader(this.buf, start, start + len);
-  }
-
-  string(): string {
-    const r = this.sub();
-    return this.buf.toString('utf8', r.pos, r.end);
-  }
-
-  hex(): string {
-    const r = this.sub();
-    return this.buf.toString('hex', r.pos, r.end);
-  }
-
-  bytesBase64(): string {
-    const r = this.sub();
-    return this.buf.toString('base64', r.pos, r.end);
+    return start;
   }
 
   /** Packed or unpacked repeated fixed64/double: calls `each` per element. */
@@ -147,7 +160,7 @@ export class ProtoReader {
         this.advance(8);
         return;
       case 2:
-        this.sub();
+        this.skipDelimited();
         return;
       case 5:
         this.advance(4);
