@@ -1,16 +1,27 @@
 /** String helpers of the walker: JSON sniffing and truncation. */
+import * as chars from './detect/chars.js';
 import type { SensitiveKeys } from './policy/keys.js';
+
+// A local binding: under tsx/vite-node an imported name is a getter call on every use.
+const { codeAt } = chars;
 
 /** True when some `"key":` in the JSON text names a sensitive key. */
 export function hasSensitiveJsonKey(s: string, keys: SensitiveKeys): boolean {
   let i = s.indexOf(':');
   while (i !== -1) {
     let e = i - 1;
-    while (e > 0 && s.charCodeAt(e) <= 32) e--;
-    if (s.charCodeAt(e) === 34) {
+    while (e > 0 && codeAt(s, e) <= 32) e--;
+    if (codeAt(s, e) === 34) {
       let b = e - 1;
-      while (b >= 0 && e - b <= 64 && s.charCodeAt(b) !== 34) b--;
-      if (b >= 0 && s.charCodeAt(b) === 34 && keys.has(s.slice(b + 1, e))) return true;
+      while (b >= 0 && e - b <= 64 && codeAt(s, b) !== 34) b--;
+      if (
+        b >= 0 &&
+        codeAt(s, b) === 34 &&
+        keys.mayHave(s, b + 1, e) &&
+        keys.has(s.slice(b + 1, e))
+      ) {
+        return true;
+      }
     }
     i = s.indexOf(':', i + 1);
   }
@@ -19,18 +30,18 @@ export function hasSensitiveJsonKey(s: string, keys: SensitiveKeys): boolean {
 
 export function looksLikeJson(s: string): boolean {
   let a = 0;
-  while (a < s.length && s.charCodeAt(a) <= 32) a++;
+  while (a < s.length && codeAt(s, a) <= 32) a++;
   let b = s.length - 1;
-  while (b > a && s.charCodeAt(b) <= 32) b--;
-  const first = s.charCodeAt(a);
-  const last = s.charCodeAt(b);
+  while (b > a && codeAt(s, b) <= 32) b--;
+  const first = codeAt(s, a);
+  const last = codeAt(s, b);
   return (first === 123 && last === 125) || (first === 91 && last === 93);
 }
 
 /** Cuts at `max` UTF-16 units without splitting a surrogate pair, and says how long it was. */
 export function truncate(s: string, max: number, originalLength: number): string {
   let end = Math.min(max, s.length);
-  const c = s.charCodeAt(end - 1);
+  const c = codeAt(s, end - 1);
   if (c >= 0xd800 && c <= 0xdbff) end--;
   return `${s.slice(0, end)}…[TRUNCATED:${originalLength}]`;
 }

@@ -34,3 +34,12 @@ export function isAlnumAt(s: string, i: number): boolean {
 export function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
 }
+
+/**
+ * `s.charCodeAt(i)`, NaN outside the string as charCodeAt gives, without reading out of bounds:
+ * V8 compiles a charCodeAt call site that once read out of bounds to a generic call for good,
+ * three times slower on every later read.
+ */
+export function codeAt(s: string, i: number): number {
+  return i >= 0 && i < s.length ? s.charCodeAt(i) : Number.NaN;
+}

@@ -13,11 +13,11 @@ import * as secretsModule from './secrets.js';
 // costs more than the detectors themselves in the hot loop.
 const { ipv6Valid } = checksumsModule;
 const { detectWord } = secretsModule;
-const { keyTail, normalizeKey, tailTable } = keysModule;
-const { ALNUM, CLS, DOMAIN, HEX, LOCAL } = chars;
+const { keySignature, keyTail, normalizeKey, signatureTable, tailTable } = keysModule;
+const { ALNUM, CLS, codeAt, DOMAIN, HEX, LOCAL } = chars;
 
 function bits(s: string, i: number): number {
-  const c = s.charCodeAt(i);
+  const c = codeAt(s, i);
   return c < 128 ? CLS[c]! : 0;
 }
 
@@ -31,12 +31,12 @@ const FILE_EXTENSIONS = new Set(
 export function detectEmail(s: string, at: number, floor: number, out: Match[]): number {
   let ls = at;
   while (ls > floor && at - ls < 64 && (bits(s, ls - 1) & (ALNUM | LOCAL)) !== 0) ls--;
-  while (ls < at && (s.charCodeAt(ls) === 46 || s.charCodeAt(ls) === 39)) ls++;
+  while (ls < at && (codeAt(s, ls) === 46 || codeAt(s, ls) === 39)) ls++;
   if (ls === at) return -1;
   let de = at + 1;
   while (de < s.length && de - at < 254 && (bits(s, de) & (ALNUM | DOMAIN)) !== 0) de++;
   // A sentence may end right after the address: drop trailing dots and dashes.
-  while (de > at + 1 && (s.charCodeAt(de - 1) === 46 || s.charCodeAt(de - 1) === 45)) de--;
+  while (de > at + 1 && (codeAt(s, de - 1) === 46 || codeAt(s, de - 1) === 45)) de--;
   const domain = s.slice(at + 1, de);
   const dot = domain.lastIndexOf('.');
   if (dot <= 0) return -1;
@@ -59,14 +59,20 @@ export function detectEmail(s: string, at: number, floor: number, out: Match[]):
  */
 export function detectUrlCredential(s: string, i: number, out: Match[]): number {
   const start = i + 3;
-  for (const prefix of WEBHOOK_PREFIXES) {
-    if (s.startsWith(prefix, start)) return webhook(s, start + prefix.length, out);
+  const h = codeAt(s, start);
+  // Every webhook host starts with `h` or `d`.
+  if (h === 104 || h === 100) {
+    for (const prefix of WEBHOOK_PREFIXES) {
+      if (s.startsWith(prefix, start)) return webhook(s, start + prefix.length, out);
+    }
   }
+  // No `@` anywhere after the scheme (most URLs): no userinfo, without walking the host.
+  if (s.indexOf('@', start) === -1) return -1;
   let p = start;
   let at = -1;
   let colon = -1;
   while (p < s.length && p - start < 512) {
-    const c = s.charCodeAt(p);
+    const c = codeAt(s, p);
     if (c <= 32 || c === 47 || c === 63 || c === 35 || c === 34 || c === 39 || c === 60 || c === 62)
       break;
     if (c === 64) at = p;
@@ -92,7 +98,7 @@ const WEBHOOK_PREFIXES = [
 function webhook(s: string, start: number, out: Match[]): number {
   let p = start;
   while (p < s.length && p - start < 512) {
-    const c = s.charCodeAt(p);
+    const c = codeAt(s, p);
     if ((c < 128 && (CLS[c]! & ALNUM) !== 0) || c === 47 || c === 45 || c === 95) p++;
     else break;
   }
@@ -105,13 +111,13 @@ function webhook(s: string, start: number, out: Match[]): number {
 export function detectIpv6(s: string, i: number, out: Match[]): number {
   let p = i;
   while (p < s.length && p - i < 46) {
-    const c = s.charCodeAt(p);
+    const c = codeAt(s, p);
     if ((c < 128 && (CLS[c]! & HEX) !== 0) || c === 58 || c === 46) p++;
     else break;
   }
   let end = p;
-  while (end > i && s.charCodeAt(end - 1) === 46) end--;
-  if (s.charCodeAt(end - 1) === 58 && s.charCodeAt(end - 2) !== 58) end--;
+  while (end > i && codeAt(s, end - 1) === 46) end--;
+  if (codeAt(s, end - 1) === 58 && codeAt(s, end - 2) !== 58) end--;
   if (end - i < 2 || (bits(s, p) & ALNUM) !== 0) return -1;
   if (!ipv6Valid(s.slice(i, end))) return -1;
   out.push({ start: i, end, type: 'IP_ADDRESS' });
@@ -122,7 +128,7 @@ export function detectIpv6(s: string, i: number, out: Match[]): number {
 export function looksLikeIpv6(s: string, i: number): boolean {
   let p = i;
   while (p - i < 4 && (bits(s, p) & HEX) !== 0) p++;
-  return p > i && s.charCodeAt(p) === 58;
+  return p > i && codeAt(s, p) === 58;
 }
 
 /** Parameters that carry tokens in URLs, beyond the sensitive keys. */
@@ -138,7 +144,8 @@ const QUERY_KEYS = new Set([
   'xgoogsignature',
   'xgoogcredential',
 ]);
-const QUERY_TAILS = tailTable(QUERY_KEYS);
+export const QUERY_TAILS = tailTable(QUERY_KEYS);
+const QUERY_SIGNATURES = signatureTable(QUERY_KEYS);
 
 /** Words that stand for a value rather than being one (types, nulls, placeholders). */
 const PLACEHOLDERS = new Set([
@@ -215,9 +222,9 @@ export function detectAssignment(
   keys: SensitiveKeys,
   out: Match[],
 ): number {
-  const eq = s.charCodeAt(i) === 61;
+  const eq = codeAt(s, i) === 61;
   let ke = i;
-  const q = s.charCodeAt(ke - 1);
+  const q = codeAt(s, ke - 1);
   if (q === 34 || q === 39) ke--;
   // Most words before `=` or `:` end unlike any sensitive key: decide that from the last letters
   // before walking back over the whole key, slicing it or looking it up.
@@ -225,13 +232,16 @@ export function detectAssignment(
   const sensitiveTail = keys.tailMatches(tail);
   if (!sensitiveTail && !(eq && QUERY_TAILS[tail] === 1)) return -1;
   let ks = ke;
-  while (ks > floor && ke - ks < 48 && isKeyChar(s.charCodeAt(ks - 1))) ks--;
+  while (ks > floor && ke - ks < 48 && isKeyChar(codeAt(s, ks - 1))) ks--;
   if (ke - ks < 2) return -1;
-  const before = ks > 0 ? s.charCodeAt(ks - 1) : 0;
+  const before = ks > 0 ? codeAt(s, ks - 1) : 0;
   // `[CREDENTIAL:1a2b3c4d]` is our own hash marker, not an assignment.
   if (before === 91) return -1;
   const inQuery = eq && (before === 63 || before === 38);
   if (!sensitiveTail && !inQuery) return -1;
+  // `region=` ends like `authorization`: its last five characters tell it apart without a slice.
+  const sig = keySignature(s, ks, ke);
+  if (!keys.signatureMatches(sig) && !(inQuery && QUERY_SIGNATURES[sig] === 1)) return -1;
   const key = s.slice(ks, ke);
   const quotedKey = q === 34 || q === 39;
   if (!keys.has(key) && !(inQuery && QUERY_KEYS.has(normalizeKey(key)))) {
@@ -241,19 +251,19 @@ export function detectAssignment(
   // so unquoted keys before a colon must be sensitive words themselves, not just end with one.
   if (!eq && !quotedKey && !keys.hasExact(key)) return -1;
   let p = i + 1;
-  if (eq && s.charCodeAt(p) === 61) return -1;
-  while (p < s.length && p - i < 3 && (s.charCodeAt(p) === 32 || s.charCodeAt(p) === 9)) p++;
+  if (eq && codeAt(s, p) === 61) return -1;
+  while (p < s.length && p - i < 3 && (codeAt(s, p) === 32 || codeAt(s, p) === 9)) p++;
   // JSON-escaped text (`\"secret\"`) quotes with a backslash in front.
-  if (s.charCodeAt(p) === 92 && (s.charCodeAt(p + 1) === 34 || s.charCodeAt(p + 1) === 39)) p++;
+  if (codeAt(s, p) === 92 && (codeAt(s, p + 1) === 34 || codeAt(s, p + 1) === 39)) p++;
   let vs = p;
   let ve: number;
-  const open = s.charCodeAt(p);
+  const open = codeAt(s, p);
   if (open === 34 || open === 39) {
     vs = p + 1;
     ve = vs;
-    while (ve < s.length && ve - vs < 4096 && s.charCodeAt(ve) !== open) {
-      if (s.charCodeAt(ve) === 92) {
-        if (s.charCodeAt(ve + 1) === open) break;
+    while (ve < s.length && ve - vs < 4096 && codeAt(s, ve) !== open) {
+      if (codeAt(s, ve) === 92) {
+        if (codeAt(s, ve + 1) === open) break;
         ve++;
       }
       ve++;
@@ -262,26 +272,26 @@ export function detectAssignment(
   } else {
     ve = vs;
     while (ve < s.length && ve - vs < 4096) {
-      const c = s.charCodeAt(ve);
+      const c = codeAt(s, ve);
       if (c <= 32 || c === 44 || c === 59 || c === 38 || c === 34 || c === 39 || c === 41) break;
       if (c === 125 || c === 93 || c === 62 || c === 35) break;
       ve++;
     }
   }
   // `Authorization: Bearer abc...`: the scheme stays readable, the token after it is the secret.
-  if (open !== 34 && open !== 39 && s.charCodeAt(ve) === 32 && AUTH_SCHEME.test(s.slice(vs, ve))) {
+  if (open !== 34 && open !== 39 && codeAt(s, ve) === 32 && AUTH_SCHEME.test(s.slice(vs, ve))) {
     vs = ve + 1;
     ve = vs;
     // token68 (RFC 7235): letters, digits and -._~+/ with trailing `=`; a closing quote is not in it.
-    while (ve < s.length && ve - vs < 4096 && isToken68(s.charCodeAt(ve))) ve++;
+    while (ve < s.length && ve - vs < 4096 && isToken68(codeAt(s, ve))) ve++;
   }
   if (ve - vs < (eq ? 1 : 3)) return -1;
   if (notAValue(s.slice(vs, ve), eq, open === 34 || open === 39)) return -1;
   // Already redacted (`[REDACTED:...]`, `****1234`): nothing left to hide.
-  if (s.charCodeAt(vs) === 91 || s.startsWith('****', vs)) return -1;
+  if (codeAt(s, vs) === 91 || s.startsWith('****', vs)) return -1;
   // `OPENAI_API_KEY=sk-...`: a recognisable secret keeps its more specific type.
   const specific: Match[] = [];
-  const c = s.charCodeAt(vs);
+  const c = codeAt(s, vs);
   if (c < 128 && (CLS[c]! & ALNUM) !== 0 && detectWord(s, vs, c, specific) !== -1) {
     const m = specific[0]!;
     if (m.type === 'SECRET' && m.end >= ve) {

@@ -54,18 +54,38 @@ export function normalizeKey(key: string): string {
   return out;
 }
 
+/** ASCII letters and digits: characters normalizeKey keeps as they are (up to case). */
+const ALNUM_KEY = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) ALNUM_KEY[c] = 1;
+for (let c = 65; c <= 90; c++) ALNUM_KEY[c] = 1;
+for (let c = 97; c <= 122; c++) ALNUM_KEY[c] = 1;
+
 /**
- * The last three letters of `s[from, to)`, normalised like keys (lower case, separators skipped),
- * hashed to 15 bits: an index into a tail table, so the pre-check is one array load.
+ * The last three characters of `s[from, to)`, normalised like keys (separators skipped), packed
+ * five bits each (`c & 31` folds case) into 15 bits: an index into a tail table, so the pre-check
+ * is one array load, and distinct letter tails never share an index.
  */
 export function keyTail(s: string, from: number, to: number): number {
+  // Most keys end in three letters or digits: no separator to skip.
+  if (to - 3 >= from) {
+    const c1 = s.charCodeAt(to - 1);
+    const c2 = s.charCodeAt(to - 2);
+    const c3 = s.charCodeAt(to - 3);
+    if (
+      c1 < 128 &&
+      c2 < 128 &&
+      c3 < 128 &&
+      (ALNUM_KEY[c1]! & ALNUM_KEY[c2]! & ALNUM_KEY[c3]!) !== 0
+    ) {
+      return (c1 & 31) | ((c2 & 31) << 5) | ((c3 & 31) << 10);
+    }
+  }
   let tail = 0;
   let n = 0;
   for (let i = to - 1; i >= from && n < 3; i--) {
-    let c = s.charCodeAt(i);
+    const c = s.charCodeAt(i);
     if (c === 45 || c === 95 || c === 46 || c === 32) continue;
-    if (c >= 65 && c <= 90) c += 32;
-    tail = (tail * 37 + c) & 0x7fff;
+    tail |= (c & 31) << (5 * n);
     n++;
   }
   return tail;
@@ -79,6 +99,30 @@ export function tailTable(keys: Iterable<string>): Uint8Array {
 }
 
 /**
+ * The last five characters of `s[from, to)` (fewer in a shorter key), normalised like keys and
+ * hashed to 16 bits. A key matches only by equality or by a suffix of at least five characters,
+ * so a key whose signature is in no key's table cannot match: a cheaper test than slicing it.
+ */
+export function keySignature(s: string, from: number, to: number): number {
+  let sig = 0;
+  let n = 0;
+  for (let i = to - 1; i >= from && n < 5; i--) {
+    const c = s.charCodeAt(i);
+    if (c === 45 || c === 95 || c === 46 || c === 32) continue;
+    sig = sig * 33 + (c & 31) + 1;
+    n++;
+  }
+  return (sig ^ (sig >>> 16)) & 0xffff;
+}
+
+/** A table of key signatures: `table[keySignature(key)] === 1` for every key of the list. */
+export function signatureTable(keys: Iterable<string>): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  for (const k of keys) table[keySignature(k, 0, k.length)] = 1;
+  return table;
+}
+
+/**
  * The key set for one policy. Besides exact matches, a key whose normalised form ends with a
  * sensitive word made of at least 5 letters (`db_password`, `github_token`, `x-api-key`) matches, so
  * users do not need to list every prefix; short words (`pin`, `sid`) must match exactly.
@@ -88,11 +132,13 @@ export class SensitiveKeys {
   private readonly suffixes: string[];
   private readonly cache = new Map<string, boolean>();
   private readonly tails: Uint8Array;
+  private readonly signatures: Uint8Array;
 
   constructor(extra: readonly string[] = []) {
     this.exact = new Set([...DEFAULT_SENSITIVE_KEYS, ...extra.map(normalizeKey)]);
     this.suffixes = [...this.exact].filter((k) => k.length >= 5);
     this.tails = tailTable(this.exact);
+    this.signatures = signatureTable(this.exact);
   }
 
   /**
@@ -106,6 +152,16 @@ export class SensitiveKeys {
   /** The same pre-check for a tail already computed with keyTail. */
   tailMatches(tail: number): boolean {
     return this.tails[tail] === 1;
+  }
+
+  /** Cheap pre-check of `has(s.slice(from, to))`: false means it is false. */
+  mayHave(s: string, from: number, to: number): boolean {
+    return this.signatures[keySignature(s, from, to)] === 1;
+  }
+
+  /** The same pre-check for a signature already computed with keySignature. */
+  signatureMatches(sig: number): boolean {
+    return this.signatures[sig] === 1;
   }
 
   /** True only when the normalised key is itself in the list (no suffix match). */
