@@ -9,6 +9,7 @@ import { DEFAULT_TENANT_ATTRIBUTES } from '../ingest/tenant.js';
 import { DEFAULT_INGEST_LIMITS } from '../limits/tenant-limits.js';
 import { DEFAULT_DECODE_LIMITS } from '../otlp/decode-limits.js';
 import { applyClickHouseEnv, clickHouseConfigSchema } from '../storage/clickhouse/config.js';
+import { duckDbConfigSchema } from '../storage/duckdb/config.js';
 
 /** tenantry.yaml, the environment or a flag holds a value that is not valid. */
 export class InvalidConfigError extends TenantryError {
@@ -85,6 +86,8 @@ export const configSchema = z
         engine: z.enum(['duckdb', 'clickhouse']).default('duckdb'),
         // Validated in storage/clickhouse/config.ts (URLs, TLS, credentials, cluster options).
         clickhouse: clickHouseConfigSchema.optional(),
+        // The embedded DuckDB's memory bound (storage/duckdb/config.ts, docs/configuration.md).
+        duckdb: duckDbConfigSchema,
         // The ingest journal in front of the embedded DuckDB (storage/journal, docs/configuration.md).
         journal: z
           .object({
@@ -97,10 +100,11 @@ export const configSchema = z
           .default({ enabled: true, flushRows: 16_384, flushIntervalMs: 250, segmentMiB: 64 }),
       })
       .strict()
-      .default({
-        engine: 'duckdb',
+      .default(() => ({
+        engine: 'duckdb' as const,
+        duckdb: duckDbConfigSchema.parse(undefined),
         journal: { enabled: true, flushRows: 16_384, flushIntervalMs: 250, segmentMiB: 64 },
-      }),
+      })),
     limits: z
       .object({
         default: limitsSchema.default({}),

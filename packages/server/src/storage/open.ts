@@ -16,5 +16,6 @@ export async function openStorage(config: TenantryConfig): Promise<Storage> {
   }
   return openDuckDbStorage({
     dataDir: config.server.dataDir === ':memory:' ? ':memory:' : join(config.server.dataDir),
+    memoryLimitMiB: config.storage.duckdb.memoryLimitMiB,
   });
 }

@@ -22,14 +22,18 @@ export class DuckDb {
     readonly writer: DuckDBConnection,
   ) {}
 
-  static async open(path: string, readConnections = 3): Promise<DuckDb> {
+  static async open(path: string, readConnections = 3, memoryLimitMiB?: number): Promise<DuckDb> {
     if (path !== ':memory:') {
       // Telemetry of every tenant: the data dir is the owner's alone, whatever the umask.
       const dir = dirname(path);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       chmodSync(dir, 0o700);
     }
-    const instance = await DuckDBInstance.create(path);
+    // Set as the database opens, so that no cache grows past it first.
+    const instance = await DuckDBInstance.create(
+      path,
+      memoryLimitMiB === undefined ? undefined : { memory_limit: `${memoryLimitMiB}MiB` },
+    );
     // DuckDB creates its files with the process umask; the 0700 directory already keeps them from
     // other users, and the database file is narrowed too (its WAL comes and goes).
     if (path !== ':memory:') chmodSync(path, 0o600);

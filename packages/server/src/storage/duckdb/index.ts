@@ -33,12 +33,14 @@ export interface DuckDbOptions {
   dataDir: string;
   /** Span fingerprints kept in memory for resend deduplication (see recent-span-keys.ts). */
   recentSpanKeys?: RecentSpanKeysOptions;
+  /** DuckDB's memory_limit in MiB (storage.duckdb.memoryLimitMiB); DuckDB's own default without. */
+  memoryLimitMiB?: number;
 }
 
 export async function openDuckDbStorage(options: DuckDbOptions) {
   const path =
     options.dataDir === ':memory:' ? ':memory:' : join(options.dataDir, 'tenantry.duckdb');
-  const db = await DuckDb.open(path);
+  const db = await DuckDb.open(path, 3, options.memoryLimitMiB);
   const ingest = new DuckIngestWriter(db, options.recentSpanKeys);
   const version = String((await db.queryOnWriter('SELECT version() AS v'))[0]?.v ?? 'unknown');
   const storage = {
