@@ -43,3 +43,12 @@ export function isDigitCode(c: number): boolean {
 export function codeAt(s: string, i: number): number {
   return i >= 0 && i < s.length ? s.charCodeAt(i) : Number.NaN;
 }
+
+/**
+ * `s.charCodeAt(i)`, 0 outside the string: an integer, so hot loops stay in integer arithmetic
+ * (NaN makes the value a double). Only where 0 acts as NaN does: NUL is in no class table, and
+ * compares unequal to every character the callers look for.
+ */
+export function codeOr0(s: string, i: number): number {
+  return i >= 0 && i < s.length ? s.charCodeAt(i) : 0;
+}

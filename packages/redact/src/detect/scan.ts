@@ -29,7 +29,7 @@ const {
 const { keyTail } = keysModule;
 const { detectNumeric, skipNumeric } = numericModule;
 const { detectIban, detectPem, detectWord } = secretsModule;
-const { ALNUM, CLS, codeAt, HEX, UPPER } = chars;
+const { ALNUM, CLS, codeOr0, HEX, UPPER } = chars;
 const { load, MIN_WORDS, nextTrigger, TRIG } = quietModule;
 
 /** Digits, hex letters and the separators numbers and addresses use. */
@@ -39,7 +39,7 @@ for (const ch of '0123456789abcdefABCDEF -.()/:') NUMISH[ch.charCodeAt(0)] = 1;
 /** Every numeric entity spans at least 6 characters: `200`, `35ms` or `v1` never qualify. */
 function numberAhead(s: string, i: number): boolean {
   for (let k = 1; k <= 5; k++) {
-    const c = codeAt(s, i + k);
+    const c = codeOr0(s, i + k);
     if (!(c < 128 && NUMISH[c] === 1)) return false;
   }
   return true;
@@ -55,7 +55,7 @@ for (const ch of '0123456789 -.()/') DIGITISH[ch.charCodeAt(0)] = 1;
 
 function digitsAhead(s: string, i: number): boolean {
   for (let k = 1; k <= 5; k++) {
-    const c = codeAt(s, i + k);
+    const c = codeOr0(s, i + k);
     if (!(c < 128 && DIGITISH[c] === 1)) return false;
   }
   return true;
@@ -63,17 +63,19 @@ function digitsAhead(s: string, i: number): boolean {
 
 function bits(s: string, i: number): number {
   if (i < 0) return 0;
-  const c = codeAt(s, i);
+  const c = codeOr0(s, i);
   return c < 128 ? CLS[c]! : 0;
 }
 
 function skipAlnum(s: string, i: number): number {
+  const n = s.length;
   let p = i + 1;
-  for (;;) {
-    const c = codeAt(s, p);
-    if (c < 128 && (CLS[c]! & ALNUM) !== 0) p++;
-    else return p;
+  while (p < n) {
+    const c = s.charCodeAt(p);
+    if (!(c < 128 && (CLS[c]! & ALNUM) !== 0)) break;
+    p++;
   }
+  return p;
 }
 
 /**
@@ -82,10 +84,10 @@ function skipAlnum(s: string, i: number): number {
  */
 function mayBePrefix(s: string, i: number): boolean {
   return (
-    codeAt(s, i - 1) === 107 ||
-    codeAt(s, i - 3) === 103 ||
-    codeAt(s, i - 4) === 120 ||
-    codeAt(s, i - 6) === 103
+    codeOr0(s, i - 1) === 107 ||
+    codeOr0(s, i - 3) === 103 ||
+    codeOr0(s, i - 4) === 120 ||
+    codeOr0(s, i - 6) === 103
   );
 }
 
@@ -95,7 +97,7 @@ function prefixed(s: string, i: number, floor: number, out: Match[]): number {
   let j = i;
   while (j > floor && i - j < 7 && (bits(s, j - 1) & ALNUM) !== 0) j--;
   if (j === i || (bits(s, j - 1) & ALNUM) !== 0) return -1;
-  const c = codeAt(s, j);
+  const c = codeOr0(s, j);
   if (c !== 115 && c !== 114 && c !== 103 && c !== 120) return -1;
   return detectWord(s, j, c, out);
 }
@@ -125,14 +127,14 @@ export function scanText(s: string, keys: SensitiveKeys, out: Match[]): void {
       }
     } else {
       i = nextTrigger(s, i, n, words);
-      c = codeAt(s, i);
+      c = codeOr0(s, i);
     }
     if (i >= n) return;
     // Decisive first checks for the common triggers, right here: a digit run too short for any
     // number, a word no secret starts like, a key ending unlike any sensitive one. Only what
     // passes them reaches the handlers, which live in functions of their own (inlined here, they
     // made the loop slower than all of them together).
-    const p = codeAt(s, i - 1);
+    const p = codeOr0(s, i - 1);
     const prevAlnum = p < 128 && (CLS[p]! & ALNUM) !== 0;
     let end = -1;
     let resume = i + 1;
@@ -163,7 +165,7 @@ export function scanText(s: string, keys: SensitiveKeys, out: Match[]): void {
           continue;
         }
         end = detectAssignment(s, i, floor, keys, out);
-      } else if ((c === 95 || (c === 45 && codeAt(s, i + 1) !== 45)) && !mayBePrefix(s, i)) {
+      } else if ((c === 95 || (c === 45 && codeOr0(s, i + 1) !== 45)) && !mayBePrefix(s, i)) {
         i++;
         continue;
       } else {
@@ -181,8 +183,8 @@ export function scanText(s: string, keys: SensitiveKeys, out: Match[]): void {
 
 /** A colon that may start a URL credential (`://`) or an IPv6 (`::`, after a hex digit). */
 function colonMayStart(s: string, i: number): boolean {
-  const n1 = codeAt(s, i + 1);
-  if (n1 === 58 || (n1 === 47 && codeAt(s, i + 2) === 47)) return true;
+  const n1 = codeOr0(s, i + 1);
+  if (n1 === 58 || (n1 === 47 && codeOr0(s, i + 2) === 47)) return true;
   return (bits(s, i - 1) & HEX) !== 0;
 }
 
@@ -204,8 +206,8 @@ function atDigit(s: string, i: number, floor: number, out: Match[]): number {
   // Most digit runs are short and end the number (`200 in`, `rows=12 `, `/12345/orders`,
   // `35ms`): decide those from the run and the character after it, without the detectors.
   let e = i + 1;
-  let d = codeAt(s, e);
-  while (d >= 48 && d <= 57) d = codeAt(s, ++e);
+  let d = codeOr0(s, e);
+  while (d >= 48 && d <= 57) d = codeOr0(s, ++e);
   if (e - i < 7) {
     if (d < 128 && (CLS[d]! & ALNUM) !== 0) {
       // A letter: no number (5 or fewer digits then a non-hex letter fails numberAhead).
@@ -214,7 +216,7 @@ function atDigit(s: string, i: number, floor: number, out: Match[]): number {
       // Anything but `:` (IPv6, times) or `)`: fewer than 7 digits, and no separator joining a
       // next group, is no numeric entity; both resume points (skipNumeric, skipAlnum) are `e`.
       if (!(d < 128 && DIGITISH[d] === 1)) return -e;
-      const d1 = codeAt(s, e + 1);
+      const d1 = codeOr0(s, e + 1);
       if (!(d1 >= 48 && d1 <= 57) && d1 !== 40) return -e;
     }
   }
@@ -233,11 +235,11 @@ function atDigit(s: string, i: number, floor: number, out: Match[]): number {
  * word holds no trigger of its own, so the caller skips it whole.
  */
 function atUpper(s: string, i: number, c: number, floor: number, out: Match[]): number {
-  const p = i > 0 ? codeAt(s, i - 1) : 0;
+  const p = codeOr0(s, i - 1);
   if (!(p < 128 && (CLS[p]! & ALNUM) !== 0)) {
     return letterMayStart(s, i, c) ? detectWord(s, i, c, out) : -1;
   }
-  if (c === 74 && p === 121 && codeAt(s, i - 2) === 101 && i - 2 >= floor) {
+  if (c === 74 && p === 121 && codeOr0(s, i - 2) === 101 && i - 2 >= floor) {
     if ((bits(s, i - 3) & ALNUM) === 0) return detectWord(s, i - 2, 101, out);
   }
   return -1;
@@ -254,17 +256,17 @@ function atPunct(
   let end = -1;
   switch (c) {
     case 45: // -
-      return codeAt(s, i + 1) === 45 ? detectPem(s, i, out) : prefixed(s, i, floor, out);
+      return codeOr0(s, i + 1) === 45 ? detectPem(s, i, out) : prefixed(s, i, floor, out);
     case 95: // _
       return prefixed(s, i, floor, out);
     case 64: // @
       return detectEmail(s, i, floor, out);
     case 58: // :
-      if (codeAt(s, i + 1) === 47 && codeAt(s, i + 2) === 47) {
+      if (codeOr0(s, i + 1) === 47 && codeOr0(s, i + 2) === 47) {
         end = detectUrlCredential(s, i, out);
       } else {
         if ((bits(s, i - 1) & HEX) !== 0) end = ipv6FromColon(s, i, floor, out);
-        if (end === -1 && codeAt(s, i + 1) === 58) end = detectIpv6(s, i, out);
+        if (end === -1 && codeOr0(s, i + 1) === 58) end = detectIpv6(s, i, out);
       }
       return end === -1 ? detectAssignment(s, i, floor, keys, out) : end;
     case 61: // =
@@ -276,9 +278,10 @@ function atPunct(
 
 /** Two-character checks before calling detectWord, so common words cost almost nothing. */
 function letterMayStart(s: string, i: number, c: number): boolean {
-  const c1 = codeAt(s, i + 1);
+  const c1 = codeOr0(s, i + 1);
   if (c === 66 && (c1 === 101 || c1 === 97)) return true; // Bearer / Basic
-  if (c1 < 65 || c1 > 90) return false; // AKIA, AIza, DE89: a second upper-case letter
-  const c2 = codeAt(s, i + 2);
+  // AKIA, AIza, DE89: a second upper-case letter (a letter at the end is none of them either).
+  if (c1 < 65 || c1 > 90) return false;
+  const c2 = codeOr0(s, i + 2);
   return c === 65 || (c2 >= 48 && c2 <= 57);
 }
