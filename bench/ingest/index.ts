@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toSpanRow } from '../../packages/server/src/ingest/rows.js';
 import { decodeTracesProto } from '../../packages/server/src/otlp/decode-proto.js';
+import { defaultDuckDbMemoryLimitMiB } from '../../packages/server/src/storage/duckdb/config.js';
 import { openDuckDbStorage } from '../../packages/server/src/storage/duckdb/index.js';
 import type { SpanRow, WriteStore } from '../../packages/server/src/storage/types.js';
 import { spawnCli, spawnScript } from '../../test/helpers/process.js';
@@ -290,7 +291,8 @@ if (rss.length > 0) {
   const peak = Math.max(...rss);
   report({
     bench: 'ingest',
-    case: `server peak RSS (VmHWM, duckdb, worst round; ${rounds.at(-1)!.e2e.threads} threads)`,
+    // The server runs with the default storage.duckdb.memoryLimitMiB: DuckDB's share of the bound.
+    case: `server peak RSS (VmHWM, duckdb, worst round; ${rounds.at(-1)!.e2e.threads} threads; DuckDB memory_limit ${defaultDuckDbMemoryLimitMiB()} MiB)`,
     metric: 'MiB',
     value: peak,
     goal: `<= ${RSS_BOUND_MIB}`,

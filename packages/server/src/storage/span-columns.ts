@@ -149,7 +149,12 @@ export function encodeSpanColumns(spans: readonly SpanRow[]): SpanColumns {
         heap.copy(grown, 0, 0, heapUsed);
         heap = grown;
       }
-      const written = heap.write(value, heapUsed, 'utf8');
+      // Most long strings (ids, names, most JSON) are ASCII up to a few dozen characters: copied
+      // by code units, which costs less than a Buffer call each.
+      const written =
+        value.length <= ASCII_COPY_MAX && copyAscii(value, heap, heapUsed)
+          ? value.length
+          : heap.write(value, heapUsed, 'utf8');
       refs.push(c, r, heapUsed, heapUsed + written);
       heapUsed += written;
     }
@@ -177,6 +182,20 @@ function writeAsciiInline(value: string, into: Uint8Array, at: number): boolean 
     into[at + 4 + i] = c;
   }
   into[at] = n;
+  return true;
+}
+
+/** Longest string copied by `copyAscii`; past it, Buffer.write's native copy costs less. */
+const ASCII_COPY_MAX = 96;
+
+/** Copies an ASCII string's code units to `into` at `at`; false (bytes left unspecified) if not ASCII. */
+function copyAscii(value: string, into: Uint8Array, at: number): boolean {
+  const n = value.length;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80) return false;
+    into[at + i] = c;
+  }
   return true;
 }
 
