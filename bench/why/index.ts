@@ -65,7 +65,7 @@ const ms = (v: number) => v.toFixed(0);
 
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
-/** This process' children (the clickhouse-server of 18.16; none for DuckDB and chDB, in-process). */
+/** This process' children (18.16's clickhouse-server; DuckDB and chDB run in-process). */
 function children(): number[] {
   return readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d))
@@ -148,7 +148,8 @@ async function measure(engine: string, source: Source): Promise<void> {
     ratio: q(facets, 0.5) / b50,
     baseline: baseline(q(facets, 0.5), q(facets, 0.95)),
   });
-  const where = kids.length ? `this process + ${kids.length} server process` : 'in-process';
+  // The children: tsx's esbuild, and 18.16's clickhouse-server.
+  const where = `this process + its ${kids.length} child processes`;
   report({
     bench: 'why',
     case: `why CPU per analysis, busiest tenant, one day (${engine})`,
