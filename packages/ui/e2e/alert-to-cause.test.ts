@@ -94,7 +94,7 @@ describe('from the alert to the cause', () => {
   it("names tenant-b's suspect on the alerts page and in the webhook, and shows it in two clicks", async () => {
     const alert = await firingWithSuspect();
     const suspect = alert.suspect;
-    for (const name of ['get_account_data', 'StaleCacheError', '2.14.0']) {
+    for (const name of ['get_account_data', 'StaleCacheError', 'demo-worker 2.14.0']) {
       expect(suspect?.summary).toContain(name);
     }
 
@@ -143,7 +143,7 @@ describe('from the alert to the cause', () => {
     )) as Body & { suspect: AlertSuspect | null };
     expect(body.suspect).toEqual(suspect);
     const sent = JSON.stringify(body.suspect);
-    for (const name of ['get_account_data', 'StaleCacheError', '2.14.0']) {
+    for (const name of ['get_account_data', 'StaleCacheError', 'demo-worker 2.14.0']) {
       expect(sent).toContain(name);
     }
 
@@ -152,7 +152,7 @@ describe('from the alert to the cause', () => {
     await page.setViewportSize({ width: 1280, height: 1800 });
     await page.goto(`${url}/tenants/tenant-b`);
     await page.getByTestId('why-summary').waitFor();
-    expect(await page.getByTestId('why-summary').textContent()).toContain('2.14.0');
+    expect(await page.getByTestId('why-summary').textContent()).toContain('demo-worker 2.14.0');
     await page.locator('.chart canvas').first().waitFor();
     await shot(page, 'cause-tenant');
   }, 60_000);
