@@ -74,7 +74,7 @@ export function readKeyValueInto(
   while (!r.done) {
     const field = r.tag();
     const wt = r.wire;
-    if (field === 1) key = r.string();
+    if (field === 1) key = r.recurringString();
     else if (field === 2) value = readAnyValue(r.sub(), budget, depth);
     else r.skip(wt);
   }

@@ -74,7 +74,7 @@ function readSpan(r: ProtoReader, budget: DecodeBudget): DecodedSpan {
         span.parentSpanId = r.hex();
         break;
       case 5:
-        span.name = r.string();
+        span.name = r.recurringString();
         break;
       case 6:
         span.kind = knownEnum(r.varint(), ENUM_MAX.spanKind);

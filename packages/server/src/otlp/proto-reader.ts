@@ -1,6 +1,11 @@
 import { MalformedOtlpError } from './errors.js';
 import { MAX_UNIX_NANO } from './model.js';
 
+/** Longest string `recurringString` caches, and its slots (a power of two). */
+const RECURRING_MAX_BYTES = 64;
+const RECURRING_SLOTS = 4096;
+const recurring: Array<string | undefined> = new Array(RECURRING_SLOTS).fill(undefined);
+
 /**
  * A minimal protobuf wire-format reader. OTLP decoding is the ingest hot path, so messages are
  * decoded by hand into our own types instead of through reflection, and 64-bit fields stay exact
@@ -118,6 +123,41 @@ export class ProtoReader {
   string(): string {
     const start = this.skipDelimited();
     return this.buf.toString('utf8', start, this.pos);
+  }
+
+  /**
+   * A string that recurs from span to span (attribute keys, span names): short ASCII ones come
+   * from a per-thread cache instead of a new string each, which V8 would also hash again to use
+   * as a property key. Same value as `string()`.
+   */
+  recurringString(): string {
+    const start = this.skipDelimited();
+    const end = this.pos;
+    const len = end - start;
+    if (len > RECURRING_MAX_BYTES) return this.buf.toString('utf8', start, end);
+    const buf = this.buf;
+    let h = 0x811c9dc5 ^ len;
+    for (let i = start; i < end; i++) {
+      const b = buf[i]!;
+      if (b >= 0x80) return buf.toString('utf8', start, end);
+      h = Math.imul(h ^ b, 0x01000193);
+    }
+    const slot = (h >>> 0) & (RECURRING_SLOTS - 1);
+    const cached = recurring[slot];
+    if (cached !== undefined && cached.length === len) {
+      let same = true;
+      for (let i = 0; i < len; i++) {
+        if (cached.charCodeAt(i) !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached;
+    }
+    // A miss replaces the slot: the cache stays this size whatever a request holds.
+    const value = buf.toString('latin1', start, end);
+    recurring[slot] = value;
+    return value;
   }
 
   hex(): string {
