@@ -10,10 +10,10 @@ export function hasSensitiveJsonKey(s: string, keys: SensitiveKeys): boolean {
   let i = s.indexOf(':');
   while (i !== -1) {
     let e = i - 1;
-    while (e > 0 && codeAt(s, e) <= 32) e--;
+    while (e > 0 && s.charCodeAt(e) <= 32) e--;
     if (codeAt(s, e) === 34) {
       let b = e - 1;
-      while (b >= 0 && e - b <= 64 && codeAt(s, b) !== 34) b--;
+      while (b >= 0 && e - b <= 64 && s.charCodeAt(b) !== 34) b--;
       if (
         b >= 0 &&
         codeAt(s, b) === 34 &&
@@ -30,9 +30,9 @@ export function hasSensitiveJsonKey(s: string, keys: SensitiveKeys): boolean {
 
 export function looksLikeJson(s: string): boolean {
   let a = 0;
-  while (a < s.length && codeAt(s, a) <= 32) a++;
+  while (a < s.length && s.charCodeAt(a) <= 32) a++;
   let b = s.length - 1;
-  while (b > a && codeAt(s, b) <= 32) b--;
+  while (b > a && s.charCodeAt(b) <= 32) b--;
   const first = codeAt(s, a);
   const last = codeAt(s, b);
   return (first === 123 && last === 125) || (first === 91 && last === 93);

@@ -31,12 +31,12 @@ const FILE_EXTENSIONS = new Set(
 export function detectEmail(s: string, at: number, floor: number, out: Match[]): number {
   let ls = at;
   while (ls > floor && at - ls < 64 && (bits(s, ls - 1) & (ALNUM | LOCAL)) !== 0) ls--;
-  while (ls < at && (codeAt(s, ls) === 46 || codeAt(s, ls) === 39)) ls++;
+  while (ls < at && (s.charCodeAt(ls) === 46 || s.charCodeAt(ls) === 39)) ls++;
   if (ls === at) return -1;
   let de = at + 1;
   while (de < s.length && de - at < 254 && (bits(s, de) & (ALNUM | DOMAIN)) !== 0) de++;
   // A sentence may end right after the address: drop trailing dots and dashes.
-  while (de > at + 1 && (codeAt(s, de - 1) === 46 || codeAt(s, de - 1) === 45)) de--;
+  while (de > at + 1 && (s.charCodeAt(de - 1) === 46 || s.charCodeAt(de - 1) === 45)) de--;
   const domain = s.slice(at + 1, de);
   const dot = domain.lastIndexOf('.');
   if (dot <= 0) return -1;
@@ -72,7 +72,7 @@ export function detectUrlCredential(s: string, i: number, out: Match[]): number 
   let at = -1;
   let colon = -1;
   while (p < s.length && p - start < 512) {
-    const c = codeAt(s, p);
+    const c = s.charCodeAt(p);
     if (c <= 32 || c === 47 || c === 63 || c === 35 || c === 34 || c === 39 || c === 60 || c === 62)
       break;
     if (c === 64) at = p;
@@ -98,7 +98,7 @@ const WEBHOOK_PREFIXES = [
 function webhook(s: string, start: number, out: Match[]): number {
   let p = start;
   while (p < s.length && p - start < 512) {
-    const c = codeAt(s, p);
+    const c = s.charCodeAt(p);
     if ((c < 128 && (CLS[c]! & ALNUM) !== 0) || c === 47 || c === 45 || c === 95) p++;
     else break;
   }
@@ -111,12 +111,12 @@ function webhook(s: string, start: number, out: Match[]): number {
 export function detectIpv6(s: string, i: number, out: Match[]): number {
   let p = i;
   while (p < s.length && p - i < 46) {
-    const c = codeAt(s, p);
+    const c = s.charCodeAt(p);
     if ((c < 128 && (CLS[c]! & HEX) !== 0) || c === 58 || c === 46) p++;
     else break;
   }
   let end = p;
-  while (end > i && codeAt(s, end - 1) === 46) end--;
+  while (end > i && s.charCodeAt(end - 1) === 46) end--;
   if (codeAt(s, end - 1) === 58 && codeAt(s, end - 2) !== 58) end--;
   if (end - i < 2 || (bits(s, p) & ALNUM) !== 0) return -1;
   if (!ipv6Valid(s.slice(i, end))) return -1;
@@ -222,7 +222,7 @@ export function detectAssignment(
   keys: SensitiveKeys,
   out: Match[],
 ): number {
-  const eq = codeAt(s, i) === 61;
+  const eq = s.charCodeAt(i) === 61;
   let ke = i;
   const q = codeAt(s, ke - 1);
   if (q === 34 || q === 39) ke--;
@@ -232,9 +232,9 @@ export function detectAssignment(
   const sensitiveTail = keys.tailMatches(tail);
   if (!sensitiveTail && !(eq && QUERY_TAILS[tail] === 1)) return -1;
   let ks = ke;
-  while (ks > floor && ke - ks < 48 && isKeyChar(codeAt(s, ks - 1))) ks--;
+  while (ks > floor && ke - ks < 48 && isKeyChar(s.charCodeAt(ks - 1))) ks--;
   if (ke - ks < 2) return -1;
-  const before = ks > 0 ? codeAt(s, ks - 1) : 0;
+  const before = ks > 0 ? s.charCodeAt(ks - 1) : 0;
   // `[CREDENTIAL:1a2b3c4d]` is our own hash marker, not an assignment.
   if (before === 91) return -1;
   const inQuery = eq && (before === 63 || before === 38);
@@ -252,7 +252,7 @@ export function detectAssignment(
   if (!eq && !quotedKey && !keys.hasExact(key)) return -1;
   let p = i + 1;
   if (eq && codeAt(s, p) === 61) return -1;
-  while (p < s.length && p - i < 3 && (codeAt(s, p) === 32 || codeAt(s, p) === 9)) p++;
+  while (p < s.length && p - i < 3 && (s.charCodeAt(p) === 32 || s.charCodeAt(p) === 9)) p++;
   // JSON-escaped text (`\"secret\"`) quotes with a backslash in front.
   if (codeAt(s, p) === 92 && (codeAt(s, p + 1) === 34 || codeAt(s, p + 1) === 39)) p++;
   let vs = p;
@@ -261,8 +261,8 @@ export function detectAssignment(
   if (open === 34 || open === 39) {
     vs = p + 1;
     ve = vs;
-    while (ve < s.length && ve - vs < 4096 && codeAt(s, ve) !== open) {
-      if (codeAt(s, ve) === 92) {
+    while (ve < s.length && ve - vs < 4096 && s.charCodeAt(ve) !== open) {
+      if (s.charCodeAt(ve) === 92) {
         if (codeAt(s, ve + 1) === open) break;
         ve++;
       }
@@ -272,7 +272,7 @@ export function detectAssignment(
   } else {
     ve = vs;
     while (ve < s.length && ve - vs < 4096) {
-      const c = codeAt(s, ve);
+      const c = s.charCodeAt(ve);
       if (c <= 32 || c === 44 || c === 59 || c === 38 || c === 34 || c === 39 || c === 41) break;
       if (c === 125 || c === 93 || c === 62 || c === 35) break;
       ve++;
@@ -283,7 +283,7 @@ export function detectAssignment(
     vs = ve + 1;
     ve = vs;
     // token68 (RFC 7235): letters, digits and -._~+/ with trailing `=`; a closing quote is not in it.
-    while (ve < s.length && ve - vs < 4096 && isToken68(codeAt(s, ve))) ve++;
+    while (ve < s.length && ve - vs < 4096 && isToken68(s.charCodeAt(ve))) ve++;
   }
   if (ve - vs < (eq ? 1 : 3)) return -1;
   if (notAValue(s.slice(vs, ve), eq, open === 34 || open === 39)) return -1;
