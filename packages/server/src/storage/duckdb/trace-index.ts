@@ -115,29 +115,36 @@ export async function traceRows(
     (r) =>
       [BigInt(r.s as bigint), BigInt(r.s as bigint) + BigInt(r.n as bigint)] as [bigint, bigint],
   );
+  // Keys and bounds are integers computed here (BigInt), so they are written into the SQL as
+  // literals: DuckDB then uses the ART index and zone maps at plan time (as bound parameters the
+  // same look-ups took 2-10x longer at 100 M spans). The trace id stays a parameter.
+  const int = (v: bigint) => BigInt.asIntN(64, v).toString();
+  const ukey = (v: bigint) => `${BigInt.asUintN(64, v).toString()}::UBIGINT`;
   const base = () =>
-    new Where().add('trace_key = ?::UBIGINT', key).add('trace_id = ?', traceId).scope(tenantId);
+    new Where()
+      .add(`trace_key = ${ukey(key)}`)
+      .add('trace_id = ?', traceId)
+      .scope(tenantId);
   const branches: Where[] = [];
   if (windows.length > 0) {
     const hits = await db.query(
       `SELECT DISTINCT tenant_key, window_start_ns AS s, window_ns AS n FROM trace_index
-       WHERE trace_key = ?::UBIGINT`,
-      [key],
+       WHERE trace_key = ${ukey(key)}`,
     );
     for (const h of hits) {
       const s = BigInt(h.s as bigint);
       branches.push(
         base()
-          .add('tenant_key = ?::UBIGINT', BigInt(h.tenant_key as bigint))
-          .add('start_ns >= ?', s)
-          .add('start_ns < ?', s + BigInt(h.n as bigint)),
+          .add(`tenant_key = ${ukey(BigInt(h.tenant_key as bigint))}`)
+          .add(`start_ns >= ${int(s)}`)
+          .add(`start_ns < ${int(s + BigInt(h.n as bigint))}`),
       );
     }
   }
   for (const [from, to] of gaps(windows)) {
     const b = base();
-    if (from !== null) b.add('start_ns >= ?', from);
-    if (to !== null) b.add('start_ns < ?', to);
+    if (from !== null) b.add(`start_ns >= ${int(from)}`);
+    if (to !== null) b.add(`start_ns < ${int(to)}`);
     branches.push(b);
   }
   const rows = await select(db, branches);
