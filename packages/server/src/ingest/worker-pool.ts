@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TenantryError } from '../errors.js';
-import { validateSpanColumns } from '../storage/span-columns.js';
+import { validateSpanColumns } from '../storage/span-columns-transfer.js';
 import { ServerSaturatedError } from './errors.js';
 import type { IngestWorkerSetup, PreparedTraces, TraceJob, TraceReply } from './ingest-worker.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WorkSlice } from '../../ingest/work-slice.js';
 import { span } from '../contract/fixtures.js';
-import { encodeSpanColumns, validateSpanColumns } from '../span-columns.js';
+import { encodeSpanColumns } from '../span-columns.js';
+import { validateSpanColumns } from '../span-columns-transfer.js';
 import type { SpanRow } from '../types.js';
 import { appendSpan } from './appenders.js';
 import { appendSpanColumns } from './column-append.js';
