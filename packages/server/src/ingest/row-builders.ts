@@ -5,8 +5,8 @@ import { decideTraceTenants, type TraceClaim } from '../storage/trace-claims.js'
 import type { Attributes, WriteBatch } from '../storage/types.js';
 import type { IngestRedactor } from './pipeline.js';
 import { toLogRow, toMetricRow, toSpanRow } from './rows.js';
-import { scoreOfLog } from './scores.js';
 import { bodyToText, limitAttributes } from './sanitize.js';
+import { scoreOfLog } from './scores.js';
 import {
   resolveTenant,
   type TenantClaim,
