@@ -62,7 +62,8 @@ export async function openClickHouseStorage(options: ClickHouseOptions) {
     listRuns: (scope, f) => listRuns(ch, scope, f),
     traceSpans: (scope, traceId) => traceSpans(ch, scope, traceId),
     traceLogs: (scope, traceId) => traceLogs(ch, scope, traceId),
-    linkedTraces: (scope, traceId, linksTo) => linkedTraces(ch, scope, traceId, linksTo),
+    linkedTraces: (scope, traceId, linksTo, window) =>
+      linkedTraces(ch, scope, traceId, linksTo, window),
     searchSpans: (scope, f) => searchSpans(ch, scope, f),
     searchLogs: (scope, f) => searchLogs(ch, scope, f),
     doctor: (scope, range, settled) => doctor(ch, scope, range, settled),

@@ -195,6 +195,10 @@ export function readContract(
         { traceId: traceId(101), rootName: 'invoke_agent triage', relation: 'linked_from' },
       ]);
       expect(await s.linkedTraces(ALPHA, traceId(1), [])).toEqual([]);
+      // Within a window around the traces (what the trace route passes), the same answer.
+      expect(await s.linkedTraces(ALL, traceId(1), [], RANGE)).toEqual([
+        { traceId: traceId(101), rootName: 'invoke_agent triage', relation: 'linked_from' },
+      ]);
       expect(await s.linkedTraces(ALL, traceId(101), [traceId(1)])).toEqual([
         { traceId: traceId(1), rootName: 'invoke_agent support', relation: 'links_to' },
       ]);
