@@ -20,6 +20,11 @@ const docs = new DocCoverage(
     },
     {
       file: DOC,
+      starts: 'BENCH_QUERY_SPANS=100000000',
+      why: 'a benchmark that seeds 100 M spans into three engines (hours on the 2-core box)',
+    },
+    {
+      file: DOC,
       starts: 'npm run test:clickhouse-current',
       why: 'the test suites themselves (chDB is installed by scripts/install-test-deps.sh)',
     },
