@@ -7,6 +7,12 @@ import { ALL_TENANTS, litList, Where } from './sql.js';
 
 const MUTATION_TIMEOUT_MS = 120_000;
 
+/** The UTC day of a nanosecond time as trace_index's `day` holds it (toYYYYMMDD). */
+function yyyymmdd(ns: bigint): number {
+  const d = new Date(Number(ns / 1_000_000n));
+  return d.getUTCFullYear() * 10_000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
+}
+
 /**
  * Waits until every node reports the mutations of its local `table` done (mutations are
  * asynchronous): once it returns, rows an ALTER ... DELETE matched are gone.
@@ -75,6 +81,9 @@ export function chLifecycleStore(ch: ChConnection): LifecycleStore {
 
   return {
     async deleteOlderThan(tenantId, cutoff) {
+      // The trace index's entries of whole days before the cutoff's day (a day partly kept keeps
+      // its entries: a stale one only costs a look-up one granule).
+      await deleteWhere('trace_index', tenant(tenantId).add('day < ?', yyyymmdd(cutoff)));
       return {
         spans: await deleteWhere('spans', tenant(tenantId).add('start_ns < ?', cutoff)),
         logs: await deleteWhere('logs', tenant(tenantId).add('time_ns < ?', cutoff)),
@@ -97,6 +106,8 @@ export function chLifecycleStore(ch: ChConnection): LifecycleStore {
         events: await deleteWhere('change_events', tenant(tenantId)),
       };
       await deleteWhere('alert_states', tenant(tenantId));
+      // Erasure leaves nothing naming the tenant: not even which trace keys it had.
+      await deleteWhere('trace_index', tenant(tenantId));
       return counts;
     },
     async deleteUser(tenantId, userId) {
