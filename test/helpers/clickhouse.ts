@@ -42,15 +42,23 @@ export interface ClickHouseCluster {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port to give a server we start. Picked at random below the kernel's ephemeral range (32768+):
+ * a port the kernel handed out there can be taken by any outgoing connection (a client, ZooKeeper's
+ * Java) between our check and the server's bind, which failed CI with "Address already in use".
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
 }
 
@@ -218,9 +226,16 @@ async function launch(
 
 /** One ClickHouse server (no cluster). */
 export async function startClickHouse(options: StartOptions = {}): Promise<ClickHouseNode> {
-  const ports = await allocatePorts();
-  if (options.tls) ports.httpsPort = await freePort();
-  return launch(ports, '', options);
+  for (let attempt = 1; ; attempt++) {
+    const ports = await allocatePorts();
+    if (options.tls) ports.httpsPort = await freePort();
+    try {
+      return await launch(ports, '', options);
+    } catch (err) {
+      // Another process took a port between the check and the bind: new ports, once or twice.
+      if (attempt >= 3 || !/Address already in use/.test(String(err))) throw err;
+    }
+  }
 }
 
 /**
