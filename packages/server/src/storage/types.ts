@@ -1,3 +1,5 @@
+import type { AlertStore } from './alert-types.js';
+import type { ChangeEventStore } from './change-event-types.js';
 import type { ScoreRow, ScoreStore } from './score-types.js';
 import type { SpanColumns } from './span-columns.js';
 import type { TraceClaim } from './trace-claims.js';
@@ -300,109 +302,6 @@ export interface StorageBase
   close(): Promise<void>;
 }
 
-// ---- alert state, history and API-managed rules (used by alerts/, stored with the data) ----
-
-export type AlertStateName = 'inactive' | 'pending' | 'firing' | 'resolved';
-
-/** Current state of one (rule, tenant) pair. Upserted by the alert engine each evaluation. */
-export interface AlertStateRecord {
-  ruleId: string;
-  tenantId: string;
-  state: AlertStateName;
-  /** Epoch ms when the current state began. */
-  since: number;
-  lastEvaluated: number;
-  value: number;
-  threshold: number;
-  /** Epoch ms of the last notification sent for this pair, or null. */
-  lastNotifiedAt: number | null;
-  exampleTraceId: string | null;
-  /**
-   * The rule as it applied to this tenant when the state was saved (JSON, opaque to storage). A
-   * rule removed from tenantry.yaml is gone after a restart; this is what still lets its firing
-   * alerts resolve, with a notification naming the rule.
-   */
-  ruleSnapshot: string | null;
-  /**
-   * What the failing runs share (alerts/suspect.ts, JSON, opaque to storage), computed once when
-   * the alert began firing, so the alerts page shows the suspect the notification carried, across
-   * restarts. Null when none was found, and in any other state.
-   */
-  suspect: string | null;
-}
-
-export interface AlertTransitionRecord {
-  ruleId: string;
-  tenantId: string;
-  from: AlertStateName;
-  to: AlertStateName;
-  /** Epoch ms. */
-  at: number;
-  value: number;
-  threshold: number;
-}
-
-export interface AlertRuleRecord {
-  id: string;
-  /** The rule as validated by alerts/ (JSON-serialisable). */
-  definition: Record<string, unknown>;
-  updatedAt: string;
-}
-
-export interface AlertStore {
-  loadAlertStates(): Promise<AlertStateRecord[]>;
-  /** Upserts by (tenantId, ruleId). */
-  saveAlertStates(states: AlertStateRecord[]): Promise<void>;
-  /** Removes every tenant's state of one rule (the rule was deleted or disabled). */
-  deleteAlertStates(ruleId: string): Promise<void>;
-  appendAlertTransitions(transitions: AlertTransitionRecord[]): Promise<void>;
-  listAlertTransitions(
-    scope: TenantScope,
-    query: { fromMs?: number; toMs?: number; limit: number; cursor?: string },
-  ): Promise<{ items: AlertTransitionRecord[]; nextCursor: string | null }>;
-  listAlertRules(): Promise<AlertRuleRecord[]>;
-  upsertAlertRule(rule: AlertRuleRecord): Promise<void>;
-  deleteAlertRule(id: string): Promise<boolean>;
-}
-
-// ---- change events: deploy / config-change markers (POST /api/v1/events, events/) ----
-
-/**
- * - deploy: new code, or a new model or prompt release, of a service;
- * - config_change: settings changed without a deploy (limits, prompts, routing);
- * - feature_flag: a flag turned on or off, for some tenants or all;
- * - incident: something outside the tenant's own code, e.g. an LLM provider's outage.
- * The four things asked about first when a tenant starts failing; anything else is a config_change.
- */
-export type ChangeEventKind = 'deploy' | 'config_change' | 'feature_flag' | 'incident';
-
-/** Scalar attributes only: a marker carries a few labels (a commit, a flag name), not a document. */
-export type ChangeEventAttributes = Record<string, string | number | boolean>;
-
-export interface ChangeEventRecord {
-  id: string;
-  /** The tenant it happened to; null for a platform-wide event, which applies to every tenant. */
-  tenantId: string | null;
-  kind: ChangeEventKind;
-  title: string;
-  serviceName: string | null;
-  version: string | null;
-  environment: string | null;
-  attributes: ChangeEventAttributes;
-  timeUnixNano: bigint;
-}
-
-/** Change events live with the telemetry: erased with their tenant, kept as long as its data. */
-export interface ChangeEventStore {
-  insertChangeEvent(event: ChangeEventRecord): Promise<void>;
-  /**
-   * The tenant's events and the platform-wide ones with `fromNs <= time < toNs`, newest first, at
-   * most `limit`. Never another tenant's.
-   */
-  listChangeEvents(
-    tenantId: string,
-    query: { fromNs: bigint; toNs: bigint; limit: number },
-  ): Promise<ChangeEventRecord[]>;
-  /** Retention of the platform-wide events (a tenant's go with `deleteOlderThan`); how many went. */
-  deletePlatformEventsOlderThan(cutoffUnixNano: bigint): Promise<number>;
-}
+// Alert state and change events are typed in files of their own; re-exported for importers.
+export type * from './alert-types.js';
+export type * from './change-event-types.js';
