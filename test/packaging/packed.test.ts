@@ -104,11 +104,28 @@ describe('the packed packages, installed from their tarballs', () => {
       const browser = await launchChromium();
       try {
         const page = await browser.newPage();
+        // What the overview was answered, for the failure message: CI once showed esm-co's row
+        // and never cjs-co's although the API had confirmed both runs.
+        const answers: string[] = [];
+        page.on('response', (res) => {
+          if (!res.url().includes('/api/v1/tenants?')) return;
+          res.text().then(
+            (body) => answers.push(`${res.status()} ${res.url()} ${body.slice(0, 400)}`),
+            () => {},
+          );
+        });
         await page.goto(`${url}/`);
         await page.getByLabel('API key').fill(admin);
         await page.getByRole('button', { name: 'Sign in' }).click();
-        await page.locator('tr[data-tenant="esm-co"]').waitFor();
-        await page.locator('tr[data-tenant="cjs-co"]').waitFor();
+        const rows = page.locator('tr[data-tenant]');
+        const shown = () =>
+          rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.tenant).sort());
+        await expect
+          .poll(shown, { timeout: 30_000 })
+          .toEqual(['cjs-co', 'esm-co'])
+          .catch((err: unknown) => {
+            throw new Error(`overview rows; /tenants answered:\n${answers.join('\n')}\n${err}`);
+          });
         // A deep link (what alert webhooks carry) opens the app on its page.
         await page.goto(`${url}/tenants/esm-co/runs`);
         await page.locator('.runs-table tbody tr').first().waitFor();

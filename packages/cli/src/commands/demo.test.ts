@@ -115,12 +115,18 @@ describe('tenantry demo --with-server --duration 20s', () => {
     const wrong = scores.items.filter((s) => s.negative && s.label === 'wrong');
     expect(wrong.length, JSON.stringify(scores.items.slice(0, 5))).toBeGreaterThan(0);
     expect(wrong.every((s) => !s.comment?.includes('555 0132'))).toBe(true);
+    // Compared with the incident's own failures: a run may also fail for an unrelated reason
+    // (the LLM provider, a tool's retries) at any time, before the deploy too.
     const failures = await api<Page<RunSummary>>(
       `/runs?tenant=tenant-b&status=error&from=${Date.now() - 2 * 3_600_000}&limit=500`,
     );
-    const firstFailure = Math.min(...failures.items.map((r) => Date.parse(r.startTime)));
+    const staleFailures = failures.items.filter((r) =>
+      r.firstError?.includes('not invalidated since the deploy'),
+    );
+    const firstFailure = Math.min(...staleFailures.map((r) => Date.parse(r.startTime)));
     const firstWrong = Math.min(...wrong.map((s) => Date.parse(s.time)));
     expect(firstWrong).toBeLessThan(firstFailure);
+    expect(firstWrong).toBeLessThan(failureRate?.since ?? 0);
 
     // "Why is tenant-b failing?" names the tool, the error and the version without a click.
     const why = await api<WhyResponse>(`/tenants/tenant-b/why?from=${Date.now() - 3_600_000}`);

@@ -51,6 +51,8 @@ export function useApi<T>(
     };
     apiGet<T>(path, params, ctrl.signal).then(
       (data) => {
+        // A response that landed just as a newer query replaced it must not overwrite that one.
+        if (ctrl.signal.aborted) return;
         done();
         setState({ status: 'ok', data, error: null });
       },
