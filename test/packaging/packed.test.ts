@@ -119,7 +119,7 @@ describe('the packed packages, installed from their tarballs', () => {
         await page.getByRole('button', { name: 'Sign in' }).click();
         const rows = page.locator('tr[data-tenant]');
         const shown = () =>
-          rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.tenant).sort());
+          rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-tenant')).sort());
         await expect
           .poll(shown, { timeout: 30_000 })
           .toEqual(['cjs-co', 'esm-co'])

@@ -126,7 +126,7 @@ describe('tenantry demo --with-server --duration 20s', () => {
     const firstFailure = Math.min(...staleFailures.map((r) => Date.parse(r.startTime)));
     const firstWrong = Math.min(...wrong.map((s) => Date.parse(s.time)));
     expect(firstWrong).toBeLessThan(firstFailure);
-    expect(firstWrong).toBeLessThan(failureRate?.since ?? 0);
+    expect(firstWrong).toBeLessThan(Date.parse(failureRate?.since ?? ''));
 
     // "Why is tenant-b failing?" names the tool, the error and the version without a click.
     const why = await api<WhyResponse>(`/tenants/tenant-b/why?from=${Date.now() - 3_600_000}`);
