@@ -1,14 +1,7 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
 /** A usage mistake: the command prints the message and its usage, and exits 2. */
 export class UsageError extends Error {}
-
-/** Runs node:util parseArgs (or any parser) and turns its complaints into a UsageError. */
-export function usageErrors<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
 
 export function intFlag(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -22,8 +15,40 @@ export const API_OPTIONS = {
   url: { type: 'string' },
   key: { type: 'string' },
   json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** Every command takes it; parseCommand adds it, so no command can forget it. */
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+/** A command's parseArgs settings: its options and whether it takes positionals; not the args. */
+type CommandArgs = Omit<ParseArgsConfig, 'args'>;
+
+/**
+ * The opening every command shares: parses `args` with the command's options plus --help/-h.
+ * parseArgs' complaints (an unknown option, a stray positional) become a UsageError, which the
+ * command's error handling prints with the usage (exit 2). Returns undefined when --help was
+ * given and the usage is printed on stdout: the command then exits 0 without doing anything else.
+ */
+export function parseCommand<T extends CommandArgs>(
+  args: string[],
+  config: T,
+  help: string,
+  io: { stdout: NodeJS.WritableStream },
+): ReturnType<typeof parseArgs<T>> | undefined {
+  let parsed: ReturnType<typeof parseArgs<T>>;
+  try {
+    const options = { ...config.options, ...HELP_OPTION };
+    // Typed by the command's own options: help is answered here, before the command sees them.
+    parsed = parseArgs({ ...config, args, options }) as ReturnType<typeof parseArgs<T>>;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    io.stdout.write(help);
+    return undefined;
+  }
+  return parsed;
+}
 
 /**
  * Runs a command body and turns its failures into the CLI contract: a usage mistake prints the
@@ -94,6 +119,29 @@ export function timeFlag(
   if (rel) return String(now - Number(rel[1]) * UNIT_MS[rel[2]!]!);
   if (/^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v))) return String(Date.parse(v));
   throw new UsageError(`--${name} '${value}' is not a time: use ${TIME_HELP}`);
+}
+
+/** --from, --to and --limit, for the commands that list what happened in a range of time. */
+export const RANGE_OPTIONS = {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  limit: { type: 'string' },
+} as const;
+
+/** RANGE_OPTIONS checked (--from, --to, then --limit) and set as the list endpoints take them. */
+export function rangeParams(values: {
+  from?: string;
+  to?: string;
+  limit?: string;
+}): URLSearchParams {
+  const p = new URLSearchParams();
+  const from = timeFlag(values.from, 'from');
+  const to = timeFlag(values.to, 'to');
+  const limit = intFlag(values.limit, 'limit');
+  if (from) p.set('from', from);
+  if (to) p.set('to', to);
+  if (limit !== undefined) p.set('limit', String(limit));
+  return p;
 }
 
 /** --grace and other spans of time: 0, 500ms, 30s, 2m. Returns milliseconds. */

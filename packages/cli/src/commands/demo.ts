@@ -1,8 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { type RunningServer, startServer, TenantryError } from '@tenantry/server';
-import { intFlag, UsageError, usageErrors } from '../args.js';
+import { intFlag, parseCommand, UsageError } from '../args.js';
 import { demoServerConfig } from '../demo/config.js';
 import { forkService, nextMessage } from '../demo/fork.js';
 import type { GatewayEvent, GatewayOptions } from '../demo/gateway-main.js';
@@ -28,6 +27,19 @@ backfilled traffic, then live traffic, with tenant-b's incident and tenant-d's r
   --fix-after <d>      live time until tenant-b's fix is deployed (default 4m)
 `;
 
+const OPTIONS = {
+  'with-server': { type: 'boolean' },
+  'data-dir': { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  webhook: { type: 'string', multiple: true },
+  url: { type: 'string' },
+  key: { type: 'string' },
+  duration: { type: 'string' },
+  backfill: { type: 'string' },
+  'fix-after': { type: 'string' },
+} as const;
+
 const MINUTE = 60_000;
 
 /** For callers in this process (tests), not the command line. */
@@ -47,28 +59,9 @@ export async function run(
   let gateway: ChildProcess | undefined;
   let stats: { runs: number; failed: number } | undefined;
   try {
-    const { values } = usageErrors(() =>
-      parseArgs({
-        args,
-        options: {
-          'with-server': { type: 'boolean' },
-          'data-dir': { type: 'string' },
-          host: { type: 'string' },
-          port: { type: 'string' },
-          webhook: { type: 'string', multiple: true },
-          url: { type: 'string' },
-          key: { type: 'string' },
-          duration: { type: 'string' },
-          backfill: { type: 'string' },
-          'fix-after': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }),
-    );
-    if (values.help) {
-      io.stdout.write(HELP);
-      return 0;
-    }
+    const parsed = parseCommand(args, { options: OPTIONS }, HELP, io);
+    if (parsed === undefined) return 0;
+    const { values } = parsed;
     const durationMs = durationFlag(values.duration, 'duration');
     const backfillMs = durationFlag(values.backfill, 'backfill') ?? 60 * MINUTE;
     const fixAfterMs = durationFlag(values['fix-after'], 'fix-after') ?? 4 * MINUTE;

@@ -1,13 +1,12 @@
-import { parseArgs } from 'node:util';
 import type { DoctorResponse } from '@tenantry/server';
 import { callApi, targetFrom } from '../api-client.js';
 import {
   API_OPTIONS,
   durationFlag,
+  parseCommand,
   TIME_HELP,
   tenantFlag,
   timeFlag,
-  usageErrors,
   withCliErrors,
 } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -29,29 +28,24 @@ Exit codes: 0 no critical finding, 1 a critical finding (a mixed-tenant trace), 
 3 could not check (server unreachable, bad key, unknown tenant).
 `;
 
+const OPTIONS = {
+  ...API_OPTIONS,
+  tenant: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  grace: { type: 'string' },
+  wait: { type: 'boolean' },
+} as const;
+
 export async function run(args: string[], io: CliIo, env = process.env): Promise<number> {
   return withCliErrors(
     'doctor',
     HELP,
     io,
     async () => {
-      const { values } = usageErrors(() =>
-        parseArgs({
-          args,
-          options: {
-            ...API_OPTIONS,
-            tenant: { type: 'string' },
-            from: { type: 'string' },
-            to: { type: 'string' },
-            grace: { type: 'string' },
-            wait: { type: 'boolean' },
-          },
-        }),
-      );
-      if (values.help) {
-        io.stdout.write(HELP);
-        return 0;
-      }
+      const parsed = parseCommand(args, { options: OPTIONS }, HELP, io);
+      if (parsed === undefined) return 0;
+      const { values } = parsed;
       const tenant = tenantFlag(values.tenant);
       const graceMs = durationFlag(values.grace, 'grace') ?? DEFAULT_GRACE_MS;
       const target = targetFrom(values, env);

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import type {
   ChangeEventKind,
   ChangeEventsResponse,
@@ -8,12 +7,13 @@ import type {
 import { callApi, targetFrom } from '../api-client.js';
 import {
   API_OPTIONS,
-  intFlag,
+  parseCommand,
+  RANGE_OPTIONS,
+  rangeParams,
   TIME_HELP,
   tenantFlag,
   timeFlag,
   UsageError,
-  usageErrors,
   withCliErrors,
 } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -40,32 +40,24 @@ const HELP = `usage: tenantry events <create|list> [options]
   --json        print the API's JSON instead of a table
 `;
 
+const OPTIONS = {
+  ...API_OPTIONS,
+  kind: { type: 'string' },
+  title: { type: 'string' },
+  tenant: { type: 'string' },
+  service: { type: 'string' },
+  version: { type: 'string' },
+  environment: { type: 'string' },
+  attr: { type: 'string', multiple: true },
+  time: { type: 'string' },
+  ...RANGE_OPTIONS,
+} as const;
+
 export async function run(args: string[], io: CliIo, env = process.env): Promise<number> {
   return withCliErrors('events', HELP, io, async () => {
-    const { values, positionals } = usageErrors(() =>
-      parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          ...API_OPTIONS,
-          kind: { type: 'string' },
-          title: { type: 'string' },
-          tenant: { type: 'string' },
-          service: { type: 'string' },
-          version: { type: 'string' },
-          environment: { type: 'string' },
-          attr: { type: 'string', multiple: true },
-          time: { type: 'string' },
-          from: { type: 'string' },
-          to: { type: 'string' },
-          limit: { type: 'string' },
-        },
-      }),
-    );
-    if (values.help) {
-      io.stdout.write(HELP);
-      return 0;
-    }
+    const parsed = parseCommand(args, { allowPositionals: true, options: OPTIONS }, HELP, io);
+    if (parsed === undefined) return 0;
+    const { values, positionals } = parsed;
     const [what, ...rest] = positionals;
     if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
     const tenant = tenantFlag(values.tenant);
@@ -103,14 +95,7 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
     }
     if (what === 'list') {
       if (tenant === undefined) throw new UsageError('list needs --tenant');
-      const p = new URLSearchParams();
-      const from = timeFlag(values.from, 'from');
-      const to = timeFlag(values.to, 'to');
-      const limit = intFlag(values.limit, 'limit');
-      if (from) p.set('from', from);
-      if (to) p.set('to', to);
-      if (limit !== undefined) p.set('limit', String(limit));
-      const qs = p.toString();
+      const qs = rangeParams(values).toString();
       const r = await callApi<ChangeEventsResponse>(
         targetFrom(values, env),
         'GET',

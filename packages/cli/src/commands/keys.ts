@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { callApi, targetFrom } from '../api-client.js';
-import { API_OPTIONS, tenantFlag, UsageError, usageErrors, withCliErrors } from '../args.js';
+import { API_OPTIONS, parseCommand, tenantFlag, UsageError, withCliErrors } from '../args.js';
 import type { CliIo } from '../io.js';
 import { printTable } from '../table.js';
 import { offline } from './keys-offline.js';
@@ -20,6 +19,16 @@ const HELP = `usage: tenantry keys <create|list|revoke> [options]
   --json             print JSON
 `;
 
+const OPTIONS = {
+  ...API_OPTIONS,
+  kind: { type: 'string' },
+  admin: { type: 'boolean' },
+  tenant: { type: 'string' },
+  name: { type: 'string' },
+  'data-dir': { type: 'string' },
+  config: { type: 'string' },
+} as const;
+
 interface KeyView {
   id: string;
   prefix: string;
@@ -32,25 +41,9 @@ interface KeyView {
 
 export async function run(args: string[], io: CliIo, env = process.env): Promise<number> {
   return withCliErrors('keys', HELP, io, async () => {
-    const { values, positionals } = usageErrors(() =>
-      parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          ...API_OPTIONS,
-          kind: { type: 'string' },
-          admin: { type: 'boolean' },
-          tenant: { type: 'string' },
-          name: { type: 'string' },
-          'data-dir': { type: 'string' },
-          config: { type: 'string' },
-        },
-      }),
-    );
-    if (values.help) {
-      io.stdout.write(HELP);
-      return 0;
-    }
+    const parsed = parseCommand(args, { allowPositionals: true, options: OPTIONS }, HELP, io);
+    if (parsed === undefined) return 0;
+    const { values, positionals } = parsed;
     const [action, id] = positionals;
     const dataDir = values['data-dir'];
     const local = dataDir === undefined ? undefined : { dataDir, config: values.config };

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import type {
   LogsResponse,
   Page,
@@ -9,11 +8,12 @@ import type {
 import { type ApiTarget, callApi, targetFrom } from '../api-client.js';
 import {
   API_OPTIONS,
+  parseCommand,
+  RANGE_OPTIONS,
   TIME_HELP,
   tenantFlag,
   timeFlag,
   UsageError,
-  usageErrors,
   withCliErrors,
 } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -34,34 +34,26 @@ const HELP = `usage: tenantry query <runs|trace|logs|tenants> [options]
   --json        print the API's JSON instead of a table
 `;
 
+const OPTIONS = {
+  ...API_OPTIONS,
+  tenant: { type: 'string' },
+  status: { type: 'string' },
+  agent: { type: 'string' },
+  level: { type: 'string' },
+  q: { type: 'string' },
+  sort: { type: 'string' },
+  'trace-id': { type: 'string' },
+  ...RANGE_OPTIONS,
+} as const;
+
 const fmtMs = (v: number | null) => (v === null ? '-' : `${Math.round(v)}ms`);
 const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(1)}%`);
 
 export async function run(args: string[], io: CliIo, env = process.env): Promise<number> {
   return withCliErrors('query', HELP, io, async () => {
-    const { values, positionals } = usageErrors(() =>
-      parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          ...API_OPTIONS,
-          tenant: { type: 'string' },
-          status: { type: 'string' },
-          agent: { type: 'string' },
-          level: { type: 'string' },
-          q: { type: 'string' },
-          sort: { type: 'string' },
-          'trace-id': { type: 'string' },
-          from: { type: 'string' },
-          to: { type: 'string' },
-          limit: { type: 'string' },
-        },
-      }),
-    );
-    if (values.help) {
-      io.stdout.write(HELP);
-      return 0;
-    }
+    const parsed = parseCommand(args, { allowPositionals: true, options: OPTIONS }, HELP, io);
+    if (parsed === undefined) return 0;
+    const { values, positionals } = parsed;
     const [what, id] = positionals;
     const tenant = tenantFlag(values.tenant);
     const from = timeFlag(values.from, 'from');

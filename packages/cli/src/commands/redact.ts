@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import {
   createRedactor,
   InvalidPolicyError,
@@ -7,7 +6,7 @@ import {
   type RedactionPolicy,
 } from '@tenantry/redact';
 import { parse as parseYaml } from 'yaml';
-import { UsageError, usageErrors } from '../args.js';
+import { parseCommand, UsageError } from '../args.js';
 import type { CliIo } from '../io.js';
 
 const HELP = `usage: tenantry redact [--policy file.json|file.yaml] [--tenant id] [--text] [--findings]
@@ -20,6 +19,13 @@ strings and sensitive keys included), else text.
   --text        treat the input as text: never parse it (or strings in it) as JSON
   --findings    print the counts by type to stderr (never the values)
 `;
+
+const OPTIONS = {
+  policy: { type: 'string' },
+  tenant: { type: 'string' },
+  text: { type: 'boolean' },
+  findings: { type: 'boolean' },
+} as const;
 
 /** Beyond this, stdin is refused rather than buffered. */
 const MAX_INPUT_BYTES = 256 * 1024 * 1024;
@@ -70,22 +76,9 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   try {
-    const { values } = usageErrors(() =>
-      parseArgs({
-        args,
-        options: {
-          policy: { type: 'string' },
-          tenant: { type: 'string' },
-          text: { type: 'boolean' },
-          findings: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }),
-    );
-    if (values.help) {
-      io.stdout.write(HELP);
-      return 0;
-    }
+    const parsed = parseCommand(args, { options: OPTIONS }, HELP, io);
+    if (parsed === undefined) return 0;
+    const { values } = parsed;
     const policy = values.policy === undefined ? {} : await loadPolicy(values.policy);
     const input = await readAll(io.stdin);
     // A file on stdin is redacted whole unless the policy sets a string limit itself.

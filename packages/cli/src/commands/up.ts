@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { loadConfig, type RunningServer, startServer } from '@tenantry/server';
-import { intFlag, UsageError, usageErrors, withCliErrors } from '../args.js';
+import { intFlag, parseCommand, UsageError, withCliErrors } from '../args.js';
 import type { CliIo } from '../io.js';
 
 const HELP = `usage: tenantry up [options]
@@ -13,6 +12,16 @@ const HELP = `usage: tenantry up [options]
   --clickhouse-url <url>    ClickHouse HTTP URL (env TENANTRY_CLICKHOUSE_URL)
   --clickhouse-cluster <c>  ClickHouse cluster name for Distributed tables
 `;
+
+const OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  config: { type: 'string' },
+  storage: { type: 'string' },
+  'clickhouse-url': { type: 'string' },
+  'clickhouse-cluster': { type: 'string' },
+} as const;
 
 /** `tenantry up` could not listen: the host and port are taken by another process. */
 export class AddressInUseError extends Error {
@@ -42,39 +51,23 @@ export function printBanner(server: RunningServer, io: CliIo): void {
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   return withCliErrors('up', HELP, io, async () => {
-    const values: Record<string, string | boolean | undefined> = usageErrors(() =>
-      parseArgs({
-        args,
-        options: {
-          host: { type: 'string' },
-          port: { type: 'string' },
-          'data-dir': { type: 'string' },
-          config: { type: 'string' },
-          storage: { type: 'string' },
-          'clickhouse-url': { type: 'string' },
-          'clickhouse-cluster': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }),
-    ).values;
-    if (values.help) {
-      io.stdout.write(HELP);
-      return 0;
-    }
-    const storage = values.storage as string | undefined;
+    const parsed = parseCommand(args, { options: OPTIONS }, HELP, io);
+    if (parsed === undefined) return 0;
+    const { values } = parsed;
+    const storage = values.storage;
     if (storage !== undefined && storage !== 'duckdb' && storage !== 'clickhouse') {
       throw new UsageError(`--storage must be duckdb or clickhouse, got '${storage}'`);
     }
     const config = loadConfig({
-      file: values.config as string | undefined,
+      file: values.config,
       fileIsExplicit: values.config !== undefined,
       overrides: {
-        host: values.host as string | undefined,
-        port: intFlag(values.port as string | undefined, 'port'),
-        dataDir: values['data-dir'] as string | undefined,
+        host: values.host,
+        port: intFlag(values.port, 'port'),
+        dataDir: values['data-dir'],
         storage,
-        clickhouseUrl: values['clickhouse-url'] as string | undefined,
-        clickhouseCluster: values['clickhouse-cluster'] as string | undefined,
+        clickhouseUrl: values['clickhouse-url'],
+        clickhouseCluster: values['clickhouse-cluster'],
       },
     });
     // Listening before anything is printed: a SIGTERM sent as soon as the keys appear (a test, a

@@ -1,14 +1,13 @@
-import { parseArgs } from 'node:util';
 import type { WhyFinding, WhyResponse } from '@tenantry/server';
 import { callApi, targetFrom } from '../api-client.js';
 import {
   API_OPTIONS,
-  intFlag,
+  parseCommand,
+  RANGE_OPTIONS,
+  rangeParams,
   TIME_HELP,
   tenantFlag,
-  timeFlag,
   UsageError,
-  usageErrors,
   withCliErrors,
 } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -29,37 +28,23 @@ const HELP = `usage: tenantry why <tenant> [options]
   --json         print the API's JSON instead of a table
 `;
 
+const OPTIONS = {
+  ...API_OPTIONS,
+  ...RANGE_OPTIONS,
+  cohort: { type: 'string' },
+} as const;
+
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 const side = (s: WhyFinding['failing']) => `${s.runs} (${pct(s.share)})`;
 
 export async function run(args: string[], io: CliIo, env = process.env): Promise<number> {
   return withCliErrors('why', HELP, io, async () => {
-    const { values, positionals } = usageErrors(() =>
-      parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          ...API_OPTIONS,
-          from: { type: 'string' },
-          to: { type: 'string' },
-          limit: { type: 'string' },
-          cohort: { type: 'string' },
-        },
-      }),
-    );
-    if (values.help) {
-      io.stdout.write(HELP);
-      return 0;
-    }
+    const parsed = parseCommand(args, { allowPositionals: true, options: OPTIONS }, HELP, io);
+    if (parsed === undefined) return 0;
+    const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('name one tenant');
     const tenant = tenantFlag(positionals[0], 'tenant')!;
-    const p = new URLSearchParams();
-    const from = timeFlag(values.from, 'from');
-    const to = timeFlag(values.to, 'to');
-    const limit = intFlag(values.limit, 'limit');
-    if (from) p.set('from', from);
-    if (to) p.set('to', to);
-    if (limit !== undefined) p.set('limit', String(limit));
+    const p = rangeParams(values);
     const cohort = values.cohort;
     if (cohort !== undefined && cohort !== 'failed' && cohort !== 'negative_feedback') {
       throw new UsageError('--cohort is failed or negative_feedback');
