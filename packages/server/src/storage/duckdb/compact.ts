@@ -1,6 +1,7 @@
 import { TenantryError } from '../../errors.js';
 import type { CompactionOptions, CompactionReport } from '../types.js';
 import type { DuckDb, Params } from './database.js';
+import { rollUpClosedHours } from './tenant-rollup.js';
 import { indexClosedWindows } from './trace-index.js';
 
 /**
@@ -105,7 +106,9 @@ export async function compactClosedWindows(
   }
   // The trace index of the closed windows (trace-index.ts), once their layout is final.
   const indexed = await indexClosedWindows(db, options);
-  if (report.windows > 0 || indexed > 0) {
+  // The tenant rollup of the closed hours (tenant-rollup.ts), read by the tenants overview.
+  const rolled = options.signal?.aborted ? 0 : await rollUpClosedHours(db, options);
+  if (report.windows > 0 || indexed > 0 || rolled > 0) {
     // Folds the deletions into the file so row groups left empty are dropped; a checkpoint that
     // cannot run now (a long read holds an old snapshot) is retried by DuckDB's own autocheckpoint.
     await db.exclusive(() => db.exec('CHECKPOINT')).catch(() => {});

@@ -13,6 +13,7 @@ import { DuckDb } from './database.js';
 import { duckAlertStore, duckKeyStore } from './keys-alerts.js';
 import { duckLifecycleStore } from './lifecycle.js';
 import { doctor, runawayRuns } from './read-doctor.js';
+import { fleetTotals, tenantAggregates } from './read-overview.js';
 import {
   linkedTraces,
   listRuns,
@@ -21,7 +22,7 @@ import {
   traceLogs,
   traceSpans,
 } from './read-runs.js';
-import { fleetTotals, tenantAggregates, tenantBuckets, windowStats } from './read-tenants.js';
+import { tenantBuckets, windowStats } from './read-tenants.js';
 import { whyFacets } from './read-why.js';
 import type { RecentSpanKeysOptions } from './recent-span-keys.js';
 import { MIGRATIONS } from './schema.js';

@@ -1,6 +1,7 @@
 import type { DeleteCounts, LifecycleStore } from '../types.js';
 import type { DuckDb, Params } from './database.js';
 import { Where } from './rows.js';
+import { forgetSpans } from './tenant-rollup.js';
 
 type Table = 'spans' | 'logs' | 'metric_points';
 const TIME_COLUMN: Record<Table, string> = {
@@ -48,7 +49,11 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
   function deleteScoped(table: 'spans' | 'logs', tenantId: string, olderThanNs?: bigint) {
     const where = new Where().scope(tenantId);
     if (olderThanNs !== undefined) where.add(`${TIME_COLUMN[table]} < ?`, olderThanNs);
-    return deleteRows(table, where.sql, where.params);
+    if (table === 'logs') return deleteRows(table, where.sql, where.params);
+    // The tenant rollup loses what the spans lose, in the same transaction.
+    return forgetSpans(db, tenantId, where.sql, where.params, () =>
+      deleteRows(table, where.sql, where.params),
+    );
   }
 
   const deleteScores = (where: Where) => db.change(`DELETE FROM scores ${where.sql}`, where.params);
@@ -90,6 +95,7 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
       });
     },
     deleteUser(tenantId, userId) {
+      const ERASED = 'WHERE tenant_id = ? AND trace_id IN (SELECT trace_id FROM erase_traces)';
       return inTransaction(async () => {
         // A run belongs to a user when any of its spans says so; the whole trace goes with it.
         await db.exec(
@@ -98,10 +104,8 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
           [tenantId, userId],
         );
         const counts = {
-          spans: await deleteRows(
-            'spans',
-            'WHERE tenant_id = ? AND trace_id IN (SELECT trace_id FROM erase_traces)',
-            [tenantId],
+          spans: await forgetSpans(db, tenantId, ERASED, [tenantId], () =>
+            deleteRows('spans', ERASED, [tenantId]),
           ),
           logs: await deleteRows(
             'logs',

@@ -1,24 +1,10 @@
 import type { TenantWindowStats } from '../../alerts/source.js';
-import {
-  bucketFromColumns,
-  fleetTotalsFromColumns,
-  tenantAggregateFromColumns,
-  windowStatsFromColumns,
-} from '../aggregate-columns.js';
-import type {
-  BucketRow,
-  FleetTotals,
-  NsRange,
-  PriceTable,
-  TenantAggregateRow,
-  TenantListQuery,
-  TenantSort,
-} from '../read-types.js';
-import type { TenantScope } from '../types.js';
+import { bucketFromColumns, windowStatsFromColumns } from '../aggregate-columns.js';
+import type { BucketRow, NsRange, PriceTable } from '../read-types.js';
 import type { DuckDb, Params } from './database.js';
-import { IS_LLM, IS_TOOL, likePattern, Where } from './rows.js';
+import { IS_LLM, IS_TOOL, Where } from './rows.js';
 
-function pricesTable(prices: PriceTable): { sql: string; params: Params } {
+export function pricesTable(prices: PriceTable): { sql: string; params: Params } {
   const entries = Object.entries(prices);
   if (entries.length === 0) {
     return {
@@ -72,86 +58,6 @@ function costCte(key: string, prices: string): string {
         list(model ORDER BY model) FILTER (WHERE p_model IS NULL AND i + o > 0) AS unpriced
       FROM by_model LEFT JOIN ${prices} AS prices ON by_model.model = prices.p_model
       GROUP BY ${key})`;
-}
-
-const SORT_SQL: Record<TenantSort, string> = {
-  tenant: 'tenant_id',
-  runs: 'a_runs',
-  failure_rate: 'a_failed_runs / nullif(a_runs, 0)',
-  p95: 'a_p95',
-  tokens: 'a_input_tokens + a_output_tokens',
-  cost: 'a_cost',
-  tool_error_rate: 'a_tool_errors / nullif(a_tool_calls, 0)',
-  last_seen: 'a_last_seen',
-};
-
-export async function tenantAggregates(
-  db: DuckDb,
-  scope: TenantScope,
-  q: TenantListQuery,
-): Promise<TenantAggregateRow[]> {
-  const where = new Where()
-    .scope(scope.tenantId)
-    .add('start_ns >= ?', q.range.fromNs)
-    .add('start_ns < ?', q.range.toNs);
-  if (q.q) where.add(`tenant_id ILIKE ? ESCAPE '\\'`, likePattern(q.q));
-  const prices = pricesTable(q.prices);
-  const dir = q.order === 'asc' ? 'ASC' : 'DESC';
-  const byP95 = q.sort === 'p95';
-  const rows = await db.query(
-    `WITH s AS ${FLAGGED(where.sql)},
-     agg AS (SELECT tenant_id, count(*) AS a_spans, ${AGGREGATES}, max(end_ns) AS a_last_seen
-             FROM s GROUP BY tenant_id),
-     ${costCte('tenant_id', prices.sql)}
-     SELECT agg.*, ${byP95 ? RUN_QUANTILES : 'NULL AS a_p50, NULL AS a_p95, NULL AS a_p99'},
-       coalesce(cost.cost, 0) AS a_cost, cost.unpriced AS a_unpriced
-     FROM agg ${byP95 ? 'LEFT JOIN run_q USING (tenant_id)' : ''} LEFT JOIN cost USING (tenant_id)
-     ORDER BY ${SORT_SQL[q.sort]} ${dir} NULLS LAST, tenant_id
-     LIMIT ${q.limit} OFFSET ${q.offset}`,
-    [...where.params, ...prices.params],
-  );
-  if (!byP95 && rows.length > 0) {
-    // Quantiles need each run's duration: compute them for the page's tenants only.
-    const ids = rows.map((r) => String(r.tenant_id));
-    const qWhere = new Where()
-      .add('is_run')
-      .add('start_ns >= ?', q.range.fromNs)
-      .add('start_ns < ?', q.range.toNs)
-      .add(`tenant_id IN (${ids.map(() => '?').join(', ')})`, ...ids);
-    const quantileRows = await db.query(
-      `SELECT tenant_id, quantile_cont(duration_ns, [0.5, 0.95, 0.99]) AS run_q
-       FROM spans ${qWhere.sql} GROUP BY tenant_id`,
-      qWhere.params,
-    );
-    const byTenant = new Map(quantileRows.map((r) => [String(r.tenant_id), r.run_q]));
-    for (const r of rows) {
-      const q = byTenant.get(String(r.tenant_id));
-      if (Array.isArray(q))
-        [r.a_p50, r.a_p95, r.a_p99] = [q[0] ?? null, q[1] ?? null, q[2] ?? null];
-    }
-  }
-  return rows.map(tenantAggregateFromColumns);
-}
-
-export async function fleetTotals(
-  db: DuckDb,
-  scope: TenantScope,
-  range: NsRange,
-): Promise<FleetTotals> {
-  const where = new Where()
-    .scope(scope.tenantId)
-    .add('start_ns >= ?', range.fromNs)
-    .add('start_ns < ?', range.toNs);
-  const [r] = await db.query(
-    `SELECT count(DISTINCT tenant_id) AS a_tenants,
-       count(*) FILTER (WHERE is_run) AS a_runs,
-       coalesce(sum(input_tokens) FILTER (WHERE is_llm), 0) AS a_input_tokens,
-       coalesce(sum(output_tokens) FILTER (WHERE is_llm), 0) AS a_output_tokens,
-       coalesce(sum(duration_ns) FILTER (WHERE is_llm), 0) AS a_llm_ns
-     FROM ${FLAGGED(where.sql)}`,
-    where.params,
-  );
-  return fleetTotalsFromColumns(r);
 }
 
 export async function tenantBuckets(

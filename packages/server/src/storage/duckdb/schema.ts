@@ -269,4 +269,33 @@ export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
     // The suspect an alert's firing notification named (AlertStateRecord.suspect), as JSON.
     statements: ['ALTER TABLE alert_states ADD COLUMN suspect VARCHAR'],
   },
+  {
+    version: 11,
+    statements: [
+      // The tenant rollup (tenant-rollup.ts): the overview's additive aggregates per tenant, UTC
+      // hour and LLM model (NULL: spans that are no LLM call), with the hour's run durations for
+      // exact quantiles. Written by the compaction sweep for closed hours, so ingest pays nothing;
+      // an existing database gets it from its next sweep, and reads scan spans until then.
+      // Sums are BIGINT: DuckDB sums HUGEINT columns about 100x slower (a day's 95 k rows: 480 vs 5 ms).
+      `CREATE TABLE IF NOT EXISTS tenant_hours (
+        hour_ns BIGINT NOT NULL,
+        tenant_id VARCHAR NOT NULL,
+        model VARCHAR,
+        spans BIGINT NOT NULL,
+        runs BIGINT NOT NULL,
+        failed_runs BIGINT NOT NULL,
+        llm_calls BIGINT NOT NULL,
+        input_tokens BIGINT NOT NULL,
+        output_tokens BIGINT NOT NULL,
+        llm_ns BIGINT NOT NULL,
+        tool_calls BIGINT NOT NULL,
+        tool_errors BIGINT NOT NULL,
+        last_seen_ns BIGINT NOT NULL,
+        run_ns BIGINT[])`,
+      // The hours rolled up, with the span count each had then (a different count: re-roll).
+      `CREATE TABLE IF NOT EXISTS tenant_hours_done (
+        hour_ns BIGINT PRIMARY KEY,
+        row_count BIGINT NOT NULL)`,
+    ],
+  },
 ];

@@ -1,0 +1,168 @@
+import { fleetTotalsFromColumns, tenantAggregateFromColumns } from '../aggregate-columns.js';
+import type {
+  FleetTotals,
+  NsRange,
+  TenantAggregateRow,
+  TenantListQuery,
+  TenantSort,
+} from '../read-types.js';
+import type { TenantScope } from '../types.js';
+import type { DuckDb, Params } from './database.js';
+import { pricesTable } from './read-tenants.js';
+import { likePattern, Where } from './rows.js';
+import { HOUR_NS, rollupColumns } from './tenant-rollup.js';
+
+/**
+ * The tenants overview and the fleet totals above it, from the tenant rollup (tenant-rollup.ts)
+ * for the whole hours of the range the sweep has rolled up, and from spans for the rest (the
+ * ragged ends of the range, hours not closed yet or not rolled up yet): both sides are rollup-
+ * shaped rows, summed per tenant. Quantiles stay exact: quantile_cont over the runs' durations,
+ * which the rollup keeps as lists, for the page's tenants only unless the page is sorted by p95.
+ */
+
+/** Whole hours of `range` the rollup holds, as [from, to) runs of consecutive hours. */
+async function rolledUp(db: DuckDb, range: NsRange): Promise<Array<[bigint, bigint]>> {
+  const first = ((range.fromNs + HOUR_NS - 1n) / HOUR_NS) * HOUR_NS;
+  if (range.toNs - first < HOUR_NS) return [];
+  const hours = await db.query(
+    `SELECT hour_ns FROM tenant_hours_done WHERE hour_ns >= ${first}
+     AND hour_ns <= ${range.toNs - HOUR_NS} ORDER BY hour_ns`,
+  );
+  const runs: Array<[bigint, bigint]> = [];
+  for (const r of hours) {
+    const h = BigInt(r.hour_ns as bigint);
+    const last = runs[runs.length - 1];
+    if (last && last[1] === h) last[1] = h + HOUR_NS;
+    else runs.push([h, h + HOUR_NS]);
+  }
+  return runs;
+}
+
+/** [from, to) minus the rolled-up runs: where spans are scanned. */
+function gaps(range: NsRange, covered: Array<[bigint, bigint]>): Array<[bigint, bigint]> {
+  const out: Array<[bigint, bigint]> = [];
+  let from = range.fromNs;
+  for (const [s, e] of covered) {
+    if (s > from) out.push([from, s]);
+    from = e;
+  }
+  if (range.toNs > from) out.push([from, range.toNs]);
+  return out;
+}
+
+const COLUMNS = `tenant_id, model, spans, runs, failed_runs, llm_calls, input_tokens,
+  output_tokens, llm_ns, tool_calls, tool_errors, last_seen_ns, run_ns`;
+
+/**
+ * The rollup-shaped rows of `range` for `scope` (and the tenant-name filter `q`): one UNION ALL
+ * branch of rollup rows, one spans scan per gap, each grouped by (tenant, model).
+ */
+async function sources(
+  db: DuckDb,
+  scope: TenantScope,
+  range: NsRange,
+  q: string | undefined,
+): Promise<{ sql: string; params: Params }> {
+  const covered = await rolledUp(db, range);
+  const branches: string[] = [];
+  const params: Params = [];
+  if (covered.length > 0) {
+    const w = new Where().add(
+      `(${covered.map(([s, e]) => `(hour_ns >= ${s} AND hour_ns < ${e})`).join(' OR ')})`,
+    );
+    if (scope.tenantId !== null) w.add('tenant_id = ?', scope.tenantId);
+    if (q) w.add(`tenant_id ILIKE ? ESCAPE '\\'`, likePattern(q));
+    branches.push(`SELECT ${COLUMNS} FROM tenant_hours ${w.sql}`);
+    params.push(...w.params);
+  }
+  for (const [s, e] of gaps(range, covered)) {
+    // Bounds are integers computed here, written as literals so zone maps prune at plan time.
+    const w = new Where().scope(scope.tenantId).add(`start_ns >= ${s}`).add(`start_ns < ${e}`);
+    if (q) w.add(`tenant_id ILIKE ? ESCAPE '\\'`, likePattern(q));
+    branches.push(
+      `SELECT ${COLUMNS} FROM (SELECT ${rollupColumns('NULL::BIGINT')} FROM spans ${w.sql} GROUP BY ALL)`,
+    );
+    params.push(...w.params);
+  }
+  // An empty range: no rows, in the same shape.
+  if (branches.length === 0) branches.push(`SELECT ${COLUMNS} FROM tenant_hours WHERE false`);
+  return { sql: branches.join(' UNION ALL '), params };
+}
+
+const SORT_SQL: Record<TenantSort, string> = {
+  tenant: 'tenant_id',
+  runs: 'a_runs',
+  failure_rate: 'a_failed_runs / nullif(a_runs, 0)',
+  p95: 'a_p95',
+  tokens: 'a_input_tokens + a_output_tokens',
+  cost: 'a_cost',
+  tool_error_rate: 'a_tool_errors / nullif(a_tool_calls, 0)',
+  last_seen: 'a_last_seen',
+};
+
+/** quantile_cont of the runs' durations per tenant of `r` (rows filtered by `where`). */
+const runQuantiles = (where: string) => `
+  SELECT tenant_id, quantile_cont(d, [0.5, 0.95, 0.99]) AS run_q
+  FROM (SELECT tenant_id, unnest(run_ns) AS d FROM r ${where}) GROUP BY tenant_id`;
+
+export async function tenantAggregates(
+  db: DuckDb,
+  scope: TenantScope,
+  q: TenantListQuery,
+): Promise<TenantAggregateRow[]> {
+  const src = await sources(db, scope, q.range, q.q);
+  const prices = pricesTable(q.prices);
+  const order = `${SORT_SQL[q.sort]} ${q.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, tenant_id`;
+  const byP95 = q.sort === 'p95';
+  const quantiles = 'run_q[1] AS a_p50, run_q[2] AS a_p95, run_q[3] AS a_p99';
+  const rows = await db.query(
+    `WITH r AS MATERIALIZED (${src.sql}),
+     agg AS (
+       SELECT tenant_id, sum(spans) AS a_spans, sum(runs) AS a_runs,
+         sum(failed_runs) AS a_failed_runs, sum(llm_calls) AS a_llm_calls,
+         sum(input_tokens) AS a_input_tokens, sum(output_tokens) AS a_output_tokens,
+         sum(llm_ns) AS a_llm_ns, sum(tool_calls) AS a_tool_calls,
+         sum(tool_errors) AS a_tool_errors, max(last_seen_ns) AS a_last_seen
+       FROM r GROUP BY tenant_id),
+     by_model AS (
+       SELECT tenant_id, model, sum(input_tokens) AS i, sum(output_tokens) AS o
+       FROM r WHERE model IS NOT NULL GROUP BY ALL),
+     cost AS (
+       SELECT tenant_id,
+         coalesce(sum((i * p_in + o * p_out) / 1e6) FILTER (WHERE p_model IS NOT NULL), 0) AS cost,
+         list(model ORDER BY model) FILTER (WHERE p_model IS NULL AND i + o > 0) AS unpriced
+       FROM by_model LEFT JOIN ${prices.sql} AS prices ON by_model.model = prices.p_model
+       GROUP BY tenant_id),
+     ${byP95 ? `run_q AS (${runQuantiles('')}),` : ''}
+     page AS (
+       SELECT agg.*, coalesce(cost.cost, 0) AS a_cost, cost.unpriced AS a_unpriced
+         ${byP95 ? `, ${quantiles}` : ''}
+       FROM agg LEFT JOIN cost USING (tenant_id) ${byP95 ? 'LEFT JOIN run_q USING (tenant_id)' : ''}
+       ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset})
+     ${
+       byP95
+         ? 'SELECT * FROM page'
+         : `, page_q AS (${runQuantiles('WHERE tenant_id IN (SELECT tenant_id FROM page)')})
+            SELECT page.*, ${quantiles} FROM page LEFT JOIN page_q USING (tenant_id)`
+     }
+     ORDER BY ${order}`,
+    [...src.params, ...prices.params],
+  );
+  return rows.map(tenantAggregateFromColumns);
+}
+
+export async function fleetTotals(
+  db: DuckDb,
+  scope: TenantScope,
+  range: NsRange,
+): Promise<FleetTotals> {
+  const src = await sources(db, scope, range, undefined);
+  const [r] = await db.query(
+    `SELECT count(DISTINCT tenant_id) AS a_tenants, coalesce(sum(runs), 0) AS a_runs,
+       coalesce(sum(input_tokens), 0) AS a_input_tokens,
+       coalesce(sum(output_tokens), 0) AS a_output_tokens, coalesce(sum(llm_ns), 0) AS a_llm_ns
+     FROM (${src.sql})`,
+    src.params,
+  );
+  return fleetTotalsFromColumns(r);
+}
