@@ -25,11 +25,14 @@ export function traceExporter(
   key: string,
   wire: Wire = 'protobuf',
   compression = false,
+  /** The exporter gives up after this (its default is 10 s). */
+  timeoutMillis?: number,
 ): SpanExporter {
   const options = {
     url: `${baseUrl}/v1/traces`,
     headers: { authorization: `Bearer ${key}` },
     ...(compression ? { compression: 'gzip' as never } : {}),
+    ...(timeoutMillis ? { timeoutMillis } : {}),
   };
   return wire === 'protobuf'
     ? new OTLPProtoTraceExporter(options)
