@@ -91,6 +91,32 @@ export function keyTail(s: string, from: number, to: number): number {
   return tail;
 }
 
+/** keyTail over a string's units in a typed array (the scanner's copy, detect/units.ts). */
+export function keyTailOf(u: Uint16Array, from: number, to: number): number {
+  if (to - 3 >= from) {
+    const c1 = u[to - 1]!;
+    const c2 = u[to - 2]!;
+    const c3 = u[to - 3]!;
+    if (
+      c1 < 128 &&
+      c2 < 128 &&
+      c3 < 128 &&
+      (ALNUM_KEY[c1]! & ALNUM_KEY[c2]! & ALNUM_KEY[c3]!) !== 0
+    ) {
+      return (c1 & 31) | ((c2 & 31) << 5) | ((c3 & 31) << 10);
+    }
+  }
+  let tail = 0;
+  let n = 0;
+  for (let i = to - 1; i >= from && n < 3; i--) {
+    const c = u[i]!;
+    if (c === 45 || c === 95 || c === 46 || c === 32) continue;
+    tail |= (c & 31) << (5 * n);
+    n++;
+  }
+  return tail;
+}
+
 /** A table of key tails: `table[keyTail(key)] === 1` for every key of the list. */
 export function tailTable(keys: Iterable<string>): Uint8Array {
   const table = new Uint8Array(0x8000);
