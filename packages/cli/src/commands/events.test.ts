@@ -52,6 +52,22 @@ describe('tenantry events', () => {
     expect(body.items.map((e) => e.title)).toEqual(['provider outage']);
   });
 
+  it('creates an event with its own id once; a retry says it was already stored', async () => {
+    const args = ['create', '--kind', 'deploy', '--title', 'api 3.1.0', '--tenant', 'cli-id'];
+    const first = io();
+    expect(await events([...args, '--id', 'pipeline-981'], first, env)).toBe(0);
+    expect(first.out()).toMatch(/^created pipeline-981: deploy 'api 3\.1\.0' at .+ for cli-id\n$/);
+    const retry = io();
+    expect(await events([...args, '--id', 'pipeline-981'], retry, env)).toBe(0);
+    expect(retry.out()).toMatch(/^already stored pipeline-981: deploy 'api 3\.1\.0'/);
+    const listed = io();
+    expect(await events(['list', '--tenant', 'cli-id', '--json'], listed, env)).toBe(0);
+    const body = JSON.parse(listed.out()) as { items: Array<{ id: string; tenantId: string }> };
+    expect(body.items.filter((e) => e.tenantId === 'cli-id').map((e) => e.id)).toEqual([
+      'pipeline-981',
+    ]);
+  });
+
   it("writes with a tenant's bound ingest key, and only for that tenant", async () => {
     const key = await server.createKey('ingest', 'cli-ev');
     const bound = { TENANTRY_URL: server.url };

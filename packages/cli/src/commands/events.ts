@@ -28,9 +28,10 @@ const HELP = `usage: tenantry events <create|list> [options]
 
   tenantry events create --kind ${KINDS.join('|')} --title <text>
                 [--tenant id] [--service name] [--version v] [--environment env]
-                [--attr key=value ...] [--time <time>]
+                [--attr key=value ...] [--time <time>] [--id id]
       Without --tenant: platform-wide with an admin key (shown to every tenant), or the tenant of an
-      ingest key bound to one. --time: ${TIME_HELP} (default: now).
+      ingest key bound to one. --time: ${TIME_HELP} (default: now). --id: your own id for it (a
+      deploy id): creating it again stores nothing new, so a pipeline may retry.
   tenantry events list --tenant id [--from] [--to] [--limit n]
       The tenant's events and the platform-wide ones, newest first (default: the last hour).
 
@@ -50,6 +51,7 @@ const OPTIONS = {
   environment: { type: 'string' },
   attr: { type: 'string', multiple: true },
   time: { type: 'string' },
+  id: { type: 'string' },
   ...RANGE_OPTIONS,
 } as const;
 
@@ -69,6 +71,7 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
       if (!values.title) throw new UsageError('--title is required');
       const time = timeFlag(values.time, 'time');
       const body: CreateChangeEventRequest = {
+        ...(values.id === undefined ? {} : { id: values.id }),
         kind,
         title: values.title,
         ...(tenant === undefined ? {} : { tenantId: tenant }),
@@ -88,7 +91,7 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
       else {
         const e = r.event;
         io.stdout.write(
-          `created ${e.id}: ${e.kind} '${e.title}' at ${e.time} for ${e.tenantId ?? 'every tenant (platform-wide)'}\n`,
+          `${r.created ? 'created' : 'already stored'} ${e.id}: ${e.kind} '${e.title}' at ${e.time} for ${e.tenantId ?? 'every tenant (platform-wide)'}\n`,
         );
       }
       return 0;

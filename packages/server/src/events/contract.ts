@@ -10,6 +10,12 @@ export type { ChangeEventKind };
 
 /** POST /api/v1/events body. */
 export interface CreateChangeEventRequest {
+  /**
+   * The client's id for it (1-128 of letters, digits, `.`, `_`, `:`, `-`; e.g. a deploy id), unique
+   * within the tenant (or the platform): a POST with an id already stored answers 200 with the
+   * stored event and changes nothing, so a deploy pipeline can retry safely. Default: a new id.
+   */
+  id?: string;
   kind: ChangeEventKind;
   /** 1-200 characters; redacted like every other free text. */
   title: string;
@@ -41,9 +47,11 @@ export interface ChangeEventView {
   timeUnixNano: string;
 }
 
-/** POST /api/v1/events answers 201 with the stored event. */
+/** POST /api/v1/events answers 201 with the stored event (200 with the earlier one for an id it had). */
 export interface CreateChangeEventResponse {
   event: ChangeEventView;
+  /** False when the id was already stored: `event` is the earlier one, nothing changed. */
+  created: boolean;
 }
 
 /** GET /api/v1/tenants/:tenant/events: the tenant's and the platform-wide events, newest first. */

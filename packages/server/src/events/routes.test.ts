@@ -107,6 +107,33 @@ describe('POST /api/v1/events and GET /api/v1/tenants/:tenant/events', () => {
     expect((await list('ev-b')).body.items.map((e) => e.title)).not.toContain('x');
   });
 
+  it("stores a retried event with the client's id once, answering the stored one", async () => {
+    const ingestA = await server.createKey('ingest', 'ev-retry');
+    const body = {
+      id: 'deploy-2026-12-07.1',
+      kind: 'deploy',
+      title: 'support-platform 1.8.1',
+      version: '1.8.1',
+      time: NOW - 3 * MIN,
+    };
+    const first = await post<CreateChangeEventResponse>(body, ingestA);
+    expect(first.status).toBe(201);
+    expect(first.body.event).toMatchObject({ id: 'deploy-2026-12-07.1', tenantId: 'ev-retry' });
+    // The pipeline's retry (a timeout after the server stored it), even with a later time.
+    const retry = await post<CreateChangeEventResponse>({ ...body, time: NOW - MIN }, ingestA);
+    expect(retry.status).toBe(200);
+    expect(retry.body).toEqual({ event: first.body.event, created: false });
+    expect(first.body.created).toBe(true);
+    const again = await post<CreateChangeEventResponse>({ ...body, tenantId: 'ev-retry' });
+    expect(again.status).toBe(200);
+    const mine = (await list('ev-retry')).body.items.filter((e) => e.tenantId === 'ev-retry');
+    expect(mine).toEqual([first.body.event]);
+    // Another tenant's event with the same id is its own.
+    const other = await post<CreateChangeEventResponse>({ ...body, tenantId: 'ev-other' });
+    expect(other.status).toBe(201);
+    expect(other.body.event.tenantId).toBe('ev-other');
+  });
+
   it('reads like every tenant route: a bound read key sees its tenant, another is 404', async () => {
     const readA = await server.createKey('read', 'ev-a');
     expect((await list('ev-a', readA)).status).toBe(200);
@@ -135,6 +162,9 @@ describe('POST /api/v1/events and GET /api/v1/tenants/:tenant/events', () => {
         'attributes',
       ],
       [{ kind: 'deploy', title: 'x', version: 'a\nb' }, 'version'],
+      [{ kind: 'deploy', title: 'x', id: 'has space' }, 'id'],
+      [{ kind: 'deploy', title: 'x', id: '-leading' }, 'id'],
+      [{ kind: 'deploy', title: 'x', id: 'x'.repeat(129) }, 'id'],
       [[1, 2], 'body'],
     ];
     for (const [body, path] of bad) {

@@ -47,7 +47,7 @@ export function eventRoutes(deps: EventRouteDeps) {
       const tenant = eventWriteTenant(principal, input.tenantId);
       const redactFor = tenant ?? PLATFORM_REDACTION_TENANT;
       const event: ChangeEventRecord = {
-        id: `evt_${randomBytes(8).toString('hex')}`,
+        id: input.id ?? `evt_${randomBytes(8).toString('hex')}`,
         tenantId: tenant,
         kind: input.kind,
         title: deps.redactor.text(redactFor, input.title),
@@ -57,9 +57,13 @@ export function eventRoutes(deps: EventRouteDeps) {
         attributes: scalars(deps.redactor.attributes(redactFor, input.attributes ?? {})),
         timeUnixNano: BigInt(input.timeMs) * 1_000_000n,
       };
-      await deps.storage.insertChangeEvent(event);
-      const body: CreateChangeEventResponse = { event: eventView(event) };
-      return reply.status(201).send(body);
+      const stored = await deps.storage.insertChangeEvent(event);
+      const body: CreateChangeEventResponse = {
+        event: eventView(stored.event),
+        created: stored.created,
+      };
+      // A retry of an id already stored answers with the stored event, unchanged.
+      return reply.status(stored.created ? 201 : 200).send(body);
     });
 
     app.get<{ Params: { tenant: string } }>(

@@ -23,6 +23,14 @@ const noControl = (max: number) =>
 
 const createBody = z
   .object({
+    // The client's own id (a deploy id, a pipeline run): posting it again stores nothing new.
+    id: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/,
+        'must be 1-128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
+      )
+      .optional(),
     kind: z.enum(CHANGE_EVENT_KINDS),
     title: z.string().trim().min(1).max(200),
     tenantId: noControl(128).nullable().optional(),

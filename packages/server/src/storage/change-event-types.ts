@@ -27,7 +27,14 @@ export interface ChangeEventRecord {
 
 /** Change events live with the telemetry: erased with their tenant, kept as long as its data. */
 export interface ChangeEventStore {
-  insertChangeEvent(event: ChangeEventRecord): Promise<void>;
+  /**
+   * Stores the event unless its tenant (or the platform) already has one with the same id, which
+   * makes a retried POST with a client-chosen id harmless. Returns what is stored under that id
+   * (the earlier event when there was one) and whether this call created it.
+   */
+  insertChangeEvent(
+    event: ChangeEventRecord,
+  ): Promise<{ event: ChangeEventRecord; created: boolean }>;
   /**
    * The tenant's events and the platform-wide ones with `fromNs <= time < toNs`, newest first, at
    * most `limit`. Never another tenant's.

@@ -10,14 +10,25 @@ import { deleteRows } from './lifecycle.js';
 import { num } from './rows.js';
 import { limit, Where } from './sql.js';
 
-/** Deploy / config-change markers (migration 5); a plain MergeTree, ids are made by the server. */
+/**
+ * Deploy / config-change markers (migration 5), a plain MergeTree. An id is the server's or the
+ * client's (so that a retried POST stores one event): a stored one is looked up before inserting,
+ * and two retries racing past that check are folded by the list's LIMIT 1 BY.
+ */
 export function chChangeEventStore(ch: ChConnection): ChangeEventStore {
   const db = ch.database;
   const columns = CHANGE_EVENT_COLUMNS.join(', ');
   return {
     async insertChangeEvent(e) {
       const row = changeEventToColumns(e);
+      const [stored] = await ch.query(
+        `SELECT ${columns} FROM ${db}.change_events ${
+          new Where({ tenantId: row.tenant_id }).add('id = ?', row.id).sql
+        } ORDER BY time_ns LIMIT 1`,
+      );
+      if (stored) return { event: changeEventFromColumns(stored), created: false };
       await ch.insert('change_events', [{ ...row, time_ns: row.time_ns.toString() }]);
+      return { event: e, created: true };
     },
     async listChangeEvents(tenantId, q) {
       // One scoped SELECT for the tenant and one for the platform: each WHERE is born with its
@@ -28,7 +39,9 @@ export function chChangeEventStore(ch: ChConnection): ChangeEventStore {
             .sql
         }`;
       const rows = await ch.query(
-        `SELECT * FROM (${select(tenantId)} UNION ALL ${select(PLATFORM_TENANT)})
+        `SELECT * FROM (
+           SELECT * FROM (${select(tenantId)} UNION ALL ${select(PLATFORM_TENANT)})
+           ORDER BY time_ns, id LIMIT 1 BY tenant_id, id)
          ORDER BY time_ns DESC, id ${limit(q.limit)}`,
       );
       return rows.map(changeEventFromColumns);

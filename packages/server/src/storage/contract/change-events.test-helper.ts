@@ -58,6 +58,20 @@ export function changeEventContract(name: string, open: () => Promise<Storage>):
       expect(ids(await s.listChangeEvents('alpha', { ...RANGE, limit: 1 }))).toEqual(['e2']);
     });
 
+    it('stores one event per id within a tenant: a second insert returns the first', async () => {
+      const first = event({ id: 'deploy-42', timeUnixNano: T0_NS + 1000n * MS });
+      expect(await s.insertChangeEvent(first)).toEqual({ event: first, created: true });
+      const retry = event({ id: 'deploy-42', title: 'changed', timeUnixNano: T0_NS + 3000n * MS });
+      expect(await s.insertChangeEvent(retry)).toEqual({ event: first, created: false });
+      // The same id is another event in another tenant, and on the platform.
+      const beta = event({ id: 'deploy-42', tenantId: 'beta' });
+      expect((await s.insertChangeEvent(beta)).created).toBe(true);
+      const platform = event({ id: 'deploy-42', tenantId: null, timeUnixNano: T0_NS + 2000n * MS });
+      expect((await s.insertChangeEvent(platform)).created).toBe(true);
+      expect(await s.listChangeEvents('alpha', RANGE)).toEqual([platform, first]);
+      expect(await s.listChangeEvents('beta', RANGE)).toEqual([platform, beta]);
+    });
+
     it('goes with its tenant: retention and erasure count events, platform ones stay', async () => {
       await s.insertChangeEvent(event({ id: 'old', timeUnixNano: T0_NS }));
       await s.insertChangeEvent(event({ id: 'new', timeUnixNano: T0_NS + 5000n * MS }));

@@ -12,11 +12,18 @@ export function duckChangeEventStore(db: DuckDb): ChangeEventStore {
   return {
     async insertChangeEvent(e) {
       const row = changeEventToColumns(e);
-      await db.exec(
-        `INSERT INTO change_events (${CHANGE_EVENT_COLUMNS.join(', ')})
+      // The primary key (tenant_id, id) settles two retries racing each other, too.
+      const created = await db.change(
+        `INSERT OR IGNORE INTO change_events (${CHANGE_EVENT_COLUMNS.join(', ')})
          VALUES (${CHANGE_EVENT_COLUMNS.map(() => '?').join(', ')})`,
         CHANGE_EVENT_COLUMNS.map((c) => row[c]),
       );
+      if (created > 0) return { event: e, created: true };
+      const [stored] = await db.queryOnWriter(
+        'SELECT * FROM change_events WHERE tenant_id = ? AND id = ?',
+        [row.tenant_id, row.id],
+      );
+      return { event: stored ? changeEventFromColumns(stored) : e, created: false };
     },
     async listChangeEvents(tenantId, q) {
       const rows = await db.query(
