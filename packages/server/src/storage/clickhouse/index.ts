@@ -1,10 +1,17 @@
 import type { ReadStore } from '../read-types.js';
-import type { SettleOptions, StorageBase, StorageEngineInfo, WriteBatch } from '../types.js';
+import type {
+  CompactionOptions,
+  SettleOptions,
+  StorageBase,
+  StorageEngineInfo,
+  WriteBatch,
+} from '../types.js';
 import { chChangeEventStore } from './change-events.js';
 import { ChConnection, type ClickHouseOptions } from './client.js';
 import { chAlertStore, chKeyStore } from './keys-alerts.js';
 import { chLifecycleStore } from './lifecycle.js';
 import { doctor, runawayRuns } from './read-doctor.js';
+import { fleetTotals, tenantAggregates } from './read-overview.js';
 import {
   linkedTraces,
   listRuns,
@@ -13,10 +20,11 @@ import {
   traceLogs,
   traceSpans,
 } from './read-runs.js';
-import { fleetTotals, tenantAggregates, tenantBuckets, windowStats } from './read-tenants.js';
+import { tenantBuckets, windowStats } from './read-tenants.js';
 import { whyFacets } from './read-why.js';
 import { migrate } from './schema.js';
 import { chScoreStore } from './scores.js';
+import { rollUpClosedHours } from './tenant-rollup.js';
 import { parkedSummary, settleParkedSpans } from './trace-tenants.js';
 import { writeBatch } from './write.js';
 
@@ -46,6 +54,8 @@ export async function openClickHouseStorage(options: ClickHouseOptions) {
     ch,
     info: (): StorageEngineInfo => ({ engine: 'clickhouse', version: ch.version }),
     migrate: () => migrate(ch),
+    // The compaction job's sweep: ClickHouse sorts by itself, so the sweep only rolls up hours.
+    compactClosedWindows: (options: CompactionOptions) => rollUpClosedHours(ch, options),
     write: (batch: WriteBatch) => writeBatch(ch, batch),
     settleParkedSpans: (options: SettleOptions) => settleParkedSpans(ch, options),
     parkedSpans: () => parkedSummary(ch),

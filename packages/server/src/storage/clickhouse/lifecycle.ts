@@ -4,6 +4,7 @@ import { ClickHouseError } from './errors.js';
 import { num } from './rows.js';
 import { localTable, type TableName } from './schema.js';
 import { ALL_TENANTS, litList, Where } from './sql.js';
+import { HOUR_NS, hasRollup } from './tenant-rollup.js';
 
 const MUTATION_TIMEOUT_MS = 120_000;
 
@@ -79,13 +80,44 @@ export function chLifecycleStore(ch: ChConnection): LifecycleStore {
 
   const tenant = (tenantId: string) => new Where({ tenantId });
 
+  /**
+   * The tenant rollup after a tenant's spans of `hours` were deleted: the tenant's rows of those
+   * hours go, and the hours' records too, so reads scan them until the next sweep rolls them up
+   * again from what is left (tenant-rollup.ts). Spans are deleted first: a sweep that ran between
+   * the two rolls up the deleted state or is caught by its changed span count.
+   */
+  async function forgetHours(tenantId: string, hours: bigint[]): Promise<void> {
+    if (!hasRollup(ch) || hours.length === 0) return;
+    const list = litList(hours);
+    await deleteWhere('tenant_hours', tenant(tenantId).add(`hour IN (${list})`));
+    await deleteWhere('tenant_hours_done', new Where(ALL_TENANTS).add(`hour IN (${list})`));
+  }
+
+  /** The hours holding the tenant's spans that `where` matches. */
+  async function hoursOf(where: Where): Promise<bigint[]> {
+    if (!hasRollup(ch)) return [];
+    const rows = await ch.query<{ h: string }>(
+      `SELECT DISTINCT intDiv(start_ns, ${HOUR_NS}) * ${HOUR_NS} AS h FROM ${db}.spans ${where.sql}`,
+    );
+    return rows.map((r) => BigInt(r.h));
+  }
+
   return {
     async deleteOlderThan(tenantId, cutoff) {
       // The trace index's entries of whole days before the cutoff's day (a day partly kept keeps
       // its entries: a stale one only costs a look-up one granule).
       await deleteWhere('trace_index', tenant(tenantId).add('day < ?', yyyymmdd(cutoff)));
+      // Whole hours before the cutoff lose the tenant's rollup rows; the hour the cutoff cuts
+      // (when the tenant has spans in it before the cutoff) is rolled up again.
+      const cut = (cutoff / HOUR_NS) * HOUR_NS;
+      const partial = await hoursOf(
+        tenant(tenantId).add('start_ns >= ? AND start_ns < ?', cut, cutoff),
+      );
+      const spans = await deleteWhere('spans', tenant(tenantId).add('start_ns < ?', cutoff));
+      if (hasRollup(ch)) await deleteWhere('tenant_hours', tenant(tenantId).add('hour < ?', cut));
+      await forgetHours(tenantId, partial);
       return {
-        spans: await deleteWhere('spans', tenant(tenantId).add('start_ns < ?', cutoff)),
+        spans,
         logs: await deleteWhere('logs', tenant(tenantId).add('time_ns < ?', cutoff)),
         metrics: await deleteWhere('metric_points', tenant(tenantId).add('time_ns < ?', cutoff)),
         alertEvents: await deleteWhere(
@@ -108,6 +140,8 @@ export function chLifecycleStore(ch: ChConnection): LifecycleStore {
       await deleteWhere('alert_states', tenant(tenantId));
       // Erasure leaves nothing naming the tenant: not even which trace keys it had.
       await deleteWhere('trace_index', tenant(tenantId));
+      // And not its rollup rows (the other tenants' rows of those hours stay exact).
+      if (hasRollup(ch)) await deleteWhere('tenant_hours', tenant(tenantId));
       return counts;
     },
     async deleteUser(tenantId, userId) {
@@ -121,8 +155,12 @@ export function chLifecycleStore(ch: ChConnection): LifecycleStore {
       const userAttr = ch.features.jsonExtract
         ? `JSONExtractString(attributes, 'user.id') = ?`
         : `visitParamExtractString(attributes, 'user.id') = ?`;
+      const hours = traces.length > 0 ? await hoursOf(tenant(tenantId).add(inTraces)) : [];
+      const spans =
+        traces.length > 0 ? await deleteWhere('spans', tenant(tenantId).add(inTraces)) : 0;
+      await forgetHours(tenantId, hours);
       return {
-        spans: traces.length > 0 ? await deleteWhere('spans', tenant(tenantId).add(inTraces)) : 0,
+        spans,
         logs: await deleteWhere(
           'logs',
           tenant(tenantId).add(`(${inTraces} OR ${userAttr})`, userId),

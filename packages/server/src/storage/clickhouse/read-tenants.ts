@@ -1,23 +1,9 @@
 import type { TenantWindowStats } from '../../alerts/source.js';
-import {
-  bucketFromColumns,
-  fleetTotalsFromColumns,
-  tenantAggregateFromColumns,
-  windowStatsFromColumns,
-} from '../aggregate-columns.js';
-import type {
-  BucketRow,
-  FleetTotals,
-  NsRange,
-  PriceTable,
-  TenantAggregateRow,
-  TenantListQuery,
-  TenantSort,
-} from '../read-types.js';
-import type { TenantScope } from '../types.js';
+import { bucketFromColumns, windowStatsFromColumns } from '../aggregate-columns.js';
+import type { BucketRow, NsRange, PriceTable } from '../read-types.js';
 import type { ChConnection } from './client.js';
 import { IS_LLM, IS_TOOL, quantileOfSorted } from './rows.js';
-import { ALL_TENANTS, containsCi, limit, lit, Where } from './sql.js';
+import { ALL_TENANTS, lit, Where } from './sql.js';
 
 /**
  * Per-tenant aggregates, the same definitions and `a_` names as the DuckDB adapter (see
@@ -57,57 +43,6 @@ function costColumns(prices: PriceTable): string {
       + ifNull(output_tokens, 0) * arrayElement(${outs}, ${idx})) / 1e6,
       ${IS_LLM} AND isNotNull(model) AND ${idx} > 0) AS a_cost,
     groupUniqArrayIf(ifNull(model, ''), ${IS_LLM} AND isNotNull(model) AND ${idx} = 0 AND ${tokens}) AS a_unpriced`;
-}
-
-const SORT_SQL: Record<TenantSort, string> = {
-  tenant: 'tenant_id',
-  runs: 'a_runs',
-  failure_rate: 'a_failed_runs / nullIf(a_runs, 0)',
-  p95: 'a_p95',
-  tokens: 'a_input_tokens + a_output_tokens',
-  cost: 'a_cost',
-  tool_error_rate: 'a_tool_errors / nullIf(a_tool_calls, 0)',
-  last_seen: 'a_last_seen',
-};
-
-export async function tenantAggregates(
-  ch: ChConnection,
-  scope: TenantScope,
-  q: TenantListQuery,
-): Promise<TenantAggregateRow[]> {
-  const where = new Where(scope)
-    .add('start_ns >= ?', q.range.fromNs)
-    .add('start_ns < ?', q.range.toNs);
-  if (q.q) where.add(containsCi('tenant_id', q.q));
-  const dir = q.order === 'asc' ? 'ASC' : 'DESC';
-  const rows = await ch.query(
-    `SELECT tenant_id, count() AS a_spans, ${AGGREGATES}, ${costColumns(q.prices)},
-       max(end_ns) AS a_last_seen
-     FROM ${ch.database}.spans FINAL ${where.sql}
-     GROUP BY tenant_id
-     ORDER BY ${SORT_SQL[q.sort]} ${dir} NULLS LAST, tenant_id
-     ${limit(q.limit, q.offset)}`,
-    ch.finalSettings,
-  );
-  return rows.map(tenantAggregateFromColumns);
-}
-
-export async function fleetTotals(
-  ch: ChConnection,
-  scope: TenantScope,
-  range: NsRange,
-): Promise<FleetTotals> {
-  const where = new Where(scope).add('start_ns >= ?', range.fromNs).add('start_ns < ?', range.toNs);
-  const [r] = await ch.query(
-    `SELECT uniqExact(tenant_id) AS a_tenants,
-       countIf(is_run = 1) AS a_runs,
-       sumIf(ifNull(input_tokens, 0), ${IS_LLM}) AS a_input_tokens,
-       sumIf(ifNull(output_tokens, 0), ${IS_LLM}) AS a_output_tokens,
-       sumIf(duration_ns, ${IS_LLM}) AS a_llm_ns
-     FROM ${ch.database}.spans FINAL ${where.sql}`,
-    ch.finalSettings,
-  );
-  return fleetTotalsFromColumns(r);
 }
 
 export async function tenantBuckets(

@@ -1,6 +1,7 @@
 import type { ChConnection } from './client.js';
 import type { Features } from './features.js';
 import { LLM_PREDICATE, TOOL_PREDICATE } from './rows.js';
+import { rollupTableDefs } from './tenant-rollup.js';
 
 /**
  * ClickHouse schema. `tenant_id` leads every ORDER BY; telemetry partitions by day of its own
@@ -148,7 +149,9 @@ export type TableName =
   | 'trace_claims'
   | 'parked_spans'
   | 'change_events'
-  | 'trace_index';
+  | 'trace_index'
+  | 'tenant_hours'
+  | 'tenant_hours_done';
 
 export function localTable(ch: ChConnection, table: TableName): string {
   return ch.cluster ? `${ch.database}.${table}_local` : `${ch.database}.${table}`;
@@ -327,6 +330,11 @@ export function migrations(ch: ChConnection): Array<{ version: number; statement
     { version: 6, statements: createTable(ch, scoreTableDef(ch.features)) },
     { version: 7, statements: traceIndexStatements(ch) },
     { version: 8, statements: alertSuspectStatements(ch) },
+    // The tenant rollup (tenant-rollup.ts), built by the compaction sweep from spans FINAL.
+    {
+      version: 9,
+      statements: rollupTableDefs(ch.features.lowCardinality).flatMap((t) => createTable(ch, t)),
+    },
   ];
 }
 

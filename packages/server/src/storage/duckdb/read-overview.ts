@@ -50,44 +50,59 @@ function gaps(range: NsRange, covered: Array<[bigint, bigint]>): Array<[bigint, 
   return out;
 }
 
+/** The additive columns; the run durations (run_ns) are read only for quantiles. */
 const COLUMNS = `tenant_id, model, spans, runs, failed_runs, llm_calls, input_tokens,
-  output_tokens, llm_ns, tool_calls, tool_errors, last_seen_ns, run_ns`;
+  output_tokens, llm_ns, tool_calls, tool_errors, last_seen_ns`;
+
+/** Which rows: the scope, the range and what of it is rolled up, and the tenant filters. */
+interface Sources {
+  scope: TenantScope;
+  range: NsRange;
+  covered: Array<[bigint, bigint]>;
+  /** Tenant names containing this (ILIKE). */
+  q?: string;
+  /** Only these tenants (the page's, for its quantiles). */
+  tenants?: string[];
+}
 
 /**
- * The rollup-shaped rows of `range` for `scope` (and the tenant-name filter `q`): one UNION ALL
- * branch of rollup rows, one spans scan per gap, each grouped by (tenant, model).
+ * The rollup-shaped rows (`columns` of them) of the sources: one UNION ALL branch of rollup rows,
+ * one spans scan per gap grouped by (tenant, model).
  */
-async function sources(
-  db: DuckDb,
-  scope: TenantScope,
-  range: NsRange,
-  q: string | undefined,
-): Promise<{ sql: string; params: Params }> {
-  const covered = await rolledUp(db, range);
+function sources(src: Sources, columns: string): { sql: string; params: Params } {
+  const filter = (w: Where) => {
+    if (src.q) w.add(`tenant_id ILIKE ? ESCAPE '\\'`, likePattern(src.q));
+    if (src.tenants)
+      w.add(`tenant_id IN (${src.tenants.map(() => '?').join(', ')})`, ...src.tenants);
+    return w;
+  };
   const branches: string[] = [];
   const params: Params = [];
-  if (covered.length > 0) {
+  if (src.covered.length > 0) {
     const w = new Where().add(
-      `(${covered.map(([s, e]) => `(hour_ns >= ${s} AND hour_ns < ${e})`).join(' OR ')})`,
+      `(${src.covered.map(([s, e]) => `(hour_ns >= ${s} AND hour_ns < ${e})`).join(' OR ')})`,
     );
-    if (scope.tenantId !== null) w.add('tenant_id = ?', scope.tenantId);
-    if (q) w.add(`tenant_id ILIKE ? ESCAPE '\\'`, likePattern(q));
-    branches.push(`SELECT ${COLUMNS} FROM tenant_hours ${w.sql}`);
+    if (src.scope.tenantId !== null) w.add('tenant_id = ?', src.scope.tenantId);
+    filter(w);
+    branches.push(`SELECT ${columns} FROM tenant_hours ${w.sql}`);
     params.push(...w.params);
   }
-  for (const [s, e] of gaps(range, covered)) {
+  for (const [s, e] of gaps(src.range, src.covered)) {
     // Bounds are integers computed here, written as literals so zone maps prune at plan time.
-    const w = new Where().scope(scope.tenantId).add(`start_ns >= ${s}`).add(`start_ns < ${e}`);
-    if (q) w.add(`tenant_id ILIKE ? ESCAPE '\\'`, likePattern(q));
+    const w = filter(
+      new Where().scope(src.scope.tenantId).add(`start_ns >= ${s}`).add(`start_ns < ${e}`),
+    );
     branches.push(
-      `SELECT ${COLUMNS} FROM (SELECT ${rollupColumns('NULL::BIGINT')} FROM spans ${w.sql} GROUP BY ALL)`,
+      `SELECT ${columns} FROM (SELECT ${rollupColumns('NULL::BIGINT')} FROM spans ${w.sql} GROUP BY ALL)`,
     );
     params.push(...w.params);
   }
   // An empty range: no rows, in the same shape.
-  if (branches.length === 0) branches.push(`SELECT ${COLUMNS} FROM tenant_hours WHERE false`);
+  if (branches.length === 0) branches.push(`SELECT ${columns} FROM tenant_hours WHERE false`);
   return { sql: branches.join(' UNION ALL '), params };
 }
+
+const QUANTILES = 'run_q[1] AS a_p50, run_q[2] AS a_p95, run_q[3] AS a_p99';
 
 const SORT_SQL: Record<TenantSort, string> = {
   tenant: 'tenant_id',
@@ -100,23 +115,29 @@ const SORT_SQL: Record<TenantSort, string> = {
   last_seen: 'a_last_seen',
 };
 
-/** quantile_cont of the runs' durations per tenant of `r` (rows filtered by `where`). */
-const runQuantiles = (where: string) => `
-  SELECT tenant_id, quantile_cont(d, [0.5, 0.95, 0.99]) AS run_q
-  FROM (SELECT tenant_id, unnest(run_ns) AS d FROM r ${where}) GROUP BY tenant_id`;
+/** quantile_cont of the runs' durations per tenant of the sources. */
+function runQuantiles(src: Sources): { sql: string; params: Params } {
+  const rows = sources(src, 'tenant_id, run_ns');
+  return {
+    sql: `SELECT tenant_id, quantile_cont(d, [0.5, 0.95, 0.99]) AS run_q
+      FROM (SELECT tenant_id, unnest(run_ns) AS d FROM (${rows.sql})) GROUP BY tenant_id`,
+    params: rows.params,
+  };
+}
 
 export async function tenantAggregates(
   db: DuckDb,
   scope: TenantScope,
   q: TenantListQuery,
 ): Promise<TenantAggregateRow[]> {
-  const src = await sources(db, scope, q.range, q.q);
+  const base: Sources = { scope, range: q.range, covered: await rolledUp(db, q.range), q: q.q };
+  const src = sources(base, COLUMNS);
   const prices = pricesTable(q.prices);
   const order = `${SORT_SQL[q.sort]} ${q.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, tenant_id`;
   const byP95 = q.sort === 'p95';
-  const quantiles = 'run_q[1] AS a_p50, run_q[2] AS a_p95, run_q[3] AS a_p99';
+  const all = byP95 ? runQuantiles(base) : null;
   const rows = await db.query(
-    `WITH r AS MATERIALIZED (${src.sql}),
+    `WITH r AS (${src.sql}),
      agg AS (
        SELECT tenant_id, sum(spans) AS a_spans, sum(runs) AS a_runs,
          sum(failed_runs) AS a_failed_runs, sum(llm_calls) AS a_llm_calls,
@@ -132,22 +153,27 @@ export async function tenantAggregates(
          coalesce(sum((i * p_in + o * p_out) / 1e6) FILTER (WHERE p_model IS NOT NULL), 0) AS cost,
          list(model ORDER BY model) FILTER (WHERE p_model IS NULL AND i + o > 0) AS unpriced
        FROM by_model LEFT JOIN ${prices.sql} AS prices ON by_model.model = prices.p_model
-       GROUP BY tenant_id),
-     ${byP95 ? `run_q AS (${runQuantiles('')}),` : ''}
-     page AS (
-       SELECT agg.*, coalesce(cost.cost, 0) AS a_cost, cost.unpriced AS a_unpriced
-         ${byP95 ? `, ${quantiles}` : ''}
-       FROM agg LEFT JOIN cost USING (tenant_id) ${byP95 ? 'LEFT JOIN run_q USING (tenant_id)' : ''}
-       ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset})
-     ${
-       byP95
-         ? 'SELECT * FROM page'
-         : `, page_q AS (${runQuantiles('WHERE tenant_id IN (SELECT tenant_id FROM page)')})
-            SELECT page.*, ${quantiles} FROM page LEFT JOIN page_q USING (tenant_id)`
-     }
-     ORDER BY ${order}`,
-    [...src.params, ...prices.params],
+       GROUP BY tenant_id)
+       ${all ? `, run_q AS (${all.sql})` : ''}
+     SELECT agg.*, coalesce(cost.cost, 0) AS a_cost, cost.unpriced AS a_unpriced
+       ${all ? `, ${QUANTILES}` : ''}
+     FROM agg LEFT JOIN cost USING (tenant_id) ${all ? 'LEFT JOIN run_q USING (tenant_id)' : ''}
+     ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`,
+    [...src.params, ...prices.params, ...(all?.params ?? [])],
   );
+  if (!byP95 && rows.length > 0) {
+    // Quantiles need every run's duration: read them for the page's tenants only.
+    const page = runQuantiles({ ...base, tenants: rows.map((r) => String(r.tenant_id)) });
+    const byTenant = new Map(
+      (await db.query(page.sql, page.params)).map((r) => [String(r.tenant_id), r.run_q]),
+    );
+    for (const r of rows) {
+      const v = byTenant.get(String(r.tenant_id));
+      [r.a_p50, r.a_p95, r.a_p99] = Array.isArray(v)
+        ? [v[0] ?? null, v[1] ?? null, v[2] ?? null]
+        : [null, null, null];
+    }
+  }
   return rows.map(tenantAggregateFromColumns);
 }
 
@@ -156,7 +182,7 @@ export async function fleetTotals(
   scope: TenantScope,
   range: NsRange,
 ): Promise<FleetTotals> {
-  const src = await sources(db, scope, range, undefined);
+  const src = sources({ scope, range, covered: await rolledUp(db, range) }, COLUMNS);
   const [r] = await db.query(
     `SELECT count(DISTINCT tenant_id) AS a_tenants, coalesce(sum(runs), 0) AS a_runs,
        coalesce(sum(input_tokens), 0) AS a_input_tokens,
