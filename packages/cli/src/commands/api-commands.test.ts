@@ -59,6 +59,21 @@ describe('tenantry keys, query and doctor', () => {
     expect(trace.out()).toMatch(
       /invoke_agent support[\s\S]*\n {2}execute_tool get_account_data .* ✗/,
     );
+    // Users marked cli-a's run wrong: the table counts the feedback and its negative share.
+    for (const score of [0, 0, 1]) {
+      const res = await fetch(`${server.url}/api/v1/scores`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ tenantId: 'cli-a', traceId, score }),
+      });
+      expect(res.status).toBe(201);
+    }
+    const table = io();
+    expect(await query(['tenants'], table, env)).toBe(0);
+    const [head, ...rows] = table.out().trim().split('\n');
+    expect(head).toMatch(/tool err\s+feedback \(neg\)$/);
+    expect(rows.find((r) => r.startsWith('cli-a'))).toMatch(/\s3 \(66\.7%\)$/);
+    expect(rows.find((r) => r.startsWith('cli-b'))).toMatch(/\s-$/);
     const tenants = io();
     expect(await query(['tenants', '--json'], tenants, env)).toBe(0);
     const parsed = JSON.parse(tenants.out()) as { items: Array<{ tenantId: string }> };

@@ -81,7 +81,18 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
         out(r, () =>
           printTable(
             io.stdout,
-            ['tenant', 'runs', 'failure', 'p50', 'p95', 'p99', 'tokens in/out', 'cost', 'tool err'],
+            [
+              'tenant',
+              'runs',
+              'failure',
+              'p50',
+              'p95',
+              'p99',
+              'tokens in/out',
+              'cost',
+              'tool err',
+              'feedback (neg)',
+            ],
             r.items.map((t) => [
               t.tenantId,
               String(t.runs),
@@ -92,6 +103,9 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
               `${t.inputTokens}/${t.outputTokens}`,
               `$${t.cost.usd.toFixed(4)}${t.cost.unpricedModels.length ? '+unpriced' : ''}`,
               pct(t.toolErrorRate),
+              t.feedback.count === 0
+                ? '-'
+                : `${t.feedback.count} (${pct(t.feedback.negativeShare)})`,
             ]),
           ),
         );
