@@ -17,6 +17,7 @@ export function hasSensitiveJsonKey(s: string, keys: SensitiveKeys): boolean {
       if (
         b >= 0 &&
         codeAt(s, b) === 34 &&
+        keys.mayEndSensitive(s, b + 1, e) &&
         keys.mayHave(s, b + 1, e) &&
         keys.has(s.slice(b + 1, e))
       ) {
@@ -29,9 +30,14 @@ export function hasSensitiveJsonKey(s: string, keys: SensitiveKeys): boolean {
 }
 
 export function looksLikeJson(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  // Most strings start with neither a bracket nor white space: one read decides them.
+  const c0 = s.charCodeAt(0);
+  if (c0 > 32 && c0 !== 123 && c0 !== 91) return false;
   let a = 0;
-  while (a < s.length && s.charCodeAt(a) <= 32) a++;
-  let b = s.length - 1;
+  while (a < n && s.charCodeAt(a) <= 32) a++;
+  let b = n - 1;
   while (b > a && s.charCodeAt(b) <= 32) b--;
   const first = codeAt(s, a);
   const last = codeAt(s, b);
