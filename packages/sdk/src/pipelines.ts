@@ -20,6 +20,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import type { ResolvedConfig } from './config.js';
 import { warnOnce } from './diag/warn.js';
+import { CountingExporter } from './export/counting-exporter.js';
 import type { TenantMetricsProducer } from './metrics/producer.js';
 
 const DEFAULT_ENDPOINT = 'http://localhost:4318';
@@ -90,35 +91,22 @@ export function createLoggerProvider(
   });
 }
 
-class CountingLogExporter implements LogRecordExporter {
+class CountingLogExporter extends CountingExporter<ReadableLogRecord> implements LogRecordExporter {
   constructor(
-    private readonly inner: LogRecordExporter,
+    inner: LogRecordExporter,
     private readonly stats: LogDeliveryStats,
-  ) {}
-
-  export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
-    const done = (result: ExportResult) => {
-      if (result.code !== ExportResultCode.SUCCESS) {
-        this.stats.dropped += logs.length;
-        warnOnce(
-          'dropped-logs',
-          `dropped ${logs.length} log record(s): export failed: ${result.error?.message ?? 'unknown'}`,
-        );
-      }
-      resultCallback(result);
-    };
-    try {
-      this.inner.export(logs, done);
-    } catch (error) {
-      done({ code: ExportResultCode.FAILED, error: error as Error });
-    }
+  ) {
+    super(inner);
   }
 
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
-  }
+  protected taken(): void {}
 
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush?.() ?? Promise.resolve();
+  protected settled(count: number, result: ExportResult): void {
+    if (result.code === ExportResultCode.SUCCESS) return;
+    this.stats.dropped += count;
+    warnOnce(
+      'dropped-logs',
+      `dropped ${count} log record(s): export failed: ${result.error?.message ?? 'unknown'}`,
+    );
   }
 }

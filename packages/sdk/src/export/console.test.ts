@@ -1,8 +1,10 @@
-import type { ExportResult } from '@opentelemetry/core';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { extract } from '../context/propagation.js';
 import { init, type TenantryHandle } from '../init.js';
+import { getLogger } from '../logs/logger.js';
 import { agentRun } from '../trace/agent.js';
 import { llmCall } from '../trace/llm.js';
 import { toolCall } from '../trace/steps.js';
@@ -86,5 +88,34 @@ describe('export path', () => {
     await expect(handle.forceFlush()).resolves.toBeUndefined();
     expect(handle.droppedSpans()).toBe(5);
     await expect(handle.shutdown()).resolves.toBeUndefined();
+  });
+
+  it('counts a batch once when the exporter calls back twice (a timeout, then the late answer)', async () => {
+    const twice: SpanExporter = {
+      export(_spans: ReadableSpan[], done: (r: ExportResult) => void) {
+        done({ code: ExportResultCode.FAILED, error: new Error('timeout') });
+        done({ code: ExportResultCode.SUCCESS });
+      },
+      shutdown: () => Promise.resolve(),
+    };
+    const failingTwice: LogRecordExporter = {
+      export(_logs, done) {
+        done({ code: ExportResultCode.FAILED, error: new Error('timeout') });
+        done({ code: ExportResultCode.FAILED, error: new Error('503') });
+      },
+      shutdown: () => Promise.resolve(),
+      forceFlush: () => Promise.resolve(),
+    };
+    handle = init({
+      exporter: twice,
+      logs: { exporter: failingTwice },
+      batch: { maxExportBatchSize: 1, scheduledDelayMillis: 1 },
+    });
+    for (let i = 0; i < 3; i++) {
+      agentRun({ tenantId: 't', agentId: 'a' }, () => getLogger().info('run'));
+    }
+    await handle.forceFlush();
+    expect([handle.exportedSpans(), handle.droppedSpans()]).toEqual([0, 3]);
+    expect(handle.droppedLogs()).toBe(3);
   });
 });

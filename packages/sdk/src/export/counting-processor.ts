@@ -9,6 +9,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { warnOnce } from '../diag/warn.js';
+import { CountingExporter } from './counting-exporter.js';
 
 export interface SpanDeliveryStats {
   /** Spans handed to the exporter and acknowledged. */
@@ -32,7 +33,7 @@ export class CountingBatchSpanProcessor implements SpanProcessor {
 
   constructor(exporter: SpanExporter, config: BufferConfig = {}) {
     this.maxQueueSize = config.maxQueueSize ?? 2048;
-    this.inner = new BatchSpanProcessor(new CountingExporter(exporter, this), config);
+    this.inner = new BatchSpanProcessor(new CountingSpanExporter(exporter, this), config);
   }
 
   onStart(span: Span, parentContext: Context): void {
@@ -75,41 +76,22 @@ export class CountingBatchSpanProcessor implements SpanProcessor {
   }
 }
 
-class CountingExporter implements SpanExporter {
+class CountingSpanExporter extends CountingExporter<ReadableSpan> implements SpanExporter {
   constructor(
-    private readonly inner: SpanExporter,
+    inner: SpanExporter,
     private readonly owner: CountingBatchSpanProcessor,
-  ) {}
-
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.owner.taken(spans.length);
-    this.owner.inFlight += spans.length;
-    let settled = false;
-    const done = (result: ExportResult) => {
-      if (settled) return;
-      settled = true;
-      this.owner.inFlight -= spans.length;
-      if (result.code === ExportResultCode.SUCCESS) this.owner.stats.exported += spans.length;
-      else
-        this.owner.drop(
-          spans.length,
-          'export',
-          `export failed: ${result.error?.message ?? 'unknown'}`,
-        );
-      resultCallback(result);
-    };
-    try {
-      this.inner.export(spans, done);
-    } catch (error) {
-      done({ code: ExportResultCode.FAILED, error: error as Error });
-    }
+  ) {
+    super(inner);
   }
 
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
+  protected taken(count: number): void {
+    this.owner.taken(count);
+    this.owner.inFlight += count;
   }
 
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush?.() ?? Promise.resolve();
+  protected settled(count: number, result: ExportResult): void {
+    this.owner.inFlight -= count;
+    if (result.code === ExportResultCode.SUCCESS) this.owner.stats.exported += count;
+    else this.owner.drop(count, 'export', `export failed: ${result.error?.message ?? 'unknown'}`);
   }
 }
