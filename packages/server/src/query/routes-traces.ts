@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { readScope } from '../auth/scope.js';
 import { NotFoundError } from '../errors.js';
 import { encodeOffsetCursor } from '../storage/cursor.js';
+import { WHY_FIELDS } from '../storage/read-types.js';
 import type { LogsResponse, Page, RunSummary, SpansResponse, TraceResponse } from './contract.js';
 import type { QueryDeps } from './deps.js';
 import { doctorResponse } from './doctor.js';
@@ -33,8 +34,16 @@ const runsQuery = z
       .transform(Number)
       .optional(),
     q: text.optional(),
+    // A why finding (GET /tenants/:t/why): runs with a span carrying `value` in `field`.
+    field: z.enum(WHY_FIELDS).optional(),
+    // Status messages are compared on their first 200 characters, as the why counts them.
+    value: z.string().min(1).max(200).optional(),
   })
-  .strict();
+  .strict()
+  .refine((q) => (q.field === undefined) === (q.value === undefined), {
+    message: 'field and value go together',
+    path: ['value'],
+  });
 
 const ATTR_KEY = /^[\w.\-:/]{1,128}$/;
 
@@ -104,6 +113,7 @@ export function traceRoutes(deps: QueryDeps) {
         minDurationNs:
           q.minDurationMs === undefined ? undefined : BigInt(Math.round(q.minDurationMs * 1e6)),
         q: q.q,
+        ...(q.field && q.value ? { finding: { field: q.field, value: q.value } } : {}),
         limit: limit + 1,
         offset,
       });
@@ -141,6 +151,11 @@ export function traceRoutes(deps: QueryDeps) {
         const traceId = parsed.data;
         const q = parseQuery(traceQuery, request.query);
         const scope = readScope(request.principal, q.tenant);
+        // A tenant-bound key knows the tenant up front: its logs are read beside its spans, on
+        // another reader connection, instead of after them (one round trip fewer).
+        const boundLogs = scope.tenantId === null ? null : deps.storage.traceLogs(scope, traceId);
+        // Awaited below; until then a failure must not count as unhandled (the spans may fail first).
+        boundLogs?.catch(() => {});
         const found = await deps.storage.traceSpans(scope, traceId);
         // Another tenant's trace and a missing one answer identically: ids are no oracle.
         if (found.length === 0) throw notFound();
@@ -157,7 +172,7 @@ export function traceRoutes(deps: QueryDeps) {
         );
         // Both run on their own reader connections at once.
         const [logs, linkedTraces] = await Promise.all([
-          deps.storage.traceLogs(scope.tenantId === null ? tenantScope : scope, traceId),
+          boundLogs ?? deps.storage.traceLogs(tenantScope, traceId),
           deps.storage.linkedTraces(
             scope.tenantId === null ? tenantScope : scope,
             traceId,
