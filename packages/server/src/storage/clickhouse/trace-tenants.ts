@@ -3,10 +3,11 @@ import { adopt, decideTraceTenants, type TraceClaim } from '../trace-claims.js';
 import type { SettleOptions, SettleReport, SpanRow, WriteBatch } from '../types.js';
 import type { ChConnection } from './client.js';
 import { deleteRows } from './lifecycle.js';
-import { big, num, spanFromRow, spanToRow } from './rows.js';
+import { big, num, spanFromRow } from './rows.js';
 import { CLAIM_PARTITION_NS, localTable } from './schema.js';
 import { freshSpans } from './span-keys.js';
 import { lit, litList } from './sql.js';
+import { CLAIM_COLUMNS, claimFields, SPAN_COLUMNS, spanFields, tsvChunks } from './tsv.js';
 
 /**
  * Trace-level tenants on ClickHouse, where several stateless servers share the tables and nothing
@@ -57,14 +58,10 @@ export async function applyTraceTenants(
   const adopted = new Map<SpanRow, readonly string[]>();
   const fromPark = new Set<SpanRow>();
   // Claims first: a server about to park a child of one of these traces finds them from now on.
-  await ch.insert(
+  await ch.insertTsv(
     'trace_claims',
-    claims.map((c) => ({
-      trace_id: c.traceId,
-      tenant_id: c.tenantId,
-      from_root: c.fromRoot ? 1 : 0,
-      claimed_ns: nowNs.toString(),
-    })),
+    CLAIM_COLUMNS,
+    tsvChunks(claims, (c) => claimFields(c, nowNs)),
   );
   const earlier = claims.length > 0 ? await parkedOf(ch, unique(claims.map((c) => c.traceId))) : [];
   const traces = unique([...pending, ...earlier.map((p) => p.span)].map((s) => s.traceId));
@@ -84,9 +81,10 @@ export async function applyTraceTenants(
     adopted.set(row, known.tenantsOf(span.traceId));
     fromPark.add(row);
   }
-  await ch.insert(
+  await ch.insertTsv(
     'parked_spans',
-    waiting.map((s) => ({ ...spanToRow(s), parked_ns: nowNs.toString() })),
+    [...SPAN_COLUMNS, 'parked_ns'],
+    tsvChunks(waiting, (s) => `${spanFields(s)}\t${nowNs}`),
   );
   return { adopted, fromPark, parked: waiting.length };
 }
@@ -170,7 +168,7 @@ async function settleStep(
   if (moving.size === 0) return 0;
   // Insert first, delete second: a crash in between leaves copies the next settle finds stored.
   const fresh = await freshSpans(ch, [...moving.keys()], (s) => moving.get(s) ?? [s.tenantId]);
-  await ch.insert('spans', fresh.map(spanToRow));
+  await ch.insertTsv('spans', SPAN_COLUMNS, tsvChunks(fresh, spanFields));
   for (const s of fresh) {
     if (expiring.has(s)) report.expired++;
     else report.adopted++;

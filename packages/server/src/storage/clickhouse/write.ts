@@ -1,9 +1,10 @@
 import { scoresOfLogs, scoreToColumns } from '../score-columns.js';
 import type { SpanRow, WriteBatch, WriteResult } from '../types.js';
 import type { ChConnection } from './client.js';
-import { logToRow, metricToRow, spanToRow } from './rows.js';
+import { logToRow, metricToRow } from './rows.js';
 import { freshSpans } from './span-keys.js';
 import { applyTraceTenants, wallClockNs } from './trace-tenants.js';
+import { SPAN_COLUMNS, spanFields, tsvChunks } from './tsv.js';
 
 /**
  * Writes one batch; resolves only after ClickHouse answered each insert, which is what lets ingest
@@ -39,7 +40,7 @@ export async function writeBatch(
   }
   if (spans.length > 0) {
     const fresh = await freshSpans(ch, spans, tenantsOf);
-    await ch.insert('spans', fresh.map(spanToRow));
+    await ch.insertTsv('spans', SPAN_COLUMNS, tsvChunks(fresh, spanFields));
     const freshSent = fresh.filter((s) => !fromPark.has(s)).length;
     result.spansWritten = fresh.length;
     result.spansDuplicate = spans.length - fromPark.size - freshSent;
