@@ -155,5 +155,24 @@ describe('from the alert to the cause', () => {
     expect(await page.getByTestId('why-summary').textContent()).toContain('demo-worker 2.14.0');
     await page.locator('.chart canvas').first().waitFor();
     await shot(page, 'cause-tenant');
+
+    // A finding's count opens its runs: the runs list filtered by the failed tool, failing ones.
+    const finding = page
+      .getByTestId('why-panel')
+      .locator('tr[data-field="failed.tool"]', { hasText: 'get_account_data' });
+    const failing = finding.locator('td.num').first();
+    const counted = Number((await failing.textContent())?.split(' ')[0]);
+    expect(counted).toBeGreaterThan(0);
+    await failing.getByRole('link').click();
+    await page.waitForURL(/\/tenants\/tenant-b\/runs\?.*field=failed\.tool/);
+    expect(await page.getByTestId('finding-filter').textContent()).toContain('get_account_data');
+    const runs = page.locator('.runs-table tbody tr[data-trace-id]');
+    await runs.first().waitFor();
+    // The range moved on a little since the panel counted: as many runs or a few more, all failed.
+    expect(await runs.count()).toBeGreaterThanOrEqual(Math.min(counted, 100));
+    const statuses = await runs.evaluateAll((trs) =>
+      trs.map((tr) => tr.getAttribute('data-status')),
+    );
+    expect(new Set(statuses)).toEqual(new Set(['error']));
   }, 60_000);
 });

@@ -229,6 +229,13 @@ describe('query API', () => {
       `/api/v1/spans?tenant=qa&tool=get_account_data&status=error&${RANGE}&limit=100`,
     );
     expect(r.body.items).toHaveLength(20);
+    // The same as a why finding: the runs whose get_account_data call failed.
+    const runs = await server.api<Page<RunSummary>>(
+      `/api/v1/runs?tenant=qa&field=failed.tool&value=get_account_data&${RANGE}&limit=100`,
+    );
+    expect(new Set(runs.body.items.map((x) => x.traceId))).toEqual(
+      new Set(r.body.items.map((x) => x.traceId)),
+    );
     const byAttr = await server.api<SpansResponse>(
       `/api/v1/spans?tenant=qa&attr.gen_ai.tool.name=search_web&${RANGE}&limit=100`,
     );
@@ -289,6 +296,9 @@ describe('query API', () => {
       `/api/v1/tenants/qa/timeseries?metrics=${encodeURIComponent('runs,(select 1)')}`,
       `/api/v1/tenants/qa/timeseries?metrics=runs&step=1&${RANGE}`,
       `/api/v1/traces/${encodeURIComponent("x' OR '1'='1")}`,
+      `/api/v1/runs?field=failed.tool`,
+      `/api/v1/runs?value=get_account_data`,
+      `/api/v1/runs?field=${encodeURIComponent('name; DROP TABLE spans')}&value=x`,
     ];
     for (const path of hostile) {
       const r = await server.api<{ error?: { code: string } }>(path);
@@ -303,6 +313,10 @@ describe('query API', () => {
       `/api/v1/runs?tenant=${encodeURIComponent("qa' OR '1'='1")}&${RANGE}`,
     );
     expect(quoted.body.items).toEqual([]);
+    const findingInjection = await server.api<Page<RunSummary>>(
+      `/api/v1/runs?tenant=qa&field=tool.name&value=${encodeURIComponent("x' OR '1'='1")}&${RANGE}`,
+    );
+    expect(findingInjection.body.items).toEqual([]);
     const unicode = await server.api<Page<RunSummary>>(
       `/api/v1/runs?tenant=${encodeURIComponent('テナント😀')}&${RANGE}`,
     );

@@ -69,6 +69,11 @@ export interface RunFilter {
   agent?: string;
   minDurationNs?: bigint;
   q?: string;
+  /**
+   * Runs with a span carrying this facet value, as the why analysis counts it (a finding's "open
+   * the runs"): any span of the run's trace that starts within MAX_RUN_NS of the range.
+   */
+  finding?: { field: WhyField; value: string };
   limit: number;
   offset: number;
 }

@@ -139,7 +139,7 @@ export async function whyFacets(
     .add('start_ns >= ?', q.range.fromNs)
     .add('start_ns < ?', q.range.toNs + MAX_RUN_NS);
   const rows = await ch.query<{ shape: string; vals: string[] }>(
-    `SELECT ${SHAPE} AS shape, [${values(ch).join(', ')}] AS vals
+    `SELECT ${SHAPE} AS shape, [${whyValueSql(ch).join(', ')}] AS vals
      FROM ${spans} ${where.sql} LIMIT 1 BY shape`,
   );
   const byShape = new Map(rows.map((r) => [String(r.shape), r.vals.map(String)]));
@@ -154,7 +154,7 @@ function positive(stepNs: bigint): bigint {
 }
 
 /** The facet value of each WHY_FIELDS entry, in the same order, over one span ('' for none). */
-function values(ch: ChConnection): string[] {
+export function whyValueSql(ch: ChConnection): string[] {
   return [
     'name',
     failedOnly('name'),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { whyReport } from '../../query/why.js';
 import type { Storage } from '../open.js';
-import type { WhyFacetRow } from '../read-types.js';
+import type { WhyFacetRow, WhyField } from '../read-types.js';
 import type { SpanRow } from '../types.js';
 import { MS, span, spanId, T0_NS, traceId } from './fixtures.js';
 
@@ -167,6 +167,45 @@ export function whyContract(name: string, open: () => Promise<Storage>): void {
 
     const find = (rows: WhyFacetRow[], field: string, value: string) =>
       rows.find((r) => r.field === field && r.value === value);
+
+    it("opens a finding's runs: the runs list filtered by it holds the runs the why counted", async () => {
+      const out = await s.whyFacets('zeta', { range: RANGE, perField: 5 });
+      const runs = (finding: { field: WhyField; value: string }, status?: 'error') =>
+        s.listRuns(
+          { tenantId: 'zeta' },
+          { range: RANGE, finding, limit: 50, offset: 0, ...(status ? { status } : {}) },
+        );
+      const checked: Array<[WhyField, string]> = [
+        ['failed.tool', 'get_account_data'],
+        ['tool.name', 'get_account_data'],
+        ['error.type', 'StaleCacheError'],
+        ['service.version', '2.14.0'],
+        ['service.version', '5.2.0'],
+        ['span.name', 'refresh cache'],
+      ];
+      for (const [field, value] of checked) {
+        const facet = find(out.facets, field, value);
+        expect(facet, `${field}=${value}`).toBeDefined();
+        const all = await runs({ field, value });
+        expect(all.length, `${field}=${value}`).toBe(facet!.failed + facet!.passed);
+        expect(all.every((r) => r.span.tenantId === 'zeta' && r.span.isRun)).toBe(true);
+        expect((await runs({ field, value }, 'error')).length).toBe(facet!.failed);
+      }
+      // Runs 1 and 3 never called the worker: not among the tool's runs.
+      const tool = await runs({ field: 'tool.name', value: 'get_account_data' });
+      expect(tool.map((r) => r.span.traceId)).not.toContain(traceId(9001));
+      // Another tenant's identical failures are never listed.
+      const gamma = await s.listRuns(
+        { tenantId: 'gamma' },
+        {
+          range: RANGE,
+          finding: { field: 'service.version', value: '2.14.0' },
+          limit: 50,
+          offset: 0,
+        },
+      );
+      expect(gamma).toEqual([]);
+    });
 
     it('counts failing and passing runs per facet value, only in the tenant', async () => {
       const out = await s.whyFacets('gamma', { range: RANGE, perField: 5 });

@@ -1,7 +1,16 @@
 import { runRowsFromColumns } from '../aggregate-columns.js';
-import type { LogFilter, NsRange, RunFilter, RunRow, SpanFilter } from '../read-types.js';
+import {
+  type LogFilter,
+  type NsRange,
+  type RunFilter,
+  type RunRow,
+  type SpanFilter,
+  WHY_FIELDS,
+} from '../read-types.js';
 import type { LogRow, SpanRow, TenantScope } from '../types.js';
+import { MAX_RUN_NS as WHY_MAX_RUN_NS } from '../why-columns.js';
 import type { DuckDb } from './database.js';
+import { WHY_VALUE_SQL } from './read-why.js';
 import { IS_LLM, IS_TOOL, likePattern, logFromRow, spanFromRow, traceKey, Where } from './rows.js';
 import { traceRows } from './trace-index.js';
 
@@ -20,6 +29,14 @@ export async function listRuns(db: DuckDb, scope: TenantScope, f: RunFilter): Pr
   else if (f.status) where.add('status_code = ?', STATUS_CODE[f.status]);
   if (f.agent) where.add('(agent_name = ? OR agent_id = ?)', f.agent, f.agent);
   if (f.minDurationNs !== undefined) where.add('duration_ns >= ?', f.minDurationNs);
+  if (f.finding) {
+    const spans = new Where()
+      .scope(scope.tenantId)
+      .add('start_ns >= ?', f.range.fromNs)
+      .add('start_ns < ?', f.range.toNs + WHY_MAX_RUN_NS)
+      .add(`(${WHY_VALUE_SQL[WHY_FIELDS.indexOf(f.finding.field)]}) = ?`, f.finding.value);
+    where.add(`trace_id IN (SELECT trace_id FROM spans ${spans.sql})`, ...spans.params);
+  }
   if (f.q) {
     const p = likePattern(f.q);
     where.add(

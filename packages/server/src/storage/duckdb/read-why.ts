@@ -15,7 +15,7 @@ import { Where } from './rows.js';
  * The facet value of each WHY_FIELDS entry, in the same order, as DuckDB SQL over one span. A
  * failed.* value is only set on spans with status ERROR; empty text counts as no value.
  */
-const VALUES = [
+export const WHY_VALUE_SQL = [
   'name',
   'CASE WHEN status_code = 2 THEN name END',
   'tool_name',
@@ -32,7 +32,7 @@ const VALUES = [
 ];
 
 /**
- * A span's shape (see why-columns.ts): a hash of every column VALUES reads. 64 bits, like the run
+ * A span's shape (see why-columns.ts): a hash of every column WHY_VALUE_SQL reads. 64 bits, like the run
  * key: two distinct shapes of one tenant's range sharing it is as unlikely as two runs sharing one.
  */
 const SHAPE = `hash(${[
@@ -102,7 +102,7 @@ export async function whyFacets(db: DuckDb, tenantId: string, q: WhyQuery): Prom
        FROM s JOIN bits USING (shape) GROUP BY run_key
      ),
      fast AS (SELECT failed, mask, count(*) AS runs FROM per_run WHERE NOT slow GROUP BY ALL),
-     vals AS (SELECT rowid AS rid, [${VALUES.join(', ')}] AS vals
+     vals AS (SELECT rowid AS rid, [${WHY_VALUE_SQL.join(', ')}] AS vals
        FROM spans WHERE rowid IN (SELECT rid FROM seen))
      SELECT fast.failed, fast.runs, list(shape ORDER BY shape) AS shapes
      FROM fast JOIN bits ON NOT bits.rare AND fast.mask & bits.bit <> 0

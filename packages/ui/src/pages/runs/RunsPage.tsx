@@ -1,9 +1,10 @@
-import type { Page, RunSummary } from '../../api/types.js';
+import type { Page, RunSummary, WhyFieldName } from '../../api/types.js';
 import { usePaged } from '../../api/usePaged.js';
 import { setParams, useUrl } from '../../app/router.js';
 import { useTimeRange } from '../../controls/timeRange.js';
 import { DebouncedInput } from '../../ui/DebouncedInput.js';
 import { QueryView } from '../../ui/states.js';
+import { FIELD_LABEL } from '../tenant/why.js';
 import { RunTable } from './RunTable.js';
 
 const setFilter = (k: string) => (v: string) => setParams({ [k]: v }, { replace: true });
@@ -16,6 +17,10 @@ export function RunsPage({ tenant }: { tenant: string }) {
   const agent = search.get('agent') ?? '';
   const minDurationMs = search.get('minDurationMs') ?? '';
   const q = search.get('q') ?? '';
+  // A why finding ("runs where get_account_data failed"), set by the tenant page's why panel.
+  const field = search.get('field') as WhyFieldName | null;
+  const value = search.get('value');
+  const finding = field && value && field in FIELD_LABEL ? { field, value } : null;
 
   const runs = usePaged<Page<RunSummary>>('/runs', {
     tenant,
@@ -25,6 +30,7 @@ export function RunsPage({ tenant }: { tenant: string }) {
     agent,
     minDurationMs,
     q,
+    ...(finding ? { field: finding.field, value: finding.value } : {}),
     limit: 100,
   });
 
@@ -73,6 +79,16 @@ export function RunsPage({ tenant }: { tenant: string }) {
               placeholder="input, error, user…"
             />
           </span>
+          {finding && (
+            <button
+              type="button"
+              data-testid="finding-filter"
+              title="show all runs"
+              onClick={() => setParams({ field: null, value: null })}
+            >
+              {FIELD_LABEL[finding.field]}: {finding.value.slice(0, 60)} ✕
+            </button>
+          )}
         </form>
       </div>
       <QueryView

@@ -29,6 +29,20 @@ export function WhyPanel({
   const run = (traceId: string | null, label: string) =>
     traceId ? <Link href={href(`/traces/${traceId}`, { tenant })}>{label}</Link> : null;
   const scored = cohort === 'negative_feedback';
+  // The runs list filtered by the finding (and the side's outcome): the runs the counts stand for.
+  const runsWith = (f: WhyFinding, status: 'error' | 'ok' | null, label: string) => (
+    <Link
+      href={href(tenantPath(tenant, '/runs'), {
+        ...keep,
+        field: f.field,
+        value: f.value,
+        status,
+      })}
+      title={`runs with ${FIELD_LABEL[f.field]} ${f.value}`}
+    >
+      {label}
+    </Link>
+  );
   const [mine, rest] = scored ? ['Negatively scored', 'Other'] : ['Failing', 'Passing'];
   return (
     <section className="panel why-panel" data-testid="why-panel">
@@ -94,8 +108,12 @@ export function WhyPanel({
                     <td className="mono" title={f.value}>
                       {f.value.length > 80 ? `${f.value.slice(0, 80)}…` : f.value}
                     </td>
-                    <td className="num">{sideText(f.failing)}</td>
-                    <td className="num">{sideText(f.passing)}</td>
+                    <td className="num">
+                      {runsWith(f, scored ? null : 'error', sideText(f.failing))}
+                    </td>
+                    <td className="num">
+                      {scored ? sideText(f.passing) : runsWith(f, 'ok', sideText(f.passing))}
+                    </td>
                     <td>
                       {run(f.failingTraceId, scored ? 'a run marked wrong' : 'a failing run')}
                       {f.failingTraceId && f.passingTraceId ? ' · ' : null}
