@@ -23,7 +23,9 @@ const HELP = `usage: tenantry query <runs|trace|logs|tenants> [options]
 
   tenantry query tenants [--q text] [--sort runs|failure_rate|p95|tokens|cost|last_seen]
   tenantry query runs [--tenant id] [--status ok|error|unset] [--agent name] [--q text]
-                (ok: every run that did not fail, including status unset, the OTel default)
+                [--with field=value]
+                (ok: every run that did not fail, including status unset, the OTel default;
+                --with: a finding of \`tenantry why\`, e.g. failed.tool=get_account_data)
   tenantry query trace <trace-id>
   tenantry query logs [--tenant id] [--level info|warn|error] [--q text] [--trace-id id]
 
@@ -43,6 +45,7 @@ const OPTIONS = {
   q: { type: 'string' },
   sort: { type: 'string' },
   'trace-id': { type: 'string' },
+  with: { type: 'string' },
   ...RANGE_OPTIONS,
 } as const;
 
@@ -112,10 +115,11 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
         return 0;
       }
       case 'runs': {
+        const finding = findingFlag(values.with);
         const r = await callApi<Page<RunSummary>>(
           target,
           'GET',
-          `/api/v1/runs${qs({ tenant, status: values.status, agent: values.agent, q: values.q })}`,
+          `/api/v1/runs${qs({ tenant, status: values.status, agent: values.agent, q: values.q, ...finding })}`,
         );
         if (r.items.length === 0 && tenant !== undefined) await assertTenantKnown(target, tenant);
         out(r, () =>
@@ -222,4 +226,14 @@ async function assertTenantKnown(target: ApiTarget, tenant: string): Promise<voi
             .join(', ')}`
         : ''),
   );
+}
+
+/** `--with failed.tool=get_account_data`: the field and value of a why finding. */
+function findingFlag(flag: string | undefined): { field?: string; value?: string } {
+  if (flag === undefined) return {};
+  const at = flag.indexOf('=');
+  if (at <= 0 || at === flag.length - 1) {
+    throw new UsageError(`--with takes field=value (a finding of tenantry why), got '${flag}'`);
+  }
+  return { field: flag.slice(0, at), value: flag.slice(at + 1) };
 }

@@ -7,6 +7,7 @@ import {
 } from '../../../../test/helpers/otlp.js';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server.js';
 import { captureIo } from '../io.test-helper.js';
+import { run as query } from './query.js';
 import { run as why } from './why.js';
 
 const io = captureIo;
@@ -51,6 +52,22 @@ describe('tenantry why', () => {
       'suspect: tool get_account_data failed with ToolError in 3 of 3 failed runs and 0 of 5 passing',
     );
     expect(out.out()).toMatch(/failed\.tool\s+get_account_data\s+3 \(100%\)\s+0 \(0%\)/);
+
+    // The command it prints lists the runs behind the top finding: the three failing runs.
+    const hint = /tenantry query runs (.+)\n$/.exec(out.out())?.[1] ?? '';
+    const args = [...hint.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+    expect(args).toEqual(['--tenant', 'why-a', '--status', 'error', '--with', expect.any(String)]);
+    const runs = io();
+    expect(await query(['runs', ...args, '--json'], runs, env)).toBe(0);
+    const listed = JSON.parse(runs.out()) as { items: Array<{ status: string; tenantId: string }> };
+    expect(listed.items.map((r) => [r.tenantId, r.status])).toEqual([
+      ['why-a', 'error'],
+      ['why-a', 'error'],
+      ['why-a', 'error'],
+    ]);
+    const bad = io();
+    expect(await query(['runs', '--with', 'failed.tool'], bad, env)).toBe(2);
+    expect(bad.err()).toContain('--with takes field=value');
   });
 
   it('lists a deploy marker of the range among the changes', async () => {

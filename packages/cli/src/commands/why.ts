@@ -92,6 +92,10 @@ export async function run(args: string[], io: CliIo, env = process.env): Promise
         f.passingTraceId ?? '-',
       ]),
     );
+    const top = r.findings[0]!;
+    io.stdout.write(
+      `\nthe runs behind a finding: tenantry query runs --tenant ${r.tenantId}${negative ? '' : ' --status error'} --with '${top.field}=${top.value.replaceAll("'", "'\\''")}'\n`,
+    );
     return 0;
   });
 }
