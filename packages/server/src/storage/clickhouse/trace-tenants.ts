@@ -63,7 +63,13 @@ export async function applyTraceTenants(
     CLAIM_COLUMNS,
     tsvChunks(claims, (c) => claimFields(c, nowNs)),
   );
-  const earlier = claims.length > 0 ? await parkedOf(ch, unique(claims.map((c) => c.traceId))) : [];
+  // Most batches find the park empty: a one-granule probe first spares ClickHouse parsing and
+  // planning an IN list of every claimed trace (about 5 ms of its CPU a batch on 18.16). A span
+  // parked after the probe is one parked after these claims went in, the race the settle covers.
+  const earlier =
+    claims.length > 0 && (await anyParked(ch))
+      ? await parkedOf(ch, unique(claims.map((c) => c.traceId)))
+      : [];
   const traces = unique([...pending, ...earlier.map((p) => p.span)].map((s) => s.traceId));
   if (traces.length === 0) return { adopted, fromPark, parked: 0 };
   const known = new Claims([...(await storedClaims(ch, traces)), ...claims]);
@@ -196,6 +202,10 @@ async function forgetClaims(ch: ChConnection, beforeNs: bigint): Promise<void> {
       await ch.exec(`ALTER TABLE ${db}.${table}${ch.onCluster} DROP PARTITION ${partition}`, node);
     }
   }
+}
+
+async function anyParked(ch: ChConnection): Promise<boolean> {
+  return (await ch.query(`SELECT 1 AS one FROM ${ch.database}.parked_spans LIMIT 1`)).length > 0;
 }
 
 /** The parked spans of these traces, one row per span (a client's resend is parked twice). */
