@@ -31,6 +31,8 @@ export interface BenchClickHouse {
   upArgs: string[];
   /** `clickhouse 18.16.1` or `chDB 26.7.2.1`: the column name in reports. */
   label: string;
+  /** The clickhouse-server processes (none for chDB, which runs in this process): CPU per span. */
+  pids: number[];
   /** Copies DuckDB's spans table, row for row, into ClickHouse; returns the rows copied. */
   copySpansFrom(duck: DuckDb): Promise<number>;
   /** Compressed bytes on disk per stored span (active parts of `tables`, default spans). */
@@ -75,6 +77,9 @@ export async function startBenchClickHouse(
     database,
     label,
     cluster: cluster?.name,
+    pids: (cluster ? cluster.nodes : node ? [node] : []).flatMap((n) =>
+      n.child.pid === undefined ? [] : [n.child.pid],
+    ),
     upArgs: [
       '--storage',
       'clickhouse',

@@ -8,7 +8,7 @@ import { defaultDuckDbMemoryLimitMiB } from '../../packages/server/src/storage/d
 import { openDuckDbStorage } from '../../packages/server/src/storage/duckdb/index.js';
 import type { SpanRow, WriteStore } from '../../packages/server/src/storage/types.js';
 import { spawnCli, spawnScript } from '../../test/helpers/process.js';
-import { startBenchClickHouse } from '../_lib/clickhouse.js';
+import { benchEngines, startBenchClickHouse } from '../_lib/clickhouse.js';
 import { quantile, report } from '../_lib/report.js';
 import { peakRssMiB, sampleCpu, threadCount } from './cpu.js';
 import type { LoadResult } from './load-client.js';
@@ -81,7 +81,13 @@ async function appendOnly(store: WriteStore): Promise<number> {
  * End to end: `tenantry up` in its own process, driven by load-client.ts in another (CLIENTS
  * concurrent gzip protobuf posters), so neither shares a heap with this one.
  */
-async function endToEnd(upArgs: string[], bodies = bodiesFile, spans = totalSpans) {
+async function endToEnd(
+  upArgs: string[],
+  bodies = bodiesFile,
+  spans = totalSpans,
+  /** Other processes the server works through (clickhouse-server): their CPU per span too. */
+  storagePids: number[] = [],
+) {
   const server = spawnCli(['up', '--port', '0', ...upArgs]);
   const [, url] = await server.waitFor(/listening on (http:\/\/[\d.:]+)/);
   const [, admin] = await server.waitFor(/admin key:\s+(tnt_\S+)/);
@@ -90,8 +96,13 @@ async function endToEnd(upArgs: string[], bodies = bodiesFile, spans = totalSpan
   const pid = server.child.pid ?? 0;
   await client.waitFor(/^start$/m, 120_000);
   const cpuBefore = sampleCpu(pid);
+  const storageBefore = storagePids.map(sampleCpu);
   const [, json] = await client.waitFor(/^result (.*)\n/m, 30 * 60_000);
   const cpuAfter = sampleCpu(pid);
+  const storageUs = storagePids.reduce((us, p, i) => {
+    const [before, after] = [storageBefore[i], sampleCpu(p)];
+    return before && after ? us + ((after.process - before.process) * 1e6) / spans : us;
+  }, 0);
   const rssMiB = peakRssMiB(pid);
   const threads = threadCount(pid);
   await client.exited;
@@ -105,6 +116,7 @@ async function endToEnd(upArgs: string[], bodies = bodiesFile, spans = totalSpan
           eventLoopUs: ((cpuAfter.eventLoop - cpuBefore.eventLoop) * 1e6) / spans,
           clientUs: load.clientCpuUs / spans,
           processingUs: ((await processingSeconds(url!, admin!)) * 1e6) / spans,
+          storageUs,
         }
       : null;
   const stored = await storedByTenant(url!, admin!);
@@ -375,14 +387,15 @@ if (cpus.length > 0) {
 }
 
 // The same workload on a local ClickHouse (Debian's 18.16, one node); BENCH_INGEST_CLICKHOUSE=0 skips.
+// Then appending alone on chDB (the current engine, in this process: `tenantry up` cannot reach it).
 if (process.env.BENCH_INGEST_CLICKHOUSE !== '0') {
   const ch = await startBenchClickHouse();
   const chAppend = await appendOnly(ch.storage);
-  const chE2e = await endToEnd(ch.upArgs);
+  const chE2e = await endToEnd(ch.upArgs, bodiesFile, totalSpans, ch.pids);
   await ch.stop();
   report({
     bench: 'ingest',
-    case: 'clickhouse append only',
+    case: `clickhouse append only (${ch.label})`,
     metric: 'spans/s',
     value: chAppend,
     ratio: chAppend / appendRate,
@@ -390,7 +403,7 @@ if (process.env.BENCH_INGEST_CLICKHOUSE !== '0') {
   });
   report({
     bench: 'ingest',
-    case: 'end to end on clickhouse (one server)',
+    case: `end to end on clickhouse (one server, ${ch.label})`,
     metric: 'spans/s',
     value: chE2e.rate,
     ratio: chE2e.rate / e2eRate,
@@ -399,11 +412,21 @@ if (process.env.BENCH_INGEST_CLICKHOUSE !== '0') {
     pass: chE2e.failed === 0 && chE2e.rate >= 50_000,
   });
   if (chE2e.cpu) {
+    // Where a span's CPU goes on 2 shared cores: tenantry, clickhouse-server, the load generator.
+    const { serverUs, eventLoopUs, storageUs, clientUs } = chE2e.cpu;
+    const split: Array<[string, number]> = [
+      ['server CPU per span, all threads (clickhouse)', serverUs],
+      ['server CPU per span, event loop (clickhouse)', eventLoopUs],
+      ['clickhouse-server CPU per span (inserts, look-ups, merges)', storageUs],
+      ['load generator CPU per span (clickhouse round)', clientUs],
+    ];
+    for (const [name, us] of split)
+      report({ bench: 'ingest', case: name, metric: 'µs', value: us });
     report({
       bench: 'ingest',
-      case: 'server CPU per span, all threads (clickhouse; its own server apart)',
-      metric: 'µs',
-      value: chE2e.cpu.serverUs,
+      case: 'ceiling on clickhouse: 2 cores for tenantry, clickhouse-server and load (2e6 / their µs per span)',
+      metric: 'spans/s',
+      value: 2e6 / (serverUs + storageUs + clientUs),
     });
   }
   report({
@@ -412,6 +435,19 @@ if (process.env.BENCH_INGEST_CLICKHOUSE !== '0') {
     metric: 'ms',
     value: chE2e.p99,
   });
+  if (benchEngines().includes('chdb')) {
+    const chdb = await startBenchClickHouse({ engine: 'chdb' });
+    const chdbAppend = await appendOnly(chdb.storage);
+    await chdb.stop();
+    report({
+      bench: 'ingest',
+      case: `clickhouse append only (${chdb.label}, in-process)`,
+      metric: 'spans/s',
+      value: chdbAppend,
+      ratio: chdbAppend / chAppend,
+      baseline: `clickhouse append only (${ch.label})`,
+    });
+  }
 }
 
 rmSync(bodiesDir, { recursive: true, force: true });
