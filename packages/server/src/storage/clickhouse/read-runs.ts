@@ -77,7 +77,8 @@ export async function listRuns(
       .add('start_ns >= ?', f.range.fromNs)
       .add('start_ns < ?', f.range.toNs + WHY_MAX_RUN_NS)
       .add(`${whyValueSql(ch)[WHY_FIELDS.indexOf(f.finding.field)]} = ?`, f.finding.value);
-    where.add(`trace_id IN (SELECT trace_id FROM ${db}.spans ${spans.sql})`);
+    // GLOBAL: on a cluster of Distributed tables a plain IN subquery is denied (double-distributed).
+    where.add(`trace_id GLOBAL IN (SELECT trace_id FROM ${db}.spans ${spans.sql})`);
   }
   if (f.q) {
     where.add(
