@@ -69,6 +69,27 @@ describe('DuckDB trace index', () => {
     s.db.close();
   });
 
+  it('keeps the whole index in trace_key order across windows, so a look-up reads one row group', async () => {
+    const s = await openSeeded();
+    const inOrder = async () => {
+      const [row] = await s.db.query(
+        `SELECT count(*) AS n, count(*) FILTER (WHERE trace_key < prev) AS out_of_order
+         FROM (SELECT trace_key, lag(trace_key) OVER (ORDER BY rowid) AS prev FROM trace_index)`,
+      );
+      return [Number(row!.n), Number(row!.out_of_order)];
+    };
+    expect(await inOrder()).toEqual([2000, 0]);
+    // A third window closes: its entries join in order, not after the others.
+    await sweep(s, 3);
+    expect(await inOrder()).toEqual([3000, 0]);
+    const [left] = await s.db.query(
+      "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'trace_index_sorted'",
+    );
+    expect(Number(left!.n)).toBe(0);
+    expect((await s.traceSpans({ tenantId: null }, await md5(s, 2500))).length).toBe(2);
+    s.db.close();
+  });
+
   it('finds a trace in an indexed window and in the open one, with and without its tenant', async () => {
     const s = await openSeeded();
     for (const i of [7, 1500, 2999]) {

@@ -34,10 +34,12 @@ export async function indexClosedWindows(db: DuckDb, options: CompactionOptions)
     )
   ).map((r) => [BigInt(r.s as bigint), Number(r.n)] as const);
   let built = 0;
+  let dropped = 0;
   // Windows whose rows are all gone (retention, erasure): their entries go too.
   for (const [start] of indexed) {
     if (counts.has(start)) continue;
     await db.exclusive(() => reindex(db, start, w, false));
+    dropped++;
   }
   const done = new Map(indexed);
   for (const [start, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
@@ -46,7 +48,40 @@ export async function indexClosedWindows(db: DuckDb, options: CompactionOptions)
     await db.exclusive(() => reindex(db, start, w, true));
     built++;
   }
+  if ((built > 0 || dropped > 0) && !options.signal?.aborted) await sortIndex(db);
   return built;
+}
+
+/**
+ * Rewrites the whole index in trace_key order. Each window's entries are sorted, but a look-up
+ * still read one row group per window (30 for a month: 13 ms p50, 33 ms p95 at 20 M entries); in
+ * one order, zone maps leave one or two row groups for the whole index (3.6 / 12 ms), for a
+ * rewrite of 10 s (5.5 s CPU) at 20 M entries, once per sweep that changed the index.
+ *
+ * The sorted copy is built on a connection of its own, so ingest keeps the write connection; only
+ * the swap takes it. Nothing else writes the index meanwhile: the sweep is its only writer.
+ */
+async function sortIndex(db: DuckDb): Promise<void> {
+  const conn = await db.instance.connect();
+  try {
+    await conn.run('DROP TABLE IF EXISTS trace_index_sorted');
+    await conn.run(
+      'CREATE TABLE trace_index_sorted AS SELECT * FROM trace_index ORDER BY trace_key',
+    );
+  } finally {
+    conn.closeSync();
+  }
+  await db.exclusive(async () => {
+    await db.exec('BEGIN TRANSACTION');
+    try {
+      await db.exec('DROP TABLE trace_index');
+      await db.exec('ALTER TABLE trace_index_sorted RENAME TO trace_index');
+      await db.exec('COMMIT');
+    } catch (err) {
+      await db.exec('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  });
 }
 
 /** One transaction: the window's entries and its record replaced (or just dropped). */
