@@ -104,6 +104,45 @@ describe('DuckDB trace index', () => {
     s.db.close();
   });
 
+  it("indexes the open window's closed hours until its day is indexed whole", async () => {
+    const s = await openSeeded();
+    const HOUR_NS = DAY_NS / 24n;
+    // 5 hours into day 2 (the open window): hours 0-4 of it are closed.
+    await s.compactClosedWindows({
+      windowNs: DAY_NS,
+      closedBeforeNs: DAY0 + 2n * DAY_NS + 5n * HOUR_NS + 7n,
+      maxRowsPerTransaction: 200_000,
+      lateRowsFraction: 0.05,
+    });
+    const windows = await s.db.query(
+      'SELECT window_start_ns AS w, window_ns AS n, row_count AS c FROM trace_index_windows ORDER BY 1, 2',
+    );
+    const hours = windows.filter((r) => BigInt(r.n as bigint) === HOUR_NS);
+    expect(hours.map((r) => BigInt(r.w as bigint))).toEqual(
+      [0n, 1n, 2n, 3n, 4n].map((h) => DAY0 + 2n * DAY_NS + h * HOUR_NS),
+    );
+    // Traces of 1000 a day: ~42 an hour, each of 2 spans.
+    expect(hours.reduce((n, r) => n + Number(r.c), 0)).toBeGreaterThan(400);
+    // In a closed hour (through the index), after them (scanned), and in a closed day.
+    for (const i of [2100, 2900, 500]) {
+      const found = await s.traceSpans({ tenantId: null }, await md5(s, i));
+      expect(
+        found.map((r) => r.tenantId),
+        String(i),
+      ).toEqual([`tenant-${i % 20}`, `tenant-${i % 20}`]);
+    }
+    // The day closes: indexed whole, its hour windows dropped.
+    await sweep(s, 3);
+    expect(await indexedWindows(s)).toEqual([
+      [DAY0, 2000],
+      [DAY0 + DAY_NS, 2000],
+      [DAY0 + 2n * DAY_NS, 2000],
+    ]);
+    expect((await s.db.query('SELECT count(*) AS n FROM trace_index'))[0]!.n).toBe(3000n);
+    expect(await s.traceSpans({ tenantId: null }, await md5(s, 2100))).toHaveLength(2);
+    s.db.close();
+  });
+
   it('finds a trace whose spans all arrived late in an indexed window, and the next sweep indexes it', async () => {
     const s = await openSeeded();
     await seed(s, 1, 1, 9000, DAY0 + 5n);
