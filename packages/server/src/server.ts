@@ -27,7 +27,11 @@ import { whyRoutes } from './query/routes-why.js';
 import { whySuspect } from './query/why-suspect.js';
 import { RetentionJob } from './retention/retention.js';
 import { BatchWriter, type IngestWriter } from './storage/batch-writer.js';
-import { DEFAULT_JOURNAL_OPTIONS, JournaledWriter } from './storage/journal/journaled-writer.js';
+import {
+  DEFAULT_JOURNAL_OPTIONS,
+  JournaledWriter,
+  ROW_GROUP_ROWS,
+} from './storage/journal/journaled-writer.js';
 import { withReadBarrier } from './storage/journal/read-barrier.js';
 import { openStorage, type Storage } from './storage/open.js';
 import { startMetricsListener } from './telemetry/metrics-listener.js';
@@ -275,13 +279,18 @@ async function ingestWriter(
     return { writer, storage };
   }
   const { writer, replay: report } = await JournaledWriter.open(
-    { write: (b) => storage.write(b), appliedJournalSeq: () => storage.appliedJournalSeq!() },
+    {
+      write: (b) => storage.write(b),
+      appliedJournalSeq: () => storage.appliedJournalSeq!(),
+      heldTransaction: storage.heldTransaction,
+    },
     {
       ...DEFAULT_JOURNAL_OPTIONS,
       dir: join(config.server.dataDir, 'journal'),
       flushRows: journal.flushRows,
       flushIntervalMs: journal.flushIntervalMs,
       segmentBytes: journal.segmentMiB * 1024 * 1024,
+      holdRows: journal.holdRowGroups ? ROW_GROUP_ROWS : 0,
       maxQueuedItems: config.limits.maxQueuedItems,
     },
     rebuildFromJournal(replay),

@@ -95,15 +95,29 @@ export const configSchema = z
             flushRows: z.number().int().positive().default(16_384),
             flushIntervalMs: z.number().int().positive().max(60_000).default(250),
             segmentMiB: z.number().int().positive().max(4096).default(64),
+            // One DuckDB transaction held open across flushes until it holds a row group.
+            holdRowGroups: z.boolean().default(false),
           })
           .strict()
-          .default({ enabled: true, flushRows: 16_384, flushIntervalMs: 250, segmentMiB: 64 }),
+          .default({
+            enabled: true,
+            flushRows: 16_384,
+            flushIntervalMs: 250,
+            segmentMiB: 64,
+            holdRowGroups: false,
+          }),
       })
       .strict()
       .default(() => ({
         engine: 'duckdb' as const,
         duckdb: duckDbConfigSchema.parse(undefined),
-        journal: { enabled: true, flushRows: 16_384, flushIntervalMs: 250, segmentMiB: 64 },
+        journal: {
+          enabled: true,
+          flushRows: 16_384,
+          flushIntervalMs: 250,
+          segmentMiB: 64,
+          holdRowGroups: false,
+        },
       })),
     limits: z
       .object({

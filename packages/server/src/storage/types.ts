@@ -209,6 +209,29 @@ export interface WriteStore {
   write(batch: WriteBatch): Promise<WriteResult>;
 }
 
+/** How a held transaction ended: committed through a journal record, or rolled back whole. */
+export type HeldEnd = { committed: true; seq: number } | { committed: false; error: Error };
+
+/**
+ * One transaction kept open across ingest batches, so that a commit holds a whole row group
+ * (storage/journal). Nothing in it is visible or durable before its commit, which comes when the
+ * journal asks or when another writer needs the connection.
+ */
+export interface HeldTransaction {
+  /**
+   * Appends the batch `take()` returns into the open transaction, opening one; `take` runs once
+   * the write connection is this call's, and may return null (nothing to append). If the append
+   * fails the whole transaction is rolled back (`onEnd` is told) and the promise rejects.
+   */
+  append(take: () => WriteBatch | null): Promise<WriteResult | null>;
+  /** Commits the open transaction, if any; on failure it is rolled back and this rejects. */
+  commit(): Promise<void>;
+  /** Rows appended into the open transaction. */
+  readonly heldRows: number;
+  /** Told on the write connection each time the open transaction ends, whoever ended it. */
+  onEnd(listener: (end: HeldEnd) => void): void;
+}
+
 /** Retention and erasure. */
 export interface LifecycleStore {
   /** Removes rows of `tenantId` older than `cutoffUnixNano`. */
@@ -297,6 +320,8 @@ export interface StorageBase
    * one committed, and the server puts the ingest journal in front of them (storage/journal).
    */
   appliedJournalSeq?(): Promise<number>;
+  /** Engines that can keep one ingest transaction open across journal flushes (DuckDB). */
+  heldTransaction?: HeldTransaction;
   /** Creates or migrates the schema. Safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;

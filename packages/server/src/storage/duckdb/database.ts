@@ -16,6 +16,8 @@ export class DuckDb {
   private readonly readers: DuckDBConnection[] = [];
   private nextReader = 0;
   private writerQueue: Promise<unknown> = Promise.resolve();
+  /** Ends the ingest writer's held transaction (write.ts) before any other use of the connection. */
+  private held: (() => Promise<void>) | null = null;
 
   private constructor(
     readonly instance: DuckDBInstance,
@@ -53,6 +55,25 @@ export class DuckDb {
    * commit or roll back each other's work: every writer goes through here, one at a time.
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.serial(async () => {
+      // Someone else's statements must never run inside the ingest writer's held transaction. A
+      // failed commit is the holder's to report (it rolled back and requeues its rows): this
+      // writer goes on on a clean connection.
+      if (this.held) await this.held().catch(() => {});
+      return fn();
+    });
+  }
+
+  /**
+   * The same queue, for the holder of a transaction kept open across calls: `end` commits it (or
+   * rolls it back), and every other `exclusive` call runs it first. Null once it has ended.
+   */
+  holdTransaction(end: (() => Promise<void>) | null): void {
+    this.held = end;
+  }
+
+  /** The write queue without ending a held transaction: for its holder only. */
+  serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.writerQueue.then(fn, fn);
     this.writerQueue = run.catch(() => {});
     return run;

@@ -10,6 +10,7 @@ import type {
 import { duckChangeEventStore } from './change-events.js';
 import { compactClosedWindows } from './compact.js';
 import { DuckDb } from './database.js';
+import { DuckHeldTransaction } from './held-transaction.js';
 import { duckAlertStore, duckKeyStore } from './keys-alerts.js';
 import { duckLifecycleStore } from './lifecycle.js';
 import { doctor, runawayRuns } from './read-doctor.js';
@@ -62,6 +63,7 @@ export async function openDuckDbStorage(options: DuckDbOptions) {
         }
       }),
     write: (batch: WriteBatch) => ingest.write(batch),
+    heldTransaction: new DuckHeldTransaction(db, ingest),
     settleParkedSpans: (options: SettleOptions) => ingest.settle(options),
     parkedSpans: () => ingest.parkedSpans(),
     appliedJournalSeq: () => db.exclusive(() => ingest.appliedJournalSeq()),

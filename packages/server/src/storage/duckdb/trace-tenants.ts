@@ -141,6 +141,14 @@ export class DuckTraceTenants {
     };
   }
 
+  /**
+   * Drops the in-memory parked set, to be read again from the table: after a rollback of a
+   * transaction whose batches already updated it (a held transaction, write.ts).
+   */
+  forgetParked(): void {
+    this.parked = null;
+  }
+
   private async parkedTraces(): Promise<Set<string>> {
     if (!this.parked) {
       const rows = await this.db.queryOnWriter('SELECT DISTINCT trace_id FROM parked_spans');

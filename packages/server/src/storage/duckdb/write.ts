@@ -56,8 +56,7 @@ export class DuckIngestWriter {
         total.expired += taken.report.expired;
         return taken.more;
       } catch (err) {
-        await conn.run('ROLLBACK').catch(() => {});
-        this.stagingReady = false;
+        await this.rollBack();
         throw err;
       }
     };
@@ -92,6 +91,26 @@ export class DuckIngestWriter {
   }
 
   private async transaction(batch: WriteBatch): Promise<WriteResult> {
+    const conn = this.db.writer;
+    await conn.run('BEGIN TRANSACTION');
+    let appended: { result: WriteResult; onCommit: () => void };
+    try {
+      appended = await this.appendBatch(batch);
+      if (batch.journalSeq !== undefined) await recordJournalSeq(conn, batch.journalSeq);
+      await conn.run('COMMIT');
+    } catch (err) {
+      await this.rollBack();
+      throw err;
+    }
+    appended.onCommit();
+    return appended.result;
+  }
+
+  /**
+   * Appends a batch's rows within the write connection's open transaction. `onCommit` updates
+   * in-memory state (the parked set) to what the transaction wrote.
+   */
+  async appendBatch(batch: WriteBatch): Promise<{ result: WriteResult; onCommit: () => void }> {
     const result: WriteResult = {
       spansWritten: 0,
       spansDuplicate: 0,
@@ -99,43 +118,40 @@ export class DuckIngestWriter {
       metricsWritten: 0,
     };
     const conn = this.db.writer;
-    await conn.run('BEGIN TRANSACTION');
     let onCommit = () => {};
-    try {
-      let adopted: SpanRow[] = [];
-      if (batch.traceClaims?.length || batch.pendingSpans?.length) {
-        const settled = await this.traceTenants.apply(
-          batch,
-          (table, rows, append) => appendAll(conn, table, rows, append),
-          this.nowNs(),
-        );
-        adopted = settled.adopted;
-        result.spansParked = settled.parked;
-        onCommit = settled.onCommit;
-      }
-      // Spans adopted from the park may have been resent meanwhile: they are checked, not trusted.
-      result.spansWritten = await this.insertSpans(conn, batch.spans, adopted);
-      result.spansDuplicate = batch.spans.length + adopted.length - result.spansWritten;
-      if (batch.spanColumns?.length) {
-        const columns = await this.insertSpanColumns(conn, batch.spanColumns);
-        result.spansWritten += columns.written;
-        result.spansDuplicate += columns.rows - columns.written;
-      }
-      result.logsWritten = await appendAll(conn, 'logs', batch.logs, appendLog);
-      await appendAll(conn, 'scores', scoresOfLogs(batch.logs), appendScore);
-      result.metricsWritten = await appendAll(conn, 'metric_points', batch.metrics, appendMetric);
-      if (batch.journalSeq !== undefined) {
-        await conn.run('INSERT OR REPLACE INTO ingest_journal VALUES (1, ?)', [batch.journalSeq]);
-      }
-      await conn.run('COMMIT');
-    } catch (err) {
-      await conn.run('ROLLBACK').catch(() => {});
-      // The staging table may have been created in this transaction: it is gone with it.
-      this.stagingReady = false;
-      throw err;
+    let adopted: SpanRow[] = [];
+    if (batch.traceClaims?.length || batch.pendingSpans?.length) {
+      const settled = await this.traceTenants.apply(
+        batch,
+        (table, rows, append) => appendAll(conn, table, rows, append),
+        this.nowNs(),
+      );
+      adopted = settled.adopted;
+      result.spansParked = settled.parked;
+      onCommit = settled.onCommit;
     }
-    onCommit();
-    return result;
+    // Spans adopted from the park may have been resent meanwhile: they are checked, not trusted.
+    result.spansWritten = await this.insertSpans(conn, batch.spans, adopted);
+    result.spansDuplicate = batch.spans.length + adopted.length - result.spansWritten;
+    if (batch.spanColumns?.length) {
+      const columns = await this.insertSpanColumns(conn, batch.spanColumns);
+      result.spansWritten += columns.written;
+      result.spansDuplicate += columns.rows - columns.written;
+    }
+    result.logsWritten = await appendAll(conn, 'logs', batch.logs, appendLog);
+    await appendAll(conn, 'scores', scoresOfLogs(batch.logs), appendScore);
+    result.metricsWritten = await appendAll(conn, 'metric_points', batch.metrics, appendMetric);
+    return { result, onCommit };
+  }
+
+  /**
+   * Rolls back the write connection's open transaction. The staging table may have been created
+   * in it (it is gone with it), and batches of a held transaction may have updated the parked set.
+   */
+  async rollBack(): Promise<void> {
+    await this.db.writer.run('ROLLBACK').catch(() => {});
+    this.stagingReady = false;
+    this.traceTenants.forgetParked();
   }
 
   /**
@@ -199,6 +215,11 @@ export class DuckIngestWriter {
     await conn.run('CREATE TEMP TABLE IF NOT EXISTS spans_staging AS SELECT * FROM spans LIMIT 0');
     this.stagingReady = true;
   }
+}
+
+/** Records the journal record a transaction ends at (see WriteBatch.journalSeq). */
+export async function recordJournalSeq(conn: DuckDBConnection, seq: number): Promise<void> {
+  await conn.run('INSERT OR REPLACE INTO ingest_journal VALUES (1, ?)', [seq]);
 }
 
 /**

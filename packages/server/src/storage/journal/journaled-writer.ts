@@ -1,14 +1,20 @@
 import { ServerSaturatedError } from '../../ingest/errors.js';
 import type { ServerMetrics } from '../../telemetry/registry.js';
-import { appendRows, batchSize, type IngestWriter, takeGroup } from '../batch-writer.js';
-import type { WriteBatch, WriteResult, WriteStore } from '../types.js';
+import { batchSize, type IngestWriter, takeGroup } from '../batch-writer.js';
+import type { HeldEnd, HeldTransaction, WriteBatch, WriteResult, WriteStore } from '../types.js';
 import { WriteHealth } from '../write-health.js';
-import { type JournalRecord, JournalSegments, type ScanReport } from './segments.js';
+import { CommitWaiters } from './commit-waiters.js';
+import { JournalGroupSync } from './group-sync.js';
+import { HeldRequests, type QueuedRequest } from './held-requests.js';
+import { type Rebuild, type ReplayReport, replayJournal } from './replay-journal.js';
+import { JournalSegments } from './segments.js';
 
 /** A store that records, in the transaction that stores a batch, the journal record it ends at. */
 export interface JournaledStore extends WriteStore {
   /** The `journalSeq` of the last batch committed (0 if none). */
   appliedJournalSeq(): Promise<number>;
+  /** A transaction the store can keep open across flushes (used when `holdRows` > 0). */
+  heldTransaction?: HeldTransaction;
 }
 
 export interface JournalOptions {
@@ -24,7 +30,17 @@ export interface JournalOptions {
   maxBatchItems: number;
   /** Wait after a failed storage commit before trying again. */
   retryMs: number;
+  /**
+   * 0: every flush commits. Otherwise flushes append into one held transaction (when the store has
+   * one), committed once it holds this many rows, after `holdMs`, for a reader, or at shutdown.
+   */
+  holdRows: number;
+  /** Longest a held transaction stays open. */
+  holdMs: number;
 }
+
+/** DuckDB's row group: a transaction holding one is written to the file directly, past the WAL. */
+export const ROW_GROUP_ROWS = 122_880;
 
 export const DEFAULT_JOURNAL_OPTIONS: Omit<JournalOptions, 'dir'> = {
   flushRows: 16_384,
@@ -33,30 +49,20 @@ export const DEFAULT_JOURNAL_OPTIONS: Omit<JournalOptions, 'dir'> = {
   maxQueuedItems: 500_000,
   maxBatchItems: 131_072,
   retryMs: 1_000,
+  holdRows: 0,
+  holdMs: 2_000,
 };
 
-export interface ReplayReport extends ScanReport {
-  /** Records after the store's applied one, committed at open. */
-  replayed: number;
-  /** Records whose payload could not be rebuilt (skipped and reported). */
-  unreadable: number;
-}
-
-/** Turns a journaled payload back into the rows it stood for (replay after a restart). */
-export type Rebuild = (payload: Buffer) => Promise<WriteBatch>;
-
-interface Queued {
-  seq: number;
-  batch: WriteBatch;
-  items: number;
-}
+export type { Rebuild, ReplayReport } from './replay-journal.js';
 
 /**
  * Acknowledges a write once its record is durable in the journal (fdatasync), then commits rows to
  * storage in large transactions: DuckDB spends about half the CPU per row in a 16,384-row
  * transaction that it does in a 1,024-row one (docs/scaling.md), and requests no longer wait for
  * storage commits. Each commit also stores the last journal record it holds, so a restart replays
- * exactly the records after it: nothing acknowledged is lost, nothing is stored twice.
+ * exactly the records after it: nothing acknowledged is lost, nothing is stored twice. With
+ * `holdRows`, flushes append into one transaction the store keeps open (held-requests.ts), and
+ * only its commit counts its records as stored.
  *
  * Rows acknowledged but not yet committed are invisible to storage readers; `visible()` commits
  * them first, and the server puts it in front of every telemetry read (read-barrier.ts).
@@ -66,22 +72,27 @@ export class JournaledWriter implements IngestWriter {
   private appliedSeq: number;
   /** Highest record whose rows are queued (records become durable in order). */
   private ackedSeq: number;
-  private toDisk: Array<{ record: JournalRecord; done: (err?: Error) => void }> = [];
-  private diskWrite: Promise<void> | null = null;
-  private readonly queued: Queued[] = [];
+  private readonly journal: JournalGroupSync;
+  private readonly queued: QueuedRequest[] = [];
   private queuedItems = 0;
   private outstanding = 0;
   private flushing: Promise<void> | null = null;
-  private urgent = false;
+  /**
+   * Records up to this seq are committed without waiting for flushRows (a reader waits, the
+   * interval passed, shutdown). A seq, not a flag: rows that arrive during that commit wait for
+   * their own interval, or a busy writer would go on committing whatever came in meanwhile, in
+   * small transactions.
+   */
+  private urgentThrough = 0;
   private closing = false;
   private timer: NodeJS.Timeout | null = null;
-  private waiters: Array<{
-    seq: number;
-    strict: boolean;
-    resolve: () => void;
-    reject: (e: Error) => void;
-  }> = [];
+  private readonly waiters = new CommitWaiters();
   private readonly health = new WriteHealth();
+  /** The store's held transaction and what it holds, when holding is on. */
+  private readonly hold: HeldRequests | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  /** Journal files are deleted after each commit, one deletion after the other. */
+  private deleting: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly store: JournaledStore,
@@ -95,6 +106,15 @@ export class JournaledWriter implements IngestWriter {
     this.ackedSeq = applied;
     this.nextSeq = Math.max(applied, segments.lastSeq) + 1;
     metrics?.queueDepth.track(() => this.outstanding);
+    this.journal = new JournalGroupSync(segments, this.health, onError, metrics);
+    if (options.holdRows > 0 && store.heldTransaction) {
+      this.hold = new HeldRequests(
+        store.heldTransaction,
+        options,
+        () => this.startFlush(),
+        (requests, end) => this.heldEnded(requests, end),
+      );
+    }
   }
 
   /**
@@ -109,42 +129,16 @@ export class JournaledWriter implements IngestWriter {
     metrics?: ServerMetrics,
   ): Promise<{ writer: JournaledWriter; replay: ReplayReport }> {
     const segments = JournalSegments.open(options.dir, options.segmentBytes);
-    const applied = await store.appliedJournalSeq();
-    const report: ReplayReport = {
-      records: 0,
-      tornBytes: 0,
-      damagedSegments: [],
-      replayed: 0,
-      unreadable: 0,
-    };
-    let pending: WriteBatch = { spans: [], logs: [], metrics: [] };
-    let pendingSeq = applied;
-    const commit = async () => {
-      if (pendingSeq === applied && batchSize(pending) === 0) return;
-      await store.write({ ...pending, journalSeq: pendingSeq });
-      pending = { spans: [], logs: [], metrics: [] };
-    };
-    for (const record of segments.scan(report)) {
-      if (record.seq <= applied) continue;
-      let batch: WriteBatch;
-      try {
-        batch = await rebuild(record.payload);
-      } catch (err) {
-        // Its frame checksum held, so the bytes are what was written: a bug, not a torn write.
-        // Refusing to start would hold every other record hostage; report it and go on.
-        report.unreadable++;
-        onError(new Error(`journal record ${record.seq} could not be replayed: ${err}`));
-        continue;
-      }
-      appendRows(pending, batch);
-      pendingSeq = record.seq;
-      report.replayed++;
-      if (batchSize(pending) >= options.maxBatchItems) await commit();
-    }
-    await commit();
-    const writer = new JournaledWriter(store, segments, options, onError, metrics, pendingSeq);
+    const { appliedSeq, report } = await replayJournal(
+      store,
+      segments,
+      options.maxBatchItems,
+      rebuild,
+      onError,
+    );
+    const writer = new JournaledWriter(store, segments, options, onError, metrics, appliedSeq);
     if (report.replayed > 0) metrics?.journalReplayed.inc({}, report.replayed);
-    await segments.deleteThrough(pendingSeq);
+    await segments.deleteThrough(appliedSeq);
     return { writer, replay: report };
   }
 
@@ -174,13 +168,7 @@ export class JournaledWriter implements IngestWriter {
     this.outstanding += items;
     const seq = this.nextSeq++;
     try {
-      await new Promise<void>((resolve, reject) => {
-        this.toDisk.push({
-          record: { seq, payload: payload() },
-          done: (err) => (err ? reject(err) : resolve()),
-        });
-        this.startDiskWrite();
-      });
+      await this.journal.append({ seq, payload: payload() });
     } catch (err) {
       this.outstanding -= items;
       throw new ServerSaturatedError(`journal write failed: ${(err as Error).message}`);
@@ -206,41 +194,25 @@ export class JournaledWriter implements IngestWriter {
     const seq = this.ackedSeq;
     if (this.appliedSeq >= seq) return Promise.resolve();
     if (!strict && this.health.isFailing('storage')) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ seq, strict, resolve, reject });
-      this.urgent = true;
-      this.startFlush();
-    });
+    const committed = this.waiters.wait(seq, strict);
+    this.urgentThrough = this.ackedSeq;
+    this.startFlush();
+    return committed;
   }
 
   /** Commits everything journaled so far (shutdown); the journal is closed after. */
   async drain(): Promise<void> {
-    while (this.diskWrite) await this.diskWrite;
+    await this.journal.idle();
     this.closing = true;
-    this.urgent = true;
+    // A run under way may have looked at `closing` before it was set: one more run after it.
+    while (this.flushing) await this.flushing;
+    this.urgentThrough = Number.MAX_SAFE_INTEGER;
     this.startFlush();
     while (this.flushing) await this.flushing;
-    if (this.timer) clearTimeout(this.timer);
+    for (const t of [this.timer, this.retryTimer]) if (t) clearTimeout(t);
+    this.hold?.stop();
+    await this.deleting;
     await this.segments.close();
-  }
-
-  /** Group commit to the journal: whatever queued while the previous fdatasync ran goes next. */
-  private async writeToDisk(): Promise<void> {
-    while (this.toDisk.length > 0) {
-      const group = this.toDisk;
-      this.toDisk = [];
-      try {
-        const started = performance.now();
-        await this.segments.append(group.map((g) => g.record));
-        this.metrics?.journalSyncSeconds.observe((performance.now() - started) / 1000);
-        this.health.ok('journal');
-        for (const g of group) g.done();
-      } catch (err) {
-        this.health.fail('journal', err as Error);
-        this.onError(err as Error);
-        for (const g of group) g.done(err as Error);
-      }
-    }
   }
 
   private scheduleFlush(): void {
@@ -248,22 +220,11 @@ export class JournaledWriter implements IngestWriter {
     else if (!this.timer && !this.flushing) {
       this.timer = setTimeout(() => {
         this.timer = null;
-        this.urgent = true;
+        this.urgentThrough = this.ackedSeq;
         this.startFlush();
       }, this.options.flushIntervalMs);
       this.timer.unref();
     }
-  }
-
-  private startDiskWrite(): void {
-    if (this.diskWrite) return;
-    const run = this.writeToDisk();
-    this.diskWrite = run;
-    void run.finally(() => {
-      this.diskWrite = null;
-      // Records queued after the run's last look at the queue.
-      if (this.toDisk.length > 0) this.startDiskWrite();
-    });
   }
 
   private startFlush(): void {
@@ -276,65 +237,110 @@ export class JournaledWriter implements IngestWriter {
       this.flushing = null;
       // A reader may have asked for a commit after the run's last look at the queue.
       if (this.waiters.length > 0) {
-        this.urgent = true;
+        this.urgentThrough = this.ackedSeq;
         this.startFlush();
       } else if (this.queued.length > 0) this.scheduleFlush();
     });
   }
 
   private async flush(): Promise<void> {
-    try {
-      while (
-        this.queued.length > 0 &&
-        (this.urgent || this.queuedItems >= this.options.flushRows)
-      ) {
-        const { group, items, merged } = takeGroup(this.queued, this.options.maxBatchItems);
-        const lastSeq = group[group.length - 1]!.seq;
-        merged.journalSeq = lastSeq;
-        const started = performance.now();
-        try {
-          const result = await this.store.write(merged);
-          this.metrics?.commitSeconds.observe((performance.now() - started) / 1000);
-          this.health.ok('storage');
-          if (result.spansDuplicate > 0) this.metrics?.duplicates.inc({}, result.spansDuplicate);
-        } catch (err) {
-          // Still journaled: put the rows back, tell waiting readers, try again later.
-          this.health.fail('storage', err as Error);
-          this.queued.unshift(...group);
-          this.failWaiters(err as Error);
-          this.onError(err as Error);
-          // Shutting down: the journal keeps the rows and the next start replays them.
-          if (this.closing) break;
-          await new Promise((r) => setTimeout(r, this.options.retryMs));
-          continue;
-        }
-        this.queuedItems -= items;
-        this.outstanding -= items;
-        this.appliedSeq = lastSeq;
-        this.releaseWaiters();
-        await this.segments.deleteThrough(lastSeq).catch((err: Error) => this.onError(err));
+    if (this.hold) return this.flushHeld(this.hold);
+    while (
+      this.queued.length > 0 &&
+      (this.queued[0]!.seq <= this.urgentThrough || this.queuedItems >= this.options.flushRows)
+    ) {
+      const { group, items, merged } = takeGroup(this.queued, this.options.maxBatchItems);
+      const lastSeq = group[group.length - 1]!.seq;
+      merged.journalSeq = lastSeq;
+      const started = performance.now();
+      try {
+        const result = await this.store.write(merged);
+        this.metrics?.commitSeconds.observe((performance.now() - started) / 1000);
+        this.health.ok('storage');
+        if (result.spansDuplicate > 0) this.metrics?.duplicates.inc({}, result.spansDuplicate);
+      } catch (err) {
+        // Still journaled: put the rows back, tell waiting readers, try again later.
+        this.health.fail('storage', err as Error);
+        this.queued.unshift(...group);
+        this.waiters.fail(err as Error);
+        this.onError(err as Error);
+        // Shutting down: the journal keeps the rows and the next start replays them.
+        if (this.closing) break;
+        await new Promise((r) => setTimeout(r, this.options.retryMs));
+        continue;
       }
-    } finally {
-      this.urgent = false;
+      this.queuedItems -= items;
+      this.outstanding -= items;
+      this.appliedSeq = lastSeq;
+      this.waiters.release(this.appliedSeq);
+      await this.segments.deleteThrough(lastSeq).catch((err: Error) => this.onError(err));
     }
   }
 
-  private releaseWaiters(): void {
-    const still = [];
-    for (const w of this.waiters) {
-      if (w.seq <= this.appliedSeq) w.resolve();
-      else still.push(w);
+  /**
+   * Appends queued rows into the held transaction at the pace plain commits would take them, and
+   * commits it once it holds `holdRows` rows, after `holdMs`, for a waiting reader, or at shutdown.
+   */
+  private async flushHeld(hold: HeldRequests): Promise<void> {
+    for (;;) {
+      const append =
+        this.queued.length > 0 &&
+        (this.queued[0]!.seq <= this.urgentThrough || this.queuedItems >= this.options.flushRows);
+      const due = !hold.empty && (hold.expired || this.closing || this.waiters.length > 0);
+      if (!hold.full && !append && !due) return;
+      const started = performance.now();
+      try {
+        if (!hold.full && append) {
+          const result = await hold.append(this.queued, (items) => {
+            this.queuedItems -= items;
+          });
+          if (result?.spansDuplicate) this.metrics?.duplicates.inc({}, result.spansDuplicate);
+        } else {
+          await hold.commit();
+          this.metrics?.commitSeconds.observe((performance.now() - started) / 1000);
+        }
+      } catch {
+        // Rolled back: heldEnded put the requests back in the queue and told the waiters.
+        if (this.closing) return;
+        await new Promise((r) => setTimeout(r, this.options.retryMs));
+      }
     }
-    this.waiters = still;
   }
 
-  /** Readers go on with what is committed; erasures are refused until commits work again. */
-  private failWaiters(err: Error): void {
-    const failure = new ServerSaturatedError(`storage write failed: ${err.message}`);
-    for (const w of this.waiters) {
-      if (w.strict) w.reject(failure);
-      else w.resolve();
+  /**
+   * The held transaction ended, committed by this writer or by another user of the connection
+   * (DuckDb.exclusive), or rolled back. Only a commit advances what the journal counts as stored.
+   */
+  private heldEnded(group: QueuedRequest[], end: HeldEnd): void {
+    let items = 0;
+    for (const q of group) items += q.items;
+    if (end.committed) {
+      this.outstanding -= items;
+      if (group.length > 0) this.appliedSeq = group[group.length - 1]!.seq;
+      this.health.ok('storage');
+      this.waiters.release(this.appliedSeq);
+      const seq = this.appliedSeq;
+      this.deleting = this.deleting
+        .then(() => this.segments.deleteThrough(seq))
+        .catch((err: Error) => this.onError(err));
+      return;
     }
-    this.waiters = [];
+    // Still journaled: back in front of the queue, in order (push: a spread could overflow).
+    const rest = this.queued.splice(0);
+    for (const q of group) this.queued.push(q);
+    for (const q of rest) this.queued.push(q);
+    this.queuedItems += items;
+    this.health.fail('storage', end.error);
+    this.waiters.fail(end.error);
+    this.onError(end.error);
+    // Ended by another writer while no flush runs: nothing else would try again.
+    if (!this.flushing && !this.closing && !this.retryTimer) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.urgentThrough = this.ackedSeq;
+        this.startFlush();
+      }, this.options.retryMs);
+      this.retryTimer.unref();
+    }
   }
 }
