@@ -261,7 +261,7 @@ export class JournaledWriter implements IngestWriter {
       } catch (err) {
         // Still journaled: put the rows back, tell waiting readers, try again later.
         this.health.fail('storage', err as Error);
-        this.queued.unshift(...group);
+        this.requeueFront(group);
         this.waiters.fail(err as Error);
         this.onError(err as Error);
         // Shutting down: the journal keeps the rows and the next start replays them.
@@ -325,10 +325,7 @@ export class JournaledWriter implements IngestWriter {
         .catch((err: Error) => this.onError(err));
       return;
     }
-    // Still journaled: back in front of the queue, in order (push: a spread could overflow).
-    const rest = this.queued.splice(0);
-    for (const q of group) this.queued.push(q);
-    for (const q of rest) this.queued.push(q);
+    this.requeueFront(group);
     this.queuedItems += items;
     this.health.fail('storage', end.error);
     this.waiters.fail(end.error);
@@ -342,5 +339,14 @@ export class JournaledWriter implements IngestWriter {
       }, this.options.retryMs);
       this.retryTimer.unref();
     }
+  }
+  /**
+   * Still journaled: back in front of the queue, in order. Pushed one by one: a spread of a group
+   * of ~100k one-span requests would overflow the stack (RangeError) in the failure path itself.
+   */
+  private requeueFront(group: QueuedRequest[]): void {
+    const rest = this.queued.splice(0);
+    for (const q of group) this.queued.push(q);
+    for (const q of rest) this.queued.push(q);
   }
 }
