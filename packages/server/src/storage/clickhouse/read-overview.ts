@@ -88,7 +88,10 @@ const SORT_SQL: Record<TenantSort, string> = {
   last_seen: 'a_last_seen',
 };
 
-const DURATIONS = 'arraySort(groupArrayArray(m_run_ns))';
+/** p50/p95/p99 of the sorted durations `arr`, as a_p50, a_p95, a_p99. */
+const quantiles = (arr: string) =>
+  `${quantileOfSorted(arr, 0.5)} AS a_p50, ${quantileOfSorted(arr, 0.95)} AS a_p95,
+   ${quantileOfSorted(arr, 0.99)} AS a_p99`;
 
 export async function tenantAggregates(
   ch: ChConnection,
@@ -97,15 +100,17 @@ export async function tenantAggregates(
 ): Promise<TenantAggregateRow[]> {
   const src = await sources(ch, scope, q.range, q.q);
   const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+  // Quantiles need every run's duration sorted: unless the page is sorted by them, they are
+  // computed for the page's tenants only, in a second query (a day's 330 k runs of 1,000 tenants
+  // against the page's), as on DuckDB.
+  const byP95 = q.sort === 'p95';
   const rows = await ch.query(
     `SELECT tenant_id, sum(m_spans) AS a_spans, sum(m_runs) AS a_runs,
        sum(m_failed_runs) AS a_failed_runs, sum(m_llm_calls) AS a_llm_calls,
        sum(m_in) AS a_input_tokens, sum(m_out) AS a_output_tokens, sum(m_llm_ns) AS a_llm_ns,
        sum(m_tool_calls) AS a_tool_calls, sum(m_tool_errors) AS a_tool_errors,
        max(m_last_seen) AS a_last_seen, ${cost(q.prices)},
-       ${quantileOfSorted(DURATIONS, 0.5)} AS a_p50,
-       ${quantileOfSorted(DURATIONS, 0.95)} AS a_p95,
-       ${quantileOfSorted(DURATIONS, 0.99)} AS a_p99
+       ${byP95 ? quantiles('arraySort(groupArrayArray(m_run_ns))') : 'NULL AS a_p50, NULL AS a_p95, NULL AS a_p99'}
      FROM (
        SELECT tenant_id, has_model, model_key, sum(spans) AS m_spans, sum(runs) AS m_runs,
          sum(failed_runs) AS m_failed_runs, sum(llm_calls) AS m_llm_calls, sum(in_tokens) AS m_in,
@@ -118,6 +123,19 @@ export async function tenantAggregates(
      ${limit(q.limit, q.offset)}`,
     ch.finalSettings,
   );
+  if (!byP95 && rows.length > 0) {
+    const page = rows.map((r) => String(r.tenant_id));
+    const found = await ch.query(
+      `SELECT tenant_id, ${quantiles('arraySort(groupArrayArray(run_ns))')}
+       FROM (${src}) WHERE tenant_id IN (${page.map(lit).join(', ')}) GROUP BY tenant_id`,
+      ch.finalSettings,
+    );
+    const byTenant = new Map(found.map((r) => [String(r.tenant_id), r]));
+    for (const r of rows) {
+      const f = byTenant.get(String(r.tenant_id));
+      if (f) [r.a_p50, r.a_p95, r.a_p99] = [f.a_p50, f.a_p95, f.a_p99];
+    }
+  }
   return rows.map(tenantAggregateFromColumns);
 }
 
