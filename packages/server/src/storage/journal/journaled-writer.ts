@@ -195,8 +195,7 @@ export class JournaledWriter implements IngestWriter {
     if (this.appliedSeq >= seq) return Promise.resolve();
     if (!strict && this.health.isFailing('storage')) return Promise.resolve();
     const committed = this.waiters.wait(seq, strict);
-    this.urgentThrough = this.ackedSeq;
-    this.startFlush();
+    this.flushAcknowledged();
     return committed;
   }
 
@@ -220,8 +219,7 @@ export class JournaledWriter implements IngestWriter {
     else if (!this.timer && !this.flushing) {
       this.timer = setTimeout(() => {
         this.timer = null;
-        this.urgentThrough = this.ackedSeq;
-        this.startFlush();
+        this.flushAcknowledged();
       }, this.options.flushIntervalMs);
       this.timer.unref();
     }
@@ -236,11 +234,15 @@ export class JournaledWriter implements IngestWriter {
     void run.finally(() => {
       this.flushing = null;
       // A reader may have asked for a commit after the run's last look at the queue.
-      if (this.waiters.length > 0) {
-        this.urgentThrough = this.ackedSeq;
-        this.startFlush();
-      } else if (this.queued.length > 0) this.scheduleFlush();
+      if (this.waiters.length > 0) this.flushAcknowledged();
+      else if (this.queued.length > 0) this.scheduleFlush();
     });
+  }
+
+  /** Commits everything acknowledged so far (not what arrives meanwhile: that waits its turn). */
+  private flushAcknowledged(): void {
+    this.urgentThrough = this.ackedSeq;
+    this.startFlush();
   }
 
   private async flush(): Promise<void> {
@@ -334,12 +336,12 @@ export class JournaledWriter implements IngestWriter {
     if (!this.flushing && !this.closing && !this.retryTimer) {
       this.retryTimer = setTimeout(() => {
         this.retryTimer = null;
-        this.urgentThrough = this.ackedSeq;
-        this.startFlush();
+        this.flushAcknowledged();
       }, this.options.retryMs);
       this.retryTimer.unref();
     }
   }
+
   /**
    * Still journaled: back in front of the queue, in order. Pushed one by one: a spread of a group
    * of ~100k one-span requests would overflow the stack (RangeError) in the failure path itself.
