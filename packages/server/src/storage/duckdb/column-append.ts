@@ -50,7 +50,7 @@ export async function appendSpanColumns(
         // and move them all into the transaction then, in one stretch of 30-50 ms per 16,384
         // rows: moved a chunk at a time, it fits between the slices.
         appender.flushSync();
-        if (slice.spent()) await slice.pause();
+        if (slice.spentNow()) await slice.pause();
       }
     }
   }
