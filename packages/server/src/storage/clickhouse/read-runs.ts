@@ -148,18 +148,24 @@ export async function traceSpans(
   traceId: string,
 ): Promise<SpanRow[]> {
   // The trace index (schema v7) names the trace's tenants and days: the spans read below is then
-  // a primary-key range in those days' partitions, with or without a tenant-bound scope.
-  const hits = await ch.query<{ tenant_id: string; lo: number; hi: number }>(
-    `SELECT tenant_id, min(day) AS lo, max(day) AS hi FROM ${ch.database}.trace_index
+  // a primary-key range in those days' partitions, with or without a tenant-bound scope. The days
+  // are toYYYYMMDD in the server's time zone, as the partitions are: their bounds are taken there
+  // too, so the read touches the trace's day partitions only (a day's margin either side read
+  // three for one: 10,240 vs ~4,096 rows of every column at 100 M spans on 18.16).
+  const ymd = (d: string) =>
+    `toDate(concat(substring(toString(${d}), 1, 4), '-', substring(toString(${d}), 5, 2), '-', substring(toString(${d}), 7, 2)))`;
+  const hits = await ch.query<{ tenant_id: string; from_s: string; to_s: string }>(
+    `SELECT tenant_id, toUInt64(toUnixTimestamp(toDateTime(${ymd('min(day)')}))) AS from_s,
+       toUInt64(toUnixTimestamp(toDateTime(${ymd('max(day)')} + 1))) AS to_s
+     FROM ${ch.database}.trace_index
      ${new Where(scope).add('trace_key = cityHash64(?)', traceId).sql} GROUP BY tenant_id`,
   );
   if (hits.length === 0) return [];
   const where = new Where(scope)
     .add(`tenant_id IN (${litList(hits.map((h) => h.tenant_id))})`)
     .add('trace_id = ?', traceId)
-    // Days are the server's time zone's (toYYYYMMDD): a day's margin either side covers any zone.
-    .add('start_ns >= ?', dayStartNs(Math.min(...hits.map((h) => Number(h.lo)))) - DAY_NS)
-    .add('start_ns < ?', dayStartNs(Math.max(...hits.map((h) => Number(h.hi)))) + 2n * DAY_NS);
+    .add('start_ns >= ?', BigInt(Math.min(...hits.map((h) => Number(h.from_s)))) * SECOND_NS)
+    .add('start_ns < ?', BigInt(Math.max(...hits.map((h) => Number(h.to_s)))) * SECOND_NS);
   const rows = await ch.query(
     `SELECT * FROM ${ch.database}.spans ${where.sql}
      ORDER BY start_ns, span_id ${ONE_PER_SPAN} LIMIT 20000`,
@@ -167,14 +173,7 @@ export async function traceSpans(
   return rows.map(spanFromRow);
 }
 
-const DAY_NS = 86_400_000_000_000n;
-
-/** The first nanosecond of a trace_index day (YYYYMMDD) read as a UTC date. */
-function dayStartNs(yyyymmdd: number): bigint {
-  const y = Math.floor(yyyymmdd / 10000);
-  const m = Math.floor(yyyymmdd / 100) % 100;
-  return BigInt(Date.UTC(y, m - 1, yyyymmdd % 100)) * 1_000_000n;
-}
+const SECOND_NS = 1_000_000_000n;
 
 export async function traceLogs(
   ch: ChConnection,
