@@ -28,16 +28,24 @@ const CLIENTS = 4;
 /** The goal for the server's peak resident memory under this load (docs/scaling.md, "Memory"). */
 const RSS_BOUND_MIB = 1024;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_INGEST_ROUNDS ?? 3));
+/**
+ * Requests sent before the measured load, to each server (not timed, not in the CPU or the p99): a
+ * fresh server starts its ingest threads and compiles its hot paths on its first requests, which
+ * took 0.8-1.2 s each for the first four (reported on their own row).
+ */
+const WARMUP_REQUESTS = 16;
 
 const { raw, gzipped } = await requestBodies(REQUESTS);
 const totalSpans = REQUESTS * SPANS_PER_REQUEST;
 const LOAD_CLIENT = fileURLToPath(new URL('./load-client.ts', import.meta.url));
 const bodiesDir = mkdtempSync(join(tmpdir(), 'tenantry-bench-bodies-'));
+const warmup = (await requestBodies(WARMUP_REQUESTS)).gzipped;
+const warmupSpans = WARMUP_REQUESTS * SPANS_PER_REQUEST;
 const bodiesFile = join(bodiesDir, 'requests.bin');
-writeBodies(bodiesFile, gzipped);
+writeBodies(bodiesFile, [...warmup, ...gzipped]);
 // The same runs with the tenant on their roots only, a quarter of the roots a request late.
 const rootOnlyFile = join(bodiesDir, 'root-only.bin');
-writeBodies(rootOnlyFile, (await requestBodies(REQUESTS, 'root-only')).gzipped);
+writeBodies(rootOnlyFile, [...warmup, ...(await requestBodies(REQUESTS, 'root-only')).gzipped]);
 // Every request's spans, only some of its roots moved a request later: the same total.
 const rootOnlySpans = totalSpans;
 
@@ -92,7 +100,13 @@ async function endToEnd(
   const [, url] = await server.waitFor(/listening on (http:\/\/[\d.:]+)/);
   const [, admin] = await server.waitFor(/admin key:\s+(tnt_\S+)/);
   const [, key] = await server.waitFor(/platform ingest key:\s+(tnt_\S+)/);
-  const client = spawnScript(LOAD_CLIENT, [url!, key!, bodies, String(CLIENTS)]);
+  const client = spawnScript(LOAD_CLIENT, [
+    url!,
+    key!,
+    bodies,
+    String(CLIENTS),
+    String(WARMUP_REQUESTS),
+  ]);
   const pid = server.child.pid ?? 0;
   await client.waitFor(/^start$/m, 120_000);
   const cpuBefore = sampleCpu(pid);
@@ -126,6 +140,7 @@ async function endToEnd(
   return {
     rate,
     p99: quantile(latencies, 0.99),
+    warmupMaxMs: Math.max(...load.warmupLatenciesMs),
     failed: load.failed,
     statuses: load.statuses,
     cpu,
@@ -248,7 +263,7 @@ const rootOnlyRatio = median(rootOnlyRatios);
 // Every acknowledged span stored once, under its run's tenant, none left waiting.
 const rootOnlyComplete = rounds.every(
   (r) =>
-    r.rootOnly.stored.spans === rootOnlySpans &&
+    r.rootOnly.stored.spans === rootOnlySpans + warmupSpans &&
     r.rootOnly.stored.unassigned === 0 &&
     r.rootOnly.stored.parked === 0 &&
     r.rootOnly.failed === 0,
@@ -290,11 +305,17 @@ report({
 const p99 = Math.max(...rounds.map((r) => r.e2e.p99));
 report({
   bench: 'ingest',
-  case: 'p99 time to acknowledge (duckdb, worst round)',
+  case: `p99 time to acknowledge (duckdb, worst round; after ${WARMUP_REQUESTS} warm-up requests)`,
   metric: 'ms',
   value: p99,
   goal: '<= 150',
   pass: p99 <= 150,
+});
+report({
+  bench: 'ingest',
+  case: `slowest of a fresh server's first ${WARMUP_REQUESTS} requests (duckdb, worst round: ingest threads starting)`,
+  metric: 'ms',
+  value: Math.max(...rounds.map((r) => r.e2e.warmupMaxMs)),
 });
 // Bounded by the queues (docs/scaling.md, "Memory"): the journal's items waiting for storage
 // (limits.maxQueuedItems), the workers' request bytes (ingest.workerQueueMiB) and DuckDB's cache.
