@@ -137,6 +137,14 @@ export function tenantRoutes(deps: QueryDeps) {
       const scope = readScope(request.principal);
       const range = resolveRange(q, deps.clock);
       const { limit, offset } = page(q, 100);
+      // A tenant-bound key's page can only be its own tenant: its feedback is read beside the
+      // aggregates instead of after them (one round trip fewer; kept only if the tenant is listed).
+      const boundFeedback =
+        scope.tenantId === null
+          ? null
+          : deps.storage.feedbackStats(scope, range.ns, [scope.tenantId]);
+      // Awaited below; until then a failure must not count as unhandled.
+      boundFeedback?.catch(() => {});
       const [rows, fleet] = await Promise.all([
         deps.storage.tenantAggregates(scope, {
           range: range.ns,
@@ -154,11 +162,12 @@ export function tenantRoutes(deps: QueryDeps) {
         items.length === 0
           ? []
           : (
-              await deps.storage.feedbackStats(
-                scope,
-                range.ns,
-                items.map((r) => r.tenantId),
-              )
+              await (boundFeedback ??
+                deps.storage.feedbackStats(
+                  scope,
+                  range.ns,
+                  items.map((r) => r.tenantId),
+                ))
             ).map((f) => [f.tenantId, f]),
       );
       return {

@@ -134,7 +134,9 @@ export async function tenantAggregates(
   const src = sources(base, COLUMNS);
   const prices = pricesTable(q.prices);
   const order = `${SORT_SQL[q.sort]} ${q.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, tenant_id`;
-  const byP95 = q.sort === 'p95';
+  // Every tenant's quantiles in the one query when sorted by them, or when the scope is a single
+  // tenant (its page): a second round trip for one tenant's runs cost more than reading them here.
+  const byP95 = q.sort === 'p95' || scope.tenantId !== null;
   const all = byP95 ? runQuantiles(base) : null;
   const rows = await db.query(
     `WITH r AS (${src.sql}),
