@@ -8,6 +8,11 @@ import type { BodyEncoding, OtlpFormat } from '../otlp/body.js';
 import { DecodeBudget, type DecodeLimits } from '../otlp/decode-limits.js';
 import { DECODERS } from '../otlp/decoders.js';
 import { MalformedOtlpError, PayloadTooLargeError } from '../otlp/errors.js';
+import {
+  type EncodedSpanLines,
+  encodeSpanLines,
+  spanLineBuffers,
+} from '../storage/clickhouse/span-lines.js';
 import { encodeSpanColumns, type SpanColumns } from '../storage/span-columns.js';
 import { spanColumnBuffers } from '../storage/span-columns-transfer.js';
 import type { TraceClaim } from '../storage/trace-claims.js';
@@ -21,7 +26,8 @@ import { WorkSlice } from './work-slice.js';
  * An ingest worker thread (worker-pool.ts): everything an OTLP trace request costs that does not
  * need the event loop. It inflates the body as sent, decodes it, resolves each span's tenant,
  * sanitizes, redacts and builds the rows as the event loop did (the same row builders as journal
- * replay), and encodes them as span columns whose buffers move back without a copy. The event loop
+ * replay), and encodes them as span columns (DuckDB) or as ClickHouse's insert lines, whose
+ * buffers move back without a copy. The event loop
  * keeps what orders or counts: keys, limits and budgets, the journal and its acknowledgement.
  */
 
@@ -43,7 +49,10 @@ export interface TraceJob {
   decodeLimits: DecodeLimits;
   /** Inflated body limit. */
   maxBodyBytes: number;
-  /** Span columns for the embedded DuckDB, or span rows for engines that take rows. */
+  /**
+   * Span columns for the embedded DuckDB; `rows` for ClickHouse, which takes rows: they come back
+   * already as its insert's lines (storage/clickhouse/span-lines.ts).
+   */
   output: 'columns' | 'rows';
 }
 
@@ -57,10 +66,12 @@ export interface PreparedPartition {
   redacted: Record<string, number>;
   /** Attributes dropped past the tenant's attribute limit. */
   droppedAttributes: number;
-  /** Spans waiting for their trace's tenant (always rows), or every span when output is rows. */
+  /** Spans waiting for their trace's tenant (always rows: their tenant is decided later). */
   spans?: SpanRow[];
   /** The partition's rows of the request's span columns: `[start, end)`. */
   rows?: [number, number];
+  /** The partition's lines of the request's span lines: `[start, end)`. */
+  lines?: [number, number];
 }
 
 export interface PreparedTraces {
@@ -79,6 +90,8 @@ export interface PreparedTraces {
    * a request holds), except those of the spans waiting for their trace's tenant.
    */
   columns?: SpanColumns;
+  /** The same for output `rows`: every partition's spans as lines of the ClickHouse insert. */
+  lines?: EncodedSpanLines;
 }
 
 export type TraceReply =
@@ -139,7 +152,7 @@ async function prepare(job: TraceJob): Promise<PreparedTraces> {
   );
   const decodeMs = performance.now() - started - slice.pausedMs;
   const partitions: PreparedPartition[] = [];
-  const columnRows: SpanRow[] = [];
+  const builtRows: SpanRow[] = [];
   for (const [partition, items] of byTenant) {
     const from = performance.now();
     const pausedBefore = slice.pausedMs;
@@ -167,18 +180,18 @@ async function prepare(job: TraceJob): Promise<PreparedTraces> {
       redacted: findings,
       droppedAttributes,
     };
+    const range: [number, number] = [builtRows.length, builtRows.length + batch.spans.length];
     if (partition === TRACE_TENANT_PENDING) prepared.spans = batch.pendingSpans ?? [];
-    else if (job.output === 'rows') prepared.spans = batch.spans;
-    else {
-      prepared.rows = [columnRows.length, columnRows.length + batch.spans.length];
-      for (const row of batch.spans) columnRows.push(row);
-    }
+    else if (job.output === 'rows') prepared.lines = range;
+    else prepared.rows = range;
+    for (const row of batch.spans) builtRows.push(row);
     prepared.buildMs = performance.now() - from - (slice.pausedMs - pausedBefore);
     partitions.push(prepared);
   }
   // Not charged to the tenants: the storage format's cost, as the appender's JSON was on the
   // event loop. Their budget covers sanitizing, redacting and building rows, as it did there.
-  const columns = job.output === 'columns' ? encodeSpanColumns(columnRows) : undefined;
+  const columns = job.output === 'columns' ? encodeSpanColumns(builtRows) : undefined;
+  const lines = job.output === 'rows' ? encodeSpanLines(builtRows) : undefined;
   const sentBytes = job.body.byteLength;
   return {
     body: job.body,
@@ -192,6 +205,7 @@ async function prepare(job: TraceJob): Promise<PreparedTraces> {
     claims,
     partitions,
     ...(columns ? { columns } : {}),
+    ...(lines ? { lines } : {}),
   };
 }
 
@@ -202,6 +216,7 @@ async function run(job: TraceJob): Promise<void> {
   try {
     const prepared = await prepare(job);
     if (prepared.columns) transfer.push(...spanColumnBuffers(prepared.columns));
+    if (prepared.lines) transfer.push(...spanLineBuffers(prepared.lines));
     if (prepared.inflated) transfer.push(prepared.inflated.buffer as ArrayBuffer);
     if (
       prepared.body.byteOffset === 0 &&

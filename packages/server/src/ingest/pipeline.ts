@@ -3,6 +3,7 @@ import type { IngestLimits, TenantLimiter } from '../limits/tenant-limits.js';
 import type { OtlpFormat, ReceivedBody } from '../otlp/body.js';
 import type { DecodedLogs, DecodedMetrics, DecodedTraces, ResourceGroup } from '../otlp/model.js';
 import type { IngestWriter } from '../storage/batch-writer.js';
+import { selectSpanLines, withTenants } from '../storage/clickhouse/span-lines.js';
 import { scoresOfLogs } from '../storage/score-columns.js';
 import { selectSpanColumns } from '../storage/span-columns.js';
 import type { Attributes, WriteBatch } from '../storage/types.js';
@@ -160,12 +161,15 @@ export class IngestPipeline {
     const columns = prepared.columns;
     // Rows of partitions refused under their tenant's limits are left out of the columns.
     const keep = columns && admitted.size < byTenant.size ? new Uint8Array(columns.rows) : null;
+    // And out of the lines, which take their tenants from the partitions admitted.
+    const lineTenants: Array<[string, number, number]> = [];
     for (const { part } of admitted.values()) {
       const tenantId = accountOf(part.partition);
       this.deps.countFindings?.(tenantId, part.redacted);
       if (part.droppedAttributes > 0)
         this.count('rejected', tenantId, 'traces', 'attribute_limit', part.droppedAttributes);
       if (keep && part.rows) keep.fill(1, part.rows[0], part.rows[1]);
+      if (part.lines) lineTenants.push([part.partition, part.lines[0], part.lines[1]]);
       if (part.spans?.length) {
         if (part.partition === TRACE_TENANT_PENDING) batch.pendingSpans ??= [];
         const into = part.partition === TRACE_TENANT_PENDING ? batch.pendingSpans! : batch.spans;
@@ -175,6 +179,16 @@ export class IngestPipeline {
     if (columns && columns.rows > 0) {
       const selected = keep ? selectSpanColumns(columns, keep) : columns;
       if (selected.rows > 0) batch.spanColumns = [selected];
+    }
+    if (prepared.lines && prepared.lines.rows > 0) {
+      const lines = withTenants(prepared.lines, lineTenants);
+      const kept = lineTenants.reduce((n, [, start, end]) => n + end - start, 0);
+      if (kept === lines.rows) batch.spanLines = [lines];
+      else if (kept > 0) {
+        const keepLines = new Uint8Array(lines.rows);
+        for (const [, start, end] of lineTenants) keepLines.fill(1, start, end);
+        batch.spanLines = [selectSpanLines(lines, keepLines)];
+      }
     }
     return this.commit('traces', batch, admitted, rejections, request);
   }
@@ -272,7 +286,8 @@ export class IngestPipeline {
       batch.logs.length +
       batch.metrics.length +
       (batch.pendingSpans?.length ?? 0) +
-      (batch.spanColumns?.reduce((n, c) => n + c.rows, 0) ?? 0);
+      (batch.spanColumns?.reduce((n, c) => n + c.rows, 0) ?? 0) +
+      (batch.spanLines?.reduce((n, l) => n + l.rows, 0) ?? 0);
     if (accepted > 0) {
       const result = await this.deps.writer.write(batch, () =>
         encodeJournalEntry({

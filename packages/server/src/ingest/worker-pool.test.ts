@@ -6,6 +6,7 @@ import { defaultLimits, parseConfig } from '../config/config.js';
 import { TenantLimiter } from '../limits/tenant-limits.js';
 import { DEFAULT_DECODE_LIMITS } from '../otlp/decode-limits.js';
 import { decodeTracesProto } from '../otlp/decode-proto.js';
+import { spanFields } from '../storage/clickhouse/tsv.js';
 import { encodeSpanColumns } from '../storage/span-columns.js';
 import type { WriteBatch } from '../storage/types.js';
 import { ServerSaturatedError } from './errors.js';
@@ -57,7 +58,7 @@ async function spanCount(body: Buffer): Promise<number> {
 }
 
 describe('ingest worker pool', () => {
-  it('builds the rows the event loop builds, as columns and as rows', async () => {
+  it('builds the rows the event loop builds, as columns and as ClickHouse lines', async () => {
     const body = await richBody();
     const groups = await decodeTracesProto(body);
     const part = await partitionByTenant(groups, platform, (s) => s.attributes, {
@@ -81,7 +82,14 @@ describe('ingest worker pool', () => {
     ]);
     expect(asColumns.columns).toEqual(encodeSpanColumns(batch.spans));
     const asRows = await p.traces(job(body, { output: 'rows' }));
-    expect(asRows.partitions[0]!.spans).toEqual(batch.spans);
+    expect(asRows.partitions[0]!.lines).toEqual([0, batch.spans.length]);
+    expect(asRows.partitions[0]!.spans).toBeUndefined();
+    const lines = asRows.lines!;
+    expect(Buffer.from(lines.bytes)).toEqual(
+      Buffer.from(batch.spans.map((s) => `${spanFields(s)}\n`).join(''), 'utf8'),
+    );
+    expect(lines.spanIds).toEqual(batch.spans.map((s) => s.spanId));
+    expect([...lines.startNs]).toEqual(batch.spans.map((s) => s.startTimeUnixNano));
     expect(asRows.inflatedBytes).toBe(body.length);
   });
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TenantryError } from '../errors.js';
+import { validateSpanLines } from '../storage/clickhouse/span-lines.js';
 import { validateSpanColumns } from '../storage/span-columns-transfer.js';
 import { ServerSaturatedError } from './errors.js';
 import type { IngestWorkerSetup, PreparedTraces, TraceJob, TraceReply } from './ingest-worker.js';
@@ -207,7 +208,8 @@ function spawn(setup: IngestWorkerSetup, maxHeapMiB: number | undefined): Worker
 
 /**
  * What crosses back from a worker is checked once, here: the shape of the reply and of each
- * partition, every span column (validateSpanColumns), and the identity fields of span rows.
+ * partition, every span column (validateSpanColumns) or span line (validateSpanLines), and the
+ * identity fields of span rows.
  */
 function checkReply(reply: unknown): string | null {
   const r = reply as Record<string, unknown>;
@@ -228,17 +230,26 @@ function checkReply(reply: unknown): string | null {
     const bad = validateSpanColumns(p.columns);
     if (bad !== null) return `span columns: ${bad}`;
   }
+  if (p.lines !== undefined) {
+    const bad = validateSpanLines(p.lines);
+    if (bad !== null) return `span lines: ${bad}`;
+  }
   for (const part of p.partitions as Array<Record<string, unknown>>) {
     if (typeof part.partition !== 'string' || typeof part.items !== 'number')
       return 'bad partition';
     if (typeof part.buildMs !== 'number' || typeof part.droppedAttributes !== 'number')
       return 'bad partition accounting';
     if (typeof part.redacted !== 'object' || part.redacted === null) return 'bad findings';
-    if (part.rows !== undefined) {
-      const [start, end] = part.rows as [unknown, unknown];
-      const n = (p.columns as { rows?: unknown } | undefined)?.rows;
+    // A partition's rows of the columns, or its lines (output `rows`): within what came back.
+    for (const [range, of] of [
+      [part.rows, p.columns],
+      [part.lines, p.lines],
+    ] as const) {
+      if (range === undefined) continue;
+      const [start, end] = (Array.isArray(range) ? range : []) as unknown[];
+      const n = (of as { rows?: unknown } | undefined)?.rows;
       if (typeof n !== 'number' || !Number.isInteger(start) || !Number.isInteger(end))
-        return 'partition rows without columns';
+        return 'partition rows without columns or lines';
       if ((start as number) < 0 || (end as number) < (start as number) || (end as number) > n)
         return 'partition rows out of range';
     }

@@ -42,6 +42,7 @@ export interface IngestWriter {
 export function batchSize(b: WriteBatch): number {
   let n = b.spans.length + b.logs.length + b.metrics.length + (b.pendingSpans?.length ?? 0);
   if (b.spanColumns) for (const c of b.spanColumns) n += c.rows;
+  if (b.spanLines) for (const l of b.spanLines) n += l.rows;
   return n;
 }
 
@@ -81,6 +82,10 @@ export function appendRows(into: WriteBatch, from: WriteBatch): void {
   if (from.spanColumns?.length) {
     into.spanColumns ??= [];
     for (const c of from.spanColumns) into.spanColumns.push(c);
+  }
+  if (from.spanLines?.length) {
+    into.spanLines ??= [];
+    for (const l of from.spanLines) into.spanLines.push(l);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { AlertStore } from './alert-types.js';
 import type { ChangeEventStore } from './change-event-types.js';
+import type { SpanLines } from './clickhouse/span-lines.js';
 import type { ScoreRow, ScoreStore } from './score-types.js';
 import type { SpanColumns } from './span-columns.js';
 import type { TraceClaim } from './trace-claims.js';
@@ -150,6 +151,11 @@ export interface WriteBatch {
    * DuckDB appends them a vector at a time. Engines that take rows only never get them.
    */
   spanColumns?: SpanColumns[];
+  /**
+   * More spans, as the lines of ClickHouse's insert an ingest worker encoded
+   * (clickhouse/span-lines.ts). The embedded DuckDB never gets them.
+   */
+  spanLines?: SpanLines[];
   /**
    * The last ingest-journal record these rows come from (storage/journal): an engine that keeps a
    * journal stores it in the same transaction, so a restart replays only what came after.

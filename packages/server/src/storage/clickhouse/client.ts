@@ -196,7 +196,11 @@ export class ChConnection {
    * The same for rows already encoded as TabSeparated lines of `columns` (tsv.ts), sent as they
    * are: a few large writes instead of one per row.
    */
-  async insertTsv(table: string, columns: readonly string[], chunks: Buffer[]): Promise<void> {
+  async insertTsv(
+    table: string,
+    columns: readonly string[],
+    chunks: readonly Uint8Array[],
+  ): Promise<void> {
     if (chunks.length === 0) return;
     try {
       await this.clients[0]!.insert({

@@ -8,9 +8,12 @@ const LOOKUP_CHUNK = 2_000;
 export const keyOf = (tenantId: string, traceId: string, spanId: string) =>
   `${tenantId}\u0000${traceId}\u0000${spanId}`;
 
+/** What the look-up reads of a span: a row, or a line a worker encoded (span-lines.ts). */
+export type SpanKey = Pick<SpanRow, 'tenantId' | 'traceId' | 'spanId' | 'startTimeUnixNano'>;
+
 /** The tenants a span counts as stored under: its own, or for an adopted span every claimed one. */
-export type TenantsOf = (s: SpanRow) => readonly string[];
-const ownTenant: TenantsOf = (s) => [s.tenantId];
+export type TenantsOf<S extends SpanKey = SpanRow> = (s: S) => readonly string[];
+const ownTenant = (s: SpanKey): readonly string[] => [s.tenantId];
 
 /**
  * Which (tenant, trace, span) keys of these spans ClickHouse already has, looking under the
@@ -21,10 +24,10 @@ const ownTenant: TenantsOf = (s) => [s.tenantId];
  * table grew.) It gives exact duplicate counts for one writer; with several writers racing on the
  * same span the ReplacingMergeTree key and deduplicating reads still keep counts single.
  */
-async function existingKeys(
+async function existingKeys<S extends SpanKey>(
   ch: ChConnection,
-  spans: SpanRow[],
-  tenantsOf: TenantsOf,
+  spans: S[],
+  tenantsOf: TenantsOf<S>,
 ): Promise<Set<string>> {
   const found = new Set<string>();
   const pairs = new Map<string, string>();
@@ -55,13 +58,13 @@ async function existingKeys(
  * trace was claimed for, so a decision that changed (a root claim arriving after another) never
  * stores one span under two tenants.
  */
-export async function freshSpans(
+export async function freshSpans<S extends SpanKey>(
   ch: ChConnection,
-  spans: SpanRow[],
-  tenantsOf: TenantsOf = ownTenant,
-): Promise<SpanRow[]> {
+  spans: S[],
+  tenantsOf: TenantsOf<S> = ownTenant,
+): Promise<S[]> {
   const seen = new Set<string>();
-  const unique: SpanRow[] = [];
+  const unique: S[] = [];
   for (const s of spans) {
     const k = keyOf(s.tenantId, s.traceId, s.spanId);
     if (seen.has(k)) continue;
