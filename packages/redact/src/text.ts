@@ -5,13 +5,31 @@ import type { SensitiveKeys } from './policy/keys.js';
 // A local binding: under tsx/vite-node an imported name is a getter call on every use.
 const { codeAt } = chars;
 
+/**
+ * False when the key whose closing quote is at `e` cannot end like a sensitive key, decided from
+ * its last three characters (separators skipped, as keyTail does) when they lie after its opening
+ * quote: then they are its tail whatever its length, without the walk back to that quote.
+ */
+function mayEndSensitive(s: string, e: number, keys: SensitiveKeys): boolean {
+  let tail = 0;
+  let got = 0;
+  for (let k = e - 1; k >= 0 && e - k <= 8; k--) {
+    const c = s.charCodeAt(k);
+    if (c === 45 || c === 95 || c === 46 || c === 32) continue;
+    if (c === 34) return true;
+    tail |= (c & 31) << (5 * got);
+    if (++got === 3) return keys.tailMatches(tail);
+  }
+  return true;
+}
+
 /** True when some `"key":` in the JSON text names a sensitive key. */
 export function hasSensitiveJsonKey(s: string, keys: SensitiveKeys): boolean {
   let i = s.indexOf(':');
   while (i !== -1) {
     let e = i - 1;
     while (e > 0 && s.charCodeAt(e) <= 32) e--;
-    if (codeAt(s, e) === 34) {
+    if (codeAt(s, e) === 34 && mayEndSensitive(s, e, keys)) {
       let b = e - 1;
       while (b >= 0 && e - b <= 64 && s.charCodeAt(b) !== 34) b--;
       if (

@@ -145,7 +145,7 @@ const QUERY_KEYS = new Set([
   'xgoogcredential',
 ]);
 export const QUERY_TAILS = tailTable(QUERY_KEYS);
-const QUERY_SIGNATURES = signatureTable(QUERY_KEYS);
+export const QUERY_SIGNATURES = signatureTable(QUERY_KEYS);
 
 /** Words that stand for a value rather than being one (types, nulls, placeholders). */
 const PLACEHOLDERS = new Set([

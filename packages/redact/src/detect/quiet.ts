@@ -14,6 +14,28 @@ export const TRIG = new Uint8Array(128);
 for (const ch of '0123456789@:=+(-_') TRIG[ch.charCodeAt(0)] = 1;
 for (let c = 65; c <= 90; c++) TRIG[c] = 1;
 
+/**
+ * The trigger kind of every UTF-16 unit, which the scanner dispatches on: 0 for none (most text),
+ * 1 a digit, 2 an upper-case letter, 3 `=` or `:`, 4 `-` or `_`, 5 `@`, 6 `+` or `(`; the units
+ * of TRIG and no others. NUL is 7: the zeros after a string's units (units.ts) end a skip without
+ * a test of the length; a NUL inside the string is no trigger and dispatches to nothing.
+ */
+export const KIND = new Uint8Array(65536);
+for (let c = 48; c <= 57; c++) KIND[c] = 1;
+for (let c = 65; c <= 90; c++) KIND[c] = 2;
+for (const [ch, kind] of [
+  ['=', 3],
+  [':', 3],
+  ['-', 4],
+  ['_', 4],
+  ['@', 5],
+  ['+', 6],
+  ['(', 6],
+] as const) {
+  KIND[ch.charCodeAt(0)] = kind;
+}
+KIND[0] = 7;
+
 /** Longest string copied (128 KiB); longer ones are skipped a character at a time. */
 const CAPACITY = 1 << 17;
 const BYTES = new Uint8Array(CAPACITY + 4);

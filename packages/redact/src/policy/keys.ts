@@ -141,6 +141,24 @@ export function keySignature(s: string, from: number, to: number): number {
   return (sig ^ (sig >>> 16)) & 0xffff;
 }
 
+/**
+ * keySignature of the key ending at `to`, read from the scanner's unit copy, when its last five
+ * characters are known without finding where it starts: five letters or digits (separators `-`
+ * `_` `.` skipped) after `floor` and before any character that ends a key. Else -1.
+ */
+export function keySignatureOf(u: Uint16Array, floor: number, to: number): number {
+  let sig = 0;
+  let n = 0;
+  for (let i = to - 1; i >= floor && to - i < 16; i--) {
+    const c = u[i]!;
+    if (c === 45 || c === 95 || c === 46) continue;
+    if (!(c < 128 && ALNUM_KEY[c] === 1)) return -1;
+    sig = sig * 33 + (c & 31) + 1;
+    if (++n === 5) return (sig ^ (sig >>> 16)) & 0xffff;
+  }
+  return -1;
+}
+
 /** A table of key signatures: `table[keySignature(key)] === 1` for every key of the list. */
 export function signatureTable(keys: Iterable<string>): Uint8Array {
   const table = new Uint8Array(0x10000);
