@@ -1,9 +1,9 @@
-import type { DuckDBAppender } from '@duckdb/node-api';
+import { type DuckDBAppender, listValue } from '@duckdb/node-api';
 import { UNASSIGNED_TENANT } from '../../ingest/tenant.js';
 import { adopt, decideTraceTenants, type TraceClaim } from '../trace-claims.js';
 import type { SettleOptions, SettleReport, SpanRow, WriteBatch } from '../types.js';
 import { appendSpanValues } from './appenders.js';
-import type { DuckDb } from './database.js';
+import type { DuckDb, Row } from './database.js';
 import { spanFromRow, traceKey } from './rows.js';
 
 /** Parked spans moved per settle transaction, so ingest commits never wait long behind one. */
@@ -161,9 +161,8 @@ export class DuckTraceTenants {
   private async decided(traceIds: string[]): Promise<Map<string, TraceClaim>> {
     const rows = await this.db.queryOnWriter(
       `SELECT trace_id, tenant_id, from_root FROM trace_claims
-         SEMI JOIN ${keyPage(traceIds)} ON trace_claims.trace_key = page.k
-         WHERE trace_id IN (${marks(traceIds)})`,
-      [...traceIds.map(traceKey), ...traceIds],
+         SEMI JOIN ${TRACE_PAGE} ON trace_claims.trace_key = page.k AND trace_claims.trace_id = page.id`,
+      tracePage(traceIds),
     );
     return decideTraceTenants(
       rows.map((r) => ({
@@ -176,31 +175,38 @@ export class DuckTraceTenants {
 
   /** Reads and deletes the parked spans of these traces. */
   private async take(traceIds: string[]): Promise<SpanRow[]> {
-    const where = `SEMI JOIN ${keyPage(traceIds)} ON parked_spans.trace_key = page.k
-      WHERE trace_id IN (${marks(traceIds)})`;
-    const params = [...traceIds.map(traceKey), ...traceIds];
-    // The same span parked twice (a client's resend) is taken once.
-    const rows = await this.db.queryOnWriter(
-      `SELECT * EXCLUDE (parked_ns, dup) FROM (
-         SELECT *, row_number() OVER (PARTITION BY trace_id, span_id ORDER BY parked_ns) AS dup
-         FROM parked_spans ${where}) WHERE dup = 1`,
-      params,
+    // One pass: the delete finds the rows by their two join columns and returns them whole, where
+    // a SELECT * then a DELETE read every column of the table (deleted rows included until a
+    // checkpoint) twice.
+    const taken = await this.db.queryOnWriter(
+      `DELETE FROM parked_spans USING ${TRACE_PAGE}
+         WHERE parked_spans.trace_key = page.k AND parked_spans.trace_id = page.id
+         RETURNING *`,
+      tracePage(traceIds),
     );
-    await this.db.exec(
-      `DELETE FROM parked_spans WHERE trace_key IN (${traceIds.map(() => '?::UBIGINT').join(', ')})
-         AND trace_id IN (${marks(traceIds)})`,
-      [...traceIds.map(traceKey), ...traceIds],
-    );
+    // The same span parked twice (a client's resend) is taken once: its first parking.
+    const first = new Map<string, Row>();
+    for (const row of taken) {
+      const id = `${row.trace_id}/${row.span_id}`;
+      const seen = first.get(id);
+      if (!seen || (row.parked_ns as bigint) < (seen.parked_ns as bigint)) first.set(id, row);
+    }
+    const rows = [...first.values()];
     return rows.map(spanFromRow);
   }
 }
 
-/** A VALUES list of trace keys to semi-join on: a hash join, not a row-by-row IN test. */
-function keyPage(traceIds: string[]): string {
-  return `(VALUES ${traceIds.map(() => '(?::UBIGINT)').join(', ')}) AS page(k)`;
-}
+/**
+ * Trace ids to join on, as two list parameters zipped by `unnest`: a hash join on (key, id). A
+ * VALUES row and an IN mark per trace took about twice the CPU to bind and plan: 1,000 traces (a
+ * batch's pending traces when roots come a request after their children) against 150 k-500 k
+ * stored claims, 39-47 against 13-22 ms.
+ */
+const TRACE_PAGE = '(SELECT unnest(?::UBIGINT[]) AS k, unnest(?::VARCHAR[]) AS id) AS page';
 
-const marks = (values: unknown[]) => values.map(() => '?').join(', ');
+function tracePage(traceIds: string[]) {
+  return [listValue(traceIds.map(traceKey)), listValue(traceIds)];
+}
 
 function appendClaim(a: DuckDBAppender, c: TraceClaim, nowNs: bigint): void {
   a.appendUBigInt(traceKey(c.traceId));
