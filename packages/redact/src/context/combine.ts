@@ -5,12 +5,14 @@
  */
 import type { Match } from '../detect/match.js';
 import * as scanModule from '../detect/scan.js';
+import * as unitsModule from '../detect/units.js';
 import type { ResolvedPolicy } from '../policy/config.js';
 import * as passModule from './pass.js';
 
 // Local bindings: under tsx/vite-node an imported name is a getter call on every use.
 const { scanText } = scanModule;
 const { scanContext } = passModule;
+const { loadUnits } = unitsModule;
 
 const CONTEXT: passModule.Scored[] = [];
 const PATTERN: Match[] = [];
@@ -21,13 +23,15 @@ export function scanAll(s: string, p: ResolvedPolicy, out: Match[]): void {
     return;
   }
   if (CONTEXT.length !== 0) CONTEXT.length = 0;
-  scanContext(s, p.context, CONTEXT);
+  // One copy of the units for both passes: the context pass loads no other string meanwhile.
+  const u = loadUnits(s);
+  scanContext(s, p.context, CONTEXT, false, u);
   if (CONTEXT.length === 0) {
-    scanText(s, p.keys, out);
+    scanText(s, p.keys, out, u);
     return;
   }
   if (PATTERN.length !== 0) PATTERN.length = 0;
-  scanText(s, p.keys, PATTERN);
+  scanText(s, p.keys, PATTERN, u);
   merge(PATTERN, CONTEXT, out);
   PATTERN.length = 0;
   CONTEXT.length = 0;

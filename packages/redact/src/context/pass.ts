@@ -7,6 +7,8 @@
  * 2. turn those hits into candidates and score each with the context hits near it.
  * Dates are parsed only after a birth word, so text without one never pays for date parsing.
  */
+
+import * as unitsModule from '../detect/units.js';
 import type { EntityType } from '../types.js';
 import * as A from './address.js';
 import { dateAt } from './dates.js';
@@ -40,6 +42,7 @@ const CAP_NUM = 1 << 23;
 const { LEXICON, lower } = L;
 const { capitalisedEnd, isAlnum, isApostrophe, isDigit, isLetter, isUpper, wordEnd } = T;
 const { addressFromNumber: fromNumber, addressFromStreetName: fromStreetName } = A;
+const { loadUnits } = unitsModule;
 
 // Hit buffers, reused across calls (the pass is synchronous and never re-entered).
 let HS = new Int32Array(256);
@@ -71,46 +74,49 @@ function codeBefore(c: number): boolean {
   );
 }
 
-function collect(s: string, addresses: boolean): void {
+/**
+ * Reads `u`, the units copy of `s` (detect/units.ts), which the pattern scanner then reuses:
+ * zeros follow the last unit, where charCodeAt gives NaN, and both fail every test below alike.
+ */
+function collect(s: string, u: Uint16Array, addresses: boolean): void {
   count = 0;
   const n = s.length;
   let i = 0;
   while (i < n) {
-    const c = s.charCodeAt(i);
+    const c = u[i]!;
     if (c < 128 ? (c | 32) >= 97 && (c | 32) <= 122 : isLetter(c)) {
       const start = i;
       let h = 0;
       for (;;) {
-        const d = s.charCodeAt(i);
+        const d = u[i]!;
         if (d < 128 ? (d | 32) >= 97 && (d | 32) <= 122 : isLetter(d)) {
           h = (Math.imul(h, 31) + lower(d)) | 0;
           i++;
-        } else if (isApostrophe(d) && i > start && isLetter(s.charCodeAt(i + 1))) {
+        } else if (isApostrophe(d) && i > start && isLetter(u[i + 1]!)) {
           h = (Math.imul(h, 31) + 39) | 0;
           i++;
         } else break;
       }
       let f = LEXICON.lookup(s, start, i, h);
-      if (addresses && i - start >= 4 && isUpper(s.charCodeAt(start))) {
+      if (addresses && i - start >= 4 && isUpper(u[start]!)) {
         // `Hauptstraße 5`, `Goethestr. 12`
-        const sp = s.charCodeAt(i) === 46 ? i + 1 : i;
-        if (s.charCodeAt(sp) === 32 && isDigit(s.charCodeAt(sp + 1))) f |= CAP_NUM;
+        const sp = u[i] === 46 ? i + 1 : i;
+        if (u[sp] === 32 && isDigit(u[sp + 1]!)) f |= CAP_NUM;
       }
       if (f !== 0) push(start, i, f);
     } else if (c >= 48 && c <= 57) {
       const start = i;
-      for (let d = s.charCodeAt(i); d >= 48 && d <= 57; d = s.charCodeAt(++i));
-      if (addresses && i - start <= 5 && !codeBefore(s.charCodeAt(start - 1))) {
+      for (let d = c; d >= 48 && d <= 57; d = u[++i]!);
+      if (addresses && i - start <= 5 && !codeBefore(start > 0 ? u[start - 1]! : 0)) {
         let p = i;
-        if (isLetter(s.charCodeAt(p)) && !isLetter(s.charCodeAt(p + 1))) p++;
-        if (s.charCodeAt(p) === 45 && isDigit(s.charCodeAt(p + 1)))
-          while (isDigit(s.charCodeAt(++p)));
-        if (s.charCodeAt(p) === 44) p++;
+        if (isLetter(u[p]!) && !isLetter(u[p + 1]!)) p++;
+        if (u[p] === 45 && isDigit(u[p + 1]!)) while (isDigit(u[++p]!));
+        if (u[p] === 44) p++;
         // `12 Baker Street`, `6996 70th Blvd`
-        if (s.charCodeAt(p) === 32 && isAlnum(s.charCodeAt(p + 1))) push(start, i, NUMBER);
+        if (u[p] === 32 && isAlnum(u[p + 1]!)) push(start, i, NUMBER);
       }
       // The rest of an alphanumeric token (`4th`, `v2beta`) is not a word of its own.
-      while (isAlnum(s.charCodeAt(i))) i++;
+      while (isAlnum(u[i]!)) i++;
     } else {
       i++;
     }
@@ -255,9 +261,16 @@ function candidate(s: string, k: number, th: ContextThresholds): Scored | undefi
 /**
  * Appends the context findings of `s` to `out` in order, never overlapping. With `all`, findings
  * under their threshold are kept too (for scoring and explanations); otherwise they are dropped.
+ * `u` is the units copy of `s` when the caller loaded it already (for the pattern scanner too).
  */
-export function scanContext(s: string, th: ContextThresholds, out: Scored[], all = false): void {
-  collect(s, th.ADDRESS <= 1);
+export function scanContext(
+  s: string,
+  th: ContextThresholds,
+  out: Scored[],
+  all = false,
+  u: Uint16Array = loadUnits(s),
+): void {
+  collect(s, u, th.ADDRESS <= 1);
   let floor = 0;
   for (let k = 0; k < count; k++) {
     if (HS[k]! < floor) continue;

@@ -47,9 +47,14 @@ const { loadUnits, nextTriggerIn } = unitsModule;
 // Below, `u` holds the units of the scanned string followed by zeros (units.ts): `u[k]` for k up
 // to the length + PAD reads as `codeOr0(s, k)`; reads before the start are guarded.
 
-export function scanText(s: string, keys: SensitiveKeys, out: Match[]): void {
+/** Appends the pattern findings of `s` to `out`; `u` is its units copy if already loaded. */
+export function scanText(
+  s: string,
+  keys: SensitiveKeys,
+  out: Match[],
+  u: Uint16Array = loadUnits(s),
+): void {
   const n = s.length;
-  const u = loadUnits(s);
   const words = n < MIN_WORDS ? -1 : load(s);
   let floor = 0;
   let i = 0;
