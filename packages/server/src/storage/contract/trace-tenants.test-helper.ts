@@ -118,6 +118,17 @@ export function traceTenantContract(name: string, open: () => Promise<Storage>):
       expect((await s.parkedSpans()).count).toBe(0);
     });
 
+    it("weighs a claim stored earlier with the batch's own: the stored root claim decides", async () => {
+      const a = run(1, 'zulu');
+      await write({ spans: [a.root], traceClaims: [a.claim] });
+      // A later batch claims the same trace for a smaller tenant id, not from its root, and brings
+      // the children: the root's claim, stored before, still decides.
+      await write({ pendingSpans: a.children, traceClaims: [claim(a.trace, 'aaa')] });
+      const tenants = await byTenant();
+      expect([...tenants.keys()]).toEqual(['zulu']);
+      expect(tenants.get('zulu')).toMatchObject({ spans: 3, runs: 1 });
+    });
+
     it('parks spans invisibly until their claim arrives, then adopts them', async () => {
       const a = run(1, 'acme');
       const before = wallNs();

@@ -5,6 +5,7 @@ import type { SettleOptions, SettleReport, SpanRow, WriteBatch } from '../types.
 import { appendSpanValues } from './appenders.js';
 import type { DuckDb, Row } from './database.js';
 import { spanFromRow, traceKey } from './rows.js';
+import { StoredClaimKeys } from './stored-claim-keys.js';
 
 /** Parked spans moved per settle transaction, so ingest commits never wait long behind one. */
 const SETTLE_BATCH_TRACES = 2_000;
@@ -25,8 +26,13 @@ export type AppendRows = <T>(
 export class DuckTraceTenants {
   /** Trace ids with parked spans: a claim for any other trace needs no look-up. */
   private parked: Set<string> | null = null;
+  /** Trace keys with a stored claim (loaded on first use): most batches then need no look-up. */
+  private claimKeys: StoredClaimKeys | null = null;
 
-  constructor(private readonly db: DuckDb) {}
+  constructor(
+    private readonly db: DuckDb,
+    private readonly claimKeysCapacity?: number,
+  ) {}
 
   /**
    * Runs within the open transaction: stores the batch's claims, parks or adopts its pending spans,
@@ -41,16 +47,23 @@ export class DuckTraceTenants {
     const claims = batch.traceClaims ?? [];
     const pending = batch.pendingSpans ?? [];
     const parkedSet = await this.parkedTraces();
+    const keys = await this.storedClaimKeys();
+    // Traces with a claim stored before this batch: only they need the table (asked before this
+    // batch's own claims join the set); the others are decided by this batch's claims alone.
+    const storedBefore = new Set<string>();
+    for (const t of new Set([...claims.map((c) => c.traceId), ...pending.map((s) => s.traceId)]))
+      if (!keys.certainlyAbsent(traceKey(t))) storedBefore.add(t);
     const adopted: SpanRow[] = [];
     const parkedNow = new Set<string>();
     const released = new Set<string>();
     let parked = 0;
     if (claims.length > 0) {
       await append('trace_claims', claims, (a, c) => appendClaim(a, c, nowNs));
+      for (const c of claims) keys.add(traceKey(c.traceId), nowNs);
     }
     if (pending.length > 0) {
       const traces = new Set(pending.map((s) => s.traceId));
-      const decided = await this.decided([...traces]);
+      const decided = await this.decidedWith([...traces], claims, storedBefore);
       const waiting: SpanRow[] = [];
       for (const s of pending) {
         const claim = decided.get(s.traceId);
@@ -64,7 +77,7 @@ export class DuckTraceTenants {
     }
     const claimed = [...new Set(claims.map((c) => c.traceId))].filter((t) => parkedSet.has(t));
     if (claimed.length > 0) {
-      const decided = await this.decided(claimed);
+      const decided = await this.decidedWith(claimed, claims, storedBefore);
       for (const row of await this.take(claimed)) {
         const claim = decided.get(row.traceId);
         if (claim) adopted.push(adopt(row, claim.tenantId));
@@ -124,8 +137,13 @@ export class DuckTraceTenants {
     };
   }
 
-  async forgetClaims(beforeNs: bigint): Promise<void> {
+  /** Deletes old claims; returns what to run once that deletion has committed. */
+  async forgetClaims(beforeNs: bigint): Promise<() => void> {
     await this.db.exec('DELETE FROM trace_claims WHERE claimed_ns < ?', [beforeNs]);
+    return () => {
+      if (this.claimKeys?.needsReload) this.claimKeys = null;
+      else this.claimKeys?.forgetBefore(beforeNs);
+    };
   }
 
   async parkedSummary(): Promise<{ count: number; oldestParkedNs: bigint }> {
@@ -155,6 +173,30 @@ export class DuckTraceTenants {
       this.parked = new Set(rows.map((r) => String(r.trace_id)));
     }
     return this.parked;
+  }
+
+  private async storedClaimKeys(): Promise<StoredClaimKeys> {
+    if (!this.claimKeys)
+      this.claimKeys = await StoredClaimKeys.load(this.db, this.claimKeysCapacity);
+    return this.claimKeys;
+  }
+
+  /**
+   * The deciding claim per trace: from the table for traces with a claim stored before this batch,
+   * from the batch's own claims for the rest (nothing else can decide them).
+   */
+  private async decidedWith(
+    traceIds: string[],
+    batchClaims: TraceClaim[],
+    storedBefore: Set<string>,
+  ): Promise<Map<string, TraceClaim>> {
+    const lookUp = traceIds.filter((t) => storedBefore.has(t));
+    const decided = lookUp.length > 0 ? await this.decided(lookUp) : new Map();
+    if (lookUp.length === traceIds.length) return decided;
+    const rest = new Set(traceIds.filter((t) => !storedBefore.has(t)));
+    for (const [t, claim] of decideTraceTenants(batchClaims.filter((c) => rest.has(c.traceId))))
+      decided.set(t, claim);
+    return decided;
   }
 
   /** The deciding stored claim (this transaction's included) per trace. */

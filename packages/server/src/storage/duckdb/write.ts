@@ -49,9 +49,12 @@ export class DuckIngestWriter {
       try {
         const taken = await this.traceTenants.settleStep(options);
         if (taken.rows.length > 0) await this.insertSpans(conn, taken.rows, []);
-        if (!taken.more) await this.traceTenants.forgetClaims(options.forgetClaimsBeforeNs);
+        const forgotten = taken.more
+          ? null
+          : await this.traceTenants.forgetClaims(options.forgetClaimsBeforeNs);
         await conn.run('COMMIT');
         taken.onCommit();
+        forgotten?.();
         total.adopted += taken.report.adopted;
         total.expired += taken.report.expired;
         return taken.more;
