@@ -34,8 +34,12 @@ async function existingKeys<S extends SpanKey>(
   let minStart = spans[0]!.startTimeUnixNano;
   let maxStart = minStart;
   for (const s of spans) {
-    for (const t of tenantsOf(s))
-      pairs.set(`${t}\u0000${s.traceId}`, `(${litList([t, s.traceId])})`);
+    // A trace's spans share a pair: its literal is rendered once (profiled: lit() was a quarter
+    // of the look-up's event-loop time when rendered for every span).
+    for (const t of tenantsOf(s)) {
+      const pair = `${t}\u0000${s.traceId}`;
+      if (!pairs.has(pair)) pairs.set(pair, `(${litList([t, s.traceId])})`);
+    }
     if (s.startTimeUnixNano < minStart) minStart = s.startTimeUnixNano;
     if (s.startTimeUnixNano > maxStart) maxStart = s.startTimeUnixNano;
   }
