@@ -36,14 +36,19 @@ export class DuckTraceTenants {
 
   /**
    * Runs within the open transaction: stores the batch's claims, parks or adopts its pending spans,
-   * and returns the spans (pending or parked before) that now have a tenant, to be written with the
-   * batch's own spans. `onCommit` updates the in-memory parked set once the transaction commits.
+   * and returns the spans that now have a tenant, to be written with the batch's own spans: this
+   * batch's (`adopted`) and those parked before (`unparked`). `onCommit` updates the in-memory parked set once the transaction commits.
    */
   async apply(
     batch: WriteBatch,
     append: AppendRows,
     nowNs: bigint,
-  ): Promise<{ adopted: SpanRow[]; parked: number; onCommit: () => void }> {
+  ): Promise<{
+    adopted: SpanRow[];
+    unparked: SpanRow[];
+    parked: number;
+    onCommit: () => void;
+  }> {
     const claims = batch.traceClaims ?? [];
     const pending = batch.pendingSpans ?? [];
     const parkedSet = await this.parkedTraces();
@@ -54,6 +59,7 @@ export class DuckTraceTenants {
     for (const t of new Set([...claims.map((c) => c.traceId), ...pending.map((s) => s.traceId)]))
       if (!keys.certainlyAbsent(traceKey(t))) storedBefore.add(t);
     const adopted: SpanRow[] = [];
+    const unparked: SpanRow[] = [];
     const parkedNow = new Set<string>();
     const released = new Set<string>();
     let parked = 0;
@@ -80,12 +86,13 @@ export class DuckTraceTenants {
       const decided = await this.decidedWith(claimed, claims, storedBefore);
       for (const row of await this.take(claimed)) {
         const claim = decided.get(row.traceId);
-        if (claim) adopted.push(adopt(row, claim.tenantId));
+        if (claim) unparked.push(adopt(row, claim.tenantId));
       }
       for (const t of claimed) released.add(t);
     }
     return {
       adopted,
+      unparked,
       parked,
       onCommit: () => {
         for (const t of released) parkedSet.delete(t);

@@ -122,20 +122,23 @@ export class DuckIngestWriter {
     };
     const conn = this.db.writer;
     let onCommit = () => {};
-    let adopted: SpanRow[] = [];
+    let spans = batch.spans;
+    let unparked: SpanRow[] = [];
     if (batch.traceClaims?.length || batch.pendingSpans?.length) {
       const settled = await this.traceTenants.apply(
         batch,
         (table, rows, append) => appendAll(conn, table, rows, append),
         this.nowNs(),
       );
-      adopted = settled.adopted;
+      // Adopted from this batch: classified by their fingerprints like the batch's own spans.
+      if (settled.adopted.length > 0) spans = [...spans, ...settled.adopted];
+      unparked = settled.unparked;
       result.spansParked = settled.parked;
       onCommit = settled.onCommit;
     }
     // Spans adopted from the park may have been resent meanwhile: they are checked, not trusted.
-    result.spansWritten = await this.insertSpans(conn, batch.spans, adopted);
-    result.spansDuplicate = batch.spans.length + adopted.length - result.spansWritten;
+    result.spansWritten = await this.insertSpans(conn, spans, unparked);
+    result.spansDuplicate = spans.length + unparked.length - result.spansWritten;
     if (batch.spanColumns?.length) {
       const columns = await this.insertSpanColumns(conn, batch.spanColumns);
       result.spansWritten += columns.written;
@@ -166,12 +169,15 @@ export class DuckIngestWriter {
     spans: SpanRow[],
     checked: SpanRow[],
   ): Promise<number> {
-    const classified = (await this.recentKeys()).classify(spans);
+    const keys = await this.recentKeys();
+    const classified = keys.classify(spans);
     const suspect = checked.length === 0 ? classified.suspect : [...classified.suspect, ...checked];
     if (suspect.length > 0) await this.ensureStaging(conn);
     let written = await appendAll(conn, 'spans', classified.fresh, appendSpan);
     // After the fresh spans, so a span repeated within this batch finds its first copy.
     if (suspect.length > 0) written += await insertChecked(conn, suspect);
+    // Stored now (or found stored): a later resend of one must not pass as fresh.
+    keys.remember(checked);
     return written;
   }
 
