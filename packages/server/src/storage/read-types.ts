@@ -156,6 +156,12 @@ export interface ReadStore extends AlertDataSource, WhyStore {
  * in the range; it failed when one of its run spans has status ERROR. Facets are the low-cardinality
  * columns of every span in those runs (WHY_FIELDS), counted once per run.
  */
+/**
+ * How far a run's child may start before its root in the runs list: a child made on another host
+ * (a worker behind an HTTP hop or a queue) carries that host's clock, which may run behind.
+ */
+export const CHILD_CLOCK_SKEW_NS = 300_000_000_000n;
+
 export const WHY_FIELDS = [
   'span.name',
   'failed.span',

@@ -1,5 +1,6 @@
 import { runRowsFromColumns } from '../aggregate-columns.js';
 import {
+  CHILD_CLOCK_SKEW_NS,
   type LogFilter,
   type NsRange,
   type RunFilter,
@@ -20,6 +21,7 @@ import {
   ONE_PER_SPAN,
   spanFromRow,
 } from './rows.js';
+import { SPAN_DAY } from './schema.js';
 import { containsCi, limit, litList, Where } from './sql.js';
 
 const STATUS_CODE = { unset: 0, ok: 1, error: 2 } as const;
@@ -116,12 +118,13 @@ export async function listRuns(
   if (roots.length === 0) return [];
   // Children are aggregated per trace for just this page of runs.
   const traceIds = [...new Set(roots.map((r) => r.traceId))];
-  // Children start within the hour after their run's start, as DuckDB reads them: the bound keeps
+  // Children start within the hour after their run's start (give or take the clock skew between
+  // hosts), as DuckDB reads them: the bound keeps
   // the read to the page's day partitions instead of the tenant's granules in every one (a month
   // at 100 M spans on 18.16: 143,360 rows, 23 ms for a page of one day; docs/scaling.md).
   const { min, max } = startBounds(roots.map((r) => r.startTimeUnixNano));
   const aggWhere = new Where(scope)
-    .add('start_ns >= ?', min)
+    .add('start_ns >= ?', min - CHILD_CLOCK_SKEW_NS)
     .add('start_ns < ?', max + MAX_RUN_NS)
     .add(`trace_id IN (${traceIds.map(() => '?').join(', ')})`, ...traceIds);
   const failed = 'status_code = 2';
@@ -149,14 +152,23 @@ export async function traceSpans(
 ): Promise<SpanRow[]> {
   // The trace index (schema v7) names the trace's tenants and days: the spans read below is then
   // a primary-key range in those days' partitions, with or without a tenant-bound scope. The days
-  // are toYYYYMMDD in the server's time zone, as the partitions are: their bounds are taken there
-  // too, so the read touches the trace's day partitions only (a day's margin either side read
-  // three for one: 10,240 vs ~4,096 rows of every column at 100 M spans on 18.16).
+  // are toYYYYMMDD in the time zone of the node that stored the span (its materialized view), so
+  // the read filters on the same expression, which each shard evaluates in its own time zone and
+  // which prunes to those days' partitions (a day's margin on start_ns alone read three for one:
+  // 10,240 vs ~4,096 rows of every column at 100 M spans on 18.16). The margin stays on start_ns
+  // for correctness where the query's node has another time zone.
   const ymd = (d: string) =>
     `toDate(concat(substring(toString(${d}), 1, 4), '-', substring(toString(${d}), 5, 2), '-', substring(toString(${d}), 7, 2)))`;
-  const hits = await ch.query<{ tenant_id: string; from_s: string; to_s: string }>(
+  const hits = await ch.query<{
+    tenant_id: string;
+    from_s: string;
+    to_s: string;
+    min_day: string;
+    max_day: string;
+  }>(
     `SELECT tenant_id, toUInt64(toUnixTimestamp(toDateTime(${ymd('min(day)')}))) AS from_s,
-       toUInt64(toUnixTimestamp(toDateTime(${ymd('max(day)')} + 1))) AS to_s
+       toUInt64(toUnixTimestamp(toDateTime(${ymd('max(day)')} + 1))) AS to_s,
+       toString(min(day)) AS min_day, toString(max(day)) AS max_day
      FROM ${ch.database}.trace_index
      ${new Where(scope).add('trace_key = cityHash64(?)', traceId).sql} GROUP BY tenant_id`,
   );
@@ -164,8 +176,19 @@ export async function traceSpans(
   const where = new Where(scope)
     .add(`tenant_id IN (${litList(hits.map((h) => h.tenant_id))})`)
     .add('trace_id = ?', traceId)
-    .add('start_ns >= ?', BigInt(Math.min(...hits.map((h) => Number(h.from_s)))) * SECOND_NS)
-    .add('start_ns < ?', BigInt(Math.max(...hits.map((h) => Number(h.to_s)))) * SECOND_NS);
+    .add(
+      'start_ns >= ?',
+      BigInt(Math.min(...hits.map((h) => Number(h.from_s)))) * SECOND_NS - ZONE_MARGIN_NS,
+    )
+    .add(
+      'start_ns < ?',
+      BigInt(Math.max(...hits.map((h) => Number(h.to_s)))) * SECOND_NS + ZONE_MARGIN_NS,
+    )
+    .add(
+      `${SPAN_DAY} BETWEEN ? AND ?`,
+      Math.min(...hits.map((h) => Number(h.min_day))),
+      Math.max(...hits.map((h) => Number(h.max_day))),
+    );
   const rows = await ch.query(
     `SELECT * FROM ${ch.database}.spans ${where.sql}
      ORDER BY start_ns, span_id ${ONE_PER_SPAN} LIMIT 20000`,
@@ -174,6 +197,8 @@ export async function traceSpans(
 }
 
 const SECOND_NS = 1_000_000_000n;
+/** Time zones differ by up to 26 hours (UTC-12 to UTC+14): a day's bounds in one, widened so. */
+const ZONE_MARGIN_NS = 26n * 3_600n * SECOND_NS;
 
 export async function traceLogs(
   ch: ChConnection,

@@ -129,6 +129,16 @@ export function traceTenantContract(name: string, open: () => Promise<Storage>):
       expect(tenants.get('zulu')).toMatchObject({ spans: 3, runs: 1 });
     });
 
+    it('counts a child whose host clock runs behind its root in the run', async () => {
+      const a = run(1, 'acme');
+      // The LLM call ran on a worker whose clock is 20 ms behind the gateway that made the root.
+      const early = { ...a.children[0]!, startTimeUnixNano: a.root.startTimeUnixNano - 20n * MS };
+      await write({ spans: [a.root], pendingSpans: [early], traceClaims: [a.claim] });
+      const runs = await s.listRuns({ tenantId: 'acme' }, { range: RANGE, limit: 1, offset: 0 });
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({ llmCalls: 1, inputTokens: 120 });
+    });
+
     it('parks spans invisibly until their claim arrives, then adopts them', async () => {
       const a = run(1, 'acme');
       const before = wallNs();

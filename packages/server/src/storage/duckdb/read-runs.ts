@@ -1,5 +1,6 @@
 import { runRowsFromColumns } from '../aggregate-columns.js';
 import {
+  CHILD_CLOCK_SKEW_NS,
   type LogFilter,
   type NsRange,
   type RunFilter,
@@ -58,7 +59,8 @@ export async function listRuns(db: DuckDb, scope: TenantScope, f: RunFilter): Pr
   // Children are aggregated per trace for just this page of runs.
   const _keys = roots.map((r) => `${r.tenantId}\u0000${r.traceId}`);
   const traceIds = [...new Set(roots.map((r) => r.traceId))];
-  // Children start within their run; the time bound lets zone maps skip everything else.
+  // Children start within their run (give or take clock skew between hosts); the time bound lets
+  // zone maps skip everything else.
   let minStart = roots[0]!.startTimeUnixNano;
   let maxStart = minStart;
   for (const r of roots) {
@@ -67,7 +69,7 @@ export async function listRuns(db: DuckDb, scope: TenantScope, f: RunFilter): Pr
   }
   const aggWhere = new Where()
     .scope(scope.tenantId)
-    .add('start_ns >= ?', minStart)
+    .add('start_ns >= ?', minStart - CHILD_CLOCK_SKEW_NS)
     .add('start_ns < ?', maxStart + MAX_RUN_NS);
   // A semi-join on the integer trace key is a hash join; an IN list would be tested row by row.
   // Key collisions are harmless: results are matched back by (tenant, trace id) below.
