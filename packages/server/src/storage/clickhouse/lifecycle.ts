@@ -140,6 +140,8 @@ export function chLifecycleStore(ch: ChConnection): LifecycleStore {
       await deleteWhere('alert_states', tenant(tenantId));
       // Erasure leaves nothing naming the tenant: not even which trace keys it had.
       await deleteWhere('trace_index', tenant(tenantId));
+      // Nor its trace claims, which children arriving later would otherwise still be adopted by.
+      await deleteWhere('trace_claims', tenant(tenantId));
       // And not its rollup rows (the other tenants' rows of those hours stay exact).
       if (hasRollup(ch)) await deleteWhere('tenant_hours', tenant(tenantId));
       return counts;

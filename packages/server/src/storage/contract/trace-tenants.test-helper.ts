@@ -139,6 +139,17 @@ export function traceTenantContract(name: string, open: () => Promise<Storage>):
       expect(runs[0]).toMatchObject({ llmCalls: 1, inputTokens: 120 });
     });
 
+    it('erasing a tenant erases its claims: a later child of its trace waits, it is not adopted', async () => {
+      const a = run(1, 'acme');
+      await write({ spans: [a.root], traceClaims: [a.claim] });
+      await s.deleteTenant('acme');
+      expect(await write({ pendingSpans: a.children })).toMatchObject({
+        spansWritten: 0,
+        spansParked: 2,
+      });
+      expect(await byTenant()).toEqual(new Map());
+    });
+
     it('parks spans invisibly until their claim arrives, then adopts them', async () => {
       const a = run(1, 'acme');
       const before = wallNs();

@@ -91,6 +91,8 @@ export function duckLifecycleStore(db: DuckDb): LifecycleStore {
           events: await db.change('DELETE FROM change_events WHERE tenant_id = ?', [tenantId]),
         };
         await db.exec('DELETE FROM alert_states WHERE tenant_id = ?', [tenantId]);
+        // Its claims too: they name it, and children arriving later must not be adopted by it.
+        await db.exec('DELETE FROM trace_claims WHERE tenant_id = ?', [tenantId]);
         return counts;
       });
     },
