@@ -2,10 +2,15 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TenantryError } from '../errors.js';
-import { validateSpanLines } from '../storage/clickhouse/span-lines.js';
+import {
+  type EncodedSpanLines,
+  validateLineKeys,
+  validateSpanLines,
+} from '../storage/clickhouse/span-lines.js';
 import { validateSpanColumns } from '../storage/span-columns-transfer.js';
 import { ServerSaturatedError } from './errors.js';
 import type { IngestWorkerSetup, PreparedTraces, TraceJob, TraceReply } from './ingest-worker.js';
+import { TRACE_TENANT_PENDING } from './tenant.js';
 
 export interface WorkerPoolOptions {
   /** Threads decoding and building rows (ingest.workers). */
@@ -253,6 +258,8 @@ function checkReply(reply: unknown): string | null {
       if ((start as number) < 0 || (end as number) < (start as number) || (end as number) > n)
         return 'partition rows out of range';
     }
+    if (part.lines !== undefined && part.partition === TRACE_TENANT_PENDING)
+      return 'lines for spans whose tenant is not known';
     if (part.spans !== undefined) {
       if (!Array.isArray(part.spans)) return 'spans is not a list';
       for (const s of part.spans as Array<Record<string, unknown>>) {
@@ -265,6 +272,12 @@ function checkReply(reply: unknown): string | null {
           return 'a span row lacks its identity';
       }
     }
+  }
+  if (p.lines !== undefined) {
+    const parts = p.partitions as Array<{ partition: string; lines?: [number, number] }>;
+    const ranges = parts.flatMap((q) => (q.lines ? [[q.partition, ...q.lines] as const] : []));
+    const bad = validateLineKeys(p.lines as EncodedSpanLines, ranges);
+    if (bad !== null) return `span lines: ${bad}`;
   }
   return null;
 }

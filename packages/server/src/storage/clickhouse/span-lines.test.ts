@@ -7,6 +7,7 @@ import {
   encodeSpanLines,
   type SpanLines,
   selectSpanLines,
+  validateLineKeys,
   validateSpanLines,
   withTenants,
 } from './span-lines.js';
@@ -146,5 +147,49 @@ describeOnClickHouse('ClickHouse inserts of span lines', (target) => {
       { ...child, tenantId: 'c' },
       root,
     ]);
+  });
+});
+
+describe('span lines checked against their partitions', () => {
+  const rows = [row('acme', 0), row('acme', 1), row('tab\\ten', 2, { traceId: 'tr\u00e9ace' })];
+  const lines = encodeSpanLines(rows);
+
+  it("accept lines that begin with their partition's tenant and their own ids", () => {
+    expect(
+      validateLineKeys(lines, [
+        ['tab\\ten', 2, 3],
+        ['acme', 0, 2],
+      ]),
+    ).toBeNull();
+  });
+
+  it("refuse a line stored under another tenant than its partition's", () => {
+    expect(validateLineKeys(lines, [['acme', 0, 3]])).toMatch(/line 2 is not its partition/);
+    expect(
+      validateLineKeys(lines, [
+        ['beta', 0, 2],
+        ['tab\\ten', 2, 3],
+      ]),
+    ).toMatch(/line 0/);
+  });
+
+  it('refuse partitions that overlap, leave a gap, or keys that are not the lines', () => {
+    expect(
+      validateLineKeys(lines, [
+        ['acme', 0, 2],
+        ['acme', 1, 3],
+      ]),
+    ).toMatch(/one after another/);
+    expect(validateLineKeys(lines, [['acme', 0, 2]])).toMatch(/outside every partition/);
+    const swapped = {
+      ...lines,
+      spanIds: [lines.spanIds[1]!, lines.spanIds[0]!, lines.spanIds[2]!],
+    };
+    expect(
+      validateLineKeys(swapped, [
+        ['acme', 0, 2],
+        ['tab\\ten', 2, 3],
+      ]),
+    ).toMatch(/line 0 does not hold its span id/);
   });
 });

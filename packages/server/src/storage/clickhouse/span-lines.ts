@@ -1,5 +1,5 @@
 import type { SpanRow } from '../types.js';
-import { spanFields } from './tsv.js';
+import { spanFields, tsvString } from './tsv.js';
 
 /**
  * A request's spans as the lines of ClickHouse's `spans` insert, encoded by an ingest worker
@@ -95,6 +95,54 @@ export function validateSpanLines(value: unknown): string | null {
   }
   if (from !== bytes.length) return 'bytes past the last line';
   return null;
+}
+
+/**
+ * Checks, before the lines are given their tenants, that `tenants` (`[tenant, start, end)` per
+ * partition) are in order, do not overlap and cover every line, and that each line begins with its
+ * partition's tenant, then the trace and span ids the duplicate look-up was given: what is stored
+ * is then what was admitted and deduplicated, whatever a worker sent. Returns the reason, or null.
+ */
+export function validateLineKeys(
+  lines: EncodedSpanLines,
+  tenants: ReadonlyArray<readonly [string, number, number]>,
+): string | null {
+  let next = 0;
+  for (const [tenant, start, end] of [...tenants].sort((a, b) => a[1] - b[1])) {
+    if (start !== next) return 'partitions do not cover the lines one after another';
+    const prefix = Buffer.from(`${tsvString(tenant)}\t`);
+    for (let i = start; i < end; i++) {
+      let at = i === 0 ? 0 : lines.ends[i - 1]!;
+      if (!startsWith(lines.bytes, at, prefix)) return `line ${i} is not its partition's tenant's`;
+      at += prefix.length;
+      at = fieldAt(lines.bytes, at, lines.traceIds[i]!);
+      if (at < 0) return `line ${i} does not hold its trace id`;
+      if (fieldAt(lines.bytes, at, lines.spanIds[i]!) < 0)
+        return `line ${i} does not hold its span id`;
+    }
+    next = end;
+  }
+  return next === lines.rows ? null : 'lines outside every partition';
+}
+
+function startsWith(bytes: Uint8Array, at: number, prefix: Uint8Array): boolean {
+  if (at + prefix.length > bytes.length) return false;
+  for (let k = 0; k < prefix.length; k++) if (bytes[at + k] !== prefix[k]) return false;
+  return true;
+}
+
+/** Where the field after `value` and its tab starts, or -1; ids are ASCII (hex) in practice. */
+function fieldAt(bytes: Uint8Array, at: number, value: string): number {
+  const field = tsvString(value);
+  for (let k = 0; k < field.length; k++) {
+    const c = field.charCodeAt(k);
+    if (c >= 0x80)
+      return startsWith(bytes, at, Buffer.from(`${field}\t`))
+        ? at + Buffer.byteLength(field) + 1
+        : -1;
+    if (bytes[at + k] !== c) return -1;
+  }
+  return bytes[at + field.length] === 0x09 ? at + field.length + 1 : -1;
 }
 
 /** The lines with each line's tenant: `tenants` gives `[tenant, start, end)` per partition. */
