@@ -12,6 +12,7 @@ import { RateLimitedError } from './errors.js';
 import type { PreparedPartition, PreparedTraces } from './ingest-worker.js';
 import { encodeJournalEntry } from './journal-entry.js';
 import type { FindingsSink } from './redaction.js';
+import { describeRejections, splitKey } from './rejections.js';
 import {
   type Builder,
   flattenPoints,
@@ -268,7 +269,7 @@ export class IngestPipeline {
       this.deps.metrics.requests.inc({ signal, status: '429' });
       throw new RateLimitedError(
         retryAfter,
-        `tenant ingest limit exceeded (${describe(rejections)}); retry after ${retryAfter}s`,
+        `tenant ingest limit exceeded (${describeRejections(rejections)}); retry after ${retryAfter}s`,
       );
     }
     return admitted;
@@ -306,7 +307,7 @@ export class IngestPipeline {
       this.count('ingested', accountOf(partition), signal, '', items.length);
     let rejected = 0;
     for (const n of rejections.values()) rejected += n;
-    return { accepted, rejected, message: rejected > 0 ? describe(rejections) : '' };
+    return { accepted, rejected, message: rejected > 0 ? describeRejections(rejections) : '' };
   }
 
   private count(
@@ -333,26 +334,3 @@ const chargedBytes = (r: IngestRequest) =>
  */
 const accountOf = (partition: string) =>
   partition === TRACE_TENANT_PENDING ? UNASSIGNED_TENANT : partition;
-
-function splitKey(key: string): [string, string] {
-  const i = key.indexOf(':');
-  return [key.slice(0, i), key.slice(i + 1)];
-}
-
-const REASON_TEXT: Record<string, string> = {
-  tenant_mismatch: "claim a tenant other than the key's tenant",
-  invalid_tenant: 'carry an invalid tenant.id (must be a 1-128 character string)',
-  tenant_conflict: 'state one tenant while their resource states another',
-  rate_limited: "are over the tenant's ingest limit",
-  processing_limited:
-    "are refused while the tenant's recent payloads exceed its processing-time budget (limits.processingMsPerSecond)",
-};
-
-function describe(rejections: Map<string, number>): string {
-  return [...rejections]
-    .map(([key, n]) => {
-      const [reason, tenant] = splitKey(key);
-      return `${n} item(s) of tenant '${tenant}' ${REASON_TEXT[reason] ?? reason}`;
-    })
-    .join('; ');
-}
