@@ -50,7 +50,9 @@ describe('the packed packages, installed from their tarballs', () => {
       expect(
         files.filter((f) => /\.test\.|\.map$|__fixtures__|tsbuildinfo|\/src\//.test(f)),
       ).toEqual([]);
-      expect(t.bytes, `${t.name} is ${t.bytes} bytes`).toBeLessThan(400_000);
+      // A guard against shipping what does not belong (node_modules, maps, test data: each adds
+      // hundreds of kilobytes); @tenantry/server with its dashboard is about 406 KB now.
+      expect(t.bytes, `${t.name} is ${t.bytes} bytes`).toBeLessThan(450_000);
     }
     const server = join(install.dir, 'node_modules', '@tenantry', 'server', 'dist');
     expect(existsSync(join(server, 'ui', 'index.html'))).toBe(true);
