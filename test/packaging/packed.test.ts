@@ -106,8 +106,9 @@ describe('the packed packages, installed from their tarballs', () => {
       const browser = await launchChromium();
       try {
         const page = await browser.newPage();
-        // What the overview was answered, for the failure message: CI once showed esm-co's row
-        // and never cjs-co's although the API had confirmed both runs.
+        // What the overview was answered, for the failure message. CI twice showed esm-co's row and
+        // never cjs-co's although the API had confirmed both runs: the range's end was "now"
+        // rounded down to the second, before the run the CJS app had just made in that second.
         const answers: string[] = [];
         page.on('response', (res) => {
           if (!res.url().includes('/api/v1/tenants?')) return;

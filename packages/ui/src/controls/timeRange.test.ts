@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRelative, parseTime, refreshSeconds } from './timeRange.js';
+import { isRelative, parseTime, rangeNow, refreshSeconds } from './timeRange.js';
 
 const NOW = Date.parse('2026-05-01T12:00:00Z');
 
@@ -15,6 +15,12 @@ describe('time range parameters', () => {
     expect(parseTime('2026-05-01T11:00:00.000Z', NOW)).toBe(NOW - 3_600_000);
     expect(parseTime(String(NOW - 5000), NOW)).toBe(NOW - 5000);
     expect(isRelative('2026-05-01T11:00:00.000Z')).toBe(false);
+  });
+
+  it('ends a range ending now at or after now, on a whole second', () => {
+    expect(rangeNow(NOW + 300)).toBe(NOW + 1000);
+    expect(rangeNow(NOW)).toBe(NOW);
+    expect(rangeNow(NOW + 999)).toBeGreaterThanOrEqual(NOW + 999);
   });
 
   it('rejects what it cannot read instead of guessing', () => {

@@ -58,6 +58,15 @@ export interface ResolvedRange {
   refresh: string;
 }
 
+/**
+ * "Now" for a range: the next whole second, so queries issued in the same tick share one cache key
+ * and a range ending now holds what arrived in the current second (rounded down, the run a user
+ * just made in that second fell after the range's end until the next refresh).
+ */
+export function rangeNow(nowMs: number): number {
+  return Math.ceil(nowMs / 1000) * 1000;
+}
+
 /** The range in the URL (`from`, `to`, `refresh`), resolved against now on every refresh tick. */
 export function useTimeRange(): ResolvedRange {
   const { search } = useUrl();
@@ -67,8 +76,7 @@ export function useTimeRange(): ResolvedRange {
   const refresh = search.get('refresh') ?? 'off';
   // biome-ignore lint/correctness/useExhaustiveDependencies: the tick moves "now" forward.
   return useMemo(() => {
-    // Whole seconds, so queries issued in the same tick share one cache key.
-    const now = Math.floor(Date.now() / 1000) * 1000;
+    const now = rangeNow(Date.now());
     let fromMs = parseTime(fromParam, now) ?? now - 3_600_000;
     let toMs = parseTime(toParam, now) ?? now;
     if (fromMs >= toMs) [fromMs, toMs] = [toMs - 3_600_000, toMs];
