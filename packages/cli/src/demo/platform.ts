@@ -41,6 +41,8 @@ export interface PlatformStats {
 }
 
 export class Platform {
+  /** Tenants whose users have reported a wrong answer at least once. */
+  private readonly wrongReported = new Set<string>();
   readonly stats: PlatformStats = { runs: 0, failed: 0, byTenant: new Map() };
   private readonly registry = new TimeShiftRegistry();
   private readonly queue = new SubAgentQueue();
@@ -216,7 +218,10 @@ export class Platform {
     const run = { traceId: outcome.traceId, spanId: outcome.spanId, tenantId: profile.id };
     const roll = Math.random();
     if (outcome.staleAnswer) {
-      if (roll < 0.6) {
+      // The first wrong answer a tenant's users get is always reported: the incident's story (users
+      // noticed before the runs failed) must not hang on a roll over the few runs of the window.
+      if (roll < 0.6 || !this.wrongReported.has(profile.id)) {
+        this.wrongReported.add(profile.id);
         recordFeedback({
           ...run,
           score: 0,
