@@ -161,6 +161,25 @@ export interface ReadStore extends AlertDataSource, WhyStore {
  * (a worker behind an HTTP hop or a queue) carries that host's clock, which may run behind.
  */
 export const CHILD_CLOCK_SKEW_NS = 300_000_000_000n;
+/** How long after its root's start a run's children are looked for in the runs list. */
+const CHILDREN_AFTER_NS = 3_600_000_000_000n;
+
+/** The start times a page of runs' children are read within, on every engine: [fromNs, toNs). */
+export function childrenWindow(rootStarts: readonly bigint[]): { fromNs: bigint; toNs: bigint } {
+  const { min, max } = startBounds(rootStarts);
+  return { fromNs: min - CHILD_CLOCK_SKEW_NS, toNs: max + CHILDREN_AFTER_NS };
+}
+
+/** The earliest and latest of some start times (at least one). */
+export function startBounds(starts: readonly bigint[]): { min: bigint; max: bigint } {
+  let min = starts[0]!;
+  let max = min;
+  for (const s of starts) {
+    if (s < min) min = s;
+    if (s > max) max = s;
+  }
+  return { min, max };
+}
 
 export const WHY_FIELDS = [
   'span.name',

@@ -1,11 +1,12 @@
 import { runRowsFromColumns } from '../aggregate-columns.js';
 import {
-  CHILD_CLOCK_SKEW_NS,
+  childrenWindow,
   type LogFilter,
   type NsRange,
   type RunFilter,
   type RunRow,
   type SpanFilter,
+  startBounds,
   WHY_FIELDS,
 } from '../read-types.js';
 import type { LogRow, SpanRow, TenantScope } from '../types.js';
@@ -24,18 +25,6 @@ import {
 import { containsCi, limit, litList, Where } from './sql.js';
 
 const STATUS_CODE = { unset: 0, ok: 1, error: 2 } as const;
-/** How long after its start a run's children are looked for (as duckdb/read-runs.ts). */
-const MAX_RUN_NS = 3_600_000_000_000n;
-
-function startBounds(starts: bigint[]): { min: bigint; max: bigint } {
-  let min = starts[0]!;
-  let max = min;
-  for (const s of starts) {
-    if (s < min) min = s;
-    if (s > max) max = s;
-  }
-  return { min, max };
-}
 
 /**
  * A page of whole spans in two steps: the sort and LIMIT run over the few key columns, then only
@@ -121,10 +110,10 @@ export async function listRuns(
   // hosts), as DuckDB reads them: the bound keeps
   // the read to the page's day partitions instead of the tenant's granules in every one (a month
   // at 100 M spans on 18.16: 143,360 rows, 23 ms for a page of one day; docs/scaling.md).
-  const { min, max } = startBounds(roots.map((r) => r.startTimeUnixNano));
+  const children = childrenWindow(roots.map((r) => r.startTimeUnixNano));
   const aggWhere = new Where(scope)
-    .add('start_ns >= ?', min - CHILD_CLOCK_SKEW_NS)
-    .add('start_ns < ?', max + MAX_RUN_NS)
+    .add('start_ns >= ?', children.fromNs)
+    .add('start_ns < ?', children.toNs)
     .add(`trace_id IN (${traceIds.map(() => '?').join(', ')})`, ...traceIds);
   const failed = 'status_code = 2';
   const aggs = await ch.query(

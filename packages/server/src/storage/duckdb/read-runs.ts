@@ -1,6 +1,6 @@
 import { runRowsFromColumns } from '../aggregate-columns.js';
 import {
-  CHILD_CLOCK_SKEW_NS,
+  childrenWindow,
   type LogFilter,
   type NsRange,
   type RunFilter,
@@ -16,8 +16,6 @@ import { IS_LLM, IS_TOOL, likePattern, logFromRow, spanFromRow, traceKey, Where 
 import { traceRows } from './trace-index.js';
 
 const STATUS_CODE = { unset: 0, ok: 1, error: 2 } as const;
-/** How long after its start a run's children are looked for. */
-const MAX_RUN_NS = 3_600_000_000_000n;
 
 export async function listRuns(db: DuckDb, scope: TenantScope, f: RunFilter): Promise<RunRow[]> {
   const where = new Where()
@@ -57,20 +55,14 @@ export async function listRuns(db: DuckDb, scope: TenantScope, f: RunFilter): Pr
   ).map(spanFromRow);
   if (roots.length === 0) return [];
   // Children are aggregated per trace for just this page of runs.
-  const _keys = roots.map((r) => `${r.tenantId}\u0000${r.traceId}`);
   const traceIds = [...new Set(roots.map((r) => r.traceId))];
   // Children start within their run (give or take clock skew between hosts); the time bound lets
   // zone maps skip everything else.
-  let minStart = roots[0]!.startTimeUnixNano;
-  let maxStart = minStart;
-  for (const r of roots) {
-    if (r.startTimeUnixNano < minStart) minStart = r.startTimeUnixNano;
-    if (r.startTimeUnixNano > maxStart) maxStart = r.startTimeUnixNano;
-  }
+  const children = childrenWindow(roots.map((r) => r.startTimeUnixNano));
   const aggWhere = new Where()
     .scope(scope.tenantId)
-    .add('start_ns >= ?', minStart - CHILD_CLOCK_SKEW_NS)
-    .add('start_ns < ?', maxStart + MAX_RUN_NS);
+    .add('start_ns >= ?', children.fromNs)
+    .add('start_ns < ?', children.toNs);
   // A semi-join on the integer trace key is a hash join; an IN list would be tested row by row.
   // Key collisions are harmless: results are matched back by (tenant, trace id) below.
   const page = `(VALUES ${traceIds.map(() => '(?::UBIGINT)').join(', ')}) AS page(k)`;
