@@ -143,6 +143,41 @@ describe('DuckDB trace index', () => {
     s.db.close();
   });
 
+  it('returns each span once while an hour window and its day are both indexed', async () => {
+    const s = await openSeeded();
+    const HOUR_NS = DAY_NS / 24n;
+    // As a sweep leaves it between indexing a day and dropping its hours: trace 1500 (day 1) has
+    // an entry in its day and in an hour window of that day; a look-up must not read it twice.
+    const traceId = await md5(s, 1500);
+    const [day] = await s.db.query(
+      `SELECT trace_key, tenant_key, window_start_ns AS w FROM trace_index
+       WHERE trace_key = CAST('0x' || substr(?, 1, 16) AS UBIGINT)`,
+      [traceId],
+    );
+    const [first] = await s.db.query('SELECT min(start_ns) AS t FROM spans WHERE trace_id = ?', [
+      traceId,
+    ]);
+    const hour = (BigInt(first!.t as bigint) / HOUR_NS) * HOUR_NS;
+    await s.db.exclusive(async () => {
+      await s.db.exec('INSERT INTO trace_index VALUES (?::UBIGINT, ?::UBIGINT, ?, ?)', [
+        BigInt(day!.trace_key as bigint),
+        BigInt(day!.tenant_key as bigint),
+        hour,
+        HOUR_NS,
+      ]);
+      await s.db.exec('INSERT INTO trace_index_windows VALUES (?, ?, 1)', [hour, HOUR_NS]);
+    });
+    // No look-up before this one: the indexed windows are read now, the hour among them.
+    for (const tenantId of [null, 'tenant-0']) {
+      const found = await s.traceSpans({ tenantId }, traceId);
+      expect(found.map((r) => r.spanId).sort()).toEqual(
+        [...new Set(found.map((r) => r.spanId))].sort(),
+      );
+      expect(found).toHaveLength(2);
+    }
+    s.db.close();
+  });
+
   it('finds a trace whose spans all arrived late in an indexed window, and the next sweep indexes it', async () => {
     const s = await openSeeded();
     await seed(s, 1, 1, 9000, DAY0 + 5n);

@@ -215,33 +215,65 @@ export async function traceRows(
       `SELECT DISTINCT tenant_key, window_start_ns AS s, window_ns AS n FROM trace_index
        WHERE trace_key = ${ukey(key)}`,
     );
+    const byTenant = new Map<bigint, Array<[bigint, bigint]>>();
     for (const h of hits) {
       const s = BigInt(h.s as bigint);
-      branches.push(
-        base()
-          .add(`tenant_key = ${ukey(BigInt(h.tenant_key as bigint))}`)
-          .add(`start_ns >= ${int(s)}`)
-          .add(`start_ns < ${int(s + BigInt(h.n as bigint))}`),
-      );
+      const tenant = BigInt(h.tenant_key as bigint);
+      byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), [s, s + BigInt(h.n as bigint)]]);
+    }
+    for (const [tenant, ranges] of byTenant) {
+      for (const [from, to] of disjoint(ranges)) {
+        branches.push(
+          base()
+            .add(`tenant_key = ${ukey(tenant)}`)
+            .add(`start_ns >= ${int(from)}`)
+            .add(`start_ns < ${int(to)}`),
+        );
+      }
     }
   }
-  for (const [from, to] of gaps(windows)) {
-    const b = base();
-    if (from !== null) b.add(`start_ns >= ${int(from)}`);
-    if (to !== null) b.add(`start_ns < ${int(to)}`);
-    branches.push(b);
-  }
+  // Every range no window covers, in one scan: an OR of ranges of one column is still pruned by
+  // zone maps (both ends of the month at 100 M spans: 0.8-1.1 ms, about one branch's fixed cost).
+  const uncovered = gaps(windows).map(([from, to]) =>
+    from === null && to === null
+      ? 'true'
+      : [
+          from === null ? null : `start_ns >= ${int(from)}`,
+          to === null ? null : `start_ns < ${int(to)}`,
+        ]
+          .filter((c) => c !== null)
+          .join(' AND '),
+  );
+  branches.push(base().add(`(${uncovered.map((c) => `(${c})`).join(' OR ')})`));
   const rows = await select(db, branches);
   // Nothing indexed and nothing uncovered: a trace of late rows only, not indexed yet, or none.
   if (rows.length === 0 && windows.length > 0) return select(db, [base()]);
   return rows;
 }
 
-/** One UNION of the branches (it also drops a row two overlapping windows both matched). */
+/** Overlapping or touching ranges merged: an hour window and its day, both indexed for a moment. */
+function disjoint(ranges: Array<[bigint, bigint]>): Array<[bigint, bigint]> {
+  const sorted = [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out: Array<[bigint, bigint]> = [];
+  for (const [s, e] of sorted) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1]) {
+      if (e > last[1]) last[1] = e;
+    } else out.push([s, e]);
+  }
+  return out;
+}
+
+/**
+ * The branches as one UNION ALL: they never overlap (a tenant's windows merged above, the uncovered
+ * ranges outside every window), so no row is matched twice, and a UNION's duplicate elimination,
+ * which hashed every column of every row, is not needed (7.7 -> 4.9 ms p50 for a trace's spans at
+ * 100 M spans, docs/scaling.md).
+ */
 function select(db: DuckDb, branches: Where[]): Promise<Row[]> {
   const params: Params = branches.flatMap((b) => b.params);
   return db.query(
-    `${branches.map((b) => `SELECT * FROM spans ${b.sql}`).join(' UNION ')}
+    `${branches.map((b) => `SELECT * FROM spans ${b.sql}`).join(' UNION ALL ')}
      ORDER BY start_ns, span_id LIMIT 20000`,
     params,
   );
