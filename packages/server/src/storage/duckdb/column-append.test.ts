@@ -118,5 +118,8 @@ describe('span columns appended a data chunk at a time', () => {
     const refs = encodeSpanColumns([varied(3)]);
     refs.longRefs[3] = refs.heap.length + 1;
     expect(validateSpanColumns(refs)).toMatch(/heap/);
+    const short = encodeSpanColumns([varied(3)]);
+    short.longRefs[3] = short.longRefs[2]! + 12;
+    expect(validateSpanColumns(short)).toMatch(/short enough to be inline/);
   });
 });
