@@ -282,6 +282,28 @@ describe('query API', () => {
     expect(deleteAttempt.status).toBe(403);
   });
 
+  it("gives a tenant-bound key its own tenant's fleet totals, whatever the filter or page", async () => {
+    const [from, to] = RANGE.split('&').map((p) => BigInt(p.split('=')[1]!) * 1_000_000n);
+    const own = await server.storage.fleetTotals({ tenantId: 'qa' }, { fromNs: from!, toNs: to! });
+    expect(own.runs).toBe(100);
+    const expected = {
+      tenants: own.tenants,
+      runs: own.runs,
+      inputTokens: own.inputTokens,
+      outputTokens: own.outputTokens,
+      llmTimeMs: own.llmTimeNs / 1e6,
+    };
+    for (const query of ['', '&q=zz', '&q=qa&sort=tenant', '&limit=1']) {
+      const { body } = await server.api<TenantsResponse>(`/api/v1/tenants?${RANGE}${query}`, readA);
+      expect(body.fleet, query).toEqual(expected);
+    }
+    // Another tenant's key: its own totals too, never qa's.
+    const readB = await server.createKey('read', 'qb');
+    const b = await server.api<TenantsResponse>(`/api/v1/tenants?${RANGE}`, readB);
+    expect(b.body.fleet.runs).toBe(1);
+    expect(b.body.fleet.inputTokens).toBe(1000);
+  });
+
   it('answers hostile parameters with 400, never a 500 and never an injection', async () => {
     const hostile = [
       `/api/v1/tenants?${RANGE}&sort=${encodeURIComponent('runs; DROP TABLE spans')}`,

@@ -58,6 +58,27 @@ export interface FleetTotals {
   llmTimeNs: number;
 }
 
+/**
+ * The fleet totals of the tenants' rows, for when `rows` are every tenant of the scope (a
+ * tenant-bound scope's one row, unfiltered): what fleetTotals would sum from the same sources.
+ */
+export function totalsOf(rows: readonly TenantAggregateRow[]): FleetTotals {
+  const t: FleetTotals = {
+    tenants: rows.length,
+    runs: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    llmTimeNs: 0,
+  };
+  for (const r of rows) {
+    t.runs += r.runs;
+    t.inputTokens += r.inputTokens;
+    t.outputTokens += r.outputTokens;
+    t.llmTimeNs += r.llmTimeNs;
+  }
+  return t;
+}
+
 export interface BucketRow extends Omit<TenantAggregateRow, 'tenantId' | 'lastSeenNs' | 'spans'> {
   bucket: number;
   llmP95Ns: number | null;
