@@ -75,8 +75,11 @@ export function readKeyValueInto(
     const field = r.tag();
     const wt = r.wire;
     if (field === 1) key = r.recurringString();
-    else if (field === 2) value = readAnyValue(r.sub(), budget, depth);
-    else r.skip(wt);
+    else if (field === 2) {
+      const enclosing = r.enter();
+      value = readAnyValue(r, budget, depth);
+      r.leave(enclosing);
+    } else r.skip(wt);
   }
   if (key !== '') target[key] = value;
 }
@@ -86,8 +89,11 @@ export function readResource(r: ProtoReader, budget: DecodeBudget): Attributes {
   while (!r.done) {
     const field = r.tag();
     const wt = r.wire;
-    if (field === 1) readKeyValueInto(r.sub(), attrs, budget);
-    else r.skip(wt);
+    if (field === 1) {
+      const enclosing = r.enter();
+      readKeyValueInto(r, attrs, budget);
+      r.leave(enclosing);
+    } else r.skip(wt);
   }
   return attrs;
 }

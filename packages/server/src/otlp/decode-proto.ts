@@ -21,6 +21,13 @@ import { ProtoReader } from './proto-reader.js';
  * Given a slice, they yield to other requests between slices of work (ingest/work-slice.ts).
  */
 
+/**
+ * Most spans have no events and no links: they share these (frozen, so a push would throw rather
+ * than reach every span) instead of allocating two empty arrays each.
+ */
+const NO_EVENTS: DecodedSpan['events'] = Object.freeze([]) as unknown as DecodedSpan['events'];
+const NO_LINKS: DecodedSpan['links'] = Object.freeze([]) as unknown as DecodedSpan['links'];
+
 export function decodeTracesProto(
   buf: Buffer,
   slice?: WorkSlice,
@@ -55,8 +62,8 @@ function readSpan(r: ProtoReader, budget: DecodeBudget): DecodedSpan {
     startTimeUnixNano: 0n,
     endTimeUnixNano: 0n,
     attributes: {},
-    events: [],
-    links: [],
+    events: NO_EVENTS,
+    links: NO_LINKS,
     statusCode: 0,
     statusMessage: '',
   };
@@ -88,12 +95,18 @@ function readSpan(r: ProtoReader, budget: DecodeBudget): DecodedSpan {
         span.endTimeUnixNano = r.timestamp('Span.end_time_unix_nano');
         break;
       case 9:
-        readKeyValueInto(r.sub(), span.attributes, budget);
+        {
+          const enclosing = r.enter();
+          readKeyValueInto(r, span.attributes, budget);
+          r.leave(enclosing);
+        }
         break;
       case 11:
+        if (span.events === NO_EVENTS) span.events = [];
         span.events.push(readEvent(r.sub(), budget));
         break;
       case 13:
+        if (span.links === NO_LINKS) span.links = [];
         span.links.push(readLink(r.sub(), budget));
         break;
       case 15: {

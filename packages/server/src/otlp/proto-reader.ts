@@ -13,7 +13,8 @@ const recurring: Array<string | undefined> = new Array(RECURRING_SLOTS).fill(und
  */
 export class ProtoReader {
   pos: number;
-  readonly end: number;
+  /** Where the message being read ends: narrowed by `enter()` while a nested one is read. */
+  end: number;
   /** The wire type of the field whose tag was read last (`tag()`). */
   wire = 0;
   constructor(
@@ -56,9 +57,37 @@ export class ProtoReader {
     throw new MalformedOtlpError(`varint longer than 10 bytes at byte ${this.pos}`);
   }
 
+  /**
+   * Reads a nested message in place: narrows `end` to it and returns the enclosing end, which
+   * `leave()` restores. The hot nested messages (key-values and their values) are read this way,
+   * with the same bounds as a reader of their own (`sub()`) and without allocating one each.
+   */
+  enter(): number {
+    const start = this.skipDelimited();
+    const enclosing = this.end;
+    this.end = this.pos;
+    this.pos = start;
+    return enclosing;
+  }
+
+  leave(enclosing: number): void {
+    this.pos = this.end;
+    this.end = enclosing;
+  }
+
   /** Varint as a signed 64-bit integer (two's complement), e.g. AnyValue.int_value. */
   int64(): number {
     const start = this.pos;
+    // Most values (token counts, sizes) fit in 7 bytes (49 bits): exact as a number, no BigInt.
+    let small = 0;
+    let scale = 1;
+    for (let i = 0; i < 7 && this.pos < this.end; i++) {
+      const b = this.buf[this.pos++]!;
+      small += (b & 0x7f) * scale;
+      if (b < 0x80) return small;
+      scale *= 128;
+    }
+    this.pos = start;
     let result = 0n;
     let shift = 0n;
     for (let i = 0; i < 10; i++) {
