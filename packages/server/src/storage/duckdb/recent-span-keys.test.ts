@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { span, spanId, T0_NS, traceId } from '../contract/fixtures.js';
+import { encodeSpanColumns } from '../span-columns.js';
 import { RecentSpanKeys } from './recent-span-keys.js';
 
 const SECOND = 1_000_000_000n;
@@ -36,5 +37,22 @@ describe('RecentSpanKeys', () => {
     const resent = keys.classify([at(5, T0_NS), at(1005, T0_NS + 600n * SECOND)]);
     expect(resent.fresh).toEqual([]);
     expect(ids(resent.suspect)).toEqual([spanId(5), spanId(1005)]);
+  });
+
+  it('classifies span columns as it classifies the same rows, across buckets and the watermark', () => {
+    // Start times around the watermark, in and out of order, some far apart, some before 1970.
+    const starts = [0n, -7n * SECOND, T0_NS, T0_NS + 9n * SECOND, T0_NS + 11n * SECOND, T0_NS - 1n];
+    const batch = (from: number) =>
+      Array.from({ length: 60 }, (_, i) => at((from + i) % 50, starts[i % starts.length]!));
+    const byRows = new RecentSpanKeys(T0_NS);
+    const byColumns = new RecentSpanKeys(T0_NS);
+    for (const from of [0, 25, 40]) {
+      const spans = batch(from);
+      const rows = byRows.classify(spans);
+      const cols = byColumns.classifyColumns(encodeSpanColumns(spans));
+      expect(spans.filter((_, r) => cols.fresh[r] === 1)).toEqual(rows.fresh);
+      expect(cols.suspects).toBe(rows.suspect.length);
+    }
+    expect(byColumns.size).toBe(byRows.size);
   });
 });

@@ -90,12 +90,22 @@ export class RecentSpanKeys {
   classifyColumns(cols: SpanColumns): { fresh: Uint8Array; suspects: number } {
     const fresh = new Uint8Array(cols.rows);
     let suspects = 0;
+    // Start times read as two 32-bit halves: reading the BigInt64Array made a BigInt a row, and
+    // rows mostly share their neighbour's bucket, so its set is looked up once a run.
+    const halves = cols.startNs;
+    const low = new Uint32Array(halves.buffer, halves.byteOffset, halves.length * 2);
+    const high = new Int32Array(halves.buffer, halves.byteOffset, halves.length * 2);
+    let lastBucket = Number.NaN;
+    let set: FingerprintSet | undefined;
     for (let r = 0; r < cols.rows; r++) {
-      const bucket = bucketOf(cols.startNs[r]!);
-      let set = bucket < this.watermark ? undefined : this.buckets.get(bucket);
-      if (bucket >= this.watermark && !set) {
-        set = new FingerprintSet();
-        this.buckets.set(bucket, set);
+      const bucket = Math.floor((high[r * 2 + 1]! * 2 ** 32 + low[r * 2]!) / BUCKET_NS);
+      if (bucket !== lastBucket) {
+        lastBucket = bucket;
+        set = bucket < this.watermark ? undefined : this.buckets.get(bucket);
+        if (bucket >= this.watermark && !set) {
+          set = new FingerprintSet();
+          this.buckets.set(bucket, set);
+        }
       }
       if (set?.add(cols.fingerprints[r * 2]!, cols.fingerprints[r * 2 + 1]!)) {
         this.total++;
