@@ -297,6 +297,11 @@ describe('query API', () => {
       const { body } = await server.api<TenantsResponse>(`/api/v1/tenants?${RANGE}${query}`, readA);
       expect(body.fleet, query).toEqual(expected);
     }
+    // Its row is the admin page's row for it, quantiles included (read beside the aggregates).
+    const admin = await server.api<TenantsResponse>(`/api/v1/tenants?${RANGE}`);
+    const bound = await server.api<TenantsResponse>(`/api/v1/tenants?${RANGE}`, readA);
+    expect(bound.body.items).toEqual(admin.body.items.filter((t) => t.tenantId === 'qa'));
+    expect(bound.body.items[0]!.runLatencyMs.p95).toBeCloseTo(95.05, 6);
     // Another tenant's key: its own totals too, never qa's.
     const readB = await server.createKey('read', 'qb');
     const b = await server.api<TenantsResponse>(`/api/v1/tenants?${RANGE}`, readB);

@@ -10,7 +10,7 @@ import type { TenantScope } from '../types.js';
 import type { DuckDb, Params } from './database.js';
 import { pricesTable } from './read-tenants.js';
 import { likePattern, Where } from './rows.js';
-import { HOUR_NS, rollupColumns } from './tenant-rollup.js';
+import { HOUR_NS, rolledUpHours, rollupColumns } from './tenant-rollup.js';
 
 /**
  * The tenants overview and the fleet totals above it, from the tenant rollup (tenant-rollup.ts)
@@ -24,13 +24,9 @@ import { HOUR_NS, rollupColumns } from './tenant-rollup.js';
 async function rolledUp(db: DuckDb, range: NsRange): Promise<Array<[bigint, bigint]>> {
   const first = ((range.fromNs + HOUR_NS - 1n) / HOUR_NS) * HOUR_NS;
   if (range.toNs - first < HOUR_NS) return [];
-  const hours = await db.query(
-    `SELECT hour_ns FROM tenant_hours_done WHERE hour_ns >= ${first}
-     AND hour_ns <= ${range.toNs - HOUR_NS} ORDER BY hour_ns`,
-  );
   const runs: Array<[bigint, bigint]> = [];
-  for (const r of hours) {
-    const h = BigInt(r.hour_ns as bigint);
+  for (const h of await rolledUpHours(db)) {
+    if (h < first || h > range.toNs - HOUR_NS) continue;
     const last = runs[runs.length - 1];
     if (last && last[1] === h) last[1] = h + HOUR_NS;
     else runs.push([h, h + HOUR_NS]);
@@ -125,6 +121,13 @@ function runQuantiles(src: Sources): { sql: string; params: Params } {
   };
 }
 
+/** The run quantiles of `tenants` (a page), by tenant id. */
+async function pageQuantiles(db: DuckDb, base: Sources, tenants: string[]) {
+  const page = runQuantiles({ ...base, tenants });
+  const rows = await db.query(page.sql, page.params);
+  return new Map(rows.map((r) => [String(r.tenant_id), r.run_q]));
+}
+
 export async function tenantAggregates(
   db: DuckDb,
   scope: TenantScope,
@@ -134,12 +137,16 @@ export async function tenantAggregates(
   const src = sources(base, COLUMNS);
   const prices = pricesTable(q.prices);
   const order = `${SORT_SQL[q.sort]} ${q.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, tenant_id`;
-  // Only when sorted by them: a tenant-bound scope (a page of one) gains nothing from the one
-  // query here, unlike on ClickHouse: a round trip in process costs nothing, and in one query
-  // (its rollup rows read once more in a CTE) it measured slower (100 M spans, 4 rounds
-  // interleaved at load 7.5: p50 15.9 vs 21.0 ms, CPU 15.8 vs 15.1 ms a call).
+  // Quantiles in the aggregate query only when sorted by them: in one query (its rollup rows read
+  // once more in a CTE) a tenant-bound page measured slower (100 M spans, 4 rounds interleaved at
+  // load 7.5: p50 15.9 vs 21.0 ms). A tenant-bound page can only be its tenant, so its quantiles
+  // are read beside the aggregates instead, on another reader connection (used only if the row is
+  // on the page). With the fleet totals taken from that row and the recorded hours cached: p50
+  // 13.5 -> 8.8 ms for the page at 100 M spans (docs/scaling.md).
   const byP95 = q.sort === 'p95';
   const all = byP95 ? runQuantiles(base) : null;
+  const bound = byP95 || scope.tenantId === null ? null : pageQuantiles(db, base, [scope.tenantId]);
+  bound?.catch(() => {});
   const rows = await db.query(
     `WITH r AS (${src.sql}),
      agg AS (
@@ -167,10 +174,12 @@ export async function tenantAggregates(
   );
   if (!byP95 && rows.length > 0) {
     // Quantiles need every run's duration: read them for the page's tenants only.
-    const page = runQuantiles({ ...base, tenants: rows.map((r) => String(r.tenant_id)) });
-    const byTenant = new Map(
-      (await db.query(page.sql, page.params)).map((r) => [String(r.tenant_id), r.run_q]),
-    );
+    const byTenant = await (bound ??
+      pageQuantiles(
+        db,
+        base,
+        rows.map((r) => String(r.tenant_id)),
+      ));
     for (const r of rows) {
       const v = byTenant.get(String(r.tenant_id));
       [r.a_p50, r.a_p95, r.a_p99] = Array.isArray(v)

@@ -42,6 +42,36 @@ const HOUR = `(start_ns // ${HOUR_NS}) * ${HOUR_NS}`;
  * are sorted by tenant, so a narrower time filter would not read less). Returns hours rolled up.
  */
 export async function rollUpClosedHours(db: DuckDb, options: CompactionOptions): Promise<number> {
+  try {
+    return await rollUpHours(db, options);
+  } finally {
+    // Whatever this sweep committed, reads list the recorded hours again.
+    recordedHours.delete(db);
+  }
+}
+
+/**
+ * The recorded hours, ascending, read once per sweep instead of once per overview read (a round
+ * trip of 1-2 ms before each aggregate). A stale list is safe: an hour recorded since reads as not
+ * rolled up (its spans are scanned); a recorded hour is only ever replaced in one transaction with
+ * its rows (rollUp), or dropped with them once its spans are all gone (nothing to count either way);
+ * retention and erasure change its rows and count, never whether it is recorded.
+ */
+const recordedHours = new WeakMap<DuckDb, Promise<bigint[]>>();
+
+export function rolledUpHours(db: DuckDb): Promise<bigint[]> {
+  let hours = recordedHours.get(db);
+  if (!hours) {
+    hours = db
+      .query('SELECT hour_ns FROM tenant_hours_done ORDER BY hour_ns')
+      .then((rows) => rows.map((r) => BigInt(r.hour_ns as bigint)));
+    hours.catch(() => recordedHours.delete(db));
+    recordedHours.set(db, hours);
+  }
+  return hours;
+}
+
+async function rollUpHours(db: DuckDb, options: CompactionOptions): Promise<number> {
   const closedEnd = (options.closedBeforeNs / HOUR_NS) * HOUR_NS;
   const counts = new Map(
     (
