@@ -92,12 +92,12 @@ class PolicyRedactor implements Redactor {
       if (text.length <= p.maxStringLength) {
         // Emptied before and after use, so a scan that threw cannot leak into the next call.
         if (SCRATCH.length !== 0) SCRATCH.length = 0;
-        scanAll(text, p, SCRATCH);
+        const u = scanAll(text, p, SCRATCH);
         matches = SCRATCH.length === 0 ? NONE : SCRATCH.slice();
         if (SCRATCH.length !== 0) SCRATCH.length = 0;
         if (
           matches.length === 0 &&
-          !(p.parseJsonStrings && looksLikeJson(text) && hasSensitiveJsonKey(text, p.keys))
+          !(p.parseJsonStrings && looksLikeJson(text) && hasSensitiveJsonKey(text, p.keys, u))
         ) {
           return { value: text, findings: {} };
         }

@@ -1,20 +1,24 @@
 /** String helpers of the walker: JSON sniffing and truncation. */
 import * as chars from './detect/chars.js';
+import * as unitsModule from './detect/units.js';
 import type { SensitiveKeys } from './policy/keys.js';
+import * as keysModule from './policy/keys.js';
 
-// A local binding: under tsx/vite-node an imported name is a getter call on every use.
+// Local bindings: under tsx/vite-node an imported name is a getter call on every use.
 const { codeAt } = chars;
+const { keyTailOf } = keysModule;
+const { loadUnits } = unitsModule;
 
 /**
  * False when the key whose closing quote is at `e` cannot end like a sensitive key, decided from
  * its last three characters (separators skipped, as keyTail does) when they lie after its opening
  * quote: then they are its tail whatever its length, without the walk back to that quote.
  */
-function mayEndSensitive(s: string, e: number, keys: SensitiveKeys): boolean {
+function mayEndSensitive(u: Uint16Array, e: number, keys: SensitiveKeys): boolean {
   let tail = 0;
   let got = 0;
   for (let k = e - 1; k >= 0 && e - k <= 8; k--) {
-    const c = s.charCodeAt(k);
+    const c = u[k]!;
     if (c === 45 || c === 95 || c === 46 || c === 32) continue;
     if (c === 34) return true;
     tail |= (c & 31) << (5 * got);
@@ -23,19 +27,27 @@ function mayEndSensitive(s: string, e: number, keys: SensitiveKeys): boolean {
   return true;
 }
 
-/** True when some `"key":` in the JSON text names a sensitive key. */
-export function hasSensitiveJsonKey(s: string, keys: SensitiveKeys): boolean {
+/**
+ * True when some `"key":` in the JSON text names a sensitive key. `u` holds the units of `s`
+ * (units.ts; the scan's copy when the caller has one), read instead of the string: on the
+ * strings attributes arrive as, a typed-array read costs a third of a `charCodeAt`.
+ */
+export function hasSensitiveJsonKey(
+  s: string,
+  keys: SensitiveKeys,
+  u: Uint16Array = loadUnits(s),
+): boolean {
   let i = s.indexOf(':');
   while (i !== -1) {
     let e = i - 1;
-    while (e > 0 && s.charCodeAt(e) <= 32) e--;
-    if (codeAt(s, e) === 34 && mayEndSensitive(s, e, keys)) {
+    while (e > 0 && u[e]! <= 32) e--;
+    if (e >= 0 && u[e] === 34 && mayEndSensitive(u, e, keys)) {
       let b = e - 1;
-      while (b >= 0 && e - b <= 64 && s.charCodeAt(b) !== 34) b--;
+      while (b >= 0 && e - b <= 64 && u[b] !== 34) b--;
       if (
         b >= 0 &&
-        codeAt(s, b) === 34 &&
-        keys.mayEndSensitive(s, b + 1, e) &&
+        u[b] === 34 &&
+        keys.tailMatches(keyTailOf(u, b + 1, e)) &&
         keys.mayHave(s, b + 1, e) &&
         keys.has(s.slice(b + 1, e))
       ) {

@@ -61,11 +61,13 @@ export class Walker {
     return out;
   }
 
+  /** The units copy of the string scanned last (units.ts), valid until the next scan. */
+  private units: Uint16Array | undefined;
   private scan(s: string): Match[] {
     // Most strings find nothing: then SCRATCH stays empty and nothing is allocated. (Emptying is
     // checked first so that even a scan that threw cannot leak its matches into the next one.)
     if (SCRATCH.length !== 0) SCRATCH.length = 0;
-    scanAll(s, this.p, SCRATCH);
+    this.units = scanAll(s, this.p, SCRATCH);
     if (SCRATCH.length === 0) return NONE;
     const found = SCRATCH.slice();
     SCRATCH.length = 0;
@@ -97,12 +99,13 @@ export class Walker {
    */
   string(s: string, depth: number, scanned?: Match[]): string {
     if (s.length > this.p.maxStringLength) return this.text(s);
+    this.units = undefined; // set if this.scan runs: else hasSensitiveJsonKey copies the units
     const matches = scanned ?? this.scan(s);
     if (
       this.p.parseJsonStrings &&
       looksLikeJson(s) &&
       (matches.length > 0 ||
-        hasSensitiveJsonKey(s, this.p.keys) ||
+        hasSensitiveJsonKey(s, this.p.keys, this.units) ||
         (this.p.context !== undefined && hasFieldJsonKey(s)))
     ) {
       let parsed: unknown;

@@ -17,24 +17,29 @@ const { loadUnits } = unitsModule;
 const CONTEXT: passModule.Scored[] = [];
 const PATTERN: Match[] = [];
 
-export function scanAll(s: string, p: ResolvedPolicy, out: Match[]): void {
-  if (p.context === undefined) {
-    scanText(s, p.keys, out);
-    return;
-  }
-  if (CONTEXT.length !== 0) CONTEXT.length = 0;
+/**
+ * Appends the findings of `s` to `out` and returns the units copy both passes read (units.ts): it
+ * holds `s` until the next string is loaded, so the caller may read it meanwhile.
+ */
+export function scanAll(s: string, p: ResolvedPolicy, out: Match[]): Uint16Array {
   // One copy of the units for both passes: the context pass loads no other string meanwhile.
   const u = loadUnits(s);
+  if (p.context === undefined) {
+    scanText(s, p.keys, out, u);
+    return u;
+  }
+  if (CONTEXT.length !== 0) CONTEXT.length = 0;
   scanContext(s, p.context, CONTEXT, false, u);
   if (CONTEXT.length === 0) {
     scanText(s, p.keys, out, u);
-    return;
+    return u;
   }
   if (PATTERN.length !== 0) PATTERN.length = 0;
   scanText(s, p.keys, PATTERN, u);
   merge(PATTERN, CONTEXT, out);
   PATTERN.length = 0;
   CONTEXT.length = 0;
+  return u;
 }
 
 function merge(a: Match[], b: passModule.Scored[], out: Match[]): void {

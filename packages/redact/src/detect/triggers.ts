@@ -147,11 +147,14 @@ export function numberAt(s: string, u: Uint16Array, i: number, out: Match[]): nu
   return end;
 }
 
-/** A colon that may start a URL credential (`://`) or an IPv6 (`::`, after a hex digit). */
+/**
+ * A colon that may start a URL credential (`://`) or an IPv6 (`::`, or between hex digits). After
+ * `finished:` or `code: ` an IPv6 would be the hex word alone, one group: never valid.
+ */
 export function colonMayStart(u: Uint16Array, i: number, pc: number): boolean {
   const n1 = u[i + 1]!;
   if (n1 === 58 || (n1 === 47 && u[i + 2] === 47)) return true;
-  return (pc & HEX) !== 0;
+  return (pc & HEX) !== 0 && (bits(u, i + 1) & HEX) !== 0;
 }
 
 /** `scheme://user:pass@` or an IPv6 (`fe80::1`, `abcd:ef01:...`); -1 leaves a `key:` to try. */
