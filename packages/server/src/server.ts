@@ -7,7 +7,12 @@ import { createKey } from './auth/keys.js';
 import { keyRoutes } from './auth/routes.js';
 import { type Clock, systemClock } from './clock.js';
 import { CompactionJob } from './compaction/compaction.js';
-import { defaultLimits, parseConfig, type TenantryConfig } from './config/config.js';
+import {
+  defaultLimits,
+  journalSettings,
+  parseConfig,
+  type TenantryConfig,
+} from './config/config.js';
 import { eventRoutes } from './events/routes.js';
 import { type ApiPlugin, buildApp } from './http/app.js';
 import { IngestPipeline, type IngestRedactor } from './ingest/pipeline.js';
@@ -27,12 +32,15 @@ import { whyRoutes } from './query/routes-why.js';
 import { whySuspect } from './query/why-suspect.js';
 import { RetentionJob } from './retention/retention.js';
 import { BatchWriter, type IngestWriter } from './storage/batch-writer.js';
+import { journaledClickHouse } from './storage/clickhouse/journal-mark.js';
 import {
   DEFAULT_JOURNAL_OPTIONS,
+  type JournaledStore,
   JournaledWriter,
   ROW_GROUP_ROWS,
 } from './storage/journal/journaled-writer.js';
 import { withReadBarrier } from './storage/journal/read-barrier.js';
+import { SignalSplitWriter } from './storage/journal/signal-split.js';
 import { openStorage, type Storage } from './storage/open.js';
 import { startMetricsListener } from './telemetry/metrics-listener.js';
 import { createServerMetrics, type ServerMetrics } from './telemetry/registry.js';
@@ -259,8 +267,10 @@ function ingestWorkers(config: TenantryConfig, storage: Storage) {
 
 /**
  * The embedded DuckDB on disk gets the ingest journal (acknowledge once journaled, commit in large
- * transactions; storage/journal) and every telemetry read behind its barrier. In memory or on
- * ClickHouse, requests wait for their own group commit.
+ * transactions; storage/journal) and every telemetry read behind its barrier. On ClickHouse the
+ * journal is opt-in (`storage.journal.enabled`, a persistent data dir): traces are acknowledged
+ * from it and inserted in large batches; logs and metric points, which have no key a replay could
+ * deduplicate on, keep waiting for their own insert. Otherwise requests wait for their own commit.
  */
 async function ingestWriter(
   storage: Storage,
@@ -268,29 +278,37 @@ async function ingestWriter(
   replay: ReplayDeps,
   metrics: ServerMetrics,
 ): Promise<{ writer: IngestWriter; storage: Storage }> {
-  const journal = config.storage.journal;
-  if (!journal.enabled || !storage.appliedJournalSeq || config.server.dataDir === ':memory:') {
-    const writer = new BatchWriter(
+  const onClickHouse = storage.info().engine === 'clickhouse';
+  const journal = journalSettings(config, onClickHouse ? 'clickhouse' : 'duckdb');
+  const batchWriter = () =>
+    new BatchWriter(
       storage,
       { maxQueuedItems: config.limits.maxQueuedItems, maxBatchItems: 50_000 },
       metrics,
       throttledLog((line) => console.error(`tenantry: storage write failed: ${line}`)),
     );
-    return { writer, storage };
+  if (!journal.enabled || (!onClickHouse && !storage.appliedJournalSeq)) {
+    return { writer: batchWriter(), storage };
   }
-  const { writer, replay: report } = await JournaledWriter.open(
-    {
-      write: (b) => storage.write(b),
-      appliedJournalSeq: () => storage.appliedJournalSeq!(),
-      heldTransaction: storage.heldTransaction,
-    },
+  // ClickHouse's journal has a directory of its own: a DuckDB journal left in the same data dir
+  // (logs and metrics included) is never replayed into ClickHouse.
+  const dir = join(config.server.dataDir, onClickHouse ? 'clickhouse-journal' : 'journal');
+  const store: JournaledStore = onClickHouse
+    ? journaledClickHouse(storage, dir)
+    : {
+        write: (b) => storage.write(b),
+        appliedJournalSeq: () => storage.appliedJournalSeq!(),
+        heldTransaction: storage.heldTransaction,
+      };
+  const { writer: journaled, replay: report } = await JournaledWriter.open(
+    store,
     {
       ...DEFAULT_JOURNAL_OPTIONS,
-      dir: join(config.server.dataDir, 'journal'),
+      dir,
       flushRows: journal.flushRows,
       flushIntervalMs: journal.flushIntervalMs,
       segmentBytes: journal.segmentMiB * 1024 * 1024,
-      holdRows: journal.holdRowGroups ? ROW_GROUP_ROWS : 0,
+      holdRows: journal.holdRowGroups && !onClickHouse ? ROW_GROUP_ROWS : 0,
       maxQueuedItems: config.limits.maxQueuedItems,
     },
     rebuildFromJournal(replay),
@@ -308,7 +326,13 @@ async function ingestWriter(
           : ''),
     );
   }
-  return { writer, storage: withReadBarrier(storage, (strict) => writer.visible(strict)) };
+  let writer: IngestWriter = journaled;
+  if (onClickHouse) {
+    const split = new SignalSplitWriter(journaled, batchWriter());
+    metrics.queueDepth.track(() => split.depth);
+    writer = split;
+  }
+  return { writer, storage: withReadBarrier(storage, (strict) => journaled.visible(strict)) };
 }
 
 interface Services {

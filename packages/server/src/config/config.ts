@@ -88,36 +88,26 @@ export const configSchema = z
         clickhouse: clickHouseConfigSchema.optional(),
         // The embedded DuckDB's memory bound (storage/duckdb/config.ts, docs/configuration.md).
         duckdb: duckDbConfigSchema,
-        // The ingest journal in front of the embedded DuckDB (storage/journal, docs/configuration.md).
+        // The ingest journal (storage/journal, docs/configuration.md): on by default in front of
+        // the embedded DuckDB on disk, opt-in on ClickHouse (it needs a persistent data dir).
+        // Unset keys take their engine's defaults (journalSettings below).
         journal: z
           .object({
-            enabled: z.boolean().default(true),
-            flushRows: z.number().int().positive().default(16_384),
-            flushIntervalMs: z.number().int().positive().max(60_000).default(250),
+            enabled: z.boolean().optional(),
+            flushRows: z.number().int().positive().optional(),
+            flushIntervalMs: z.number().int().positive().max(60_000).optional(),
             segmentMiB: z.number().int().positive().max(4096).default(64),
             // One DuckDB transaction held open across flushes until it holds a row group.
             holdRowGroups: z.boolean().default(false),
           })
           .strict()
-          .default({
-            enabled: true,
-            flushRows: 16_384,
-            flushIntervalMs: 250,
-            segmentMiB: 64,
-            holdRowGroups: false,
-          }),
+          .default({ segmentMiB: 64, holdRowGroups: false }),
       })
       .strict()
       .default(() => ({
         engine: 'duckdb' as const,
         duckdb: duckDbConfigSchema.parse(undefined),
-        journal: {
-          enabled: true,
-          flushRows: 16_384,
-          flushIntervalMs: 250,
-          segmentMiB: 64,
-          holdRowGroups: false,
-        },
+        journal: { segmentMiB: 64, holdRowGroups: false },
       })),
     limits: z
       .object({
@@ -232,6 +222,43 @@ export const configSchema = z
 
 export type TenantryConfig = z.infer<typeof configSchema>;
 
+/** The journal's settings with its engine's defaults filled in. */
+export interface JournalSettings {
+  enabled: boolean;
+  flushRows: number;
+  flushIntervalMs: number;
+  segmentMiB: number;
+  holdRowGroups: boolean;
+}
+
+/**
+ * Per engine: DuckDB commits 16,384-row transactions every 250 ms (half the CPU a row of 1,024-row
+ * ones); ClickHouse wants far larger inserts, each one a part of every table it touches and merged
+ * again later (docs/scaling.md, "Where the time goes: ClickHouse ingest"), so its journal flushes
+ * at 100k rows or once a second. ClickHouse servers are stateless unless given a persistent volume,
+ * so there the journal is off unless `enabled: true`.
+ */
+export const JOURNAL_DEFAULTS = {
+  duckdb: { enabled: true, flushRows: 16_384, flushIntervalMs: 250 },
+  clickhouse: { enabled: false, flushRows: 100_000, flushIntervalMs: 1_000 },
+} as const;
+
+/** `engine`: the storage actually opened (a test may hand the server a ClickHouse of its own). */
+export function journalSettings(
+  config: TenantryConfig,
+  engine: keyof typeof JOURNAL_DEFAULTS = config.storage.engine,
+): JournalSettings {
+  const j = config.storage.journal;
+  const d = JOURNAL_DEFAULTS[engine];
+  return {
+    enabled: (j.enabled ?? d.enabled) && config.server.dataDir !== ':memory:',
+    flushRows: j.flushRows ?? d.flushRows,
+    flushIntervalMs: j.flushIntervalMs ?? d.flushIntervalMs,
+    segmentMiB: j.segmentMiB,
+    holdRowGroups: j.holdRowGroups,
+  };
+}
+
 export function defaultLimits(config: TenantryConfig) {
   return { ...DEFAULT_INGEST_LIMITS, ...config.limits.default };
 }
@@ -244,6 +271,13 @@ export function parseConfig(input: unknown): TenantryConfig {
   const result = configSchema.safeParse(input ?? {});
   if (!result.success) {
     throw new InvalidConfigError(`invalid configuration: ${formatZodError(result.error)}`);
+  }
+  const { storage, server } = result.data;
+  // Asked for explicitly: acknowledging from a journal that vanishes with the process would lose data.
+  if (storage.engine === 'clickhouse' && storage.journal.enabled && server.dataDir === ':memory:') {
+    throw new InvalidConfigError(
+      'invalid configuration: storage.journal.enabled on ClickHouse needs server.dataDir on a persistent disk, not :memory:',
+    );
   }
   return result.data;
 }
