@@ -36,6 +36,8 @@ const ucs2Write = (Buffer.prototype as unknown as { ucs2Write?: Ucs2Write }).ucs
 
 /** `utf16le` bytes are the units themselves only on a little-endian machine. */
 const LITTLE_ENDIAN = new Uint16Array(new Uint8Array([1, 0]).buffer)[0] === 1;
+/** The writer when it copies units as they are. */
+const NATIVE = LITTLE_ENDIAN ? ucs2Write : undefined;
 
 /**
  * The units of `s` followed by PAD zeros. The buffer is shared: the scan that loaded it must
@@ -43,6 +45,19 @@ const LITTLE_ENDIAN = new Uint16Array(new Uint8Array([1, 0]).buffer)[0] === 1;
  */
 export function loadUnits(s: string): Uint16Array {
   const n = s.length;
+  if (n >= MIN_NATIVE && n <= CAPACITY && NATIVE !== undefined) {
+    // The common case first, in a few straight lines: one native copy, then the PAD zeros.
+    NATIVE.call(UNIT_BYTES, s, 0, n * 2);
+    UNITS[n] = 0;
+    UNITS[n + 1] = 0;
+    UNITS[n + 2] = 0;
+    UNITS[n + 3] = 0;
+    UNITS[n + 4] = 0;
+    UNITS[n + 5] = 0;
+    UNITS[n + 6] = 0;
+    UNITS[n + 7] = 0;
+    return UNITS;
+  }
   const u = n <= CAPACITY ? UNITS : new Uint16Array(n + PAD);
   if (n >= MIN_NATIVE && LITTLE_ENDIAN) {
     const bytes = u === UNITS ? UNIT_BYTES : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
