@@ -69,16 +69,21 @@ export function skipAlnum(u: Uint16Array, n: number, i: number): number {
 }
 
 /**
- * Those prefixes are 2 (`sk`, `rk`), 3 (`gh?`), 4 (`xox?`, `xapp`) or 6 (`github`) letters long:
- * a word that starts with none of them there costs four loads, not a walk back.
+ * Those prefixes are 2 (`sk`, `rk`), 3 (`gh?`), 4 (`xox?`, `xapp`) or 6 (`github`) letters long,
+ * and detectWord matches nothing else from a `-` or `_`: a word whose first two letters are none
+ * of those there (`gpt-`, `4o-`) costs a few loads, not a walk back.
  */
 export function mayBePrefix(u: Uint16Array, i: number): boolean {
-  return (
-    (i >= 1 && u[i - 1] === 107) ||
-    (i >= 3 && u[i - 3] === 103) ||
-    (i >= 4 && u[i - 4] === 120) ||
-    (i >= 6 && u[i - 6] === 103)
-  );
+  if (i < 2) return false;
+  const a = u[i - 1]!;
+  const b = u[i - 2]!;
+  if (a === 107 && (b === 115 || b === 114)) return true;
+  if (i < 3) return false;
+  if (b === 104 && u[i - 3] === 103) return true;
+  if (i < 4) return false;
+  const c = u[i - 3]!;
+  if ((c === 111 || c === 97) && u[i - 4] === 120) return true;
+  return i >= 6 && u[i - 5] === 105 && u[i - 6] === 103;
 }
 
 /** `sk-`, `sk_live_`, `ghp_`, `github_pat_`, `xoxb-`, `xapp-` seen from the `-`/`_` at `i`. */
