@@ -13,7 +13,10 @@ import * as quietModule from './quiet.js';
 // A local binding: under tsx/vite-node an imported name is a getter call on every use.
 const { KIND } = quietModule;
 
-/** Zeros after the string: the scanner's look-ahead reaches at most 6 units past a position. */
+/**
+ * Zeros after the string: the scanner's look-ahead reaches at most 6 units past a position.
+ * loadUnits writes them as eight stores: change both together.
+ */
 export const PAD = 8;
 
 /** Longest string scanned from the shared buffer (128 Ki units); longer ones get their own. */
