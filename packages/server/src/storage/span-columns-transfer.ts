@@ -61,9 +61,18 @@ export function validateSpanColumns(value: unknown): string | null {
   if (!(heap instanceof Uint8Array)) return 'heap is not a Uint8Array';
   if (!(refs instanceof Int32Array) || refs.length % 4 !== 0) return 'longRefs is not quadruples';
   const strings = cols.strings as Uint8Array;
-  const view = new DataView(strings.buffer, strings.byteOffset, strings.byteLength);
-  for (let at = 0; at < strings.byteLength; at += STRING_ENTRY_BYTES) {
-    if (view.getUint32(at, true) > INLINE_STRING_BYTES) return 'an inline string is too long';
+  // Each entry's length is its first 32-bit word (little-endian, as DuckDB reads it on x86 and
+  // arm64): read through a word view when aligned, a DataView call an entry otherwise.
+  if (strings.byteOffset % 4 === 0) {
+    const words = new Uint32Array(strings.buffer, strings.byteOffset, strings.byteLength / 4);
+    for (let i = 0; i < words.length; i += STRING_ENTRY_BYTES / 4) {
+      if (words[i]! > INLINE_STRING_BYTES) return 'an inline string is too long';
+    }
+  } else {
+    const view = new DataView(strings.buffer, strings.byteOffset, strings.byteLength);
+    for (let at = 0; at < strings.byteLength; at += STRING_ENTRY_BYTES) {
+      if (view.getUint32(at, true) > INLINE_STRING_BYTES) return 'an inline string is too long';
+    }
   }
   for (let i = 0; i < refs.length; i += 4) {
     const c = refs[i]!;
