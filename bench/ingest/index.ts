@@ -6,8 +6,8 @@ import { decodeTracesProto } from '../../packages/server/src/otlp/decode-proto.j
 import { defaultDuckDbMemoryLimitMiB } from '../../packages/server/src/storage/duckdb/config.js';
 import { openDuckDbStorage } from '../../packages/server/src/storage/duckdb/index.js';
 import type { SpanRow, WriteStore } from '../../packages/server/src/storage/types.js';
-import { benchEngines, startBenchClickHouse } from '../_lib/clickhouse.js';
 import { quantile, report } from '../_lib/report.js';
+import { clickHouseRows } from './clickhouse.js';
 import { CLIENTS, type EndToEnd, endToEnd, WARMUP_REQUESTS } from './end-to-end.js';
 import { requestBodies, SPANS_PER_REQUEST, writeBodies } from './workload.js';
 
@@ -299,76 +299,18 @@ if (cpus.length > 0) {
   });
 }
 
-// The same workload on a local ClickHouse (Debian's 18.16, one node); BENCH_INGEST_CLICKHOUSE=0 skips.
-// Then appending alone on chDB (the current engine, in this process: `tenantry up` cannot reach it).
+// The same workload on a local ClickHouse (Debian's 18.16, one node), with and without the ingest
+// journal (clickhouse.ts); BENCH_INGEST_CLICKHOUSE=0 skips. Then appending alone on chDB.
 if (process.env.BENCH_INGEST_CLICKHOUSE !== '0') {
-  const ch = await startBenchClickHouse();
-  const chAppend = await appendOnly(ch.storage);
-  const chE2e = await endToEnd(ch.upArgs, bodiesFile, totalSpans, ch.pids);
-  await ch.stop();
-  report({
-    bench: 'ingest',
-    case: `clickhouse append only (${ch.label})`,
-    metric: 'spans/s',
-    value: chAppend,
-    ratio: chAppend / appendRate,
-    baseline: 'duckdb append only',
+  await clickHouseRows({
+    bodiesFile,
+    totalSpans,
+    sentSpans: totalSpans + warmupSpans,
+    rounds: Math.max(1, Number(process.env.BENCH_INGEST_CLICKHOUSE_ROUNDS ?? ROUNDS)),
+    appendOnly,
+    duckAppendRate: appendRate,
+    duckE2eRate: e2eRate,
   });
-  report({
-    bench: 'ingest',
-    case: `end to end on clickhouse (one server, ${ch.label})`,
-    metric: 'spans/s',
-    value: chE2e.rate,
-    ratio: chE2e.rate / e2eRate,
-    baseline: 'end to end on duckdb',
-    goal: '>= 50000',
-    pass: chE2e.failed === 0 && chE2e.rate >= 50_000,
-  });
-  if (chE2e.cpu) {
-    // Where a span's CPU goes on 2 shared cores: tenantry, clickhouse-server, the load generator.
-    const { serverUs, eventLoopUs, storageUs, clientUs } = chE2e.cpu;
-    const split: Array<[string, number]> = [
-      ['server CPU per span, all threads (clickhouse)', serverUs],
-      ['server CPU per span, event loop (clickhouse)', eventLoopUs],
-      ['clickhouse-server CPU per span (inserts, look-ups, merges)', storageUs],
-      ['load generator CPU per span (clickhouse round)', clientUs],
-    ];
-    for (const [name, us] of split)
-      report({ bench: 'ingest', case: name, metric: 'µs', value: us });
-    report({
-      bench: 'ingest',
-      case: 'ceiling on clickhouse: 2 cores for tenantry, clickhouse-server and load (2e6 / their µs per span)',
-      metric: 'spans/s',
-      value: 2e6 / (serverUs + storageUs + clientUs),
-    });
-    // As deployed, ClickHouse runs elsewhere: then tenantry's own CPU bounds a server (implied,
-    // not measured: the insert's loopback bytes are still counted against tenantry here).
-    report({
-      bench: 'ingest',
-      case: 'implied ceiling with clickhouse on other machines: 2 cores for tenantry alone (2e6 / tenantry µs per span)',
-      metric: 'spans/s',
-      value: 2e6 / serverUs,
-    });
-  }
-  report({
-    bench: 'ingest',
-    case: 'p99 time to acknowledge (clickhouse)',
-    metric: 'ms',
-    value: chE2e.p99,
-  });
-  if (benchEngines().includes('chdb')) {
-    const chdb = await startBenchClickHouse({ engine: 'chdb' });
-    const chdbAppend = await appendOnly(chdb.storage);
-    await chdb.stop();
-    report({
-      bench: 'ingest',
-      case: `clickhouse append only (${chdb.label}, in-process)`,
-      metric: 'spans/s',
-      value: chdbAppend,
-      ratio: chdbAppend / chAppend,
-      baseline: `clickhouse append only (${ch.label})`,
-    });
-  }
 }
 
 rmSync(bodiesDir, { recursive: true, force: true });
