@@ -45,6 +45,38 @@ describe('stored claim keys', () => {
     expect(keys.certainlyAbsent(99n)).toBe(false);
   });
 
+  it('agrees with a plain count of the claims not yet forgotten, through growth and deletions', () => {
+    // Keys that share their low bits probe into each other's runs; deletions shift them back.
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const space = Array.from({ length: 300 }, (_, i) => BigInt(i % 3 === 0 ? i * 4096 : i * 7919));
+    const keys = new StoredClaimKeys(5_000);
+    const stored: Array<{ key: bigint; ms: bigint }> = [];
+    let forgotten = 0;
+    let now = 1_000_000n;
+    for (let step = 0; step < 4_000; step++) {
+      now += BigInt(Math.floor(random() * 400));
+      if (random() < 0.8) {
+        const key = space[Math.floor(random() * space.length)]!;
+        keys.add(key, now * MS);
+        stored.push({ key, ms: now });
+      } else {
+        const cutoff = now - BigInt(Math.floor(random() * 20_000));
+        keys.forgetBefore(cutoff * MS);
+        // What may be forgotten: claims whole seconds before the cutoff's second.
+        while (forgotten < stored.length && (stored[forgotten]!.ms + 999n) / 1000n < cutoff / 1000n)
+          forgotten++;
+      }
+      if (step % 50 !== 0) continue;
+      const live = new Set(stored.slice(forgotten).map((c) => c.key));
+      for (const key of space) expect(keys.certainlyAbsent(key)).toBe(!live.has(key));
+      expect(keys.size).toBe(stored.length - forgotten);
+    }
+  });
+
   it('after a restart, children are decided by the claims stored before it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-claim-keys-'));
     dirs.push(dataDir);
