@@ -5,6 +5,7 @@ import type { Page, TenantsResponse, TraceResponse } from '@tenantry/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { defaultAlertRules, parseAlertRule } from '../../packages/server/src/alerts/rules.js';
+import { journalSettings } from '../../packages/server/src/config/config.js';
 import { DocCoverage, loadDocConfig } from '../helpers/docs.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -18,6 +19,7 @@ const docs = new DocCoverage([DOC]);
 const complete = docs.take(DOC, 'server:\n  host: 0.0.0.0');
 const ingestBlock = docs.take(DOC, 'ingest:\n  # In order of preference.');
 const defaultRules = docs.take(DOC, '- id: default.failure-rate');
+const clickHouseJournal = docs.take(DOC, 'server:\n  dataDir: /var/lib/tenantry # a persistent volume');
 
 const CA_PATH = '/etc/tenantry/clickhouse-ca.pem';
 let server: TestServer;
@@ -181,6 +183,18 @@ describe('docs/configuration.md: ingest', () => {
       const runs = await server.api<Page<{ traceId: string }>>(`/api/v1/runs?tenant=${tenant}`);
       expect(runs.body.items.map((r) => r.traceId)).toEqual([traceId]);
     }
+  });
+});
+
+describe('docs/configuration.md: the journal on ClickHouse', () => {
+  it('the block turns the journal on with ClickHouse flush defaults', () => {
+    const config = loadDocConfig(clickHouseJournal.code);
+    expect(config.storage.engine).toBe('clickhouse');
+    expect(journalSettings(config)).toMatchObject({
+      enabled: true,
+      flushRows: 100_000,
+      flushIntervalMs: 1_000,
+    });
   });
 });
 
