@@ -4,13 +4,19 @@
  */
 type Labels = Record<string, string>;
 
-const key = (labels: Labels): string =>
-  Object.keys(labels)
-    .sort()
-    .map((k) => `${k}="${escapeLabel(labels[k]!)}"`)
-    .join(',');
+/** A series' labels as Prometheus renders them; built on every increment (per tenant per request). */
+function key(labels: Labels): string {
+  const names = Object.keys(labels);
+  if (names.length > 1) names.sort();
+  let out = '';
+  for (const k of names) out += `${out === '' ? '' : ','}${k}="${escapeLabel(labels[k]!)}"`;
+  return out;
+}
+
+const NEEDS_ESCAPE = /[\\\n"]/;
 
 function escapeLabel(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
