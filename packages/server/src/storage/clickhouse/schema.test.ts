@@ -141,6 +141,84 @@ describeOnClickHouse('ClickHouse schema', (target) => {
     expect(row).toMatchObject({ spans: 2, llmCalls: 1, inputTokens: 7, toolCalls: 1 });
     await storage.close();
   });
+  it('upgrades a rollup built before v10 to tenant-first order, with the same overview, and again safely', async () => {
+    const db = 'tenantry_upgrade_v10';
+    const storage = await openClickHouseStorage(target().options(db));
+    const c = storage.ch;
+    await c.exec(`DROP DATABASE IF EXISTS ${db}`);
+    await c.exec(`CREATE DATABASE ${db}`);
+    await c.exec(
+      `CREATE TABLE ${db}.schema_migrations (version UInt32, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY version`,
+    );
+    for (const m of migrations(c).filter((m) => m.version < 10)) {
+      for (const statement of m.statements) await c.exec(statement);
+      await c.exec(`INSERT INTO ${db}.schema_migrations (version) VALUES (${m.version})`);
+    }
+    const HOUR = 3_600_000_000_000n;
+    const spans = ['a', 'b', 'c'].flatMap((tenantId, t) =>
+      [0n, 1n, 2n].map((h) =>
+        span({
+          tenantId,
+          traceId: `${t}${h}`.padStart(32, '0'),
+          spanId: `${t}${h}`.padStart(16, '0'),
+          startTimeUnixNano: T0_NS + h * HOUR + BigInt(t),
+          isRun: true,
+        }),
+      ),
+    );
+    await storage.write({ spans, logs: [], metrics: [] });
+    await storage.compactClosedWindows?.({
+      windowNs: 24n * HOUR,
+      closedBeforeNs: T0_NS + 3n * HOUR,
+      maxRowsPerTransaction: 200_000,
+      lateRowsFraction: 0.05,
+    });
+    const sortKey = async () =>
+      (
+        await c.query<{ k: string }>(
+          `SELECT sorting_key AS k FROM system.tables WHERE database = '${db}' AND name = 'tenant_hours'`,
+        )
+      )[0]?.k;
+    const overview = (tenantId: string | null) =>
+      storage.tenantAggregates(
+        { tenantId },
+        {
+          range: { fromNs: T0_NS - HOUR, toNs: T0_NS + 4n * HOUR },
+          sort: 'tenant',
+          order: 'asc',
+          limit: 10,
+          offset: 0,
+          prices: {},
+        },
+      );
+    const before = await overview(null);
+    expect(before.map((r) => [r.tenantId, r.runs])).toEqual([
+      ['a', 3],
+      ['b', 3],
+      ['c', 3],
+    ]);
+    expect(await sortKey()).toBe('hour, tenant_id, has_model, model_key');
+    const rows = async () =>
+      (await c.query<{ n: string }>(`SELECT count() AS n FROM ${db}.tenant_hours`))[0]?.n;
+    const rolled = await rows();
+    await storage.migrate();
+    expect(await sortKey()).toBe('tenant_id, hour, has_model, model_key');
+    expect(await rows()).toBe(rolled);
+    expect(await overview(null)).toEqual(before);
+    expect(await overview('b')).toEqual(before.filter((r) => r.tenantId === 'b'));
+    // Run again (as after a crash): the same rows, no copy left behind.
+    for (const statement of migrations(c).find((m) => m.version === 10)!.statements) {
+      await c.exec(statement);
+    }
+    expect(await rows()).toBe(rolled);
+    expect(await overview(null)).toEqual(before);
+    const left = await c.query(
+      `SELECT name FROM system.tables WHERE database = '${db}' AND name LIKE 'tenant_hours_by%'`,
+    );
+    expect(left).toEqual([]);
+    await storage.close();
+  });
+
   it('upgrades a database from before the trace index: its spans are found by id without a tenant', async () => {
     const storage = await openClickHouseStorage(target().options('tenantry_upgrade_v7'));
     const c = storage.ch;

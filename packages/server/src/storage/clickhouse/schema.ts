@@ -1,7 +1,7 @@
 import type { ChConnection } from './client.js';
 import type { Features } from './features.js';
 import { LLM_PREDICATE, TOOL_PREDICATE } from './rows.js';
-import { rollupTableDefs } from './tenant-rollup.js';
+import { rollupByTenantStatements, rollupTableDefs } from './tenant-rollup.js';
 
 /**
  * ClickHouse schema. `tenant_id` leads every ORDER BY; telemetry partitions by day of its own
@@ -335,6 +335,8 @@ export function migrations(ch: ChConnection): Array<{ version: number; statement
       version: 9,
       statements: rollupTableDefs(ch.features.lowCardinality).flatMap((t) => createTable(ch, t)),
     },
+    // The rollup sorted by tenant first (tenant-rollup.ts): a copy and a swap, single node only.
+    { version: 10, statements: rollupByTenantStatements(ch) },
   ];
 }
 

@@ -47,6 +47,37 @@ export function rollupTableDefs(lowCardinality: boolean): TableDef[] {
 }
 
 /**
+ * v10: tenant_hours sorted by (tenant_id, hour, …) instead of (hour, tenant_id, …). A day's rollup
+ * (~95 k rows at 100 M spans a month) is 12 granules whatever the order; hour first, a tenant's 96
+ * rows of the day sit in every one of them, so a one-tenant overview read the whole day; tenant
+ * first, one granule. Measured on the month (copies of the table, read alternately, load 6):
+ * one tenant's page p50 36.2 -> 23.9 ms on 18.16 and 79 -> 35 ms on chDB 26.7, the all-tenant page
+ * unchanged (docs/scaling.md). ORDER BY cannot be changed in place, so the table is copied and
+ * swapped; the rows keep their builds, so the recorded hours stay valid. An INSERT of another
+ * server's sweep running meanwhile finishes before the RENAME, into the old table: its rows are
+ * copied after the swap. Run again after a crash, a half-made copy is dropped and made again; an
+ * old table a crash left after the swap is dropped (its rows were copied but for such a sweep's,
+ * whose hours would then read empty until their span counts change). Seconds at 100 M spans.
+ * Single node only: on a cluster the rollup is neither built nor read (hasRollup).
+ */
+export function rollupByTenantStatements(ch: ChConnection): string[] {
+  if (!hasRollup(ch)) return [];
+  const db = ch.database;
+  return [
+    `DROP TABLE IF EXISTS ${db}.tenant_hours_by_tenant`,
+    `DROP TABLE IF EXISTS ${db}.tenant_hours_by_hour`,
+    `CREATE TABLE ${db}.tenant_hours_by_tenant AS ${db}.tenant_hours
+     ENGINE = ReplacingMergeTree(build) PARTITION BY intDiv(hour, ${HOUR_NS * 24n})
+     ORDER BY (tenant_id, hour, has_model, model_key)`,
+    `INSERT INTO ${db}.tenant_hours_by_tenant SELECT * FROM ${db}.tenant_hours`,
+    `RENAME TABLE ${db}.tenant_hours TO ${db}.tenant_hours_by_hour, ${db}.tenant_hours_by_tenant TO ${db}.tenant_hours`,
+    `INSERT INTO ${db}.tenant_hours SELECT * FROM ${db}.tenant_hours_by_hour
+     WHERE (hour, build) NOT IN (SELECT hour, build FROM ${db}.tenant_hours)`,
+    `DROP TABLE ${db}.tenant_hours_by_hour`,
+  ];
+}
+
+/**
  * The rollup columns of a spans query grouped by (hour, tenant_id, has_model, model_key): `hour`
  * is the hour expression, or a constant for a scan that is not split by hour. No alias is a spans
  * column's name: ClickHouse would put the alias in place of the column everywhere in the query.
