@@ -137,6 +137,10 @@ export function encodeSpanColumns(spans: readonly SpanRow[]): SpanColumns {
   let refCount = 0;
   const scratch = Buffer.allocUnsafe(INLINE_STRING_BYTES * 3);
   const values: Array<string | null> = new Array(sc).fill(null);
+  // Each column's last long string and its bytes: a row repeating it (a resource's JSON, a scope's
+  // or span's name, its trace's id) refers to the same bytes instead of copying them again.
+  const lastLong: Array<string | null> = new Array(sc).fill(null);
+  const lastRange = new Int32Array(sc * 2);
   for (let r = 0; r < n; r++) {
     const s = spans[r]!;
     stringsOf(s, values);
@@ -176,6 +180,18 @@ export function encodeSpanColumns(spans: readonly SpanRow[]): SpanColumns {
           continue;
         }
       }
+      if (refCount + 4 > refs.length) {
+        const grown = new Int32Array(refs.length * 2 + 64);
+        grown.set(refs);
+        refs = grown;
+      }
+      if (value === lastLong[c]) {
+        refs[refCount++] = c;
+        refs[refCount++] = r;
+        refs[refCount++] = lastRange[c * 2]!;
+        refs[refCount++] = lastRange[c * 2 + 1]!;
+        continue;
+      }
       // UTF-8 takes at most 3 bytes per UTF-16 unit.
       if (heapUsed + value.length * 3 > heap.length) {
         const grown = Buffer.allocUnsafe(Math.max(heap.length * 2, heapUsed + value.length * 3));
@@ -188,15 +204,13 @@ export function encodeSpanColumns(spans: readonly SpanRow[]): SpanColumns {
         value.length <= ASCII_COPY_MAX && copyAscii(value, heap, heapUsed)
           ? value.length
           : heap.write(value, heapUsed, 'utf8');
-      if (refCount + 4 > refs.length) {
-        const grown = new Int32Array(refs.length * 2 + 64);
-        grown.set(refs);
-        refs = grown;
-      }
       refs[refCount++] = c;
       refs[refCount++] = r;
       refs[refCount++] = heapUsed;
       refs[refCount++] = heapUsed + written;
+      lastLong[c] = value;
+      lastRange[c * 2] = heapUsed;
+      lastRange[c * 2 + 1] = heapUsed + written;
       heapUsed += written;
     }
   }
