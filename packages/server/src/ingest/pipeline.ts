@@ -5,7 +5,7 @@ import type { DecodedLogs, DecodedMetrics, DecodedTraces, ResourceGroup } from '
 import type { IngestWriter } from '../storage/batch-writer.js';
 import { selectSpanLines, withTenants } from '../storage/clickhouse/span-lines.js';
 import { scoresOfLogs } from '../storage/score-columns.js';
-import { selectSpanColumns } from '../storage/span-columns.js';
+import { selectSpanColumns } from '../storage/span-columns-select.js';
 import type { Attributes, WriteBatch } from '../storage/types.js';
 import type { ServerMetrics } from '../telemetry/registry.js';
 import { RateLimitedError } from './errors.js';
