@@ -159,6 +159,9 @@ export async function partitionByTenant<T>(
   const claimed = new Map<string, TraceClaim[]>();
   const { traceOf, claimOf, slice } = options;
   let total = 0;
+  // Consecutive items mostly share a tenant: its list is looked up once a run of them.
+  let lastTenant: string | null = null;
+  let lastList: Item<T>[] = [];
   for (const g of groups) {
     for (const s of g.scopes) {
       for (const item of s.items) {
@@ -177,17 +180,16 @@ export async function partitionByTenant<T>(
           const { traceId, parentSpanId } = traceOf(item);
           const isRoot = parentSpanId === '';
           const seen = claimed.get(traceId);
-          const claim = { traceId, tenantId, fromRoot: isRoot };
-          if (!seen || isRoot) claimed.set(traceId, [claim]);
+          if (!seen || isRoot) claimed.set(traceId, [{ traceId, tenantId, fromRoot: isRoot }]);
           else if (!seen[0]!.fromRoot && !seen.some((c) => c.tenantId === tenantId))
-            seen.push(claim);
+            seen.push({ traceId, tenantId, fromRoot: false });
         }
-        pushTo(byTenant, tenantId, {
-          item,
-          resource: g.resource,
-          scopeName: s.scopeName,
-          attributes,
-        });
+        if (tenantId !== lastTenant) {
+          lastTenant = tenantId;
+          lastList = byTenant.get(tenantId) ?? [];
+          if (lastList.length === 0) byTenant.set(tenantId, lastList);
+        }
+        lastList.push({ item, resource: g.resource, scopeName: s.scopeName, attributes });
       }
     }
   }
