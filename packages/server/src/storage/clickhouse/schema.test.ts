@@ -219,6 +219,81 @@ describeOnClickHouse('ClickHouse schema', (target) => {
     await storage.close();
   });
 
+  it('upgrades the trace index to month partitions: traces from before and after are found, and again safely', async () => {
+    const db = 'tenantry_upgrade_v11';
+    const storage = await openClickHouseStorage(target().options(db));
+    const c = storage.ch;
+    await c.exec(`DROP DATABASE IF EXISTS ${db}`);
+    await c.exec(`CREATE DATABASE ${db}`);
+    await c.exec(
+      `CREATE TABLE ${db}.schema_migrations (version UInt32, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY version`,
+    );
+    for (const m of migrations(c).filter((m) => m.version < 11)) {
+      for (const statement of m.statements) await c.exec(statement);
+      await c.exec(`INSERT INTO ${db}.schema_migrations (version) VALUES (${m.version})`);
+    }
+    const DAY = 86_400_000_000_000n;
+    const trace = (n: number) => String(n).padStart(32, '0');
+    const write = (n: number, tenantId: string) =>
+      storage.write({
+        spans: [
+          span({
+            tenantId,
+            traceId: trace(n),
+            spanId: String(n).padStart(16, '0'),
+            startTimeUnixNano: T0_NS + BigInt(n) * DAY,
+          }),
+        ],
+        logs: [],
+        metrics: [],
+      });
+    // Three days, and two tenants sharing a trace id.
+    await write(1, 'a');
+    await write(2, 'b');
+    await write(40, 'a');
+    await write(40, 'b');
+    const partitions = async () =>
+      (
+        await c.query<{ p: string }>(
+          `SELECT DISTINCT partition AS p FROM system.parts
+           WHERE database = '${db}' AND table = 'trace_index' AND active ORDER BY p`,
+        )
+      ).map((r) => r.p);
+    expect(await partitions()).toHaveLength(3);
+    const found = async () =>
+      Promise.all(
+        [1, 2, 40, 41].map(async (n) =>
+          (await storage.traceSpans({ tenantId: null }, trace(n))).map((s) => s.tenantId).sort(),
+        ),
+      );
+    expect(await found()).toEqual([['a'], ['b'], ['a', 'b'], []]);
+    const entries = async () =>
+      Number((await c.query<{ n: string }>(`SELECT count() AS n FROM ${db}.trace_index`))[0]!.n);
+    expect(await entries()).toBe(4);
+    await storage.migrate();
+    // Month partitions (the days of T0 + 40 days fall in another month than T0's), each entry once.
+    expect(await partitions()).toHaveLength(2);
+    expect(await entries()).toBe(4);
+    await write(41, 'c');
+    expect(await found()).toEqual([['a'], ['b'], ['a', 'b'], ['c']]);
+    expect(await storage.traceSpans({ tenantId: 'b' }, trace(40))).toHaveLength(1);
+    // Run again (as after a crash): the same answers, no copy left behind.
+    for (const statement of migrations(c).find((m) => m.version === 11)!.statements) {
+      await c.exec(statement);
+    }
+    await write(42, 'a');
+    expect([
+      ...(await found()),
+      (await storage.traceSpans({ tenantId: null }, trace(42))).length,
+    ]).toEqual([['a'], ['b'], ['a', 'b'], ['c'], 1]);
+    expect(await entries()).toBe(6);
+    const left = await c.query(
+      `SELECT name FROM system.tables WHERE database = '${db}' AND match(name, '^trace_index_(by|copied)')`,
+    );
+    expect(left).toEqual([]);
+    await storage.close();
+  });
+
   it('upgrades a database from before the trace index: its spans are found by id without a tenant', async () => {
     const storage = await openClickHouseStorage(target().options('tenantry_upgrade_v7'));
     const c = storage.ch;
