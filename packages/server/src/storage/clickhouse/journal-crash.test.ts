@@ -74,6 +74,31 @@ ingest:
     return body.items.find((t) => t.tenantId === tenant)?.spans ?? 0;
   }
 
+  const sendLog = async (url: string, key: string) =>
+    (
+      await fetch(`${url}/v1/logs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          resourceLogs: [
+            {
+              scopeLogs: [
+                {
+                  logRecords: [
+                    {
+                      timeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+                      body: { stringValue: 'kept once' },
+                      attributes: [{ key: 'tenant.id', value: { stringValue: 'durable' } }],
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+      })
+    ).status;
+
   it('stores every acknowledged span once after kill -9, and again once when the replay is repeated', async () => {
     const first = start(yaml('    flushIntervalMs: 60000\n    flushRows: 1000000'));
     const [, url] = await first.waitFor(/listening on (http:\/\/[\d.:]+)/);
@@ -98,6 +123,9 @@ ingest:
     expect(acknowledged).toBe(240);
     // Acknowledged from the journal alone: ClickHouse has not seen a span yet.
     expect(await count(`SELECT count() AS n FROM ${DB}.spans`)).toBe(0);
+    // Logs have no key a replay could deduplicate on: acknowledged once inserted, never journaled.
+    expect(await sendLog(url!, ingestKey!)).toBe(200);
+    expect(await count(`SELECT count() AS n FROM ${DB}.logs`)).toBe(1);
     first.child.kill('SIGKILL');
     await first.exited;
     const journal = join(dataDir, 'clickhouse-journal');
@@ -110,6 +138,7 @@ ingest:
       // Five runs adopted (root and two children each); the other five's children wait.
       expect(await rawSpans('patient')).toBe(15);
       expect(await parked()).toBe(10);
+      expect(await count(`SELECT count() AS n FROM ${DB}.logs`)).toBe(1);
     };
     const second = start(yaml(''));
     const [, url2] = await second.waitFor(/listening on (http:\/\/[\d.:]+)/);
