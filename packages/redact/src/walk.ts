@@ -1,7 +1,8 @@
 /**
- * Walks one value under one tenant's policy: strings are scanned, objects and arrays copied with
- * sensitive keys replaced, JSON inside strings parsed and re-serialised. Limits (depth, node count,
- * string length) bound the work whatever the input; cycles become `[CIRCULAR]`.
+ * Walks one value under one tenant's policy: strings are scanned, values under sensitive keys
+ * replaced, JSON inside strings parsed and re-serialised; objects and arrays are copied only where
+ * something changed (walk-objects.ts). Limits (depth, node count, string length) bound the work
+ * whatever the input; cycles become `[CIRCULAR]`.
  */
 import * as actionsModule from './actions.js';
 import * as combineModule from './context/combine.js';
@@ -11,6 +12,7 @@ import type { Match } from './detect/match.js';
 import type { ResolvedPolicy } from './policy/config.js';
 import * as textModule from './text.js';
 import type { EntityType } from './types.js';
+import * as objectsModule from './walk-objects.js';
 
 // Local bindings: under tsx/vite-node an imported name is a getter call on every use, which
 // costs more than the detectors themselves in the hot loop.
@@ -20,29 +22,23 @@ const { scanAll } = combineModule;
 const { classifyField, fieldTypeOf, hasFieldJsonKey } = fieldsModule;
 type FieldKey = NonNullable<ReturnType<typeof fieldsModule.fieldTypeOf>>;
 const { hasSensitiveJsonKey, looksLikeJson, truncate } = textModule;
+const { DROP, ObjectWalk, safeJson, SIZE_CUT } = objectsModule;
+
+export const FAILED = objectsModule.FAILED;
 
 /** Text scanned beyond the cut, so a value straddling maxStringLength is still found whole. */
 const CUT_LOOKAHEAD = 512;
-
-const SIZE_CUT = '[TRUNCATED:SIZE]';
 
 /** Shared scan buffer (walking is synchronous and never re-enters a scan) and the empty result. */
 const SCRATCH: Match[] = [];
 const NONE: Match[] = [];
 
-/** What a value becomes if redaction itself fails on it: nothing leaks when we are wrong. */
-export const FAILED = '[REDACTED:ERROR]';
-
-/** Marks a property for removal (`drop` on a sensitive key). */
-const DROP = Symbol('drop');
-
-export class Walker {
+export class Walker extends ObjectWalk {
   readonly findings: Record<string, number> = {};
-  private nodes = 0;
-  /** The objects on the current path (depth is capped, so a short array beats a Set). */
-  private ancestors: object[] | undefined;
 
-  constructor(private readonly p: ResolvedPolicy) {}
+  constructor(private readonly p: ResolvedPolicy) {
+    super(p.maxNodes);
+  }
 
   private count(type: EntityType): void {
     this.findings[type] = (this.findings[type] ?? 0) + 1;
@@ -128,8 +124,6 @@ export class Walker {
     return matches.length > 0 ? this.apply(s, matches) : s;
   }
 
-  private editCount = 0;
-
   private edits(): number {
     let n = this.editCount;
     for (const k in this.findings) n += this.findings[k]!;
@@ -146,7 +140,7 @@ export class Walker {
         return this.string(v, depth);
       case 'object':
         if (v === null) return v;
-        return this.object(v, depth);
+        return this.object(v, depth, this.p.maxDepth);
       case 'number':
         return v >= 1e12 && Number.isSafeInteger(v) ? this.numberValue(v) : v;
       default:
@@ -160,97 +154,6 @@ export class Walker {
     if (!cardValid(d)) return v;
     this.count('CREDIT_CARD');
     return replace('CREDIT_CARD', d, this.p.actions.CREDIT_CARD, this.p.tenantHashKey) ?? v;
-  }
-
-  private object(o: object, depth: number): unknown {
-    if (depth >= this.p.maxDepth) {
-      this.editCount++;
-      return '[TRUNCATED:DEPTH]';
-    }
-    // Allocated on the first object only: most calls redact a single string.
-    this.ancestors ??= [];
-    if (this.ancestors.includes(o)) {
-      this.editCount++;
-      return '[CIRCULAR]';
-    }
-    this.ancestors.push(o);
-    try {
-      return this.copy(o, depth);
-    } catch {
-      // Proxies and exotic objects can throw from any reflective operation: fail closed.
-      this.editCount++;
-      return FAILED;
-    } finally {
-      this.ancestors!.pop();
-    }
-  }
-
-  private get exhausted(): boolean {
-    return this.nodes >= this.p.maxNodes;
-  }
-
-  private copy(o: object, depth: number): unknown {
-    const proto: unknown = Object.getPrototypeOf(o);
-    if (proto === Object.prototype || proto === null) return this.record(o, depth, {});
-    if (Array.isArray(o)) {
-      const out: unknown[] = [];
-      for (let i = 0; i < o.length; i++) {
-        // One marker ends an array cut by maxNodes, however long (or sparse) it claims to be.
-        if (this.exhausted) {
-          this.editCount++;
-          out.push(SIZE_CUT);
-          break;
-        }
-        out.push(this.value(read(o, i), depth + 1));
-      }
-      return out;
-    }
-    if (o instanceof Date || o instanceof RegExp || ArrayBuffer.isView(o)) return o;
-    if (o instanceof ArrayBuffer) return o;
-    if (o instanceof Map) {
-      const out = new Map<unknown, unknown>();
-      for (const [k, v] of o) {
-        const r = typeof k === 'string' ? this.property(k, v, depth) : this.value(v, depth + 1);
-        if (r !== DROP) out.set(k, r);
-      }
-      return out;
-    }
-    if (o instanceof Set) {
-      const out = new Set<unknown>();
-      for (const v of o) out.add(this.value(v, depth + 1));
-      return out;
-    }
-    const out: Record<string, unknown> = {};
-    if (o instanceof Error) {
-      // name and message are not enumerable, but they are what carries the PII.
-      out['name'] = read(o, 'name');
-      out['message'] = this.value(read(o, 'message'), depth + 1);
-    }
-    // Class instances become plain objects of their own enumerable properties, as in JSON.
-    return this.record(o, depth, out);
-  }
-
-  private record(o: object, depth: number, out: Record<string, unknown>): Record<string, unknown> {
-    for (const k of Object.keys(o)) {
-      if (this.exhausted) {
-        this.editCount++;
-        out[k === '__proto__' ? '_proto_' : k] = SIZE_CUT;
-        break;
-      }
-      const r = this.property(k, read(o, k), depth);
-      if (r === DROP) continue;
-      if (k === '__proto__') {
-        Object.defineProperty(out, k, {
-          value: r,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else {
-        out[k] = r;
-      }
-    }
-    return out;
   }
 
   /** A value under a key that announces a context type (`first_name`, `address`, `dob`). */
@@ -272,7 +175,7 @@ export class Walker {
     return replace(hit.type, v as string, this.p.actions[hit.type], this.p.tenantHashKey) ?? v;
   }
 
-  private property(key: string, v: unknown, depth: number): unknown {
+  protected property(key: string, v: unknown, depth: number): unknown {
     const action = this.p.actions.SENSITIVE_KEY;
     if (action === 'allow' || !this.p.keys.has(key)) {
       if (this.p.context !== undefined) {
@@ -288,24 +191,5 @@ export class Walker {
     if (action === 'drop') return DROP;
     const text = typeof v === 'string' ? v : safeJson(v);
     return replace('SENSITIVE_KEY', text, action, this.p.tenantHashKey);
-  }
-}
-
-const UNREADABLE = '[UNREADABLE]';
-
-/** Getters and proxies can throw; a value we cannot read is replaced, never propagated. */
-function read(o: object, k: string | number): unknown {
-  try {
-    return (o as Record<string | number, unknown>)[k];
-  } catch {
-    return UNREADABLE;
-  }
-}
-
-function safeJson(v: unknown): string {
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return UNREADABLE;
   }
 }
