@@ -147,6 +147,10 @@ export async function clickHouseRows(o: {
         median(these.map((r) => (r.mergedParts * 1e5) / o.sentSpans)),
       ],
     ];
+    const rss = these.flatMap((r) => (r.e2e.rssMiB === null ? [] : [r.e2e.rssMiB]));
+    // The journal holds up to a flush of rows (and the insert being sent) in memory.
+    if (rss.length > 0)
+      rows.push([`server peak RSS (VmHWM, ${name}, worst round)`, 'MiB', Math.max(...rss)]);
     if (cpus.length > 0) {
       rows.push(
         [`server CPU per span, all threads (${name})`, 'µs', median(cpus.map((c) => c.serverUs))],
