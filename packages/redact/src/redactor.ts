@@ -57,7 +57,7 @@ class PolicyRedactor implements Redactor {
 
   redact<T>(value: T, opts?: RedactOptions): RedactResult<T> {
     try {
-      const walker = new Walker(this.policyFor(tenantOf(opts)));
+      const walker = new Walker(this.policyFor(tenantOf(opts)), opts?.plainData === true);
       const out = walker.value(value, 0) as T;
       return { value: out, findings: walker.findings };
     } catch {

@@ -112,10 +112,21 @@ export interface RedactionPolicy extends TenantRedactionPolicy {
 export interface RedactOptions {
   /** Selects the tenant's policy and hash key. */
   tenantId?: string;
+  /**
+   * The caller vouches that `value` is plain data, as JSON.parse or an OTLP decoder builds it:
+   * no symbol keys, getters, Proxies, holes or named properties on arrays. `redact()` then
+   * returns the input itself when nothing in it changed, and shares its unchanged objects and
+   * arrays otherwise (copy on write), instead of a fresh copy. Output is the same either way for
+   * plain data. Class instances, Maps, Sets, Errors and null-prototype objects are still copied.
+   */
+  plainData?: boolean;
 }
 
 export interface RedactResult<T = unknown> {
-  /** A redacted copy; the input is never mutated. */
+  /**
+   * The redacted value: a copy, or with `plainData` the input itself or a value sharing its
+   * unchanged parts. The input is never mutated; do not mutate this either when it may be shared.
+   */
   value: T;
   /** Counts of findings by entity type (keys are EntityType names); never the values. */
   findings: Record<string, number>;

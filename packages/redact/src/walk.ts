@@ -1,7 +1,7 @@
 /**
  * Walks one value under one tenant's policy: strings are scanned, values under sensitive keys
- * replaced, JSON inside strings parsed and re-serialised; objects and arrays are copied only where
- * something changed (walk-objects.ts). Limits (depth, node count, string length) bound the work
+ * replaced, JSON inside strings parsed and re-serialised; objects and arrays as walk-objects.ts
+ * says (plain data is copied only where something changed). Limits (depth, node count, string length) bound the work
  * whatever the input; cycles become `[CIRCULAR]`.
  */
 import * as actionsModule from './actions.js';
@@ -22,7 +22,7 @@ const { scanAll } = combineModule;
 const { classifyField, fieldTypeOf, hasFieldJsonKey } = fieldsModule;
 type FieldKey = NonNullable<ReturnType<typeof fieldsModule.fieldTypeOf>>;
 const { hasSensitiveJsonKey, looksLikeJson, truncate } = textModule;
-const { DROP, ObjectWalk, safeJson, SIZE_CUT } = objectsModule;
+const { DROP, safeJson, SIZE_CUT, walkObject } = objectsModule;
 
 export const FAILED = objectsModule.FAILED;
 
@@ -33,11 +33,20 @@ const CUT_LOOKAHEAD = 512;
 const SCRATCH: Match[] = [];
 const NONE: Match[] = [];
 
-export class Walker extends ObjectWalk {
+export class Walker implements objectsModule.ObjectWalker {
   readonly findings: Record<string, number> = {};
+  nodes = 0;
+  editCount = 0;
+  ancestors: object[] | undefined;
+  readonly maxNodes: number;
+  readonly maxDepth: number;
 
-  constructor(private readonly p: ResolvedPolicy) {
-    super(p.maxNodes);
+  constructor(
+    private readonly p: ResolvedPolicy,
+    readonly plainData = false,
+  ) {
+    this.maxNodes = p.maxNodes;
+    this.maxDepth = p.maxDepth;
   }
 
   private count(type: EntityType): void {
@@ -140,7 +149,7 @@ export class Walker extends ObjectWalk {
         return this.string(v, depth);
       case 'object':
         if (v === null) return v;
-        return this.object(v, depth, this.p.maxDepth);
+        return walkObject(this, v, depth);
       case 'number':
         return v >= 1e12 && Number.isSafeInteger(v) ? this.numberValue(v) : v;
       default:
@@ -159,7 +168,12 @@ export class Walker extends ObjectWalk {
   /** A value under a key that announces a context type (`first_name`, `address`, `dob`). */
   private field(t: FieldKey, v: unknown, depth: number): unknown {
     // `medications: ["metformin", "lisinopril"]`: each string is judged as the field's value.
-    if (Array.isArray(v) && depth < this.p.maxDepth && v.length <= 64 && !this.exhausted) {
+    if (
+      Array.isArray(v) &&
+      depth < this.p.maxDepth &&
+      v.length <= 64 &&
+      this.nodes < this.maxNodes
+    ) {
       this.nodes++;
       return v.map((x) =>
         typeof x === 'string' ? this.field(t, x, depth + 1) : this.value(x, depth + 1),
@@ -175,7 +189,7 @@ export class Walker extends ObjectWalk {
     return replace(hit.type, v as string, this.p.actions[hit.type], this.p.tenantHashKey) ?? v;
   }
 
-  protected property(key: string, v: unknown, depth: number): unknown {
+  property(key: string, v: unknown, depth: number): unknown {
     const action = this.p.actions.SENSITIVE_KEY;
     if (action === 'allow' || !this.p.keys.has(key)) {
       if (this.p.context !== undefined) {

@@ -62,7 +62,9 @@ export function redactionCore(
   return {
     attributes(tenantId, attrs) {
       if (!enabledFor(tenantId)) return attrs;
-      const { value, findings } = redactor.redact(attrs, { tenantId });
+      // Decoded OTLP or validated JSON: plain data, so what has no finding comes back as is,
+      // uncopied (most attributes); `value` may share objects with `attrs`, neither is mutated.
+      const { value, findings } = redactor.redact(attrs, { tenantId, plainData: true });
       const total = count(tenantId, findings);
       if (total === 0) return value;
       const out: Attributes = { ...value };
