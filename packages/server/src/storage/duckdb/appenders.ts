@@ -58,11 +58,6 @@ export function appendSpanValues(a: DuckDBAppender, s: SpanRow): void {
   a.appendUBigInt(tenantKey(s.tenantId));
 }
 
-export function appendSpan(a: DuckDBAppender, s: SpanRow): void {
-  appendSpanValues(a, s);
-  a.endRow();
-}
-
 export function appendLog(a: DuckDBAppender, l: LogRow): void {
   a.appendVarchar(l.tenantId);
   a.appendBigInt(l.timeUnixNano);

@@ -4,8 +4,8 @@ import { span } from '../contract/fixtures.js';
 import { encodeSpanColumns } from '../span-columns.js';
 import { validateSpanColumns } from '../span-columns-transfer.js';
 import type { SpanRow } from '../types.js';
-import { appendSpan } from './appenders.js';
-import { appendSpanColumns } from './column-append.js';
+import { appendSpanValues } from './appenders.js';
+import { appendSpanColumns, appendSpanRows } from './column-append.js';
 import { openDuckDbStorage } from './index.js';
 
 /** Spans that exercise every column: nulls, short and long strings, multi-byte text, tokens. */
@@ -56,7 +56,11 @@ describe('span columns appended a data chunk at a time', () => {
     await storage.db.exec('CREATE TABLE by_rows AS SELECT * FROM spans LIMIT 0');
     const spans = Array.from({ length: 5000 }, (_, i) => varied(i));
     const rowAppender = await storage.db.writer.createAppender('by_rows');
-    for (const s of spans) appendSpan(rowAppender, s);
+    // The row appender, a value a call (parked spans are still appended so).
+    for (const s of spans) {
+      appendSpanValues(rowAppender, s);
+      rowAppender.endRow();
+    }
     rowAppender.closeSync();
 
     // Uneven batches, one with rows left out, so runs straddle the 2,048-row chunks.
@@ -80,6 +84,25 @@ describe('span columns appended a data chunk at a time', () => {
     expect(await tableRows(storage, 'spans')).toEqual(expected);
     expect(expected.some((r) => r.agent_id === null)).toBe(true);
     expect(expected.some((r) => r.input_tokens === null)).toBe(true);
+    await storage.close();
+  });
+
+  it('stores span rows through the columns exactly as the row appender does', async () => {
+    const storage = await openDuckDbStorage({ dataDir: ':memory:' });
+    await storage.migrate();
+    await storage.db.exec('CREATE TABLE by_rows AS SELECT * FROM spans LIMIT 0');
+    const spans = Array.from({ length: 4500 }, (_, i) => varied(i));
+    const rowAppender = await storage.db.writer.createAppender('by_rows');
+    for (const s of spans) {
+      appendSpanValues(rowAppender, s);
+      rowAppender.endRow();
+    }
+    rowAppender.closeSync();
+    // 4,500 rows: two full data chunks encoded one after the other, then a part of one.
+    const appender = await storage.db.writer.createAppender('spans');
+    expect(await appendSpanRows(appender, spans, new WorkSlice(0))).toBe(4500);
+    appender.closeSync();
+    expect(await tableRows(storage, 'spans')).toEqual(await tableRows(storage, 'by_rows'));
     await storage.close();
   });
 

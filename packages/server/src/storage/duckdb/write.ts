@@ -3,8 +3,8 @@ import { WorkSlice } from '../../ingest/work-slice.js';
 import { scoresOfLogs } from '../score-columns.js';
 import type { SpanColumns } from '../span-columns.js';
 import type { SettleOptions, SettleReport, SpanRow, WriteBatch, WriteResult } from '../types.js';
-import { appendLog, appendMetric, appendSpan } from './appenders.js';
-import { appendSpanColumns } from './column-append.js';
+import { appendLog, appendMetric } from './appenders.js';
+import { appendSpanColumns, appendSpanRows } from './column-append.js';
 import type { DuckDb } from './database.js';
 import {
   DEFAULT_RECENT_SPAN_KEYS_OPTIONS,
@@ -173,7 +173,7 @@ export class DuckIngestWriter {
     const classified = keys.classify(spans);
     const suspect = checked.length === 0 ? classified.suspect : [...classified.suspect, ...checked];
     if (suspect.length > 0) await this.ensureStaging(conn);
-    let written = await appendAll(conn, 'spans', classified.fresh, appendSpan);
+    let written = await appendRows(conn, 'spans', classified.fresh);
     // After the fresh spans, so a span repeated within this batch finds its first copy.
     if (suspect.length > 0) written += await insertChecked(conn, suspect);
     // Stored now (or found stored): a later resend of one must not pass as fresh.
@@ -254,6 +254,20 @@ async function appendAll<T>(
   return rows.length;
 }
 
+/** Span rows appended as span columns (column-append.ts `appendSpanRows`); returns how many. */
+async function appendRows(
+  conn: DuckDBConnection,
+  table: string,
+  rows: SpanRow[],
+  catalog?: string,
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const appender = await conn.createAppender(table, catalog && 'main', catalog);
+  const appended = await appendSpanRows(appender, rows, new WorkSlice());
+  appender.closeSync();
+  return appended;
+}
+
 /** Inserts the spans not already in the table (nor repeated earlier in `spans`); returns how many. */
 async function insertChecked(conn: DuckDBConnection, spans: SpanRow[]): Promise<number> {
   let minStart = spans[0]!.startTimeUnixNano;
@@ -262,7 +276,7 @@ async function insertChecked(conn: DuckDBConnection, spans: SpanRow[]): Promise<
     if (s.startTimeUnixNano < minStart) minStart = s.startTimeUnixNano;
     if (s.startTimeUnixNano > maxStart) maxStart = s.startTimeUnixNano;
   }
-  await appendAll(conn, 'spans_staging', spans, appendSpan, { schema: 'main', catalog: 'temp' });
+  await appendRows(conn, 'spans_staging', spans, 'temp');
   return insertStaged(conn, minStart, maxStart);
 }
 
