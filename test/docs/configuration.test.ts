@@ -19,7 +19,10 @@ const docs = new DocCoverage([DOC]);
 const complete = docs.take(DOC, 'server:\n  host: 0.0.0.0');
 const ingestBlock = docs.take(DOC, 'ingest:\n  # In order of preference.');
 const defaultRules = docs.take(DOC, '- id: default.failure-rate');
-const clickHouseJournal = docs.take(DOC, 'server:\n  dataDir: /var/lib/tenantry # a persistent volume');
+const clickHouseJournal = docs.take(
+  DOC,
+  'server:\n  dataDir: /var/lib/tenantry # a persistent volume',
+);
 
 const CA_PATH = '/etc/tenantry/clickhouse-ca.pem';
 let server: TestServer;
