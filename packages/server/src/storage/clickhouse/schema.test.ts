@@ -15,6 +15,22 @@ describeOnClickHouse('ClickHouse schema', (target) => {
     await ch?.close();
   });
 
+  /** A fresh database `db` as a release before `version` left it (migrations below it applied). */
+  async function storageBefore(db: string, version: number) {
+    const storage = await openClickHouseStorage(target().options(db));
+    const c = storage.ch;
+    await c.exec(`DROP DATABASE IF EXISTS ${db}`);
+    await c.exec(`CREATE DATABASE ${db}`);
+    await c.exec(
+      `CREATE TABLE ${db}.schema_migrations (version UInt32, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY version`,
+    );
+    for (const m of migrations(c).filter((m) => m.version < version)) {
+      for (const statement of m.statements) await c.exec(statement);
+      await c.exec(`INSERT INTO ${db}.schema_migrations (version) VALUES (${m.version})`);
+    }
+    return storage;
+  }
+
   it('creates every table with tenant_id leading its sort key, and migrates twice safely', async () => {
     await migrate(ch);
     await migrate(ch);
@@ -143,17 +159,8 @@ describeOnClickHouse('ClickHouse schema', (target) => {
   });
   it('upgrades a rollup built before v10 to tenant-first order, with the same overview, and again safely', async () => {
     const db = 'tenantry_upgrade_v10';
-    const storage = await openClickHouseStorage(target().options(db));
+    const storage = await storageBefore(db, 10);
     const c = storage.ch;
-    await c.exec(`DROP DATABASE IF EXISTS ${db}`);
-    await c.exec(`CREATE DATABASE ${db}`);
-    await c.exec(
-      `CREATE TABLE ${db}.schema_migrations (version UInt32, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY version`,
-    );
-    for (const m of migrations(c).filter((m) => m.version < 10)) {
-      for (const statement of m.statements) await c.exec(statement);
-      await c.exec(`INSERT INTO ${db}.schema_migrations (version) VALUES (${m.version})`);
-    }
     const HOUR = 3_600_000_000_000n;
     const spans = ['a', 'b', 'c'].flatMap((tenantId, t) =>
       [0n, 1n, 2n].map((h) =>
@@ -221,17 +228,8 @@ describeOnClickHouse('ClickHouse schema', (target) => {
 
   it('upgrades the trace index to month partitions: traces from before and after are found, and again safely', async () => {
     const db = 'tenantry_upgrade_v11';
-    const storage = await openClickHouseStorage(target().options(db));
+    const storage = await storageBefore(db, 11);
     const c = storage.ch;
-    await c.exec(`DROP DATABASE IF EXISTS ${db}`);
-    await c.exec(`CREATE DATABASE ${db}`);
-    await c.exec(
-      `CREATE TABLE ${db}.schema_migrations (version UInt32, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY version`,
-    );
-    for (const m of migrations(c).filter((m) => m.version < 11)) {
-      for (const statement of m.statements) await c.exec(statement);
-      await c.exec(`INSERT INTO ${db}.schema_migrations (version) VALUES (${m.version})`);
-    }
     const DAY = 86_400_000_000_000n;
     const trace = (n: number) => String(n).padStart(32, '0');
     const write = (n: number, tenantId: string) =>
@@ -295,18 +293,8 @@ describeOnClickHouse('ClickHouse schema', (target) => {
   });
 
   it('upgrades a database from before the trace index: its spans are found by id without a tenant', async () => {
-    const storage = await openClickHouseStorage(target().options('tenantry_upgrade_v7'));
+    const storage = await storageBefore('tenantry_upgrade_v7', 7);
     const c = storage.ch;
-    await c.exec('CREATE DATABASE IF NOT EXISTS tenantry_upgrade_v7');
-    await c.exec(
-      'CREATE TABLE tenantry_upgrade_v7.schema_migrations (version UInt32, applied_at DateTime DEFAULT now()) ENGINE = MergeTree ORDER BY version',
-    );
-    for (const m of migrations(c).filter((m) => m.version < 7)) {
-      for (const statement of m.statements) await c.exec(statement);
-      await c.exec(
-        `INSERT INTO tenantry_upgrade_v7.schema_migrations (version) VALUES (${m.version})`,
-      );
-    }
     const traceId = 'd'.repeat(32);
     await c.insert('spans', [
       spanToRow(span({ tenantId: 'before', traceId, spanId: 'e'.repeat(16) })),
