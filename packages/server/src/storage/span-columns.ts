@@ -139,8 +139,12 @@ export function encodeSpanColumns(spans: readonly SpanRow[]): SpanColumns {
   const values: Array<string | null> = new Array(sc).fill(null);
   // Each column's last long string and its bytes: a row repeating it (a resource's JSON, a scope's
   // or span's name, its trace's id) refers to the same bytes instead of copying them again.
+  // Only within SHARE_ROWS rows of where the bytes were written: DuckDB takes a run of rows' long
+  // strings as one range of the heap (duckdb/column-append.ts), which a reference far back in a
+  // large request would stretch over most of it for every chunk.
   const lastLong: Array<string | null> = new Array(sc).fill(null);
   const lastRange = new Int32Array(sc * 2);
+  const lastRow = new Int32Array(sc);
   for (let r = 0; r < n; r++) {
     const s = spans[r]!;
     stringsOf(s, values);
@@ -185,7 +189,7 @@ export function encodeSpanColumns(spans: readonly SpanRow[]): SpanColumns {
         grown.set(refs);
         refs = grown;
       }
-      if (value === lastLong[c]) {
+      if (value === lastLong[c] && r - lastRow[c]! < SHARE_ROWS) {
         refs[refCount++] = c;
         refs[refCount++] = r;
         refs[refCount++] = lastRange[c * 2]!;
@@ -211,6 +215,7 @@ export function encodeSpanColumns(spans: readonly SpanRow[]): SpanColumns {
       lastLong[c] = value;
       lastRange[c * 2] = heapUsed;
       lastRange[c * 2 + 1] = heapUsed + written;
+      lastRow[c] = r;
       heapUsed += written;
     }
   }
@@ -239,6 +244,9 @@ function writeAsciiInline(value: string, into: Uint8Array, at: number): boolean 
   into[at] = n;
   return true;
 }
+
+/** How far back (in rows) a repeated long string may share the bytes written for an earlier row. */
+const SHARE_ROWS = 512;
 
 /** Longest string copied by `copyAscii`; past it, Buffer.write's native copy costs less. */
 const ASCII_COPY_MAX = 96;
