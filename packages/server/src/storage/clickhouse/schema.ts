@@ -1,7 +1,9 @@
 import type { ChConnection } from './client.js';
 import type { Features } from './features.js';
 import { LLM_PREDICATE, TOOL_PREDICATE } from './rows.js';
+import { createTable, day, type TableDef } from './table-ddl.js';
 import { rollupByTenantStatements, rollupTableDefs } from './tenant-rollup.js';
+import { traceIndexByMonthStatements, traceIndexStatements } from './trace-index-schema.js';
 
 /**
  * ClickHouse schema. `tenant_id` leads every ORDER BY; telemetry partitions by day of its own
@@ -13,17 +15,6 @@ import { rollupByTenantStatements, rollupTableDefs } from './tenant-rollup.js';
  * On a cluster each table is a `<name>_local` MergeTree on every node behind a `<name>` Distributed
  * table sharded by cityHash64(tenant_id), so one tenant's rows (and its dedup) live on one shard.
  */
-
-export interface TableDef {
-  name: string;
-  columns: string;
-  engine: string;
-  partitionBy: string | null;
-  orderBy: string;
-  /** Distributed sharding key; tenant tables shard by tenant. */
-  shardBy: string;
-  settings?: string;
-}
 
 /**
  * ZSTD(1) on every column LowCardinality does not already encode. Measured on 26.7 at 1 M spans:
@@ -45,8 +36,6 @@ function withCodecs(columns: string, f: Features): string {
     })
     .join(',');
 }
-
-const day = (nsColumn: string) => `toYYYYMMDD(toDateTime(intDiv(${nsColumn}, 1000000000)))`;
 
 export function tableDefs(f: Features): TableDef[] {
   const lc = f.lowCardinality ? 'LowCardinality(String)' : 'String';
@@ -157,22 +146,6 @@ export function localTable(ch: ChConnection, table: TableName): string {
   return ch.cluster ? `${ch.database}.${table}_local` : `${ch.database}.${table}`;
 }
 
-/** A table (and on a cluster its Distributed table over the local ones) as CREATE statements. */
-function createTable(ch: ChConnection, t: TableDef): string[] {
-  const db = ch.database;
-  const local = ch.cluster ? `${t.name}_local` : t.name;
-  const partition = t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : '';
-  const out = [
-    `CREATE TABLE IF NOT EXISTS ${db}.${local}${ch.onCluster} (${t.columns}) ENGINE = ${t.engine}${partition} ORDER BY (${t.orderBy})${t.settings ? ` SETTINGS ${t.settings}` : ''}`,
-  ];
-  if (ch.cluster) {
-    out.push(
-      `CREATE TABLE IF NOT EXISTS ${db}.${t.name}${ch.onCluster} AS ${db}.${local} ENGINE = Distributed(${ch.cluster}, ${db}, ${local}, ${t.shardBy})`,
-    );
-  }
-  return out;
-}
-
 function createStatements(ch: ChConnection): string[] {
   return tableDefs(ch.features).flatMap((t) => createTable(ch, t));
 }
@@ -275,82 +248,6 @@ export function scoreTableDef(f: Features): TableDef {
     orderBy: 'tenant_id, time_ns',
     shardBy: 'cityHash64(tenant_id)',
   };
-}
-
-/** The day partition of a span, as trace_index stores it (spans partition by the same day). */
-export const SPAN_DAY = `toUInt32(${day('start_ns')})`;
-
-/**
- * v7, the trace index: which tenants and days hold a trace, keyed by cityHash64(trace_id), so a
- * trace looked up without its tenant (an admin key) reads one granule here and then only its
- * tenant's key range in its days, instead of every granule of spans (18.16 at 100 M spans: see
- * docs/scaling.md). A materialized view fills it on every insert into spans (ingest, the settle's
- * moves), in the same INSERT, so no write-path code changes; rows spans had before the view are
- * copied once. Repeats collapse on merge and reads take DISTINCT, so running this twice is harmless.
- * Entries outlive deleted spans (retention, erasure): a stale one only adds a granule to a look-up.
- */
-function traceIndexStatements(ch: ChConnection): string[] {
-  const db = ch.database;
-  const def: TableDef = {
-    name: 'trace_index',
-    columns: `trace_key UInt64, tenant_id ${ch.features.lowCardinality ? 'LowCardinality(String)' : 'String'}, day UInt32`,
-    engine: 'ReplacingMergeTree',
-    partitionBy: 'day',
-    orderBy: 'trace_key, tenant_id, day',
-    shardBy: 'trace_key',
-    settings: 'index_granularity = 1024',
-  };
-  const [spans, index] = ch.cluster
-    ? ['spans_local', 'trace_index_local']
-    : ['spans', 'trace_index'];
-  const select = (from: string) =>
-    `SELECT cityHash64(trace_id) AS trace_key, tenant_id, ${SPAN_DAY} AS day FROM ${db}.${from}`;
-  return [
-    ...createTable(ch, def),
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.trace_index_mv${ch.onCluster} TO ${db}.${index} AS ${select(spans)} GROUP BY trace_key, tenant_id, day`,
-    // After the view exists, so no span falls between the copy and the view. With ON CLUSTER this
-    // runs once, through the Distributed tables; otherwise once per node, local to local.
-    ch.onCluster
-      ? `INSERT INTO ${db}.trace_index ${select('spans')}`
-      : `INSERT INTO ${db}.${index} ${select(spans)}`,
-  ];
-}
-
-/**
- * v11: trace_index partitioned by month instead of by day. A look-up knows the trace, not its day,
- * so it read a granule or two in each day partition (62,464 rows for a month at 100 M spans); by
- * month, one or two partitions. On a copy of the month's index, read alternately on 18.16 (load
- * 3-4): p50 / p95 8.5 / 15.2 -> 5.3 / 10.7 ms (docs/scaling.md). PARTITION BY cannot be altered:
- * the index is copied and swapped. The view writes to its table by name (checked on 18.16 and
- * current), so after the RENAME it fills the new table with no gap. What it wrote into the old one
- * since the copy began is in parts past the block number noted before it, copied once more after
- * the swap (a merge may bring older rows along: repeats collapse on merge, look-ups group by
- * tenant). Run again after a crash, a half-made copy is dropped and made again. On a cluster the
- * index keeps its day partitions (look-ups read the same either way).
- */
-function traceIndexByMonthStatements(ch: ChConnection): string[] {
-  if (ch.cluster) return [];
-  const db = ch.database;
-  const parts = (table: string) =>
-    `SELECT name FROM system.parts WHERE database = '${db}' AND table = '${table}' AND active`;
-  return [
-    `DROP TABLE IF EXISTS ${db}.trace_index_by_month`,
-    `DROP TABLE IF EXISTS ${db}.trace_index_by_day`,
-    `DROP TABLE IF EXISTS ${db}.trace_index_copied_from`,
-    `CREATE TABLE ${db}.trace_index_copied_from ENGINE = MergeTree ORDER BY tuple() AS
-     SELECT max(max_block_number) AS b FROM system.parts
-     WHERE database = '${db}' AND table = 'trace_index' AND active`,
-    `CREATE TABLE ${db}.trace_index_by_month AS ${db}.trace_index ENGINE = ReplacingMergeTree
-     PARTITION BY intDiv(day, 100) ORDER BY (trace_key, tenant_id, day)
-     SETTINGS index_granularity = 1024`,
-    `INSERT INTO ${db}.trace_index_by_month SELECT * FROM ${db}.trace_index`,
-    `RENAME TABLE ${db}.trace_index TO ${db}.trace_index_by_day, ${db}.trace_index_by_month TO ${db}.trace_index`,
-    `INSERT INTO ${db}.trace_index SELECT * FROM ${db}.trace_index_by_day
-     WHERE _part IN (${parts('trace_index_by_day')}
-       AND max_block_number > (SELECT max(b) FROM ${db}.trace_index_copied_from))`,
-    `DROP TABLE ${db}.trace_index_by_day`,
-    `DROP TABLE ${db}.trace_index_copied_from`,
-  ];
 }
 
 /** Versioned migrations; each node records what it applied in its own schema_migrations. */

@@ -1,8 +1,8 @@
 import type { CompactionOptions, CompactionReport } from '../types.js';
 import type { ChConnection } from './client.js';
 import { num } from './rows.js';
-import type { TableDef } from './schema.js';
 import { lit } from './sql.js';
+import type { TableDef } from './table-ddl.js';
 
 /**
  * The tenant rollup (schema v9), as on DuckDB (storage/duckdb/tenant-rollup.ts): per tenant, UTC
