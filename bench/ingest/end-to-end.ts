@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { spawnCli, spawnScript } from '../../test/helpers/process.js';
+import { serverStarted, spawnCli, spawnScript } from '../../test/helpers/process.js';
 import { quantile } from '../_lib/report.js';
 import { peakRssMiB, sampleCpu, threadCount } from './cpu.js';
 import type { LoadResult } from './load-client.js';
@@ -25,12 +25,10 @@ export async function endToEnd(
   storagePids: number[] = [],
 ) {
   const server = spawnCli(['up', '--port', '0', ...upArgs]);
-  const [, url] = await server.waitFor(/listening on (http:\/\/[\d.:]+)/);
-  const [, admin] = await server.waitFor(/admin key:\s+(tnt_\S+)/);
-  const [, key] = await server.waitFor(/platform ingest key:\s+(tnt_\S+)/);
+  const { url, adminKey: admin, ingestKey: key } = await serverStarted(server);
   const client = spawnScript(LOAD_CLIENT, [
-    url!,
-    key!,
+    url,
+    key,
     bodies,
     String(CLIENTS),
     String(WARMUP_REQUESTS),
@@ -40,7 +38,7 @@ export async function endToEnd(
   const cpuBefore = sampleCpu(pid);
   // The warm-up's share of the counter, taken as the load starts (its last commits may still land
   // in the measured window: at most 16 of the run's requests).
-  const processingBefore = await processingSeconds(url!, admin!);
+  const processingBefore = await processingSeconds(url, admin);
   const storageBefore = storagePids.map(sampleCpu);
   const [, json] = await client.waitFor(/^result (.*)\n/m, 30 * 60_000);
   const cpuAfter = sampleCpu(pid);
@@ -60,12 +58,11 @@ export async function endToEnd(
           serverUs: ((cpuAfter.process - cpuBefore.process) * 1e6) / spans,
           eventLoopUs: ((cpuAfter.eventLoop - cpuBefore.eventLoop) * 1e6) / spans,
           clientUs: load.clientCpuUs / spans,
-          processingUs:
-            (((await processingSeconds(url!, admin!)) - processingBefore) * 1e6) / spans,
+          processingUs: (((await processingSeconds(url, admin)) - processingBefore) * 1e6) / spans,
           storageUs,
         }
       : null;
-  const stored = await storedByTenant(url!, admin!);
+  const stored = await storedByTenant(url, admin);
   server.child.kill('SIGTERM');
   await server.exited;
   const latencies = load.latenciesMs.sort((a, b) => a - b);

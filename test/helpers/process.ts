@@ -26,6 +26,17 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProces
   return spawnScript(BIN, args, env, BIN_NODE_FLAGS);
 }
 
+/** What a first `tenantry up` prints once it listens: its URL and the keys it made. */
+export async function serverStarted(
+  server: CliProcess,
+  ms?: number,
+): Promise<{ url: string; adminKey: string; ingestKey: string }> {
+  const [, url] = await server.waitFor(/listening on (http:\/\/[\d.:]+)/, ms);
+  const [, adminKey] = await server.waitFor(/admin key:\s+(tnt_\S+)/);
+  const [, ingestKey] = await server.waitFor(/platform ingest key:\s+(tnt_\S+)/);
+  return { url: url!, adminKey: adminKey!, ingestKey: ingestKey! };
+}
+
 /** Runs a TypeScript file (through tsx) as a separate process. */
 export function spawnScript(
   path: string,

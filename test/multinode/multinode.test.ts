@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClickHouseCluster, startClickHouseCluster } from '../helpers/clickhouse.js';
 import { approx, getJson } from '../helpers/compare.js';
 import { exportSpans, recordRun, recordSpans, traceExporter } from '../helpers/otlp.js';
-import { type CliProcess, spawnCli } from '../helpers/process.js';
+import { type CliProcess, serverStarted, spawnCli } from '../helpers/process.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -143,9 +143,7 @@ describe('two tenantry servers over a two-shard ClickHouse cluster', () => {
     const t0 = Date.now();
     const lap = (what: string) => console.log(`multinode: ${what} at ${Date.now() - t0} ms`);
     const leader = up('leader', 0);
-    const [, urlA] = await leader.waitFor(/listening on (http:\/\/[\d.:]+)/, 120_000);
-    const [, adminKey] = await leader.waitFor(/admin key:\s+(tnt_\S+)/);
-    const [, ingestKey] = await leader.waitFor(/platform ingest key:\s+(tnt_\S+)/);
+    const { url: urlA, adminKey, ingestKey } = await serverStarted(leader, 120_000);
     let follower = up('follower', 1);
     let [, urlB] = await follower.waitFor(/listening on (http:\/\/[\d.:]+)/, 120_000);
     // Keys live in ClickHouse: the second server bootstraps nothing and accepts the first's keys.
@@ -158,7 +156,7 @@ describe('two tenantry servers over a two-shard ClickHouse cluster', () => {
     let retriedOnLeader = 0;
     let killed: Promise<unknown> | null = null;
     const send = async (spans: ReadableSpan[], url: string) =>
-      (await exportSpans(traceExporter(url, ingestKey!), spans)).code === 0;
+      (await exportSpans(traceExporter(url, ingestKey), spans)).code === 0;
     const record = (spans: ReadableSpan[]) => {
       for (const s of spans) acked.add(`${s.spanContext().traceId}/${s.spanContext().spanId}`);
     };
@@ -168,11 +166,11 @@ describe('two tenantry servers over a two-shard ClickHouse cluster', () => {
       while (next < until) {
         const i = next++;
         const spans = batches[i]!;
-        const target = i % 2 === 0 ? urlA! : urlB!;
+        const target = i % 2 === 0 ? urlA : urlB!;
         if (await send(spans, target)) record(spans);
         else {
           retriedOnLeader++;
-          expect(await send(spans, urlA!)).toBe(true);
+          expect(await send(spans, urlA)).toBe(true);
           record(spans);
         }
         if (i === 30 && !killed) {
@@ -196,7 +194,7 @@ describe('two tenantry servers over a two-shard ClickHouse cluster', () => {
 
     lap('phase 2 sent');
     // Every acknowledged span, through both servers (the span listing, paged).
-    for (const url of [urlA!, urlB!]) {
+    for (const url of [urlA, urlB!]) {
       const missing = new Set(acked);
       let cursor: string | null = '';
       while (cursor !== null) {
@@ -205,7 +203,7 @@ describe('two tenantry servers over a two-shard ClickHouse cluster', () => {
           nextCursor: string | null;
         } = await getJson(
           url,
-          adminKey!,
+          adminKey,
           `/api/v1/spans?${RANGE}&limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
         );
         for (const s of page.items) missing.delete(`${s.traceId}/${s.spanId}`);
@@ -223,8 +221,8 @@ describe('two tenantry servers over a two-shard ClickHouse cluster', () => {
       expect(results.every((r) => r.code === 0)).toBe(true);
       const path = `/api/v1/tenants?${RANGE}&sort=tenant&order=asc&limit=100`;
       const [a, b, d] = await Promise.all([
-        getJson<{ items: Array<{ tenantId: string; spans: number }> }>(urlA!, adminKey!, path),
-        getJson(urlB!, adminKey!, path),
+        getJson<{ items: Array<{ tenantId: string; spans: number }> }>(urlA, adminKey, path),
+        getJson(urlB!, adminKey, path),
         getJson(duck.url, duck.adminKey, path),
       ]);
       expect(a.items).toHaveLength(TENANTS);
@@ -251,7 +249,7 @@ describe('two tenantry servers over a two-shard ClickHouse cluster', () => {
     ).toEqual([...FAILING].sort());
     const history = await getJson<{ items: Array<{ tenantId: string; to: string }> }>(
       urlB!,
-      adminKey!,
+      adminKey,
       `/api/v1/alerts/history?limit=100`,
     );
     expect(

@@ -11,7 +11,7 @@ import {
   recordSpans,
   traceExporter,
 } from '../../../../test/helpers/otlp.js';
-import { spawnCli } from '../../../../test/helpers/process.js';
+import { serverStarted, spawnCli } from '../../../../test/helpers/process.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-up-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -30,10 +30,8 @@ describe('tenantry up', () => {
     const config = join(dataDir, 'journal-only.yaml');
     writeFileSync(config, 'storage:\n  journal:\n    flushIntervalMs: 60000\n');
     const first = spawnCli(['up', '--port', '0', '--data-dir', dataDir, '--config', config]);
-    const [, url] = await first.waitFor(/listening on (http:\/\/[\d.:]+)/);
-    const [, adminKey] = await first.waitFor(/admin key:\s+(tnt_\S+)/);
-    const [, ingestKey] = await first.waitFor(/platform ingest key:\s+(tnt_\S+)/);
-    const exporter = traceExporter(url!, ingestKey!);
+    const { url, adminKey, ingestKey } = await serverStarted(first);
+    const exporter = traceExporter(url, ingestKey);
     let acknowledged = 0;
     for (let i = 0; i < 10; i++) {
       const spans = await recordSpans((t) => {
@@ -51,7 +49,7 @@ describe('tenantry up', () => {
     const [, url2] = await second.waitFor(/listening on (http:\/\/[\d.:]+)/);
     expect(second.output()).not.toContain('admin key');
     expect(second.output()).toContain('replayed 10 request(s) into storage');
-    expect(await storedSpans(url2!, adminKey!, 'durable')).toBe(acknowledged);
+    expect(await storedSpans(url2!, adminKey, 'durable')).toBe(acknowledged);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(second.output()).toContain('shutting down');
@@ -62,17 +60,15 @@ describe('tenantry up', () => {
     const config = join(dir, 'journal-only.yaml');
     writeFileSync(config, 'storage:\n  journal:\n    flushIntervalMs: 60000\n');
     const first = spawnCli(['up', '--port', '0', '--data-dir', dir, '--config', config]);
-    const [, url] = await first.waitFor(/listening on (http:\/\/[\d.:]+)/);
-    const [, adminKey] = await first.waitFor(/admin key:\s+(tnt_\S+)/);
-    const [, ingestKey] = await first.waitFor(/platform ingest key:\s+(tnt_\S+)/);
+    const { url, adminKey, ingestKey } = await serverStarted(first);
     // Ten runs in the guide's pattern; every child is exported before its root.
     const spans = await recordSpans((t) => {
       for (let r = 0; r < 10; r++) recordGuideRun(t, 'patient');
     });
     const roots = spans.filter(isRootSpan);
     const children = spans.filter((s) => !isRootSpan(s));
-    expect((await exportSpans(traceExporter(url!, ingestKey!), children)).code).toBe(0);
-    expect((await exportSpans(traceExporter(url!, ingestKey!), roots.slice(0, 5))).code).toBe(0);
+    expect((await exportSpans(traceExporter(url, ingestKey), children)).code).toBe(0);
+    expect((await exportSpans(traceExporter(url, ingestKey), roots.slice(0, 5))).code).toBe(0);
     first.child.kill('SIGKILL');
     await first.exited;
 
@@ -80,9 +76,9 @@ describe('tenantry up', () => {
     const [, url2] = await second.waitFor(/listening on (http:\/\/[\d.:]+)/);
     expect(second.output()).toContain('replayed 2 request(s) into storage');
     // Five runs were adopted in the replay; the other five runs' children wait for their roots.
-    expect(await storedSpans(url2!, adminKey!, 'patient')).toBe(15);
-    expect((await exportSpans(traceExporter(url2!, ingestKey!), roots.slice(5))).code).toBe(0);
-    expect(await storedSpans(url2!, adminKey!, 'patient')).toBe(30);
+    expect(await storedSpans(url2!, adminKey, 'patient')).toBe(15);
+    expect((await exportSpans(traceExporter(url2!, ingestKey), roots.slice(5))).code).toBe(0);
+    expect(await storedSpans(url2!, adminKey, 'patient')).toBe(30);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     rmSync(dir, { recursive: true, force: true });

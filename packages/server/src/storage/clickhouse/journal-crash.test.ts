@@ -12,7 +12,7 @@ import {
   recordSpans,
   traceExporter,
 } from '../../../../../test/helpers/otlp.js';
-import { type CliProcess, spawnCli } from '../../../../../test/helpers/process.js';
+import { type CliProcess, serverStarted, spawnCli } from '../../../../../test/helpers/process.js';
 import { openClickHouseStorage } from './index.js';
 
 /**
@@ -101,10 +101,8 @@ ingest:
 
   it('stores every acknowledged span once after kill -9, and again once when the replay is repeated', async () => {
     const first = start(yaml('    flushIntervalMs: 60000\n    flushRows: 1000000'));
-    const [, url] = await first.waitFor(/listening on (http:\/\/[\d.:]+)/);
-    const [, admin] = await first.waitFor(/admin key:\s+(tnt_\S+)/);
-    const [, ingestKey] = await first.waitFor(/platform ingest key:\s+(tnt_\S+)/);
-    const exporter = traceExporter(url!, ingestKey!);
+    const { url, adminKey: admin, ingestKey } = await serverStarted(first);
+    const exporter = traceExporter(url, ingestKey);
     let acknowledged = 0;
     for (let i = 0; i < 8; i++) {
       const spans = await recordSpans((t) => {
@@ -124,7 +122,7 @@ ingest:
     // Acknowledged from the journal alone: ClickHouse has not seen a span yet.
     expect(await count(`SELECT count() AS n FROM ${DB}.spans`)).toBe(0);
     // Logs have no key a replay could deduplicate on: acknowledged once inserted, never journaled.
-    expect(await sendLog(url!, ingestKey!)).toBe(200);
+    expect(await sendLog(url, ingestKey)).toBe(200);
     expect(await count(`SELECT count() AS n FROM ${DB}.logs`)).toBe(1);
     first.child.kill('SIGKILL');
     await first.exited;
@@ -134,7 +132,7 @@ ingest:
 
     const expectStoredOnce = async (url: string) => {
       expect(await rawSpans('durable')).toBe(acknowledged);
-      expect(await tenantSpans(url, admin!, 'durable')).toBe(acknowledged);
+      expect(await tenantSpans(url, admin, 'durable')).toBe(acknowledged);
       // Five runs adopted (root and two children each); the other five's children wait.
       expect(await rawSpans('patient')).toBe(15);
       expect(await parked()).toBe(10);
@@ -155,8 +153,8 @@ ingest:
     expect(third.output()).toContain('replayed 10 request(s) into storage');
     await expectStoredOnce(url3!);
     // The rest of the roots adopt their parked children, each once.
-    expect((await exportSpans(traceExporter(url3!, ingestKey!), roots.slice(5))).code).toBe(0);
-    expect(await tenantSpans(url3!, admin!, 'patient')).toBe(30);
+    expect((await exportSpans(traceExporter(url3!, ingestKey), roots.slice(5))).code).toBe(0);
+    expect(await tenantSpans(url3!, admin, 'patient')).toBe(30);
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
     expect(await rawSpans('patient')).toBe(30);
