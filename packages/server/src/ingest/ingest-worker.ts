@@ -13,6 +13,11 @@ import {
   encodeSpanLines,
   spanLineBuffers,
 } from '../storage/clickhouse/span-lines.js';
+import {
+  encodePendingSpanColumns,
+  type PendingSpanColumns,
+  pendingSpanColumnBuffers,
+} from '../storage/pending-span-columns.js';
 import { encodeSpanColumns, type SpanColumns } from '../storage/span-columns.js';
 import { spanColumnBuffers } from '../storage/span-columns-transfer.js';
 import type { TraceClaim } from '../storage/trace-claims.js';
@@ -66,7 +71,10 @@ export interface PreparedPartition {
   redacted: Record<string, number>;
   /** Attributes dropped past the tenant's attribute limit. */
   droppedAttributes: number;
-  /** Spans waiting for their trace's tenant (always rows: their tenant is decided later). */
+  /**
+   * Spans waiting for their trace's tenant, as rows for output `rows` (ClickHouse); for output
+   * `columns` they are the request's `pending` columns instead.
+   */
   spans?: SpanRow[];
   /** The partition's rows of the request's span columns: `[start, end)`. */
   rows?: [number, number];
@@ -90,6 +98,11 @@ export interface PreparedTraces {
    * a request holds), except those of the spans waiting for their trace's tenant.
    */
   columns?: SpanColumns;
+  /**
+   * Output `columns`: the spans waiting for their trace's tenant (the TRACE_TENANT_PENDING
+   * partition), as columns with the tenant left to fill in (storage/pending-span-columns.ts).
+   */
+  pending?: PendingSpanColumns;
   /** The same for output `rows`: every partition's spans as lines of the ClickHouse insert. */
   lines?: EncodedSpanLines;
 }
@@ -153,6 +166,7 @@ async function prepare(job: TraceJob): Promise<PreparedTraces> {
   const decodeMs = performance.now() - started - slice.pausedMs;
   const partitions: PreparedPartition[] = [];
   const builtRows: SpanRow[] = [];
+  let pendingRows: SpanRow[] = [];
   for (const [partition, items] of byTenant) {
     const from = performance.now();
     const pausedBefore = slice.pausedMs;
@@ -181,8 +195,10 @@ async function prepare(job: TraceJob): Promise<PreparedTraces> {
       droppedAttributes,
     };
     const range: [number, number] = [builtRows.length, builtRows.length + batch.spans.length];
-    if (partition === TRACE_TENANT_PENDING) prepared.spans = batch.pendingSpans ?? [];
-    else if (job.output === 'rows') prepared.lines = range;
+    if (partition === TRACE_TENANT_PENDING) {
+      pendingRows = batch.pendingSpans ?? [];
+      if (job.output === 'rows') prepared.spans = pendingRows;
+    } else if (job.output === 'rows') prepared.lines = range;
     else prepared.rows = range;
     for (const row of batch.spans) builtRows.push(row);
     prepared.buildMs = performance.now() - from - (slice.pausedMs - pausedBefore);
@@ -191,6 +207,10 @@ async function prepare(job: TraceJob): Promise<PreparedTraces> {
   // Not charged to the tenants: the storage format's cost, as the appender's JSON was on the
   // event loop. Their budget covers sanitizing, redacting and building rows, as it did there.
   const columns = job.output === 'columns' ? encodeSpanColumns(builtRows) : undefined;
+  const pending =
+    job.output === 'columns' && pendingRows.length > 0
+      ? encodePendingSpanColumns(pendingRows)
+      : undefined;
   const lines = job.output === 'rows' ? encodeSpanLines(builtRows) : undefined;
   const sentBytes = job.body.byteLength;
   return {
@@ -205,6 +225,7 @@ async function prepare(job: TraceJob): Promise<PreparedTraces> {
     claims,
     partitions,
     ...(columns ? { columns } : {}),
+    ...(pending ? { pending } : {}),
     ...(lines ? { lines } : {}),
   };
 }
@@ -216,6 +237,7 @@ async function run(job: TraceJob): Promise<void> {
   try {
     const prepared = await prepare(job);
     if (prepared.columns) transfer.push(...spanColumnBuffers(prepared.columns));
+    if (prepared.pending) transfer.push(...pendingSpanColumnBuffers(prepared.pending));
     if (prepared.lines) transfer.push(...spanLineBuffers(prepared.lines));
     if (prepared.inflated) transfer.push(prepared.inflated.buffer as ArrayBuffer);
     if (

@@ -176,6 +176,8 @@ export class IngestPipeline {
         const into = part.partition === TRACE_TENANT_PENDING ? batch.pendingSpans! : batch.spans;
         for (const s of part.spans) into.push(s);
       }
+      if (part.partition === TRACE_TENANT_PENDING && prepared.pending?.cols.rows)
+        batch.pendingSpanColumns = [prepared.pending];
     }
     if (columns && columns.rows > 0) {
       const selected = keep ? selectSpanColumns(columns, keep) : columns;
@@ -287,6 +289,7 @@ export class IngestPipeline {
       batch.logs.length +
       batch.metrics.length +
       (batch.pendingSpans?.length ?? 0) +
+      (batch.pendingSpanColumns?.reduce((n, p) => n + p.cols.rows, 0) ?? 0) +
       (batch.spanColumns?.reduce((n, c) => n + c.rows, 0) ?? 0) +
       (batch.spanLines?.reduce((n, l) => n + l.rows, 0) ?? 0);
     if (accepted > 0) {

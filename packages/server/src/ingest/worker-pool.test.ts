@@ -1,13 +1,16 @@
 import { gzipSync } from 'node:zlib';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isRootSpan, recordGuideRun, recordSpans } from '../../../../test/helpers/otlp.js';
 import { recordRichSpans } from '../../../../test/helpers/otlp-payloads.js';
 import { defaultLimits, parseConfig } from '../config/config.js';
 import { TenantLimiter } from '../limits/tenant-limits.js';
 import { DEFAULT_DECODE_LIMITS } from '../otlp/decode-limits.js';
 import { decodeTracesProto } from '../otlp/decode-proto.js';
 import { spanFields } from '../storage/clickhouse/tsv.js';
+import { adoptSpanColumns, encodePendingSpanColumns } from '../storage/pending-span-columns.js';
 import { encodeSpanColumns } from '../storage/span-columns.js';
+import { adopt } from '../storage/trace-claims.js';
 import type { WriteBatch } from '../storage/types.js';
 import { ServerSaturatedError } from './errors.js';
 import type { TraceJob } from './ingest-worker.js';
@@ -91,6 +94,52 @@ describe('ingest worker pool', () => {
     expect(lines.spanIds).toEqual(batch.spans.map((s) => s.spanId));
     expect([...lines.startNs]).toEqual(batch.spans.map((s) => s.startTimeUnixNano));
     expect(asRows.inflatedBytes).toBe(body.length);
+  });
+
+  it('sends spans waiting for their trace tenant as columns that adopt into the rows the event loop builds', async () => {
+    // Children exported before their root: their trace's tenant is not in this request.
+    const spans = await recordSpans((t) => {
+      recordGuideRun(t, 'acme', true);
+      recordGuideRun(t, 'globex', false);
+    });
+    const body = Buffer.from(
+      ProtobufTraceSerializer.serializeRequest(spans.filter((s) => !isRootSpan(s)))!,
+    );
+    const part = await partitionByTenant(
+      await decodeTracesProto(body),
+      platform,
+      (s) => s.attributes,
+      { claimOf: (item) => item['tenant.id'] as string | undefined, traceOf: spanIdentity },
+    );
+    const batch: WriteBatch = { spans: [], logs: [], metrics: [] };
+    const build = spanBuilder(
+      batch,
+      redactionCore(config.redaction, () => 0),
+    );
+    const limiter = new TenantLimiter(defaultLimits(config), {});
+    for (const [tenant, items] of part.byTenant)
+      for (const item of items) build(tenant, limiter.limitsFor(tenant), item);
+    const rows = batch.pendingSpans!;
+    expect(rows).toHaveLength(4);
+
+    const prepared = await pool().traces(job(body));
+    expect(prepared.partitions.map((x) => [x.partition, x.items])).toEqual([['', 4]]);
+    expect(prepared.partitions[0]!.spans).toBeUndefined();
+    expect(prepared.pending).toEqual(encodePendingSpanColumns(rows));
+    // Once the traces' tenants are known: the columns of the rows adopted on the event loop.
+    const tenants = new Map([
+      [rows[0]!.traceId, 'acme'],
+      [rows[2]!.traceId, 'a-much-longer-tenant-id'],
+    ]);
+    const taken = adoptSpanColumns(
+      prepared.pending!,
+      prepared.pending!.traceIds.map((t) => tenants.get(t)),
+    );
+    expect(taken.waitingRows).toBe(0);
+    const adopted = encodeSpanColumns(rows.map((s) => adopt(s, tenants.get(s.traceId)!)));
+    expect(taken.adopted).toHaveLength(1);
+    expect(taken.adopted[0]!.fingerprints).toEqual(adopted.fingerprints);
+    expect(taken.adopted[0]!.tenantKey).toEqual(adopted.tenantKey);
   });
 
   it('answers malformed and oversized bodies with the errors the event loop gives', async () => {

@@ -7,6 +7,7 @@ import {
   validateLineKeys,
   validateSpanLines,
 } from '../storage/clickhouse/span-lines.js';
+import { validatePendingSpanColumns } from '../storage/pending-span-columns.js';
 import { validateSpanColumns } from '../storage/span-columns-transfer.js';
 import { ServerSaturatedError } from './errors.js';
 import type { IngestWorkerSetup, PreparedTraces, TraceJob, TraceReply } from './ingest-worker.js';
@@ -213,8 +214,8 @@ function spawn(setup: IngestWorkerSetup, maxHeapMiB: number | undefined): Worker
 
 /**
  * What crosses back from a worker is checked once, here: the shape of the reply and of each
- * partition, every span column (validateSpanColumns) or span line (validateSpanLines), and the
- * identity fields of span rows.
+ * partition, every span column (validateSpanColumns, validatePendingSpanColumns) or span line
+ * (validateSpanLines), and the identity fields of span rows.
  */
 function checkReply(reply: unknown): string | null {
   const r = reply as Record<string, unknown>;
@@ -234,6 +235,10 @@ function checkReply(reply: unknown): string | null {
   if (p.columns !== undefined) {
     const bad = validateSpanColumns(p.columns);
     if (bad !== null) return `span columns: ${bad}`;
+  }
+  if (p.pending !== undefined) {
+    const bad = validatePendingSpanColumns(p.pending);
+    if (bad !== null) return `pending span columns: ${bad}`;
   }
   if (p.lines !== undefined) {
     const bad = validateSpanLines(p.lines);

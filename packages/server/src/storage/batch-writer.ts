@@ -42,6 +42,7 @@ export interface IngestWriter {
 export function batchSize(b: WriteBatch): number {
   let n = b.spans.length + b.logs.length + b.metrics.length + (b.pendingSpans?.length ?? 0);
   if (b.spanColumns) for (const c of b.spanColumns) n += c.rows;
+  if (b.pendingSpanColumns) for (const p of b.pendingSpanColumns) n += p.cols.rows;
   if (b.spanLines) for (const l of b.spanLines) n += l.rows;
   return n;
 }
@@ -82,6 +83,10 @@ export function appendRows(into: WriteBatch, from: WriteBatch): void {
   if (from.spanColumns?.length) {
     into.spanColumns ??= [];
     for (const c of from.spanColumns) into.spanColumns.push(c);
+  }
+  if (from.pendingSpanColumns?.length) {
+    into.pendingSpanColumns ??= [];
+    for (const p of from.pendingSpanColumns) into.pendingSpanColumns.push(p);
   }
   if (from.spanLines?.length) {
     into.spanLines ??= [];

@@ -2,46 +2,85 @@ import { type SpanColumns, STRING_COLUMNS, STRING_ENTRY_BYTES } from './span-col
 
 /** The rows of `cols` where `keep` is 1, in order (their long strings stay in the same heap). */
 export function selectSpanColumns(cols: SpanColumns, keep: Uint8Array): SpanColumns {
-  const rows: number[] = [];
-  const newRow = new Int32Array(cols.rows).fill(-1);
-  for (let r = 0; r < cols.rows; r++) {
-    if (keep[r] === 1) {
-      newRow[r] = rows.length;
-      rows.push(r);
+  const runs: number[] = [];
+  let start = -1;
+  for (let r = 0; r <= cols.rows; r++) {
+    const kept = r < cols.rows && keep[r] === 1;
+    if (kept && start < 0) start = r;
+    else if (!kept && start >= 0) {
+      runs.push(start, r);
+      start = -1;
     }
   }
-  const n = rows.length;
-  const pick = <A extends { [i: number]: unknown; length: number }>(
+  return selectRuns(cols, runs);
+}
+
+/** Rows `[start, end)` of `cols` (their long strings stay in the same heap). */
+export function sliceSpanColumns(cols: SpanColumns, start: number, end: number): SpanColumns {
+  return selectRuns(cols, end > start ? [start, end] : []);
+}
+
+/**
+ * The rows of `runs` (start, end pairs, in row order): each array copied a run at a time, where a
+ * copy a row and a string entry took most of the time for requests admitted only in part and for
+ * spans adopted from their batch (pending-span-columns.ts).
+ */
+function selectRuns(cols: SpanColumns, runs: number[]): SpanColumns {
+  let n = 0;
+  for (let i = 0; i < runs.length; i += 2) n += runs[i + 1]! - runs[i]!;
+  const pick = <A extends { subarray(s: number, e: number): A; set(a: A, at: number): void }>(
     from: A,
     make: new (n: number) => A,
+    per = 1,
   ): A => {
-    const out = new make(n);
-    for (let i = 0; i < n; i++) out[i] = from[rows[i]!]!;
+    const out = new make(n * per);
+    let to = 0;
+    for (let i = 0; i < runs.length; i += 2) {
+      const s = runs[i]!;
+      const e = runs[i + 1]!;
+      out.set(from.subarray(s * per, e * per), to * per);
+      to += e - s;
+    }
     return out;
   };
   const sc = STRING_COLUMNS.length;
   const strings = new Uint8Array(sc * n * STRING_ENTRY_BYTES);
   const stringSet = new Uint8Array(sc * n);
   for (let c = 0; c < sc; c++) {
-    for (let i = 0; i < n; i++) {
-      const from = c * cols.rows + rows[i]!;
-      const to = c * n + i;
+    let to = c * n;
+    for (let i = 0; i < runs.length; i += 2) {
+      const from = c * cols.rows + runs[i]!;
+      const len = runs[i + 1]! - runs[i]!;
       strings.set(
-        cols.strings.subarray(from * STRING_ENTRY_BYTES, (from + 1) * STRING_ENTRY_BYTES),
+        cols.strings.subarray(from * STRING_ENTRY_BYTES, (from + len) * STRING_ENTRY_BYTES),
         to * STRING_ENTRY_BYTES,
       );
-      stringSet[to] = cols.stringSet[from]!;
+      stringSet.set(cols.stringSet.subarray(from, from + len), to);
+      to += len;
     }
   }
-  const refs: number[] = [];
-  for (let i = 0; i < cols.longRefs.length; i += 4) {
-    const row = newRow[cols.longRefs[i + 1]!]!;
-    if (row >= 0) refs.push(cols.longRefs[i]!, row, cols.longRefs[i + 2]!, cols.longRefs[i + 3]!);
-  }
-  const fingerprints = new Int32Array(n * 2);
-  for (let i = 0; i < n; i++) {
-    fingerprints[i * 2] = cols.fingerprints[rows[i]! * 2]!;
-    fingerprints[i * 2 + 1] = cols.fingerprints[rows[i]! * 2 + 1]!;
+  // References are in row order: walk them beside the runs, each moved by its run's offset.
+  const src = cols.longRefs;
+  let refs = new Int32Array(Math.min(src.length, 1024));
+  let count = 0;
+  let at = 0;
+  let to = 0;
+  for (let i = 0; i < runs.length; i += 2) {
+    const s = runs[i]!;
+    const e = runs[i + 1]!;
+    while (at < src.length && src[at + 1]! < s) at += 4;
+    for (; at < src.length && src[at + 1]! < e; at += 4) {
+      if (count + 4 > refs.length) {
+        const grown = new Int32Array(refs.length * 2 + 64);
+        grown.set(refs);
+        refs = grown;
+      }
+      refs[count++] = src[at]!;
+      refs[count++] = src[at + 1]! - s + to;
+      refs[count++] = src[at + 2]!;
+      refs[count++] = src[at + 3]!;
+    }
+    to += e - s;
   }
   return {
     rows: n,
@@ -61,8 +100,8 @@ export function selectSpanColumns(cols: SpanColumns, keep: Uint8Array): SpanColu
     tenantKey: pick(cols.tenantKey, BigUint64Array),
     strings,
     stringSet,
-    longRefs: Int32Array.from(refs),
+    longRefs: refs.slice(0, count),
     heap: cols.heap,
-    fingerprints,
+    fingerprints: pick(cols.fingerprints, Int32Array, 2),
   };
 }

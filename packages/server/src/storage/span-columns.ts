@@ -1,5 +1,5 @@
 import { isLlmSpan, isToolSpan } from './classify.js';
-import { spanFingerprint } from './duckdb/fingerprint-set.js';
+import { spanFingerprint, spanFingerprintPrefix } from './duckdb/fingerprint-set.js';
 import { tenantKey, traceKey } from './duckdb/rows.js';
 import { attrsToJson, eventsToJson, linksToJson, resourceToJson } from './json.js';
 import type { SpanRow } from './types.js';
@@ -101,8 +101,16 @@ export const INLINE_STRING_BYTES = 12;
 /** The spans table's columns (duckdb/schema.ts SPAN_COLUMNS): checked before appending. */
 export const SPAN_COLUMN_COUNT = 33;
 
-/** Encodes span rows (built as live ingest and replay build them) into columns. */
-export function encodeSpanColumns(spans: readonly SpanRow[]): SpanColumns {
+/**
+ * Encodes span rows (built as live ingest and replay build them) into columns. With `tenantLater`
+ * (spans waiting for their trace's tenant: pending-span-columns.ts) each fingerprint stops short of
+ * the tenant, for the event loop to finish once it knows it.
+ */
+export function encodeSpanColumns(
+  spans: readonly SpanRow[],
+  options: { tenantLater?: boolean } = {},
+): SpanColumns {
+  const tenantLater = options.tenantLater === true;
   const n = spans.length;
   const sc = STRING_COLUMNS.length;
   const cols: SpanColumns = {
@@ -166,7 +174,9 @@ export function encodeSpanColumns(spans: readonly SpanRow[]): SpanColumns {
     cols.isTool[r] = isToolSpan(s) ? 1 : 0;
     cols.traceKey[r] = traceKey(s.traceId);
     cols.tenantKey[r] = tenantKey(s.tenantId);
-    const [hi, lo] = spanFingerprint(s.tenantId, s.traceId, s.spanId);
+    const [hi, lo] = tenantLater
+      ? spanFingerprintPrefix(s.traceId, s.spanId)
+      : spanFingerprint(s.tenantId, s.traceId, s.spanId);
     cols.fingerprints[r * 2] = hi;
     cols.fingerprints[r * 2 + 1] = lo;
     for (let c = 0; c < sc; c++) {

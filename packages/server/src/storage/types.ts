@@ -1,6 +1,7 @@
 import type { AlertStore } from './alert-types.js';
 import type { ChangeEventStore } from './change-event-types.js';
 import type { SpanLines } from './clickhouse/span-lines.js';
+import type { PendingSpanColumns } from './pending-span-columns.js';
 import type { ScoreRow, ScoreStore } from './score-types.js';
 import type { SpanColumns } from './span-columns.js';
 import type { TraceClaim } from './trace-claims.js';
@@ -144,6 +145,11 @@ export interface WriteBatch {
    * (see TraceTenantStore).
    */
   pendingSpans?: SpanRow[];
+  /**
+   * More such spans, as columns an ingest worker encoded with the tenant left to fill in
+   * (storage/pending-span-columns.ts): the embedded DuckDB only, as `spanColumns`.
+   */
+  pendingSpanColumns?: PendingSpanColumns[];
   /** The tenants stated for traces by this batch's spans (storage/trace-claims.ts). */
   traceClaims?: TraceClaim[];
   /**

@@ -25,7 +25,8 @@ export async function writeBatch(
     metricsWritten: 0,
   };
   // Span columns are the embedded DuckDB's (the server gives this engine rows): never drop them.
-  if (batch.spanColumns?.length) throw new Error('ClickHouse takes span rows, not span columns');
+  if (batch.spanColumns?.length || batch.pendingSpanColumns?.length)
+    throw new Error('ClickHouse takes span rows, not span columns');
   let spans: Array<SpanRow | LineRef> = batch.spans;
   if (batch.spanLines?.length) spans = [...batch.spans, ...lineRefs(batch.spanLines)];
   let tenantsOf: ((s: SpanRow | LineRef) => readonly string[]) | undefined;

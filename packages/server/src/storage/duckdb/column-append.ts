@@ -25,20 +25,23 @@ interface Run {
  * Appends span columns (span-columns.ts) to the appender's table a data chunk at a time: numbers,
  * flags and short strings are copied into each vector in one call, and only strings longer than
  * 12 bytes take a call each. `keep`, when given per batch, selects the rows to append (1 = keep).
+ * With `parkedNs` the table is `parked_spans`, whose last column is that time for every row.
  * Yields to the event loop between chunks once the slice is used up. Returns the rows appended.
  */
 export async function appendSpanColumns(
   appender: DuckDBAppender,
   batches: Iterable<{ cols: SpanColumns; keep?: Uint8Array }>,
   slice: WorkSlice,
+  parkedNs?: bigint,
 ): Promise<number> {
-  if (appender.columnCount !== SPAN_COLUMN_COUNT) {
+  const columns = SPAN_COLUMN_COUNT + (parkedNs === undefined ? 0 : 1);
+  if (appender.columnCount !== columns) {
     throw new Error(
-      `spans has ${appender.columnCount} columns, span columns carry ${SPAN_COLUMN_COUNT}: update storage/span-columns.ts with the schema`,
+      `the table has ${appender.columnCount} columns, span columns carry ${columns}: update storage/span-columns.ts with the schema`,
     );
   }
-  const types = Array.from({ length: SPAN_COLUMN_COUNT }, (_, i) => appender.columnType(i));
-  const chunk = new ChunkBuilder();
+  const types = Array.from({ length: columns }, (_, i) => appender.columnType(i));
+  const chunk = new ChunkBuilder(parkedNs);
   let appended = 0;
   for (const run of runsOf(batches)) {
     let at = run.start;
@@ -61,16 +64,17 @@ export async function appendSpanColumns(
 }
 
 /**
- * Span rows (journal replay, `ingest.workers: 0`, spans adopted or taken from the park) appended
- * the same way, encoded a data chunk's worth at a time between the slices: one call a value
- * through the row appender cost several times the encoding.
+ * Span rows (journal replay, `ingest.workers: 0`, spans adopted, parked or taken from the park)
+ * appended the same way, encoded a data chunk's worth at a time between the slices: one call a
+ * value through the row appender cost several times the encoding.
  */
 export function appendSpanRows(
   appender: DuckDBAppender,
   rows: readonly SpanRow[],
   slice: WorkSlice,
+  parkedNs?: bigint,
 ): Promise<number> {
-  return appendSpanColumns(appender, encodedByChunk(rows), slice);
+  return appendSpanColumns(appender, encodedByChunk(rows), slice, parkedNs);
 }
 
 function* encodedByChunk(rows: readonly SpanRow[]): Generator<{ cols: SpanColumns }> {
@@ -100,6 +104,13 @@ function* runsOf(batches: Iterable<{ cols: SpanColumns; keep?: Uint8Array }>): G
 /** One data chunk's values, gathered from runs of rows, then handed to DuckDB. */
 class ChunkBuilder {
   rows = 0;
+  /** `parked_spans`' last column, the same for every row (see appendSpanColumns). */
+  private readonly parkedNs: BigInt64Array | null;
+
+  constructor(parkedNs?: bigint) {
+    this.parkedNs = parkedNs === undefined ? null : new BigInt64Array(CHUNK_ROWS).fill(parkedNs);
+  }
+
   private readonly kind = new Int8Array(CHUNK_ROWS);
   private readonly statusCode = new Int8Array(CHUNK_ROWS);
   private readonly startNs = new BigInt64Array(CHUNK_ROWS);
@@ -220,6 +231,7 @@ class ChunkBuilder {
     copy(30, this.isTool, 1);
     copy(31, this.traceKey, 8);
     copy(32, this.tenantKey, 8);
+    if (this.parkedNs) copy(SPAN_COLUMN_COUNT, this.parkedNs, 8);
     if (this.blobs.length > 0) this.pointLongStrings(vector(STRING_COLUMNS[0]!.column));
     for (let c = 0; c < SC; c++) {
       const v = vector(STRING_COLUMNS[c]!.column);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FingerprintSet, spanFingerprint } from './fingerprint-set.js';
+import {
+  FingerprintSet,
+  finishSpanFingerprint,
+  spanFingerprint,
+  spanFingerprintPrefix,
+} from './fingerprint-set.js';
 
 describe('FingerprintSet', () => {
   it('keeps every member while it grows far past its initial size', () => {
@@ -30,5 +35,17 @@ describe('spanFingerprint', () => {
     expect(spanFingerprint('tenant-a', trace, 'b7ad6b7169203332')).not.toEqual(a);
     // The separator keeps "ab"+"c" and "a"+"bc" apart.
     expect(spanFingerprint('ab', 'c', 'd')).not.toEqual(spanFingerprint('a', 'bc', 'd'));
+  });
+
+  it('is the same finished from the ids alone once the tenant is known', () => {
+    const trace = '0af7651916cd43dd8448eb211c80319c';
+    for (const tenant of ['', 'acme', 'a-much-longer-tenant-id-ä✓']) {
+      const [a, b] = spanFingerprintPrefix(trace, 'b7ad6b7169203331');
+      // Another span's fingerprint in between: the prefix carries all the state there is.
+      spanFingerprint('other', 'ffff', 'eeee');
+      expect(finishSpanFingerprint(a, b, tenant)).toEqual(
+        spanFingerprint(tenant, trace, 'b7ad6b7169203331'),
+      );
+    }
   });
 });

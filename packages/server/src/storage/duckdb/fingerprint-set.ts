@@ -63,7 +63,7 @@ export class FingerprintSet {
 }
 
 /**
- * Two independent 32-bit FNV-1a style hashes of a span's identity (tenant, trace id, span id).
+ * Two independent 32-bit FNV-1a style hashes of a span's identity (trace id, span id, tenant).
  * Ids are not assumed random: some SDKs put a timestamp in the first bytes of a trace id.
  */
 export function spanFingerprint(
@@ -74,9 +74,30 @@ export function spanFingerprint(
   hashA = 0x811c9dc5;
   hashB = 0x01000193 ^ 0x5bd1e995;
   // Each part ends with a byte no id contains, so 'ab'+'c' and 'a'+'bc' differ.
-  mix(tenantId);
   mix(traceId);
   mix(spanId);
+  mix(tenantId);
+  return [hashA | 0, hashB | 0];
+}
+
+/**
+ * The fingerprint of a span whose tenant is not known yet, up to its tenant: the tenant is mixed
+ * last, so whoever learns it (the event loop, for spans waiting for their trace's tenant) finishes
+ * the same fingerprint with `finishSpanFingerprint` without the ids.
+ */
+export function spanFingerprintPrefix(traceId: string, spanId: string): [number, number] {
+  hashA = 0x811c9dc5;
+  hashB = 0x01000193 ^ 0x5bd1e995;
+  mix(traceId);
+  mix(spanId);
+  return [hashA | 0, hashB | 0];
+}
+
+/** `spanFingerprint(tenantId, traceId, spanId)` from `spanFingerprintPrefix(traceId, spanId)`. */
+export function finishSpanFingerprint(a: number, b: number, tenantId: string): [number, number] {
+  hashA = a;
+  hashB = b;
+  mix(tenantId);
   return [hashA | 0, hashB | 0];
 }
 

@@ -1,8 +1,11 @@
 import { type DuckDBAppender, listValue } from '@duckdb/node-api';
 import { UNASSIGNED_TENANT } from '../../ingest/tenant.js';
+import { WorkSlice } from '../../ingest/work-slice.js';
+import { adoptSpanColumns } from '../pending-span-columns.js';
+import type { SpanColumns } from '../span-columns.js';
 import { adopt, decideTraceTenants, type TraceClaim } from '../trace-claims.js';
 import type { SettleOptions, SettleReport, SpanRow, WriteBatch } from '../types.js';
-import { appendSpanValues } from './appenders.js';
+import { appendSpanColumns, appendSpanRows } from './column-append.js';
 import type { DuckDb, Row } from './database.js';
 import { spanFromRow, traceKey } from './rows.js';
 import { StoredClaimKeys } from './stored-claim-keys.js';
@@ -37,7 +40,8 @@ export class DuckTraceTenants {
   /**
    * Runs within the open transaction: stores the batch's claims, parks or adopts its pending spans,
    * and returns the spans that now have a tenant, to be written with the batch's own spans: this
-   * batch's (`adopted`) and those parked before (`unparked`). `onCommit` updates the in-memory parked set once the transaction commits.
+   * batch's (`adopted`, and `adoptedColumns` from its pending span columns) and those parked
+   * before (`unparked`). `onCommit` updates the in-memory parked set once the transaction commits.
    */
   async apply(
     batch: WriteBatch,
@@ -45,20 +49,25 @@ export class DuckTraceTenants {
     nowNs: bigint,
   ): Promise<{
     adopted: SpanRow[];
+    adoptedColumns: SpanColumns[];
     unparked: SpanRow[];
     parked: number;
     onCommit: () => void;
   }> {
     const claims = batch.traceClaims ?? [];
     const pending = batch.pendingSpans ?? [];
+    const pendingColumns = batch.pendingSpanColumns ?? [];
     const parkedSet = await this.parkedTraces();
     const keys = await this.storedClaimKeys();
+    const pendingTraces = new Set(pending.map((s) => s.traceId));
+    for (const p of pendingColumns) for (const t of p.traceIds) pendingTraces.add(t);
     // Traces with a claim stored before this batch: only they need the table (asked before this
     // batch's own claims join the set); the others are decided by this batch's claims alone.
     const storedBefore = new Set<string>();
-    for (const t of new Set([...claims.map((c) => c.traceId), ...pending.map((s) => s.traceId)]))
+    for (const t of new Set([...claims.map((c) => c.traceId), ...pendingTraces]))
       if (!keys.certainlyAbsent(traceKey(t))) storedBefore.add(t);
     const adopted: SpanRow[] = [];
+    const adoptedColumns: SpanColumns[] = [];
     const unparked: SpanRow[] = [];
     const parkedNow = new Set<string>();
     const released = new Set<string>();
@@ -67,9 +76,8 @@ export class DuckTraceTenants {
       await append('trace_claims', claims, (a, c) => appendClaim(a, c, nowNs));
       for (const c of claims) keys.add(traceKey(c.traceId), nowNs);
     }
-    if (pending.length > 0) {
-      const traces = new Set(pending.map((s) => s.traceId));
-      const decided = await this.decidedWith([...traces], claims, storedBefore);
+    if (pendingTraces.size > 0) {
+      const decided = await this.decidedWith([...pendingTraces], claims, storedBefore);
       const waiting: SpanRow[] = [];
       for (const s of pending) {
         const claim = decided.get(s.traceId);
@@ -79,7 +87,25 @@ export class DuckTraceTenants {
           parkedNow.add(s.traceId);
         }
       }
-      parked = await append('parked_spans', waiting, (a, s) => appendParked(a, s, nowNs));
+      // Parked as they are (tenant ''), a data chunk at a time like the spans.
+      const appender = await this.db.writer.createAppender('parked_spans');
+      const slice = new WorkSlice();
+      parked += await appendSpanRows(appender, waiting, slice, nowNs);
+      for (const p of pendingColumns) {
+        const tenantOf = p.traceIds.map((t) => decided.get(t)?.tenantId);
+        const taken = adoptSpanColumns(p, tenantOf);
+        for (const cols of taken.adopted) adoptedColumns.push(cols);
+        if (taken.waitingRows === 0) continue;
+        for (let i = 0; i < tenantOf.length; i++)
+          if (tenantOf[i] === undefined) parkedNow.add(p.traceIds[i]!);
+        parked += await appendSpanColumns(
+          appender,
+          [{ cols: p.cols, keep: taken.waiting }],
+          slice,
+          nowNs,
+        );
+      }
+      appender.closeSync();
     }
     const claimed = [...new Set(claims.map((c) => c.traceId))].filter((t) => parkedSet.has(t));
     if (claimed.length > 0) {
@@ -92,6 +118,7 @@ export class DuckTraceTenants {
     }
     return {
       adopted,
+      adoptedColumns,
       unparked,
       parked,
       onCommit: () => {
@@ -262,12 +289,6 @@ function appendClaim(a: DuckDBAppender, c: TraceClaim, nowNs: bigint): void {
   a.appendVarchar(c.traceId);
   a.appendVarchar(c.tenantId);
   a.appendBoolean(c.fromRoot);
-  a.appendBigInt(nowNs);
-  a.endRow();
-}
-
-function appendParked(a: DuckDBAppender, s: SpanRow, nowNs: bigint): void {
-  appendSpanValues(a, s);
   a.appendBigInt(nowNs);
   a.endRow();
 }

@@ -124,7 +124,12 @@ export class DuckIngestWriter {
     let onCommit = () => {};
     let spans = batch.spans;
     let unparked: SpanRow[] = [];
-    if (batch.traceClaims?.length || batch.pendingSpans?.length) {
+    let spanColumns = batch.spanColumns ?? [];
+    if (
+      batch.traceClaims?.length ||
+      batch.pendingSpans?.length ||
+      batch.pendingSpanColumns?.length
+    ) {
       const settled = await this.traceTenants.apply(
         batch,
         (table, rows, append) => appendAll(conn, table, rows, append),
@@ -132,6 +137,8 @@ export class DuckIngestWriter {
       );
       // Adopted from this batch: classified by their fingerprints like the batch's own spans.
       if (settled.adopted.length > 0) spans = [...spans, ...settled.adopted];
+      if (settled.adoptedColumns.length > 0)
+        spanColumns = [...spanColumns, ...settled.adoptedColumns];
       unparked = settled.unparked;
       result.spansParked = settled.parked;
       onCommit = settled.onCommit;
@@ -139,8 +146,8 @@ export class DuckIngestWriter {
     // Spans adopted from the park may have been resent meanwhile: they are checked, not trusted.
     result.spansWritten = await this.insertSpans(conn, spans, unparked);
     result.spansDuplicate = spans.length + unparked.length - result.spansWritten;
-    if (batch.spanColumns?.length) {
-      const columns = await this.insertSpanColumns(conn, batch.spanColumns);
+    if (spanColumns.length > 0) {
+      const columns = await this.insertSpanColumns(conn, spanColumns);
       result.spansWritten += columns.written;
       result.spansDuplicate += columns.rows - columns.written;
     }
