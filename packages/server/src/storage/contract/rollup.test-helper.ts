@@ -133,6 +133,23 @@ export function rollupContract(
       expect(await overview(rolled)).toEqual(await overview(plain));
     });
 
+    it("answers a one-tenant scope with that tenant's row of the all-tenant page", async () => {
+      // Engines may read one tenant with a plan of its own (DuckDB: no GROUP BY): same numbers,
+      // cost and unpriced models (the fleet has a priced, an unpriced and no model), with or
+      // without prices, from the rollup and from spans.
+      for (const range of Object.values(RANGES)) {
+        for (const prices of [PRICES, {}, { 'm-free': { input: 0.5, output: 3 }, ...PRICES }]) {
+          const q = { range, sort: 'tenant', order: 'asc', limit: 50, offset: 0, prices } as const;
+          const all = await rolled.tenantAggregates({ tenantId: null }, q);
+          for (const tenantId of [...TENANTS, 'nobody']) {
+            const one = await rolled.tenantAggregates({ tenantId }, q);
+            expect(one).toEqual(all.filter((r) => r.tenantId === tenantId));
+            expect(await rolled.tenantAggregates({ tenantId }, { ...q, offset: 1 })).toEqual([]);
+          }
+        }
+      }
+    });
+
     it('counts a late row in a rolled-up hour from the next sweep on', async () => {
       const late = run(0, 500, H0 + HOUR + 30n * 60_000n * MS);
       await both((s) => s.write({ spans: late, logs: [], metrics: [] }));

@@ -7,7 +7,7 @@ import type {
   TenantSort,
 } from '../read-types.js';
 import type { TenantScope } from '../types.js';
-import type { DuckDb, Params } from './database.js';
+import type { DuckDb, Params, Row } from './database.js';
 import { pricesTable } from './read-tenants.js';
 import { likePattern, Where } from './rows.js';
 import { HOUR_NS, rolledUpHours, rollupColumns } from './tenant-rollup.js';
@@ -121,6 +121,16 @@ function runQuantiles(src: Sources): { sql: string; params: Params } {
   };
 }
 
+/** Sets each row's a_p50/a_p95/a_p99 from its tenant's run quantiles. */
+function withQuantiles(rows: Row[], byTenant: Map<string, unknown>): void {
+  for (const r of rows) {
+    const v = byTenant.get(String(r.tenant_id));
+    [r.a_p50, r.a_p95, r.a_p99] = Array.isArray(v)
+      ? [v[0] ?? null, v[1] ?? null, v[2] ?? null]
+      : [null, null, null];
+  }
+}
+
 /** The run quantiles of `tenants` (a page), by tenant id. */
 async function pageQuantiles(db: DuckDb, base: Sources, tenants: string[]) {
   const page = runQuantiles({ ...base, tenants });
@@ -134,19 +144,15 @@ export async function tenantAggregates(
   q: TenantListQuery,
 ): Promise<TenantAggregateRow[]> {
   const base: Sources = { scope, range: q.range, covered: await rolledUp(db, q.range), q: q.q };
+  if (scope.tenantId !== null) return oneTenantAggregate(db, base, q);
   const src = sources(base, COLUMNS);
   const prices = pricesTable(q.prices);
   const order = `${SORT_SQL[q.sort]} ${q.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, tenant_id`;
   // Quantiles in the aggregate query only when sorted by them: in one query (its rollup rows read
-  // once more in a CTE) a tenant-bound page measured slower (100 M spans, 4 rounds interleaved at
-  // load 7.5: p50 15.9 vs 21.0 ms). A tenant-bound page can only be its tenant, so its quantiles
-  // are read beside the aggregates instead, on another reader connection (used only if the row is
-  // on the page). With the fleet totals taken from that row and the recorded hours cached: p50
-  // 13.5 -> 8.8 ms for the page at 100 M spans (docs/scaling.md).
+  // once more in a CTE) a page measured slower (100 M spans, 4 rounds interleaved at load 7.5: p50
+  // 15.9 vs 21.0 ms); otherwise they are read after it, for the page's tenants only.
   const byP95 = q.sort === 'p95';
   const all = byP95 ? runQuantiles(base) : null;
-  const bound = byP95 || scope.tenantId === null ? null : pageQuantiles(db, base, [scope.tenantId]);
-  bound?.catch(() => {});
   const rows = await db.query(
     `WITH r AS (${src.sql}),
      agg AS (
@@ -174,19 +180,52 @@ export async function tenantAggregates(
   );
   if (!byP95 && rows.length > 0) {
     // Quantiles need every run's duration: read them for the page's tenants only.
-    const byTenant = await (bound ??
-      pageQuantiles(
-        db,
-        base,
-        rows.map((r) => String(r.tenant_id)),
-      ));
-    for (const r of rows) {
-      const v = byTenant.get(String(r.tenant_id));
-      [r.a_p50, r.a_p95, r.a_p99] = Array.isArray(v)
-        ? [v[0] ?? null, v[1] ?? null, v[2] ?? null]
-        : [null, null, null];
-    }
+    const tenants = rows.map((r) => String(r.tenant_id));
+    withQuantiles(rows, await pageQuantiles(db, base, tenants));
   }
+  return rows.map(tenantAggregateFromColumns);
+}
+
+/**
+ * A one-tenant scope's page: its row at most, so the aggregates need no GROUP BY and its run
+ * quantiles come from the same scan (the durations' lists flattened). DuckDB's hash aggregates and
+ * the price join cost a fixed ~3 ms each however few rows they see (a tenant's day is 96 rollup
+ * rows): at 100 M spans the tenant-bound overview's aggregate took 2.1 ms ungrouped against 12.3
+ * (docs/scaling.md). Cost is linear in each model's token sums, so each priced model gets its own
+ * FILTERed sums; token counts are never negative (ingest/rows.ts), so a model has tokens when one
+ * of its rows does.
+ */
+async function oneTenantAggregate(
+  db: DuckDb,
+  base: Sources,
+  q: TenantListQuery,
+): Promise<TenantAggregateRow[]> {
+  if (q.offset > 0 || q.limit < 1) return [];
+  const src = sources(base, `${COLUMNS}, run_ns`);
+  const priced = Object.entries(q.prices);
+  const params: Params = [];
+  const perModel = priced.map(([model, p]) => {
+    params.push(model, p.input, model, p.output);
+    return `(sum(input_tokens) FILTER (WHERE model = ?) * ?::DOUBLE
+      + sum(output_tokens) FILTER (WHERE model = ?) * ?::DOUBLE) / 1e6`;
+  });
+  const unpriced =
+    priced.length === 0 ? '' : `AND model NOT IN (${priced.map(() => '?').join(', ')})`;
+  params.push(...priced.map(([model]) => model));
+  const rows = await db.query(
+    `SELECT *, ${QUANTILES} FROM (
+       SELECT any_value(tenant_id) AS tenant_id, sum(spans) AS a_spans, sum(runs) AS a_runs,
+         sum(failed_runs) AS a_failed_runs, sum(llm_calls) AS a_llm_calls,
+         sum(input_tokens) AS a_input_tokens, sum(output_tokens) AS a_output_tokens,
+         sum(llm_ns) AS a_llm_ns, sum(tool_calls) AS a_tool_calls,
+         sum(tool_errors) AS a_tool_errors, max(last_seen_ns) AS a_last_seen,
+         ${perModel.length === 0 ? '0' : `coalesce(list_sum([${perModel.join(', ')}]), 0)`} AS a_cost,
+         list_sort(list(DISTINCT model) FILTER (WHERE model IS NOT NULL ${unpriced}
+           AND input_tokens + output_tokens > 0)) AS a_unpriced,
+         list_aggregate(flatten(list(run_ns)), 'quantile_cont', [0.5, 0.95, 0.99]) AS run_q
+       FROM (${src.sql}) HAVING count(*) > 0)`,
+    [...params, ...src.params],
+  );
   return rows.map(tenantAggregateFromColumns);
 }
 

@@ -107,23 +107,51 @@ async function rollUpHours(db: DuckDb, options: CompactionOptions): Promise<numb
   let rolled = 0;
   for (const [w, hours] of [...byWindow].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (options.signal?.aborted) break;
-    await db.exclusive(() => rollUp(db, w, w + options.windowNs, hours));
+    const end = w + options.windowNs;
+    // A window that closes with hours rolled up by earlier sweeps holds them hour by hour: its
+    // rows are sorted by tenant once, with its last hours.
+    let earlier = 0;
+    for (const h of done.keys()) if (h >= w && h < end && !hours.includes(h)) earlier++;
+    const sort = end <= closedEnd && earlier > 0;
+    await db.exclusive(() => rollUp(db, w, end, hours, sort));
     rolled += hours.length;
   }
   return rolled;
 }
 
-/** One transaction: the hours' rows and records replaced from the spans of [fromNs, toNs). */
-async function rollUp(db: DuckDb, fromNs: bigint, toNs: bigint, hours: bigint[]): Promise<void> {
+/**
+ * One transaction: the hours' rows and records replaced from the spans of [fromNs, toNs), each
+ * tenant's rows side by side: a day's rollup fits in one row group, so zone maps prune nothing
+ * inside it, but a one-tenant read then decodes a vector or two of each column instead of one in
+ * each of the day's ~50 (the one-tenant overview at 100 M spans: 2.3 -> 0.8 ms of CPU for its scan,
+ * docs/scaling.md). With `sortWindow`, the window's rows of earlier sweeps are rewritten in order.
+ */
+async function rollUp(
+  db: DuckDb,
+  fromNs: bigint,
+  toNs: bigint,
+  hours: bigint[],
+  sortWindow: boolean,
+): Promise<void> {
   const list = hours.map(String).join(', ');
   const where = `WHERE start_ns >= ${fromNs} AND start_ns < ${toNs} AND ${HOUR} IN (${list})`;
+  const order = 'ORDER BY tenant_id, hour_ns, model';
   await inTransaction(db, async () => {
     await db.exec(`DELETE FROM tenant_hours WHERE hour_ns IN (${list})`);
     await db.exec(`DELETE FROM tenant_hours_done WHERE hour_ns IN (${list})`);
-    await db.exec(
-      `INSERT INTO tenant_hours SELECT ${rollupColumns(HOUR)} FROM spans ${where}
-       GROUP BY ALL ORDER BY hour_ns, tenant_id`,
-    );
+    const rows = `SELECT ${rollupColumns(HOUR)} FROM spans ${where} GROUP BY ALL`;
+    if (sortWindow) {
+      const window = `hour_ns >= ${fromNs} AND hour_ns < ${toNs}`;
+      await db.exec(
+        `CREATE OR REPLACE TEMP TABLE rollup_window AS
+         SELECT * FROM tenant_hours WHERE ${window} UNION ALL ${rows}`,
+      );
+      await db.exec(`DELETE FROM tenant_hours WHERE ${window}`);
+      await db.exec(`INSERT INTO tenant_hours SELECT * FROM rollup_window ${order}`);
+      await db.exec('DROP TABLE rollup_window');
+    } else {
+      await db.exec(`INSERT INTO tenant_hours ${rows} ${order}`);
+    }
     // Counted in the same snapshot as the rows: a span committed after it changes the count.
     await db.exec(
       `INSERT INTO tenant_hours_done SELECT ${HOUR} AS h, count(*) FROM spans ${where} GROUP BY h`,
