@@ -72,4 +72,33 @@ describe('duckdb tenant rollup layout', () => {
     expect(after).toEqual(before);
     await storage.close();
   });
+
+  it('sorts an existing rollup tenant by tenant within each day when migrated (schema v13)', async () => {
+    const storage = await openDuckDbStorage({ dataDir: ':memory:' });
+    await storage.migrate();
+    // Two days of rows as the sweep wrote them before: hour by hour.
+    await storage.db.exclusive(() =>
+      storage.db.exec(
+        `INSERT INTO tenant_hours SELECT ${DAY0} + h * ${HOUR_NS}, 't-' || t, NULL, 1, 1, 0, 0, 0, 0,
+           0, 0, 0, 0, [1000]
+         FROM range(48) a(h), range(3) b(t) ORDER BY h, t`,
+      ),
+    );
+    await storage.db.exclusive(() =>
+      storage.db.exec('DELETE FROM schema_migrations WHERE version = 13'),
+    );
+    await storage.migrate();
+    const rows = await storage.db.query(
+      'SELECT tenant_id, hour_ns FROM tenant_hours ORDER BY rowid',
+    );
+    const expected = [0n, 1n].flatMap((d) =>
+      [0, 1, 2].flatMap((t) =>
+        Array.from({ length: 24 }, (_, h) => `t-${t} ${d * 24n + BigInt(h)}`),
+      ),
+    );
+    expect(
+      rows.map((r) => `${r.tenant_id} ${(BigInt(r.hour_ns as bigint) - DAY0) / HOUR_NS}`),
+    ).toEqual(expected);
+    await storage.close();
+  });
 });
