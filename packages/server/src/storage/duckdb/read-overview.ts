@@ -189,11 +189,12 @@ export async function tenantAggregates(
 /**
  * A one-tenant scope's page: its row at most, so the aggregates need no GROUP BY and its run
  * quantiles come from the same scan (the durations' lists flattened). DuckDB's hash aggregates and
- * the price join cost a fixed ~3 ms each however few rows they see (a tenant's day is 96 rollup
- * rows): at 100 M spans the tenant-bound overview's aggregate took 2.1 ms ungrouped against 12.3
- * (docs/scaling.md). Cost is linear in each model's token sums, so each priced model gets its own
- * FILTERed sums; token counts are never negative (ingest/rows.ts), so a model has tokens when one
- * of its rows does.
+ * the price join cost milliseconds however few rows they see (a tenant's day is 96 rollup rows):
+ * at 100 M spans one tenant's sums took 2.1 ms without a GROUP BY, 3.3-4.2 with one, and the
+ * grouped page query 9.6-12.3 (docs/scaling.md). Cost is linear in each model's token sums, so
+ * each priced model gets its own FILTERed sums; token counts are never negative (ingest/rows.ts),
+ * so a model has tokens when one of its rows does. (`list(DISTINCT …)` is a hash table too: the
+ * list is made distinct afterwards.)
  */
 async function oneTenantAggregate(
   db: DuckDb,
@@ -220,8 +221,8 @@ async function oneTenantAggregate(
          sum(llm_ns) AS a_llm_ns, sum(tool_calls) AS a_tool_calls,
          sum(tool_errors) AS a_tool_errors, max(last_seen_ns) AS a_last_seen,
          ${perModel.length === 0 ? '0' : `coalesce(list_sum([${perModel.join(', ')}]), 0)`} AS a_cost,
-         list_sort(list(DISTINCT model) FILTER (WHERE model IS NOT NULL ${unpriced}
-           AND input_tokens + output_tokens > 0)) AS a_unpriced,
+         list_sort(list_distinct(list(model) FILTER (WHERE model IS NOT NULL ${unpriced}
+           AND input_tokens + output_tokens > 0))) AS a_unpriced,
          list_aggregate(flatten(list(run_ns)), 'quantile_cont', [0.5, 0.95, 0.99]) AS run_q
        FROM (${src.sql}) HAVING count(*) > 0)`,
     [...params, ...src.params],
