@@ -22,6 +22,7 @@ import {
 } from './read-runs.js';
 import { tenantBuckets, windowStats } from './read-tenants.js';
 import { whyFacets } from './read-why.js';
+import { forgetRecordedHours } from './rollup-hours.js';
 import { migrate } from './schema.js';
 import { chScoreStore } from './scores.js';
 import { rollUpClosedHours } from './tenant-rollup.js';
@@ -55,7 +56,9 @@ export async function openClickHouseStorage(options: ClickHouseOptions) {
     info: (): StorageEngineInfo => ({ engine: 'clickhouse', version: ch.version }),
     migrate: () => migrate(ch),
     // The compaction job's sweep: ClickHouse sorts by itself, so the sweep only rolls up hours.
-    compactClosedWindows: (options: CompactionOptions) => rollUpClosedHours(ch, options),
+    compactClosedWindows: (options: CompactionOptions) =>
+      // The overview reads would see the new hours anyway (rollup-hours.ts), a read later.
+      rollUpClosedHours(ch, options).finally(() => forgetRecordedHours(ch)),
     write: (batch: WriteBatch) => writeBatch(ch, batch),
     settleParkedSpans: (options: SettleOptions) => settleParkedSpans(ch, options),
     parkedSpans: () => parkedSummary(ch),

@@ -9,9 +9,10 @@ import type {
 } from '../read-types.js';
 import type { TenantScope } from '../types.js';
 import type { ChConnection } from './client.js';
+import { recordedBuildOf, withRolledUpHours } from './rollup-hours.js';
 import { quantileOfSorted } from './rows.js';
 import { containsCi, limit, lit, Where } from './sql.js';
-import { COLUMNS, HOUR_NS, rolledUpHours, rollupColumns } from './tenant-rollup.js';
+import { COLUMNS, HOUR_NS, rollupColumns } from './tenant-rollup.js';
 
 /**
  * The tenants overview and fleet totals, as on DuckDB (storage/duckdb/read-overview.ts): rollup
@@ -21,10 +22,10 @@ import { COLUMNS, HOUR_NS, rolledUpHours, rollupColumns } from './tenant-rollup.
  */
 
 /** [from, to) minus the rolled-up hours: where spans are scanned. */
-function gaps(range: NsRange, hours: Array<[bigint, bigint]>): Array<[bigint, bigint]> {
+function gaps(range: NsRange, hours: bigint[]): Array<[bigint, bigint]> {
   const out: Array<[bigint, bigint]> = [];
   let from = range.fromNs;
-  for (const [h] of hours) {
+  for (const h of hours) {
     if (h > from) out.push([from, h]);
     from = h + HOUR_NS;
   }
@@ -36,19 +37,17 @@ function gaps(range: NsRange, hours: Array<[bigint, bigint]>): Array<[bigint, bi
  * Rollup-shaped rows of `range` in `scope` (and tenant names containing `q`), and whether any
  * come from the rollup (else every row is a scan of spans).
  */
-async function sources(
+function sources(
   ch: ChConnection,
   scope: TenantScope,
   range: NsRange,
   q: string | undefined,
-): Promise<{ sql: string; rolledUp: boolean }> {
+  hours: bigint[],
+): { sql: string; rolledUp: boolean } {
   const db = ch.database;
-  const hours = await rolledUpHours(ch, range.fromNs, range.toNs);
   const branches: string[] = [];
   if (hours.length > 0) {
-    const w = new Where(scope).add(
-      `(hour, build) IN (${hours.map(([h, b]) => `(${h}, ${b})`).join(', ')})`,
-    );
+    const w = new Where(scope).add(recordedBuildOf(ch, hours));
     if (q) w.add(containsCi('tenant_id', q));
     branches.push(`SELECT ${COLUMNS} FROM ${db}.tenant_hours ${w.sql}`);
   }
@@ -101,33 +100,39 @@ export async function tenantAggregates(
   scope: TenantScope,
   q: TenantListQuery,
 ): Promise<TenantAggregateRow[]> {
-  const { sql: src, rolledUp } = await sources(ch, scope, q.range, q.q);
+  // The sources of the read that answered (withRolledUpHours may run it twice).
+  let src = '';
   const dir = q.order === 'asc' ? 'ASC' : 'DESC';
   // Quantiles need every run's duration sorted: unless the page is sorted by them, they are
   // computed for the page's tenants only, in a second query (a day's 330 k runs of 1,000 tenants
   // against the page's), as on DuckDB. A range with no rolled-up hour (the last hour, say) is all
   // a scan of spans FINAL: reading it once, with every tenant's quantiles, costs less than twice.
   // A tenant-bound scope is a page of one: its quantiles cost nothing more in the one query.
-  const inline = q.sort === 'p95' || !rolledUp || scope.tenantId !== null;
-  const rows = await ch.query(
-    `SELECT tenant_id, sum(m_spans) AS a_spans, sum(m_runs) AS a_runs,
-       sum(m_failed_runs) AS a_failed_runs, sum(m_llm_calls) AS a_llm_calls,
-       sum(m_in) AS a_input_tokens, sum(m_out) AS a_output_tokens, sum(m_llm_ns) AS a_llm_ns,
-       sum(m_tool_calls) AS a_tool_calls, sum(m_tool_errors) AS a_tool_errors,
-       max(m_last_seen) AS a_last_seen, ${cost(q.prices)},
-       ${inline ? quantiles('arraySort(groupArrayArray(m_run_ns))') : 'NULL AS a_p50, NULL AS a_p95, NULL AS a_p99'}
-     FROM (
-       SELECT tenant_id, has_model, model_key, sum(spans) AS m_spans, sum(runs) AS m_runs,
-         sum(failed_runs) AS m_failed_runs, sum(llm_calls) AS m_llm_calls, sum(in_tokens) AS m_in,
-         sum(out_tokens) AS m_out, sum(llm_ns) AS m_llm_ns, sum(tool_calls) AS m_tool_calls,
-         sum(tool_errors) AS m_tool_errors, max(last_seen_ns) AS m_last_seen,
-         groupArrayArray(run_ns) AS m_run_ns
-       FROM (${src}) GROUP BY tenant_id, has_model, model_key)
-     GROUP BY tenant_id
-     ORDER BY ${SORT_SQL[q.sort]} ${dir} NULLS LAST, tenant_id
-     ${limit(q.limit, q.offset)}`,
-    ch.finalSettings,
-  );
+  let inline = true;
+  const rows = await withRolledUpHours(ch, q.range, (hours, check) => {
+    const read = sources(ch, scope, q.range, q.q, hours);
+    src = read.sql;
+    inline = q.sort === 'p95' || !read.rolledUp || scope.tenantId !== null;
+    return ch.query(
+      `SELECT tenant_id, ${check} AS hours_fp, sum(m_spans) AS a_spans, sum(m_runs) AS a_runs,
+         sum(m_failed_runs) AS a_failed_runs, sum(m_llm_calls) AS a_llm_calls,
+         sum(m_in) AS a_input_tokens, sum(m_out) AS a_output_tokens, sum(m_llm_ns) AS a_llm_ns,
+         sum(m_tool_calls) AS a_tool_calls, sum(m_tool_errors) AS a_tool_errors,
+         max(m_last_seen) AS a_last_seen, ${cost(q.prices)},
+         ${inline ? quantiles('arraySort(groupArrayArray(m_run_ns))') : 'NULL AS a_p50, NULL AS a_p95, NULL AS a_p99'}
+       FROM (
+         SELECT tenant_id, has_model, model_key, sum(spans) AS m_spans, sum(runs) AS m_runs,
+           sum(failed_runs) AS m_failed_runs, sum(llm_calls) AS m_llm_calls, sum(in_tokens) AS m_in,
+           sum(out_tokens) AS m_out, sum(llm_ns) AS m_llm_ns, sum(tool_calls) AS m_tool_calls,
+           sum(tool_errors) AS m_tool_errors, max(last_seen_ns) AS m_last_seen,
+           groupArrayArray(run_ns) AS m_run_ns
+         FROM (${src}) GROUP BY tenant_id, has_model, model_key)
+       GROUP BY tenant_id
+       ORDER BY ${SORT_SQL[q.sort]} ${dir} NULLS LAST, tenant_id
+       ${limit(q.limit, q.offset)}`,
+      ch.finalSettings,
+    );
+  });
   if (!inline && rows.length > 0) {
     const page = rows.map((r) => String(r.tenant_id));
     const found = await ch.query(
@@ -149,13 +154,14 @@ export async function fleetTotals(
   scope: TenantScope,
   range: NsRange,
 ): Promise<FleetTotals> {
-  const { sql: src } = await sources(ch, scope, range, undefined);
-  const [r] = await ch.query(
-    `SELECT uniqExact(tenant_id) AS a_tenants, sum(runs) AS a_runs,
-       sum(in_tokens) AS a_input_tokens, sum(out_tokens) AS a_output_tokens,
-       sum(llm_ns) AS a_llm_ns
-     FROM (${src})`,
-    ch.finalSettings,
+  const [r] = await withRolledUpHours(ch, range, (hours, check) =>
+    ch.query(
+      `SELECT uniqExact(tenant_id) AS a_tenants, sum(runs) AS a_runs,
+         sum(in_tokens) AS a_input_tokens, sum(out_tokens) AS a_output_tokens,
+         sum(llm_ns) AS a_llm_ns, ${check} AS hours_fp
+       FROM (${sources(ch, scope, range, undefined, hours).sql})`,
+      ch.finalSettings,
+    ),
   );
   return fleetTotalsFromColumns(r);
 }

@@ -156,19 +156,3 @@ export async function rollUpClosedHours(
   }
   return report;
 }
-
-/** The recorded build of every rolled-up whole hour in [fromNs, toNs), ascending. */
-export async function rolledUpHours(
-  ch: ChConnection,
-  fromNs: bigint,
-  toNs: bigint,
-): Promise<Array<[bigint, bigint]>> {
-  if (!hasRollup(ch)) return [];
-  const first = ((fromNs + HOUR_NS - 1n) / HOUR_NS) * HOUR_NS;
-  if (toNs - first < HOUR_NS) return [];
-  const rows = await ch.query<{ h: string; b: string }>(
-    `SELECT hour AS h, max(build) AS b FROM ${ch.database}.tenant_hours_done
-     WHERE hour >= ${first} AND hour <= ${toNs - HOUR_NS} GROUP BY hour ORDER BY hour`,
-  );
-  return rows.map((r) => [BigInt(r.h), BigInt(r.b)]);
-}
