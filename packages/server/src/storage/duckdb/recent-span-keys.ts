@@ -76,14 +76,6 @@ export class RecentSpanKeys {
   }
 
   /**
-   * Adds the fingerprints of spans stored through the checked path (or found stored by it), which
-   * `classify` never saw: without them a later resend of one would pass as fresh.
-   */
-  remember(spans: SpanRow[]): void {
-    if (spans.length > 0) this.classify(spans);
-  }
-
-  /**
    * The same for span columns (storage/span-columns.ts), whose fingerprints the ingest worker
    * computed: 1 per fresh row in the returned flags, 0 per suspect one.
    */
