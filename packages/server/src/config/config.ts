@@ -97,17 +97,18 @@ export const configSchema = z
             flushRows: z.number().int().positive().optional(),
             flushIntervalMs: z.number().int().positive().max(60_000).optional(),
             segmentMiB: z.number().int().positive().max(4096).default(64),
-            // One DuckDB transaction held open across flushes until it holds a row group.
-            holdRowGroups: z.boolean().default(false),
+            // One DuckDB transaction held open across flushes until it holds a row group, which
+            // DuckDB writes to the file instead of its WAL (docs/scaling.md).
+            holdRowGroups: z.boolean().default(true),
           })
           .strict()
-          .default({ segmentMiB: 64, holdRowGroups: false }),
+          .default({ segmentMiB: 64, holdRowGroups: true }),
       })
       .strict()
       .default(() => ({
         engine: 'duckdb' as const,
         duckdb: duckDbConfigSchema.parse(undefined),
-        journal: { segmentMiB: 64, holdRowGroups: false },
+        journal: { segmentMiB: 64, holdRowGroups: true },
       })),
     limits: z
       .object({
