@@ -60,22 +60,38 @@ async function spanCount(body: Buffer): Promise<number> {
   return n;
 }
 
+/** The rows the event loop builds from `body` (the oracle the workers are held to). */
+async function eventLoopBuild(
+  body: Buffer,
+  claimOf: Parameters<typeof partitionByTenant>[3]['claimOf'],
+): Promise<WriteBatch> {
+  const part = await partitionByTenant(
+    await decodeTracesProto(body),
+    platform,
+    (s) => s.attributes,
+    {
+      claimOf,
+      traceOf: spanIdentity,
+    },
+  );
+  const batch: WriteBatch = { spans: [], logs: [], metrics: [] };
+  const build = spanBuilder(
+    batch,
+    redactionCore(config.redaction, () => 0),
+  );
+  const limiter = new TenantLimiter(defaultLimits(config), {});
+  for (const [tenant, items] of part.byTenant)
+    for (const item of items) build(tenant, limiter.limitsFor(tenant), item);
+  return batch;
+}
+
 describe('ingest worker pool', () => {
   it('builds the rows the event loop builds, as columns and as ClickHouse lines', async () => {
     const body = await richBody();
-    const groups = await decodeTracesProto(body);
-    const part = await partitionByTenant(groups, platform, (s) => s.attributes, {
-      claimOf: (item, resource) => (item['tenant.id'] ?? resource['tenant.id']) as string,
-      traceOf: spanIdentity,
-    });
-    const batch: WriteBatch = { spans: [], logs: [], metrics: [] };
-    const build = spanBuilder(
-      batch,
-      redactionCore(config.redaction, () => 0),
+    const batch = await eventLoopBuild(
+      body,
+      (item, resource) => (item['tenant.id'] ?? resource['tenant.id']) as string,
     );
-    const limiter = new TenantLimiter(defaultLimits(config), {});
-    for (const [tenant, items] of part.byTenant)
-      for (const item of items) build(tenant, limiter.limitsFor(tenant), item);
 
     const p = pool();
     const asColumns = await p.traces(job(body));
@@ -105,20 +121,7 @@ describe('ingest worker pool', () => {
     const body = Buffer.from(
       ProtobufTraceSerializer.serializeRequest(spans.filter((s) => !isRootSpan(s)))!,
     );
-    const part = await partitionByTenant(
-      await decodeTracesProto(body),
-      platform,
-      (s) => s.attributes,
-      { claimOf: (item) => item['tenant.id'] as string | undefined, traceOf: spanIdentity },
-    );
-    const batch: WriteBatch = { spans: [], logs: [], metrics: [] };
-    const build = spanBuilder(
-      batch,
-      redactionCore(config.redaction, () => 0),
-    );
-    const limiter = new TenantLimiter(defaultLimits(config), {});
-    for (const [tenant, items] of part.byTenant)
-      for (const item of items) build(tenant, limiter.limitsFor(tenant), item);
+    const batch = await eventLoopBuild(body, (item) => item['tenant.id'] as string | undefined);
     const rows = batch.pendingSpans!;
     expect(rows).toHaveLength(4);
 
