@@ -252,38 +252,32 @@ if (cpus.length > 0) {
     metric: 'µs',
     value: eventLoopUs,
   });
+  /** Server CPU a span of another workload or setting, measured in the same rounds. */
+  const cpuRows = (label: string, cpus: Array<{ serverUs: number; eventLoopUs: number }>) => {
+    if (cpus.length === 0) return;
+    report({
+      bench: 'ingest',
+      case: `server CPU per span, all threads, ${label} (same rounds)`,
+      metric: 'µs',
+      value: median(cpus.map((c) => c.serverUs)),
+    });
+    report({
+      bench: 'ingest',
+      case: `server CPU per span, event loop, ${label} (same rounds)`,
+      metric: 'µs',
+      value: median(cpus.map((c) => c.eventLoopUs)),
+    });
+  };
   // The tenant on roots only: what its waiting spans (adopted in the writer's transaction, or
   // parked and taken back) add to a span's cost, against the rows above.
-  const rootOnly = rounds.flatMap((r) => (r.rootOnly.cpu ? [r.rootOnly.cpu] : []));
-  if (rootOnly.length > 0) {
-    report({
-      bench: 'ingest',
-      case: 'server CPU per span, all threads, tenant on roots only (same rounds)',
-      metric: 'µs',
-      value: median(rootOnly.map((c) => c.serverUs)),
-    });
-    report({
-      bench: 'ingest',
-      case: 'server CPU per span, event loop, tenant on roots only (same rounds)',
-      metric: 'µs',
-      value: median(rootOnly.map((c) => c.eventLoopUs)),
-    });
-  }
-  const loopOnly = rounds.flatMap((r) => (r.loopOnly.cpu ? [r.loopOnly.cpu] : []));
-  if (loopOnly.length > 0) {
-    report({
-      bench: 'ingest',
-      case: 'server CPU per span, all threads, ingest.workers: 0 (same rounds)',
-      metric: 'µs',
-      value: median(loopOnly.map((c) => c.serverUs)),
-    });
-    report({
-      bench: 'ingest',
-      case: 'server CPU per span, event loop, ingest.workers: 0 (same rounds)',
-      metric: 'µs',
-      value: median(loopOnly.map((c) => c.eventLoopUs)),
-    });
-  }
+  cpuRows(
+    'tenant on roots only',
+    rounds.flatMap((r) => (r.rootOnly.cpu ? [r.rootOnly.cpu] : [])),
+  );
+  cpuRows(
+    'ingest.workers: 0',
+    rounds.flatMap((r) => (r.loopOnly.cpu ? [r.loopOnly.cpu] : [])),
+  );
   report({
     bench: 'ingest',
     case: 'of which sanitizing, redacting and building rows (tenantry_ingest_processing_seconds_total)',
