@@ -84,12 +84,16 @@ async function duckAppendOnly(): Promise<number> {
   return rate;
 }
 
-async function duckEndToEnd(bodies = bodiesFile, spans = totalSpans, eventLoopOnly = false) {
+/** The same server with ingest.workers: 0, everything on the event loop as before the workers. */
+const WORKERS_OFF = 'ingest:\n  workers: 0\n';
+/** The same server committing each journal flush, as before row-group commits were the default. */
+const COMMIT_EACH_FLUSH = 'storage:\n  journal:\n    holdRowGroups: false\n';
+
+async function duckEndToEnd(bodies = bodiesFile, spans = totalSpans, yaml?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'tenantry-bench-e2e-'));
   const args = ['--data-dir', dir];
-  if (eventLoopOnly) {
-    // The same server with ingest.workers: 0, everything on the event loop as before the workers.
-    writeFileSync(join(dir, 'tenantry.yaml'), 'ingest:\n  workers: 0\n');
+  if (yaml) {
+    writeFileSync(join(dir, 'tenantry.yaml'), yaml);
     args.push('--config', join(dir, 'tenantry.yaml'));
   }
   const result = await endToEnd(args, bodies, spans);
@@ -98,15 +102,22 @@ async function duckEndToEnd(bodies = bodiesFile, spans = totalSpans, eventLoopOn
 }
 
 type E2e = EndToEnd;
-const rounds: Array<{ append: number; e2e: E2e; rootOnly: E2e; loopOnly: E2e }> = [];
+const rounds: Array<{
+  append: number;
+  e2e: E2e;
+  rootOnly: E2e;
+  loopOnly: E2e;
+  eachFlush: E2e;
+}> = [];
 for (let i = 0; i < ROUNDS; i++) {
   const append = await duckAppendOnly();
   const e2e = await duckEndToEnd();
   const rootOnly = await duckEndToEnd(rootOnlyFile, rootOnlySpans);
-  const loopOnly = await duckEndToEnd(bodiesFile, totalSpans, true);
-  rounds.push({ append, e2e, rootOnly, loopOnly });
+  const loopOnly = await duckEndToEnd(bodiesFile, totalSpans, WORKERS_OFF);
+  const eachFlush = await duckEndToEnd(bodiesFile, totalSpans, COMMIT_EACH_FLUSH);
+  rounds.push({ append, e2e, rootOnly, loopOnly, eachFlush });
   process.stderr.write(
-    `round ${i + 1}/${ROUNDS}: append-only ${Math.round(append)} spans/s, end to end ${Math.round(e2e.rate)} spans/s (${(e2e.rate / append).toFixed(3)}x; ${e2e.cpu?.serverUs.toFixed(1)} µs CPU/span), tenant on roots only ${Math.round(rootOnly.rate)} spans/s (${(rootOnly.rate / e2e.rate).toFixed(3)}x; ${rootOnly.cpu?.serverUs.toFixed(1)} µs CPU/span; stored ${JSON.stringify(rootOnly.stored)}), without workers ${Math.round(loopOnly.rate)} spans/s (${loopOnly.cpu?.serverUs.toFixed(1)} µs CPU/span)\n`,
+    `round ${i + 1}/${ROUNDS}: append-only ${Math.round(append)} spans/s, end to end ${Math.round(e2e.rate)} spans/s (${(e2e.rate / append).toFixed(3)}x; ${e2e.cpu?.serverUs.toFixed(1)} µs CPU/span), tenant on roots only ${Math.round(rootOnly.rate)} spans/s (${(rootOnly.rate / e2e.rate).toFixed(3)}x; ${rootOnly.cpu?.serverUs.toFixed(1)} µs CPU/span; stored ${JSON.stringify(rootOnly.stored)}), without workers ${Math.round(loopOnly.rate)} spans/s (${loopOnly.cpu?.serverUs.toFixed(1)} µs CPU/span), a commit a flush ${Math.round(eachFlush.rate)} spans/s (${eachFlush.cpu?.serverUs.toFixed(1)} µs CPU/span)\n`,
   );
 }
 const median = (values: number[]) =>
@@ -185,6 +196,15 @@ report({
   value: median(loopOnlyRatios),
   ratio: median(loopOnlyRatios),
   baseline: 'end to end on duckdb, ingest.workers: 0',
+});
+const eachFlushRatios = rounds.map((r) => r.e2e.rate / r.eachFlush.rate);
+report({
+  bench: 'ingest',
+  case: `end to end with row-group commits vs a commit a flush (storage.journal.holdRowGroups: false; median of per-round ratios, range ${Math.min(...eachFlushRatios).toFixed(3)}-${Math.max(...eachFlushRatios).toFixed(3)}; a commit a flush: ${Math.round(median(rounds.map((r) => r.eachFlush.rate)))} spans/s)`,
+  metric: 'ratio',
+  value: median(eachFlushRatios),
+  ratio: median(eachFlushRatios),
+  baseline: 'end to end on duckdb, storage.journal.holdRowGroups: false',
 });
 report({
   bench: 'ingest',
@@ -277,6 +297,10 @@ if (cpus.length > 0) {
   cpuRows(
     'ingest.workers: 0',
     rounds.flatMap((r) => (r.loopOnly.cpu ? [r.loopOnly.cpu] : [])),
+  );
+  cpuRows(
+    'a commit a flush (storage.journal.holdRowGroups: false)',
+    rounds.flatMap((r) => (r.eachFlush.cpu ? [r.eachFlush.cpu] : [])),
   );
   report({
     bench: 'ingest',
