@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { WorkSlice } from '../ingest/work-slice.js';
 import { span } from './contract/fixtures.js';
-import { appendSpanValues } from './duckdb/appenders.js';
 import { appendSpanColumns } from './duckdb/column-append.js';
 import { spanFingerprint } from './duckdb/fingerprint-set.js';
-import { openDuckDbStorage } from './duckdb/index.js';
+import { appendByRows, storageWithCopies, tableRows } from './duckdb/row-oracle.test-helper.js';
 import { tenantKey } from './duckdb/rows.js';
 import {
   adoptSpanColumns,
@@ -38,34 +37,26 @@ function pendingSpan(i: number): SpanRow {
 const TENANTS = [undefined, 'acme', 'a-much-longer-tenant-id-7', 'Ω-tenant-✓✓', 'tënant'];
 const tenantOfTrace = (traceIndex: number) => TENANTS[traceIndex % TENANTS.length];
 
-async function tableRows(storage: Awaited<ReturnType<typeof openDuckDbStorage>>, table: string) {
-  return storage.db.query(`SELECT * FROM ${table} ORDER BY span_id, tenant_id`);
-}
-
 describe('pending span columns', () => {
   it('adopt and park exactly what the rows adopted and parked would store', async () => {
-    const storage = await openDuckDbStorage({ dataDir: ':memory:' });
-    await storage.migrate();
-    await storage.db.exec('CREATE TABLE by_rows AS SELECT * FROM spans LIMIT 0');
-    await storage.db.exec('CREATE TABLE by_rows_parked AS SELECT * FROM parked_spans LIMIT 0');
+    const storage = await storageWithCopies(
+      ['by_rows', 'spans'],
+      ['by_rows_parked', 'parked_spans'],
+    );
     const parkedNs = 42n;
     const spans = Array.from({ length: 5200 }, (_, i) => pendingSpan(i));
     const tenantOf = (s: SpanRow) => tenantOfTrace(Number.parseInt(s.traceId.slice(-8), 16));
 
     // The rows' way: adopted rows and parked rows through the row appender, a value a call.
-    const rows = await storage.db.writer.createAppender('by_rows');
-    const parkedRows = await storage.db.writer.createAppender('by_rows_parked');
     const adoptedRows: SpanRow[] = [];
+    const parkedRows: SpanRow[] = [];
     for (const s of spans) {
       const tenant = tenantOf(s);
-      const a = tenant === undefined ? parkedRows : rows;
-      appendSpanValues(a, tenant === undefined ? s : adopt(s, tenant));
-      if (tenant === undefined) a.appendBigInt(parkedNs);
+      if (tenant === undefined) parkedRows.push(s);
       else adoptedRows.push(adopt(s, tenant));
-      a.endRow();
     }
-    rows.closeSync();
-    parkedRows.closeSync();
+    await appendByRows(storage, 'by_rows', adoptedRows);
+    await appendByRows(storage, 'by_rows_parked', parkedRows, parkedNs);
 
     // Two requests' pending columns: more than a data chunk and a piece of adopted rows each.
     const requests = [spans.slice(0, 2600), spans.slice(2600)].map(encodePendingSpanColumns);

@@ -4,9 +4,9 @@ import { span } from '../contract/fixtures.js';
 import { encodeSpanColumns } from '../span-columns.js';
 import { validateSpanColumns } from '../span-columns-transfer.js';
 import type { SpanRow } from '../types.js';
-import { appendSpanValues } from './appenders.js';
 import { appendSpanColumns, appendSpanRows } from './column-append.js';
 import { openDuckDbStorage } from './index.js';
+import { appendByRows, storageWithCopies, tableRows } from './row-oracle.test-helper.js';
 
 /** Spans that exercise every column: nulls, short and long strings, multi-byte text, tokens. */
 function varied(i: number): SpanRow {
@@ -45,23 +45,11 @@ function varied(i: number): SpanRow {
   });
 }
 
-async function tableRows(storage: Awaited<ReturnType<typeof openDuckDbStorage>>, table: string) {
-  return storage.db.query(`SELECT * FROM ${table} ORDER BY span_id, tenant_id`);
-}
-
 describe('span columns appended a data chunk at a time', () => {
   it('store exactly what the row appender stores, across chunk and batch boundaries', async () => {
-    const storage = await openDuckDbStorage({ dataDir: ':memory:' });
-    await storage.migrate();
-    await storage.db.exec('CREATE TABLE by_rows AS SELECT * FROM spans LIMIT 0');
+    const storage = await storageWithCopies(['by_rows', 'spans']);
     const spans = Array.from({ length: 5000 }, (_, i) => varied(i));
-    const rowAppender = await storage.db.writer.createAppender('by_rows');
-    // The row appender, a value a call (parked spans are still appended so).
-    for (const s of spans) {
-      appendSpanValues(rowAppender, s);
-      rowAppender.endRow();
-    }
-    rowAppender.closeSync();
+    await appendByRows(storage, 'by_rows', spans);
 
     // Uneven batches, one with rows left out, so runs straddle the 2,048-row chunks.
     const first = encodeSpanColumns(spans.slice(0, 1500));
@@ -88,16 +76,9 @@ describe('span columns appended a data chunk at a time', () => {
   });
 
   it('stores span rows through the columns exactly as the row appender does', async () => {
-    const storage = await openDuckDbStorage({ dataDir: ':memory:' });
-    await storage.migrate();
-    await storage.db.exec('CREATE TABLE by_rows AS SELECT * FROM spans LIMIT 0');
+    const storage = await storageWithCopies(['by_rows', 'spans']);
     const spans = Array.from({ length: 4500 }, (_, i) => varied(i));
-    const rowAppender = await storage.db.writer.createAppender('by_rows');
-    for (const s of spans) {
-      appendSpanValues(rowAppender, s);
-      rowAppender.endRow();
-    }
-    rowAppender.closeSync();
+    await appendByRows(storage, 'by_rows', spans);
     // 4,500 rows: two full data chunks encoded one after the other, then a part of one.
     const appender = await storage.db.writer.createAppender('spans');
     expect(await appendSpanRows(appender, spans, new WorkSlice(0))).toBe(4500);
