@@ -96,6 +96,16 @@ export class Platform {
       for (let k = 0; k < 3; k++)
         runs.push({ at: this.loopFromMs + k * 70_000, profile: d, loop: true });
     }
+    // Nor are the stale answers before the failures: a few tenant-b runs while the cache the
+    // deploy stopped invalidating is past its 120 s freshness and not yet past the worker's 240 s
+    // guard (a billing run reads the account 7 times in 8), so its users' "wrong" marks come first.
+    const incident = this.tenants.find((t) => t.id === INCIDENT_TENANT);
+    if (incident !== undefined) {
+      for (const after of [130_000, 155_000, 180_000, 205_000]) {
+        const at = this.deployAtMs + after;
+        if (at > from && at < this.startMs) runs.push({ at, profile: incident, loop: false });
+      }
+    }
     runs.sort((a, b) => a.at - b.at);
     let markerDone = false;
     let sinceFlush = 0;
