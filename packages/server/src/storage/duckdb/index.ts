@@ -42,7 +42,8 @@ export interface DuckDbOptions {
 export async function openDuckDbStorage(options: DuckDbOptions) {
   const path =
     options.dataDir === ':memory:' ? ':memory:' : join(options.dataDir, 'tenantry.duckdb');
-  const db = await DuckDb.open(path, 3, options.memoryLimitMiB);
+  // Four readers: a trace page reads its index, its spans' branches and its logs at once.
+  const db = await DuckDb.open(path, 4, options.memoryLimitMiB);
   const ingest = new DuckIngestWriter(db, options.recentSpanKeys);
   const version = String((await db.queryOnWriter('SELECT version() AS v'))[0]?.v ?? 'unknown');
   const storage = {

@@ -11,6 +11,7 @@ import {
 import type { LogRow, SpanRow, TenantScope } from '../types.js';
 import { MAX_RUN_NS as WHY_MAX_RUN_NS } from '../why-columns.js';
 import type { DuckDb } from './database.js';
+import { firstRows } from './first-rows.js';
 import { WHY_VALUE_SQL } from './read-why.js';
 import { IS_LLM, IS_TOOL, likePattern, logFromRow, spanFromRow, traceKey, Where } from './rows.js';
 import { traceRows } from './trace-index.js';
@@ -102,9 +103,11 @@ export async function traceLogs(
     .add('trace_key = ?::UBIGINT', traceKey(traceId))
     .add('trace_id = ?', traceId)
     .scope(scope.tenantId);
-  const rows = await db.query(
-    `SELECT * FROM logs ${where.sql} ORDER BY time_ns LIMIT 20000`,
-    where.params,
+  const rows = await firstRows(
+    db,
+    [{ sql: `SELECT * FROM logs ${where.sql}`, params: where.params }],
+    [{ column: 'time_ns', type: 'bigint' }],
+    20_000,
   );
   return rows.map(logFromRow);
 }

@@ -1,5 +1,6 @@
 import type { CompactionOptions } from '../types.js';
-import type { DuckDb, Params, Row } from './database.js';
+import type { DuckDb, Row } from './database.js';
+import { firstRows, inOrder, type OrderKey, type Select, unordered } from './first-rows.js';
 import { Where } from './rows.js';
 
 /**
@@ -209,7 +210,21 @@ export async function traceRows(
       .add(`trace_key = ${ukey(key)}`)
       .add('trace_id = ?', traceId)
       .scope(tenantId);
-  const branches: Where[] = [];
+  // Every range no window covers, in one scan: an OR of ranges of one column is still pruned by
+  // zone maps (both ends of the month at 100 M spans: 0.8-1.1 ms, about one branch's fixed cost).
+  // It needs nothing from the index, so it runs while the index is read.
+  const uncovered = gaps(windows).map(([from, to]) =>
+    from === null && to === null
+      ? 'true'
+      : [
+          from === null ? null : `start_ns >= ${int(from)}`,
+          to === null ? null : `start_ns < ${int(to)}`,
+        ]
+          .filter((c) => c !== null)
+          .join(' AND '),
+  );
+  const outside = spansOf(base().add(`(${uncovered.map((c) => `(${c})`).join(' OR ')})`));
+  const started = [{ select: outside, rows: unordered(db, outside, TRACE_SPANS_LIMIT) }];
   if (windows.length > 0) {
     const hits = await db.query(
       `SELECT DISTINCT tenant_key, window_start_ns AS s, window_ns AS n FROM trace_index
@@ -223,31 +238,22 @@ export async function traceRows(
     }
     for (const [tenant, ranges] of byTenant) {
       for (const [from, to] of disjoint(ranges)) {
-        branches.push(
+        const indexed = spansOf(
           base()
             .add(`tenant_key = ${ukey(tenant)}`)
             .add(`start_ns >= ${int(from)}`)
             .add(`start_ns < ${int(to)}`),
         );
+        started.push({ select: indexed, rows: unordered(db, indexed, TRACE_SPANS_LIMIT) });
       }
     }
   }
-  // Every range no window covers, in one scan: an OR of ranges of one column is still pruned by
-  // zone maps (both ends of the month at 100 M spans: 0.8-1.1 ms, about one branch's fixed cost).
-  const uncovered = gaps(windows).map(([from, to]) =>
-    from === null && to === null
-      ? 'true'
-      : [
-          from === null ? null : `start_ns >= ${int(from)}`,
-          to === null ? null : `start_ns < ${int(to)}`,
-        ]
-          .filter((c) => c !== null)
-          .join(' AND '),
-  );
-  branches.push(base().add(`(${uncovered.map((c) => `(${c})`).join(' OR ')})`));
-  const rows = await select(db, branches);
+  // The branches never overlap (a tenant's windows merged above, the uncovered ranges outside every
+  // window): no row is matched twice, and each is a query of its own (first-rows.ts).
+  const rows = await inOrder(db, started, SPAN_ORDER, TRACE_SPANS_LIMIT);
   // Nothing indexed and nothing uncovered: a trace of late rows only, not indexed yet, or none.
-  if (rows.length === 0 && windows.length > 0) return select(db, [base()]);
+  if (rows.length === 0 && windows.length > 0)
+    return firstRows(db, [spansOf(base())], SPAN_ORDER, TRACE_SPANS_LIMIT);
   return rows;
 }
 
@@ -264,17 +270,15 @@ function disjoint(ranges: Array<[bigint, bigint]>): Array<[bigint, bigint]> {
   return out;
 }
 
-/**
- * The branches as one UNION ALL: they never overlap (a tenant's windows merged above, the uncovered
- * ranges outside every window), so no row is matched twice, and a UNION's duplicate elimination,
- * which hashed every column of every row, is not needed (7.7 -> 4.9 ms p50 for a trace's spans at
- * 100 M spans, docs/scaling.md).
- */
-function select(db: DuckDb, branches: Where[]): Promise<Row[]> {
-  const params: Params = branches.flatMap((b) => b.params);
-  return db.query(
-    `${branches.map((b) => `SELECT * FROM spans ${b.sql}`).join(' UNION ALL ')}
-     ORDER BY start_ns, span_id LIMIT 20000`,
-    params,
-  );
-}
+const spansOf = (where: Where): Select => ({
+  sql: `SELECT * FROM spans ${where.sql}`,
+  params: where.params,
+});
+
+/** The most spans a trace page shows: its first by start time. */
+const TRACE_SPANS_LIMIT = 20_000;
+
+const SPAN_ORDER: OrderKey[] = [
+  { column: 'start_ns', type: 'bigint' },
+  { column: 'span_id', type: 'text' },
+];
