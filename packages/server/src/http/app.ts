@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { ReadAhead } from '../auth/read-ahead.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { type OtlpRouteDeps, otlpRoutes } from '../otlp/routes.js';
 import type { ServerMetrics } from '../telemetry/registry.js';
@@ -114,9 +115,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       api.decorateRequest('principal');
-      api.addHook('onRequest', async (request: FastifyRequest) => {
-        request.principal = await deps.authenticate(request);
-      });
+      const auth = new ReadAhead(deps.authenticate);
+      api.addHook('onRequest', (request: FastifyRequest) => auth.begin(request));
+      api.addHook('onSend', (request, reply, payload) => auth.end(request, reply, payload));
       api.get('/whoami', async (request) => ({
         keyId: request.principal.keyId,
         kind: request.principal.kind,
