@@ -18,7 +18,7 @@ import {
   text,
   traceIdSchema,
 } from './params.js';
-import { groupLogsBySpan, linkWindow, runTokenTotals } from './trace-view.js';
+import { groupLogsBySpan, linkedFromReadAhead, linkWindow, runTokenTotals } from './trace-view.js';
 import { logView, nsToIso, spanSummaryView, spanView, statusOf } from './views.js';
 
 const runsQuery = z
@@ -151,12 +151,9 @@ export function traceRoutes(deps: QueryDeps) {
         const traceId = parsed.data;
         const q = parseQuery(traceQuery, request.query);
         const scope = readScope(request.principal, q.tenant);
-        // A tenant-bound key knows the tenant up front: its logs are read beside its spans, on
-        // another reader connection, instead of after them (one round trip fewer).
-        const boundLogs = scope.tenantId === null ? null : deps.storage.traceLogs(scope, traceId);
-        // Awaited below; until then a failure must not count as unhandled (the spans may fail first).
-        boundLogs?.catch(() => {});
-        const found = await deps.storage.traceSpans(scope, traceId);
+        // Its logs and the traces that link to it are read beside its spans (readTrace).
+        const read = await deps.storage.readTrace(scope, traceId);
+        const found = read.spans;
         // Another tenant's trace and a missing one answer identically: ids are no oracle.
         if (found.length === 0) throw notFound();
         // A trace is (tenant, trace id): spans another tenant sent with the same id never join,
@@ -167,19 +164,22 @@ export function traceRoutes(deps: QueryDeps) {
         const spans =
           tenants.length === 1 ? found : found.filter((s) => s.tenantId === root.tenantId);
         const tenantScope = { tenantId: root.tenantId };
+        const logs = read.logs.filter((l) => l.tenantId === root.tenantId);
         const linksTo = [...new Set(spans.flatMap((s) => s.links.map((l) => l.traceId)))].filter(
           (t) => t !== traceId,
         );
-        // Both run on their own reader connections at once.
-        const [logs, linkedTraces] = await Promise.all([
-          boundLogs ?? deps.storage.traceLogs(tenantScope, traceId),
-          deps.storage.linkedTraces(
+        const window = linkWindow(spans);
+        // Read ahead unless the trace links elsewhere or its time lies outside what was searched.
+        const linkedTraces =
+          (linksTo.length === 0
+            ? linkedFromReadAhead(read.linking, root.tenantId, traceId, window)
+            : null) ??
+          (await deps.storage.linkedTraces(
             scope.tenantId === null ? tenantScope : scope,
             traceId,
             linksTo,
-            linkWindow(spans),
-          ),
-        ]);
+            window,
+          ));
         const { logsBySpan, unattached } = groupLogsBySpan(spans, logs);
         const runs = runTokenTotals(spans);
         return {

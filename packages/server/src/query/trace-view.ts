@@ -1,4 +1,4 @@
-import type { NsRange } from '../storage/read-types.js';
+import type { LinkingSpan, NsRange, TraceRead } from '../storage/read-types.js';
 import type { LogRow, SpanRow } from '../storage/types.js';
 
 /** Logs attached to the span they were written in; the rest (no or unknown span id) apart. */
@@ -73,4 +73,52 @@ export function linkWindow(spans: SpanRow[]): NsRange {
     if (s.endTimeUnixNano > to) to = s.endTimeUnixNano;
   }
   return { fromNs: from - HOUR_NS, toNs: to + HOUR_NS };
+}
+
+type LinkedTrace = { traceId: string; rootName: string; relation: 'linked_from' };
+
+/**
+ * The traces that link to `traceId`, from the linking spans its read found ahead
+ * (TraceRead.linking): those of `tenantId` starting in `window`, each named by its earliest such
+ * span, at most 100, as linkedTraces answers. Null when that read did not cover `window`.
+ */
+export function linkedFromReadAhead(
+  linking: TraceRead['linking'],
+  tenantId: string,
+  traceId: string,
+  window: NsRange,
+): LinkedTrace[] | null {
+  if (linking === null || !covers(linking.within, window)) return null;
+  const first = new Map<string, LinkingSpan>();
+  for (const s of linking.spans) {
+    if (s.tenantId !== tenantId || s.traceId === traceId) continue;
+    if (s.startNs < window.fromNs || s.startNs >= window.toNs) continue;
+    const seen = first.get(s.traceId);
+    if (!seen || s.startNs < seen.startNs) first.set(s.traceId, s);
+  }
+  return [...first.values()]
+    .sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0))
+    .slice(0, LINKED_FROM_LIMIT)
+    .map((s) => ({ traceId: s.traceId, rootName: s.name, relation: 'linked_from' }));
+}
+
+const LINKED_FROM_LIMIT = 100;
+
+/** Whether one of the ranges, merged where they touch, holds all of `w`. */
+function covers(ranges: NsRange[], w: NsRange): boolean {
+  const sorted = [...ranges].sort((a, b) =>
+    a.fromNs < b.fromNs ? -1 : a.fromNs > b.fromNs ? 1 : 0,
+  );
+  let from: bigint | null = null;
+  let to: bigint | null = null;
+  for (const r of sorted) {
+    if (to !== null && r.fromNs <= to) {
+      if (r.toNs > to) to = r.toNs;
+    } else {
+      from = r.fromNs;
+      to = r.toNs;
+    }
+    if (from! <= w.fromNs && to! >= w.toNs) return true;
+  }
+  return false;
 }

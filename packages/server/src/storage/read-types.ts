@@ -145,6 +145,26 @@ export interface DoctorCounts {
   unfinishedRuns: { count: number; examples: DoctorExample[] };
 }
 
+/** A span of another trace whose links name the trace being read. */
+export interface LinkingSpan {
+  tenantId: string;
+  traceId: string;
+  name: string;
+  startNs: bigint;
+}
+
+export interface TraceRead {
+  spans: SpanRow[];
+  /** The trace's logs in each tenant of `spans`, by time. */
+  logs: LogRow[];
+  /**
+   * Every span in scope, outside the trace, whose links name it and that starts within `within`
+   * (read beside the spans, before the trace's own time was known); null when the engine did not
+   * look, or found more than it reads ahead (the caller asks linkedTraces instead).
+   */
+  linking: { within: NsRange[]; spans: LinkingSpan[] } | null;
+}
+
 export interface ReadStore extends AlertDataSource, WhyStore {
   tenantAggregates(scope: TenantScope, query: TenantListQuery): Promise<TenantAggregateRow[]>;
   fleetTotals(scope: TenantScope, range: NsRange): Promise<FleetTotals>;
@@ -159,6 +179,12 @@ export interface ReadStore extends AlertDataSource, WhyStore {
   /** Every span of a trace visible in scope (none when the trace is another tenant's). */
   traceSpans(scope: TenantScope, traceId: string): Promise<SpanRow[]>;
   traceLogs(scope: TenantScope, traceId: string): Promise<LogRow[]>;
+  /**
+   * What a trace's page reads, each engine as early as it can: its spans (as traceSpans), the
+   * logs of every tenant they were found in, and, when the engine could look before it had the
+   * spans, the spans of other traces that link to it (see TraceRead).
+   */
+  readTrace(scope: TenantScope, traceId: string): Promise<TraceRead>;
   /** Root span names of the given traces, in scope, plus traces that link to `traceId`. */
   linkedTraces(
     scope: TenantScope,

@@ -1,4 +1,5 @@
 import type { ReadStore } from '../read-types.js';
+import { readTraceInTurn } from '../trace-read.js';
 import type {
   CompactionOptions,
   SettleOptions,
@@ -75,6 +76,15 @@ export async function openClickHouseStorage(options: ClickHouseOptions) {
     listRuns: (scope, f) => listRuns(ch, scope, f),
     traceSpans: (scope, traceId) => traceSpans(ch, scope, traceId),
     traceLogs: (scope, traceId) => traceLogs(ch, scope, traceId),
+    readTrace: (scope, traceId) =>
+      readTraceInTurn(
+        {
+          traceSpans: (sc, id) => traceSpans(ch, sc, id),
+          traceLogs: (sc, id) => traceLogs(ch, sc, id),
+        },
+        scope,
+        traceId,
+      ),
     linkedTraces: (scope, traceId, linksTo, window) =>
       linkedTraces(ch, scope, traceId, linksTo, window),
     searchSpans: (scope, f) => searchSpans(ch, scope, f),

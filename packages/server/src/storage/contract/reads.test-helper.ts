@@ -190,6 +190,25 @@ export function readContract(
       ]);
     });
 
+    it('reads a trace page: its spans, and its logs in each tenant it was found in', async () => {
+      for (const scope of [ALL, ALPHA, BETA]) {
+        for (const id of [traceId(1), traceId(950), traceId(404)]) {
+          const read = await s.readTrace(scope, id);
+          expect(read.spans).toEqual(await s.traceSpans(scope, id));
+          const tenants = [...new Set(read.spans.map((x) => x.tenantId))];
+          const logs = (
+            await Promise.all(tenants.map((tenantId) => s.traceLogs({ tenantId }, id)))
+          ).flat();
+          expect(read.logs).toHaveLength(logs.length);
+          expect(read.logs).toEqual(expect.arrayContaining(logs));
+        }
+      }
+      expect((await s.readTrace(ALL, traceId(1))).logs.map((l) => l.body)).toEqual([
+        'run started',
+        'search returned a 48h old cache entry',
+      ]);
+    });
+
     it('finds linked traces in scope only', async () => {
       expect(await s.linkedTraces(ALL, traceId(1), [])).toEqual([
         { traceId: traceId(101), rootName: 'invoke_agent triage', relation: 'linked_from' },

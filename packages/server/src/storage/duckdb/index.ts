@@ -24,6 +24,7 @@ import {
   traceSpans,
 } from './read-runs.js';
 import { tenantBuckets, windowStats } from './read-tenants.js';
+import { readTrace } from './read-trace.js';
 import { whyFacets } from './read-why.js';
 import type { RecentSpanKeysOptions } from './recent-span-keys.js';
 import { MIGRATIONS } from './schema.js';
@@ -97,6 +98,7 @@ export async function openDuckDbStorage(options: DuckDbOptions) {
     listRuns: (scope, f) => listRuns(db, scope, f),
     traceSpans: (scope, traceId) => traceSpans(db, scope, traceId),
     traceLogs: (scope, traceId) => traceLogs(db, scope, traceId),
+    readTrace: (scope, traceId) => readTrace(db, scope, traceId),
     linkedTraces: (scope, traceId, linksTo, window) =>
       linkedTraces(db, scope, traceId, linksTo, window),
     searchSpans: (scope, f) => searchSpans(db, scope, f),

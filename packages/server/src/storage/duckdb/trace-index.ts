@@ -190,14 +190,26 @@ function gaps(windows: Array<[bigint, bigint]>): Span[] {
 }
 
 /**
+ * Where a trace's spans are being read, as each read starts: one tenant's ranges from the index,
+ * or (tenantKey null) the ranges no indexed window covers, in any tenant.
+ */
+export interface TraceBranch {
+  tenantKey: bigint | null;
+  /** [from, to) with null for unbounded. */
+  ranges: Array<[bigint | null, bigint | null]>;
+}
+
+/**
  * A trace's span rows (scoped to `tenantId` when not null), the `SELECT *` columns ordered by
- * start time: the index's tenants and windows, plus every range it does not cover.
+ * start time: the index's tenants and windows, plus every range it does not cover. `onBranch`
+ * hears of each read as it starts, for reads to run beside it (read-trace.ts).
  */
 export async function traceRows(
   db: DuckDb,
   tenantId: string | null,
   traceId: string,
   key: bigint,
+  onBranch?: (branch: TraceBranch) => void,
 ): Promise<Row[]> {
   const windows = await windowsOf(db);
   // Keys and bounds are integers computed here (BigInt), so they are written into the SQL as
@@ -225,6 +237,7 @@ export async function traceRows(
   );
   const outside = spansOf(base().add(`(${uncovered.map((c) => `(${c})`).join(' OR ')})`));
   const started = [{ select: outside, rows: unordered(db, outside, TRACE_SPANS_LIMIT) }];
+  onBranch?.({ tenantKey: null, ranges: gaps(windows) });
   if (windows.length > 0) {
     const hits = await db.query(
       `SELECT DISTINCT tenant_key, window_start_ns AS s, window_ns AS n FROM trace_index
@@ -245,6 +258,7 @@ export async function traceRows(
             .add(`start_ns < ${int(to)}`),
         );
         started.push({ select: indexed, rows: unordered(db, indexed, TRACE_SPANS_LIMIT) });
+        onBranch?.({ tenantKey: tenant, ranges: [[from, to]] });
       }
     }
   }

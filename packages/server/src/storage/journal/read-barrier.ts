@@ -12,6 +12,7 @@ const TELEMETRY_CALLS = [
   'listRuns',
   'traceSpans',
   'traceLogs',
+  'readTrace',
   'linkedTraces',
   'searchSpans',
   'searchLogs',

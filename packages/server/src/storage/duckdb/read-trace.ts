@@ -1,0 +1,107 @@
+import { MAX_UNIX_NANO } from '../../otlp/model.js';
+import type { LinkingSpan, NsRange, TraceRead } from '../read-types.js';
+import { byTime } from '../trace-read.js';
+import type { LogRow, TenantScope } from '../types.js';
+import type { DuckDb, Row } from './database.js';
+import { firstRows } from './first-rows.js';
+import { logFromRow, spanFromRow, tenantKey, traceKey, Where } from './rows.js';
+import { type TraceBranch, traceRows } from './trace-index.js';
+
+const HOUR_NS = 3_600_000_000_000n;
+/** Linking spans read ahead per branch; past it the caller searches the trace's own hour. */
+const LINKING_LIMIT = 1_000;
+const LOGS_LIMIT = 20_000;
+
+/**
+ * A trace's page in one go: as each read of its spans starts (trace-index.ts), the logs of its
+ * tenant and the spans that link to it within an hour of that read's range start beside it,
+ * instead of after the spans (the trace page's third round trip: docs/scaling.md).
+ */
+export async function readTrace(
+  db: DuckDb,
+  scope: TenantScope,
+  traceId: string,
+): Promise<TraceRead> {
+  const key = traceKey(traceId);
+  const logReads = new Map<bigint, Promise<Row[]>>();
+  const readLogs = (tenant: bigint, tenantId: string | null) => {
+    if (logReads.has(tenant)) return;
+    const where = new Where()
+      .add('trace_key = ?::UBIGINT', key)
+      .add('trace_id = ?', traceId)
+      .add('tenant_key = ?::UBIGINT', tenant);
+    if (tenantId !== null) where.add('tenant_id = ?', tenantId);
+    const rows = firstRows(
+      db,
+      [{ sql: `SELECT * FROM logs ${where.sql}`, params: where.params }],
+      [{ column: 'time_ns', type: 'bigint' }],
+      LOGS_LIMIT,
+    );
+    rows.catch(() => {});
+    logReads.set(tenant, rows);
+  };
+  if (scope.tenantId !== null) readLogs(tenantKey(scope.tenantId), scope.tenantId);
+
+  const linking: Array<Promise<Row[]>> = [];
+  const within: NsRange[] = [];
+  const pattern = `%"traceId":"${traceId}"%`;
+  const onBranch = ({ tenantKey: tenant, ranges }: TraceBranch) => {
+    // An index hit names the tenant before any span is read (an admin key's trace included).
+    if (tenant !== null && scope.tenantId === null) readLogs(tenant, null);
+    // Not across every tenant (an admin key's ranges the index does not cover): every tenant's
+    // last hours would be searched, beside the spans, for a trace that is seldom there.
+    if (tenant === null && scope.tenantId === null) return;
+    // Only bounded ranges: before the first indexed window lies whatever was never indexed.
+    const around = ranges
+      .filter(([from]) => from !== null)
+      .map(
+        ([from, to]): NsRange => ({
+          fromNs: from! - HOUR_NS,
+          toNs: to === null ? MAX_UNIX_NANO : to + HOUR_NS,
+        }),
+      );
+    if (around.length === 0) return;
+    const where = new Where().scope(scope.tenantId);
+    if (scope.tenantId === null && tenant !== null)
+      where.add(`tenant_key = ${BigInt.asUintN(64, tenant)}::UBIGINT`);
+    where
+      .add('links LIKE ?', pattern)
+      .add('trace_id <> ?', traceId)
+      .add(
+        `(${around.map((r) => `(start_ns >= ${r.fromNs} AND start_ns < ${r.toNs})`).join(' OR ')})`,
+      );
+    const rows = db.query(
+      `SELECT tenant_id, trace_id, name, start_ns FROM spans ${where.sql} LIMIT ${LINKING_LIMIT + 1}`,
+      where.params,
+    );
+    rows.catch(() => {});
+    linking.push(rows);
+    within.push(...around);
+  };
+
+  const spans = (await traceRows(db, scope.tenantId, traceId, key, onBranch)).map(spanFromRow);
+  // Tenants the index did not name (spans not indexed yet): their logs now.
+  for (const tenantId of new Set(spans.map((s) => s.tenantId)))
+    readLogs(tenantKey(tenantId), tenantId);
+  const tenants = new Set(spans.map((s) => s.tenantId));
+  const logs: LogRow[] = (await Promise.all(logReads.values()))
+    .flat()
+    .map(logFromRow)
+    .filter((l) => tenants.has(l.tenantId));
+  const linkingRows = await Promise.all(linking);
+  const complete = linkingRows.every((rows) => rows.length <= LINKING_LIMIT);
+  return {
+    spans,
+    logs: byTime(logs),
+    linking: complete ? { within, spans: linkingRows.flat().map(linkingSpan) } : null,
+  };
+}
+
+function linkingSpan(r: Row): LinkingSpan {
+  return {
+    tenantId: String(r.tenant_id),
+    traceId: String(r.trace_id),
+    name: String(r.name),
+    startNs: BigInt(r.start_ns as bigint),
+  };
+}
