@@ -2,6 +2,7 @@ import type { CompactionOptions } from '../types.js';
 import type { DuckDb, Row } from './database.js';
 import { firstRows, inOrder, type OrderKey, type Select, unordered } from './first-rows.js';
 import { Where } from './rows.js';
+import { SPAN_COLUMNS } from './schema.js';
 
 /**
  * The trace index (schema v9): for every closed time window, which (trace_key, tenant_key) pairs
@@ -200,8 +201,8 @@ export interface TraceBranch {
 }
 
 /**
- * A trace's span rows (scoped to `tenantId` when not null), the `SELECT *` columns ordered by
- * start time: the index's tenants and windows, plus every range it does not cover. `onBranch`
+ * A trace's span rows (scoped to `tenantId` when not null), the columns a SpanRow is read from,
+ * ordered by start time: the index's tenants and windows, plus every range it does not cover. `onBranch`
  * hears of each read as it starts, for reads to run beside it (read-trace.ts).
  */
 export async function traceRows(
@@ -240,7 +241,8 @@ export async function traceRows(
   onBranch?.({ tenantKey: null, ranges: gaps(windows) });
   if (windows.length > 0) {
     const hits = await db.query(
-      `SELECT DISTINCT tenant_key, window_start_ns AS s, window_ns AS n FROM trace_index
+      // No DISTINCT: its hash aggregate cost more than the repeats it removes (merged below).
+      `SELECT tenant_key, window_start_ns AS s, window_ns AS n FROM trace_index
        WHERE trace_key = ${ukey(key)}`,
     );
     const byTenant = new Map<bigint, Array<[bigint, bigint]>>();
@@ -285,9 +287,18 @@ function disjoint(ranges: Array<[bigint, bigint]>): Array<[bigint, bigint]> {
 }
 
 const spansOf = (where: Where): Select => ({
-  sql: `SELECT * FROM spans ${where.sql}`,
+  sql: `SELECT ${SPAN_ROW_COLUMNS} FROM spans ${where.sql}`,
   params: where.params,
 });
+
+/**
+ * What a span row is read from (columns.ts spanFromColumns): not the columns derived for
+ * aggregates and look-ups (is_llm, is_tool, trace_key, tenant_key), whose blocks a trace's first
+ * read would load for nothing.
+ */
+const SPAN_ROW_COLUMNS = SPAN_COLUMNS.filter(
+  (c) => !['is_llm', 'is_tool', 'trace_key', 'tenant_key'].includes(c),
+).join(', ');
 
 /** The most spans a trace page shows: its first by start time. */
 const TRACE_SPANS_LIMIT = 20_000;
