@@ -1,5 +1,4 @@
 import type { ReadStore } from '../read-types.js';
-import { readTraceInTurn } from '../trace-read.js';
 import type {
   CompactionOptions,
   SettleOptions,
@@ -22,6 +21,7 @@ import {
   traceSpans,
 } from './read-runs.js';
 import { tenantBuckets, windowStats } from './read-tenants.js';
+import { readTrace } from './read-trace.js';
 import { whyFacets } from './read-why.js';
 import { forgetRecordedHours } from './rollup-hours.js';
 import { migrate } from './schema.js';
@@ -76,15 +76,7 @@ export async function openClickHouseStorage(options: ClickHouseOptions) {
     listRuns: (scope, f) => listRuns(ch, scope, f),
     traceSpans: (scope, traceId) => traceSpans(ch, scope, traceId),
     traceLogs: (scope, traceId) => traceLogs(ch, scope, traceId),
-    readTrace: (scope, traceId) =>
-      readTraceInTurn(
-        {
-          traceSpans: (sc, id) => traceSpans(ch, sc, id),
-          traceLogs: (sc, id) => traceLogs(ch, sc, id),
-        },
-        scope,
-        traceId,
-      ),
+    readTrace: (scope, traceId) => readTrace(ch, scope, traceId),
     linkedTraces: (scope, traceId, linksTo, window) =>
       linkedTraces(ch, scope, traceId, linksTo, window),
     searchSpans: (scope, f) => searchSpans(ch, scope, f),

@@ -138,8 +138,23 @@ export async function traceSpans(
   scope: TenantScope,
   traceId: string,
 ): Promise<SpanRow[]> {
-  // The trace index (schema v7) names the trace's tenants and days: the spans read below is then
-  // a primary-key range in those days' partitions, with or without a tenant-bound scope. The days
+  const found = await locateTrace(ch, scope, traceId);
+  return found === null ? [] : spansOf(ch, scope, traceId, found);
+}
+
+/** Where the trace index says a trace's spans are: its tenants, and the days that hold them. */
+export interface TraceLocation {
+  tenants: string[];
+  range: NsRange;
+}
+
+export async function locateTrace(
+  ch: ChConnection,
+  scope: TenantScope,
+  traceId: string,
+): Promise<TraceLocation | null> {
+  // The trace index (schema v7) names the trace's tenants and days: the spans read is then a
+  // primary-key range in those days' partitions, with or without a tenant-bound scope. The days
   // are toYYYYMMDD in the time zone of the node that stored the span (its materialized view); the
   // bounds are taken in this node's, which on one node is the same zone, so the read touches the
   // trace's day partitions only (a day's margin either side read three for one: 10,240 vs ~4,096
@@ -154,16 +169,29 @@ export async function traceSpans(
      FROM ${ch.database}.trace_index
      ${new Where(scope).add('trace_key = cityHash64(?)', traceId).sql} GROUP BY tenant_id`,
   );
-  if (hits.length === 0) return [];
+  if (hits.length === 0) return null;
   const margin = ch.cluster ? ZONE_MARGIN_NS : 0n;
+  return {
+    tenants: hits.map((h) => h.tenant_id),
+    range: {
+      fromNs: BigInt(Math.min(...hits.map((h) => Number(h.from_s)))) * SECOND_NS - margin,
+      toNs: BigInt(Math.max(...hits.map((h) => Number(h.to_s)))) * SECOND_NS + margin,
+    },
+  };
+}
+
+/** A located trace's spans, in scope. */
+export async function spansOf(
+  ch: ChConnection,
+  scope: TenantScope,
+  traceId: string,
+  found: TraceLocation,
+): Promise<SpanRow[]> {
   const where = new Where(scope)
-    .add(`tenant_id IN (${litList(hits.map((h) => h.tenant_id))})`)
+    .add(`tenant_id IN (${litList(found.tenants)})`)
     .add('trace_id = ?', traceId)
-    .add(
-      'start_ns >= ?',
-      BigInt(Math.min(...hits.map((h) => Number(h.from_s)))) * SECOND_NS - margin,
-    )
-    .add('start_ns < ?', BigInt(Math.max(...hits.map((h) => Number(h.to_s)))) * SECOND_NS + margin);
+    .add('start_ns >= ?', found.range.fromNs)
+    .add('start_ns < ?', found.range.toNs);
   const rows = await ch.query(
     `SELECT * FROM ${ch.database}.spans ${where.sql}
      ORDER BY start_ns, span_id ${ONE_PER_SPAN} LIMIT 20000`,

@@ -1,6 +1,6 @@
 import { MAX_UNIX_NANO } from '../../otlp/model.js';
+import { byTime } from '../log-order.js';
 import type { LinkingSpan, NsRange, TraceRead } from '../read-types.js';
-import { byTime } from '../trace-read.js';
 import type { LogRow, TenantScope } from '../types.js';
 import type { DuckDb, Row } from './database.js';
 import { firstRows } from './first-rows.js';
