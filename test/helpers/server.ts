@@ -15,6 +15,8 @@ export interface TestServer extends RunningServer {
   scrapeMetrics(): Promise<string>;
   /** Creates a key through the admin API, as a user would. */
   createKey(kind: 'admin' | 'ingest' | 'read', tenantId?: string | null): Promise<string>;
+  /** Revokes, through the admin API, the key bound to `tenantId` (the one the test created). */
+  revokeKeyOf(tenantId: string): Promise<void>;
   /** GET a JSON API route with a key; returns status and parsed body. */
   api<T = unknown>(
     path: string,
@@ -71,6 +73,14 @@ export async function startTestServer(
       });
       if (res.status !== 201) throw new Error(`key creation failed: ${JSON.stringify(res.body)}`);
       return res.body.secret;
+    },
+    async revokeKeyOf(tenantId: string) {
+      const { body } = await api<{ items: Array<{ id: string; tenantId: string | null }> }>(
+        '/api/v1/keys',
+      );
+      const id = body.items.find((k) => k.tenantId === tenantId)?.id;
+      const res = await api(`/api/v1/keys/${id}`, admin, { method: 'DELETE' });
+      if (res.status !== 200) throw new Error(`revoking ${tenantId}'s key: ${res.status}`);
     },
     async stop() {
       await server.close();
