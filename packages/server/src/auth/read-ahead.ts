@@ -70,6 +70,9 @@ export class ReadAhead {
     } catch (err) {
       this.known.delete(check.id);
       const mapped = mapError(err);
+      // As the app's error handler does: a refused key is the client's, a failed lookup ours.
+      if (mapped.status >= 500 && mapped.status !== 503)
+        request.log.error({ err }, 'key check failed');
       if (mapped.retryAfterSeconds !== null)
         reply.header('retry-after', String(mapped.retryAfterSeconds));
       reply.code(mapped.status).type('application/json; charset=utf-8');
