@@ -87,10 +87,14 @@ export class DuckTraceTenants {
           parkedNow.add(s.traceId);
         }
       }
-      // Parked as they are (tenant ''), a data chunk at a time like the spans.
-      const appender = await this.db.writer.createAppender('parked_spans');
+      // Parked as they are (tenant ''), a data chunk at a time like the spans; the appender only
+      // once something waits (every pending trace is often decided by now).
+      const park: { appender?: DuckDBAppender } = {};
+      const parkInto = async () =>
+        (park.appender ??= await this.db.writer.createAppender('parked_spans'));
       const slice = new WorkSlice();
-      parked += await appendSpanRows(appender, waiting, slice, nowNs);
+      if (waiting.length > 0)
+        parked += await appendSpanRows(await parkInto(), waiting, slice, nowNs);
       for (const p of pendingColumns) {
         const tenantOf = p.traceIds.map((t) => decided.get(t)?.tenantId);
         const taken = adoptSpanColumns(p, tenantOf);
@@ -99,13 +103,13 @@ export class DuckTraceTenants {
         for (let i = 0; i < tenantOf.length; i++)
           if (tenantOf[i] === undefined) parkedNow.add(p.traceIds[i]!);
         parked += await appendSpanColumns(
-          appender,
+          await parkInto(),
           [{ cols: p.cols, keep: taken.waiting }],
           slice,
           nowNs,
         );
       }
-      appender.closeSync();
+      park.appender?.closeSync();
     }
     const claimed = [...new Set(claims.map((c) => c.traceId))].filter((t) => parkedSet.has(t));
     if (claimed.length > 0) {
