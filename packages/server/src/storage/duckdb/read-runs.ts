@@ -10,10 +10,19 @@ import {
 } from '../read-types.js';
 import type { LogRow, SpanRow, TenantScope } from '../types.js';
 import { MAX_RUN_NS as WHY_MAX_RUN_NS } from '../why-columns.js';
-import type { DuckDb } from './database.js';
+import type { DuckDb, Row } from './database.js';
 import { firstRows } from './first-rows.js';
 import { WHY_VALUE_SQL } from './read-why.js';
-import { IS_LLM, IS_TOOL, likePattern, logFromRow, spanFromRow, traceKey, Where } from './rows.js';
+import {
+  IS_LLM,
+  IS_TOOL,
+  likePattern,
+  logFromRow,
+  spanFromRow,
+  tenantKey,
+  traceKey,
+  Where,
+} from './rows.js';
 import { traceRows } from './trace-index.js';
 
 const STATUS_CODE = { unset: 0, ok: 1, error: 2 } as const;
@@ -99,17 +108,32 @@ export async function traceLogs(
   scope: TenantScope,
   traceId: string,
 ): Promise<LogRow[]> {
-  const where = new Where()
-    .add('trace_key = ?::UBIGINT', traceKey(traceId))
-    .add('trace_id = ?', traceId)
-    .scope(scope.tenantId);
-  const rows = await firstRows(
+  const tenant =
+    scope.tenantId === null ? null : { key: tenantKey(scope.tenantId), id: scope.tenantId };
+  return (await traceLogRows(db, traceId, traceKey(traceId), tenant)).map(logFromRow);
+}
+
+/**
+ * A trace's log rows by time, at most 20,000: of one tenant, by its key and (when known) its id,
+ * or of every tenant (`tenant` null).
+ */
+export function traceLogRows(
+  db: DuckDb,
+  traceId: string,
+  key: bigint,
+  tenant: { key: bigint; id: string | null } | null,
+): Promise<Row[]> {
+  const where = new Where().add('trace_key = ?::UBIGINT', key).add('trace_id = ?', traceId);
+  if (tenant !== null) {
+    where.add('tenant_key = ?::UBIGINT', tenant.key);
+    if (tenant.id !== null) where.add('tenant_id = ?', tenant.id);
+  }
+  return firstRows(
     db,
     [{ sql: `SELECT * FROM logs ${where.sql}`, params: where.params }],
     [{ column: 'time_ns', type: 'bigint' }],
     20_000,
   );
-  return rows.map(logFromRow);
 }
 
 export async function linkedTraces(

@@ -3,14 +3,13 @@ import { byTime } from '../log-order.js';
 import type { LinkingSpan, NsRange, TraceRead } from '../read-types.js';
 import type { LogRow, TenantScope } from '../types.js';
 import type { DuckDb, Row } from './database.js';
-import { firstRows } from './first-rows.js';
+import { traceLogRows } from './read-runs.js';
 import { logFromRow, spanFromRow, tenantKey, traceKey, Where } from './rows.js';
 import { type TraceBranch, traceRows } from './trace-index.js';
 
 const HOUR_NS = 3_600_000_000_000n;
 /** Linking spans read ahead per branch; past it the caller searches the trace's own hour. */
 const LINKING_LIMIT = 1_000;
-const LOGS_LIMIT = 20_000;
 
 /**
  * A trace's page in one go: as each read of its spans starts (trace-index.ts), the logs of its
@@ -26,17 +25,7 @@ export async function readTrace(
   const logReads = new Map<bigint, Promise<Row[]>>();
   const readLogs = (tenant: bigint, tenantId: string | null) => {
     if (logReads.has(tenant)) return;
-    const where = new Where()
-      .add('trace_key = ?::UBIGINT', key)
-      .add('trace_id = ?', traceId)
-      .add('tenant_key = ?::UBIGINT', tenant);
-    if (tenantId !== null) where.add('tenant_id = ?', tenantId);
-    const rows = firstRows(
-      db,
-      [{ sql: `SELECT * FROM logs ${where.sql}`, params: where.params }],
-      [{ column: 'time_ns', type: 'bigint' }],
-      LOGS_LIMIT,
-    );
+    const rows = traceLogRows(db, traceId, key, { key: tenant, id: tenantId });
     rows.catch(() => {});
     logReads.set(tenant, rows);
   };
@@ -80,10 +69,9 @@ export async function readTrace(
   };
 
   const spans = (await traceRows(db, scope.tenantId, traceId, key, onBranch)).map(spanFromRow);
-  // Tenants the index did not name (spans not indexed yet): their logs now.
-  for (const tenantId of new Set(spans.map((s) => s.tenantId)))
-    readLogs(tenantKey(tenantId), tenantId);
   const tenants = new Set(spans.map((s) => s.tenantId));
+  // Tenants the index did not name (spans not indexed yet): their logs now.
+  for (const tenantId of tenants) readLogs(tenantKey(tenantId), tenantId);
   const logs: LogRow[] = (await Promise.all(logReads.values()))
     .flat()
     .map(logFromRow)
