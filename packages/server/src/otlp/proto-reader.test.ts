@@ -34,4 +34,12 @@ describe('ProtoReader.recurringString', () => {
     const values = ['modèle', '', 'x'.repeat(65), '日本語のキー', 'a', 'modèle', 'x'.repeat(64)];
     expect(readAll(fields(values))).toEqual(values);
   });
+
+  it('tells apart strings whose slot is chosen from the same bytes', () => {
+    // Same length and same bytes where the slot is sampled (first, last, middle, quarters):
+    // only a full comparison separates them, and the UTF-8 one must not come back as Latin-1.
+    const values = ['abcXYfghij', 'abcéfghij', 'abcXYfghij', 'aQcdefgh', 'abcdefgh', 'abcéfghij'];
+    expect(Buffer.byteLength(values[1]!)).toBe(10);
+    expect(readAll(fields(values))).toEqual(values);
+  });
 });
