@@ -50,6 +50,7 @@ export class ProtoReader {
     readonly buf: Buffer,
     start = 0,
     end = buf.length,
+    private view: DataView | null = null,
   ) {
     this.pos = start;
     this.end = end;
@@ -136,7 +137,8 @@ export class ProtoReader {
 
   fixed64(): bigint {
     if (this.pos + 8 > this.end) throw this.truncated();
-    const v = this.buf.readBigUInt64LE(this.pos);
+    this.view ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    const v = this.view.getBigUint64(this.pos, true);
     this.pos += 8;
     return v;
   }
@@ -174,7 +176,8 @@ export class ProtoReader {
   /** Returns a reader over a length-delimited field and advances past it. */
   sub(): ProtoReader {
     const start = this.skipDelimited();
-    return new ProtoReader(this.buf, start, this.pos);
+    this.view ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    return new ProtoReader(this.buf, start, this.pos, this.view);
   }
 
   /** Strings and ids are read in place: no reader made for each (as `sub()` makes). */
