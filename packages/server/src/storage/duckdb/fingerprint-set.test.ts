@@ -48,4 +48,25 @@ describe('spanFingerprint', () => {
       );
     }
   });
+
+  it('is the same whatever spans were fingerprinted before it', () => {
+    const spans: Array<[string, string, string]> = [
+      ['acme', '0af7651916cd43dd8448eb211c80319c', '00f067aa0ba902b7'],
+      ['acme', '0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331'],
+      ['beta', '4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7'],
+      ['acme', '', ''],
+      ['acme', '0af7651916cd43dd8448eb211c80319c', '00f067aa0ba902b7'],
+      ['beta', '', 'x'],
+    ];
+    const inOrder = spans.map(([tenant, trace, span]) => spanFingerprint(tenant, trace, span));
+    const reversed = [...spans]
+      .reverse()
+      .map(([tenant, trace, span]) => spanFingerprint(tenant, trace, span))
+      .reverse();
+    expect(reversed).toEqual(inOrder);
+    expect(inOrder[4]).toEqual(inOrder[0]);
+    expect(inOrder[1]).not.toEqual(inOrder[0]);
+    const [a, b] = spanFingerprintPrefix('', '');
+    expect(finishSpanFingerprint(a, b, 'acme')).toEqual(inOrder[3]);
+  });
 });

@@ -71,10 +71,8 @@ export function spanFingerprint(
   traceId: string,
   spanId: string,
 ): [number, number] {
-  hashA = 0x811c9dc5;
-  hashB = 0x01000193 ^ 0x5bd1e995;
   // Each part ends with a byte no id contains, so 'ab'+'c' and 'a'+'bc' differ.
-  mix(traceId);
+  startWithTrace(traceId);
   mix(spanId);
   mix(tenantId);
   return [hashA | 0, hashB | 0];
@@ -86,9 +84,7 @@ export function spanFingerprint(
  * the same fingerprint with `finishSpanFingerprint` without the ids.
  */
 export function spanFingerprintPrefix(traceId: string, spanId: string): [number, number] {
-  hashA = 0x811c9dc5;
-  hashB = 0x01000193 ^ 0x5bd1e995;
-  mix(traceId);
+  startWithTrace(traceId);
   mix(spanId);
   return [hashA | 0, hashB | 0];
 }
@@ -104,6 +100,25 @@ export function finishSpanFingerprint(a: number, b: number, tenantId: string): [
 // Module-level state rather than a closure per call: this runs for every ingested span.
 let hashA = 0;
 let hashB = 0;
+// The state after the last trace id mixed: a trace's spans mostly come one after another.
+let lastTrace: string | null = null;
+let lastTraceA = 0;
+let lastTraceB = 0;
+
+/** The hashes started and the trace id mixed in. */
+function startWithTrace(traceId: string): void {
+  if (traceId === lastTrace) {
+    hashA = lastTraceA;
+    hashB = lastTraceB;
+    return;
+  }
+  hashA = 0x811c9dc5;
+  hashB = 0x01000193 ^ 0x5bd1e995;
+  mix(traceId);
+  lastTrace = traceId;
+  lastTraceA = hashA;
+  lastTraceB = hashB;
+}
 
 function mix(s: string): void {
   let a = hashA;
