@@ -48,7 +48,8 @@ function varied(i: number): SpanRow {
 describe('span columns appended a data chunk at a time', () => {
   it('store exactly what the row appender stores, across chunk and batch boundaries', async () => {
     const storage = await storageWithCopies(['by_rows', 'spans']);
-    const spans = Array.from({ length: 5000 }, (_, i) => varied(i));
+    // Past four chunks: the first four move into the transaction together, the rest on close.
+    const spans = Array.from({ length: 9000 }, (_, i) => varied(i));
     await appendByRows(storage, 'by_rows', spans);
 
     // Uneven batches, one with rows left out, so runs straddle the 2,048-row chunks.
@@ -67,7 +68,7 @@ describe('span columns appended a data chunk at a time', () => {
       new WorkSlice(),
     );
     appender.closeSync();
-    expect(n).toBe(5000);
+    expect(n).toBe(9000);
     const expected = await tableRows(storage, 'by_rows');
     expect(await tableRows(storage, 'spans')).toEqual(expected);
     expect(expected.some((r) => r.agent_id === null)).toBe(true);
@@ -109,6 +110,41 @@ describe('span columns appended a data chunk at a time', () => {
     // A turn of the event loop after each of the four chunks (the clock was read only every
     // sixteenth chunk before, which held the loop for ~100 ms per 16,384 rows under load).
     expect(turns).toBeGreaterThanOrEqual(4);
+    await storage.close();
+  });
+
+  it('moves four chunks at a time into the transaction, each move after a turn of the event loop', async () => {
+    const storage = await openDuckDbStorage({ dataDir: ':memory:' });
+    await storage.migrate();
+    const cols = encodeSpanColumns(Array.from({ length: 9 * 2048 + 100 }, (_, i) => varied(i)));
+    const appender = await storage.db.writer.createAppender('spans');
+    let turns = 0;
+    let stop = false;
+    const tick = () => {
+      if (stop) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    // The turns seen when each move starts: a move takes most of a slice, so one starts fresh.
+    const turnsAtMove: number[] = [];
+    const flushSync = appender.flushSync.bind(appender);
+    appender.flushSync = () => {
+      turnsAtMove.push(turns);
+      flushSync();
+    };
+    // A slice that is never spent: only the moves themselves make way for the event loop.
+    const n = await appendSpanColumns(appender, [{ cols }], new WorkSlice(60_000));
+    stop = true;
+    appender.closeSync();
+    expect(n).toBe(9 * 2048 + 100);
+    expect(turnsAtMove).toHaveLength(2);
+    expect(turnsAtMove[0]).toBeGreaterThanOrEqual(1);
+    expect(turnsAtMove[1]).toBeGreaterThan(turnsAtMove[0]!);
+    const [{ rows }] = (await storage.db.query('SELECT count(*)::INTEGER AS rows FROM spans')) as [
+      { rows: number },
+    ];
+    expect(rows).toBe(9 * 2048 + 100);
     await storage.close();
   });
 
