@@ -148,6 +148,27 @@ describe('span columns appended a data chunk at a time', () => {
     await storage.close();
   });
 
+  it('stores the same rows whichever append ran before it, parked or not', async () => {
+    const storage = await storageWithCopies(['by_rows', 'spans']);
+    const spans = Array.from({ length: 3000 }, (_, i) => varied(i));
+    await appendByRows(storage, 'by_rows', spans);
+    const writer = storage.db.writer;
+    // A parked append (its extra column) first: what it leaves in the appends' reused buffers
+    // must not reach the next.
+    const parked = await writer.createAppender('parked_spans');
+    await appendSpanColumns(parked, [{ cols: encodeSpanColumns(spans) }], new WorkSlice(), 7n);
+    parked.closeSync();
+    const appender = await writer.createAppender('spans');
+    await appendSpanColumns(appender, [{ cols: encodeSpanColumns(spans) }], new WorkSlice());
+    appender.closeSync();
+    expect(await tableRows(storage, 'spans')).toEqual(await tableRows(storage, 'by_rows'));
+    const [{ n, distinct }] = (await storage.db.query(
+      'SELECT count(*)::INTEGER AS n, count(DISTINCT parked_ns)::INTEGER AS distinct FROM parked_spans WHERE parked_ns = 7',
+    )) as [{ n: number; distinct: number }];
+    expect([n, distinct]).toEqual([3000, 1]);
+    await storage.close();
+  });
+
   it('refuses columns whose inline string would be read as a pointer', () => {
     const cols = encodeSpanColumns([varied(1)]);
     new DataView(cols.strings.buffer).setUint32(0, 13, true);
