@@ -45,6 +45,24 @@ function varied(i: number): SpanRow {
   });
 }
 
+/** Counts the turns of the event loop until stopped. */
+function turnsOfTheEventLoop(): { turns: () => number; stop: () => void } {
+  let turns = 0;
+  let stopped = false;
+  const tick = () => {
+    if (stopped) return;
+    turns++;
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  return {
+    turns: () => turns,
+    stop: () => {
+      stopped = true;
+    },
+  };
+}
+
 describe('span columns appended a data chunk at a time', () => {
   it('store exactly what the row appender stores, across chunk and batch boundaries', async () => {
     const storage = await storageWithCopies(['by_rows', 'spans']);
@@ -94,22 +112,15 @@ describe('span columns appended a data chunk at a time', () => {
     // 4 full chunks of 2,048 rows: each one is milliseconds of work on the event loop.
     const cols = encodeSpanColumns(Array.from({ length: 4 * 2048 }, (_, i) => varied(i)));
     const appender = await storage.db.writer.createAppender('spans');
-    let turns = 0;
-    let stop = false;
-    const tick = () => {
-      if (stop) return;
-      turns++;
-      setImmediate(tick);
-    };
-    setImmediate(tick);
+    const loop = turnsOfTheEventLoop();
     // A zero-length slice is spent from the start, as a 10 ms one is after a chunk or two.
     const n = await appendSpanColumns(appender, [{ cols }], new WorkSlice(0));
-    stop = true;
+    loop.stop();
     appender.closeSync();
     expect(n).toBe(4 * 2048);
     // A turn of the event loop after each of the four chunks (the clock was read only every
     // sixteenth chunk before, which held the loop for ~100 ms per 16,384 rows under load).
-    expect(turns).toBeGreaterThanOrEqual(4);
+    expect(loop.turns()).toBeGreaterThanOrEqual(4);
     await storage.close();
   });
 
@@ -118,24 +129,17 @@ describe('span columns appended a data chunk at a time', () => {
     await storage.migrate();
     const cols = encodeSpanColumns(Array.from({ length: 9 * 2048 + 100 }, (_, i) => varied(i)));
     const appender = await storage.db.writer.createAppender('spans');
-    let turns = 0;
-    let stop = false;
-    const tick = () => {
-      if (stop) return;
-      turns++;
-      setImmediate(tick);
-    };
-    setImmediate(tick);
+    const loop = turnsOfTheEventLoop();
     // The turns seen when each move starts: a move takes most of a slice, so one starts fresh.
     const turnsAtMove: number[] = [];
     const flushSync = appender.flushSync.bind(appender);
     appender.flushSync = () => {
-      turnsAtMove.push(turns);
+      turnsAtMove.push(loop.turns());
       flushSync();
     };
     // A slice that is never spent: only the moves themselves make way for the event loop.
     const n = await appendSpanColumns(appender, [{ cols }], new WorkSlice(60_000));
-    stop = true;
+    loop.stop();
     appender.closeSync();
     expect(n).toBe(9 * 2048 + 100);
     expect(turnsAtMove).toHaveLength(2);
