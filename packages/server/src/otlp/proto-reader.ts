@@ -137,8 +137,7 @@ export class ProtoReader {
 
   fixed64(): bigint {
     if (this.pos + 8 > this.end) throw this.truncated();
-    this.view ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-    const v = this.view.getBigUint64(this.pos, true);
+    const v = this.dataView().getBigUint64(this.pos, true);
     this.pos += 8;
     return v;
   }
@@ -176,8 +175,13 @@ export class ProtoReader {
   /** Returns a reader over a length-delimited field and advances past it. */
   sub(): ProtoReader {
     const start = this.skipDelimited();
+    return new ProtoReader(this.buf, start, this.pos, this.dataView());
+  }
+
+  /** One view of the body for every reader of it (`sub()` passes it on). */
+  private dataView(): DataView {
     this.view ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-    return new ProtoReader(this.buf, start, this.pos, this.view);
+    return this.view;
   }
 
   /** Strings and ids are read in place: no reader made for each (as `sub()` makes). */
