@@ -321,10 +321,12 @@ export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
       // vectors, all decoded by a one-tenant read. Copied through a temporary table so the table
       // keeps its NOT NULL columns; 3 M rows at 100 M spans.
       'BEGIN TRANSACTION',
-      `CREATE OR REPLACE TEMP TABLE tenant_hours_sorted AS SELECT * FROM tenant_hours
-       ORDER BY hour_ns // 86400000000000, tenant_id, hour_ns, model`,
+      // Ordered as it is inserted: reading a table back keeps no order (database.ts opens DuckDB
+      // with preserve_insertion_order off), an INSERT with an ORDER BY always does.
+      'CREATE OR REPLACE TEMP TABLE tenant_hours_sorted AS SELECT * FROM tenant_hours',
       'DELETE FROM tenant_hours',
-      'INSERT INTO tenant_hours SELECT * FROM tenant_hours_sorted',
+      `INSERT INTO tenant_hours SELECT * FROM tenant_hours_sorted
+       ORDER BY hour_ns // 86400000000000, tenant_id, hour_ns, model`,
       'DROP TABLE tenant_hours_sorted',
       'COMMIT',
     ],
