@@ -25,7 +25,9 @@ export function aggregateFromColumns(r: ColumnRow) {
     toolCalls: num(r.a_tool_calls),
     toolErrors: num(r.a_tool_errors),
     costUsd: num(r.a_cost),
-    unpricedModels: Array.isArray(r.a_unpriced) ? r.a_unpriced.map(String).sort() : [],
+    unpricedModels: Array.isArray(r.a_unpriced)
+      ? [...new Set(r.a_unpriced.map(String))].sort()
+      : [],
   };
 }
 

@@ -31,6 +31,53 @@ function day(): SpanRow[] {
 }
 
 describe('duckdb tenant rollup layout', () => {
+  it('answers a tenant-bound scope with its row of the admin page, an unpriced model named once', async () => {
+    const storage = await openDuckDbStorage({ dataDir: ':memory:' });
+    await storage.migrate();
+    // Every run calls a model: a priced one, and an unpriced one on every other run, so the unpriced
+    // model sits in every hour's rollup rows.
+    const spans = day().flatMap((run, n) => [
+      { ...run, durationNs: BigInt(1 + (n % 17)) * MS },
+      span({
+        tenantId: run.tenantId,
+        traceId: run.traceId,
+        spanId: spanId(10_000 + n),
+        parentSpanId: run.spanId,
+        startTimeUnixNano: run.startTimeUnixNano,
+        operation: 'chat',
+        model: n % 2 === 0 ? 'mystery' : 'gpt-4o',
+        inputTokens: 100 + n,
+        outputTokens: 10,
+      }),
+    ]);
+    await storage.write({ spans, logs: [], metrics: [] });
+    await storage.compactClosedWindows({
+      windowNs: DAY_NS,
+      closedBeforeNs: DAY0 + DAY_NS + HOUR_NS,
+      maxRowsPerTransaction: 200_000,
+      lateRowsFraction: 0.05,
+    });
+    // Whole hours from the rollup, the ragged ends from spans.
+    const range = { fromNs: DAY0 + HOUR_NS / 2n, toNs: DAY0 + DAY_NS - HOUR_NS / 3n };
+    const q = {
+      range,
+      sort: 'tenant',
+      order: 'asc',
+      limit: 10,
+      offset: 0,
+      prices: { 'gpt-4o': { input: 2.5, output: 10 } },
+    } as const;
+    const page = await storage.tenantAggregates({ tenantId: null }, q);
+    expect(page.map((r) => r.tenantId)).toEqual(TENANTS);
+    for (const row of page) {
+      expect(row.unpricedModels).toEqual(['mystery']);
+      expect(await storage.tenantAggregates({ tenantId: row.tenantId }, q)).toEqual([row]);
+    }
+    const none = { ...q, range: { fromNs: DAY0 - DAY_NS, toNs: DAY0 } };
+    expect(await storage.tenantAggregates({ tenantId: 't-a' }, none)).toEqual([]);
+    await storage.close();
+  });
+
   it('stores a closed day rolled up hour by hour tenant by tenant, its numbers unchanged', async () => {
     const storage = await openDuckDbStorage({ dataDir: ':memory:' });
     await storage.migrate();
