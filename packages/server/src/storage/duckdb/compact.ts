@@ -2,7 +2,7 @@ import { TenantryError } from '../../errors.js';
 import type { CompactionOptions, CompactionReport } from '../types.js';
 import type { DuckDb, Params } from './database.js';
 import { rollUpClosedHours } from './tenant-rollup.js';
-import { indexClosedWindows } from './trace-index.js';
+import { indexClosedWindows } from './trace-index-build.js';
 
 /**
  * Background compaction: ingest appends rows in arrival (time) order, so one tenant's rows are
