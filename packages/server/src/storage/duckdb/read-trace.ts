@@ -34,7 +34,7 @@ export async function readTrace(
   const linking: Array<Promise<Row[]>> = [];
   const within: NsRange[] = [];
   const pattern = `%"traceId":"${traceId}"%`;
-  const onBranch = ({ tenantKey: tenant, ranges }: TraceBranch) => {
+  const onBranch = ({ tenantKey: tenant, ranges, links }: TraceBranch) => {
     // An index hit names the tenant before any span is read (an admin key's trace included).
     if (tenant !== null && scope.tenantId === null) readLogs(tenant, null);
     // Not across every tenant (an admin key's ranges the index does not cover): every tenant's
@@ -50,6 +50,14 @@ export async function readTrace(
         }),
       );
     if (around.length === 0) return;
+    within.push(...around);
+    // Where the index holds the links, only the windows it names are searched: most traces have
+    // no span linking to them, and the search read the links of the tenant's whole day ±1 h.
+    const search =
+      links === null
+        ? around
+        : around.flatMap((r) => [...outside(r, links.indexed), ...inside(r, links.linking)]);
+    if (search.length === 0) return;
     const where = new Where().scope(scope.tenantId);
     if (scope.tenantId === null && tenant !== null)
       where.add(`tenant_key = ${BigInt.asUintN(64, tenant)}::UBIGINT`);
@@ -57,7 +65,7 @@ export async function readTrace(
       .add('links LIKE ?', pattern)
       .add('trace_id <> ?', traceId)
       .add(
-        `(${around.map((r) => `(start_ns >= ${r.fromNs} AND start_ns < ${r.toNs})`).join(' OR ')})`,
+        `(${search.map((r) => `(start_ns >= ${r.fromNs} AND start_ns < ${r.toNs})`).join(' OR ')})`,
       );
     const rows = db.query(
       `SELECT tenant_id, trace_id, name, start_ns FROM spans ${where.sql} LIMIT ${LINKING_LIMIT + 1}`,
@@ -65,7 +73,6 @@ export async function readTrace(
     );
     rows.catch(() => {});
     linking.push(rows);
-    within.push(...around);
   };
 
   const spans = (await traceRows(db, scope.tenantId, traceId, key, onBranch)).map(spanFromRow);
@@ -92,4 +99,33 @@ function linkingSpan(r: Row): LinkingSpan {
     name: String(r.name),
     startNs: BigInt(r.start_ns as bigint),
   };
+}
+
+/** The parts of `r` no window covers. */
+function outside(r: NsRange, windows: ReadonlyArray<[bigint, bigint]>): NsRange[] {
+  let parts = [r];
+  for (const [s, e] of windows) {
+    parts = parts.flatMap((p) =>
+      e <= p.fromNs || s >= p.toNs
+        ? [p]
+        : [
+            ...(s > p.fromNs ? [{ fromNs: p.fromNs, toNs: s }] : []),
+            ...(e < p.toNs ? [{ fromNs: e, toNs: p.toNs }] : []),
+          ],
+    );
+  }
+  return parts;
+}
+
+/** The parts of `r` inside each window (one OR in the query: overlaps match a row once). */
+function inside(r: NsRange, windows: ReadonlyArray<[bigint, bigint]>): NsRange[] {
+  const parts: NsRange[] = [];
+  for (const [s, e] of windows) {
+    if (s >= r.toNs || e <= r.fromNs) continue;
+    const part = { ...r };
+    if (s > part.fromNs) part.fromNs = s;
+    if (e < part.toNs) part.toNs = e;
+    parts.push(part);
+  }
+  return parts;
 }

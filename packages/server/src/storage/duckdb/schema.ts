@@ -331,4 +331,14 @@ export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
       'COMMIT',
     ],
   },
+  {
+    version: 14,
+    statements: [
+      // The trace index learns links (trace-index-build.ts): an entry with `linked` says its
+      // tenant's spans in that window link to the trace. Windows indexed before (`links` false)
+      // are reindexed by the next sweep; until then a trace page searches them as before.
+      'ALTER TABLE trace_index ADD COLUMN linked BOOLEAN DEFAULT false',
+      'ALTER TABLE trace_index_windows ADD COLUMN links BOOLEAN DEFAULT false',
+    ],
+  },
 ];

@@ -55,9 +55,11 @@ async function syncWindows(
       )
     ).map((r) => [BigInt(r.w as bigint) * w, Number(r.n)]),
   );
+  // A window indexed before its links were (schema v14) counts as stale: reindexed once.
   const indexed = (
     await db.query(
-      'SELECT window_start_ns AS s, row_count AS n FROM trace_index_windows WHERE window_ns = ?',
+      `SELECT window_start_ns AS s, CASE WHEN links THEN row_count ELSE -1 END AS n
+       FROM trace_index_windows WHERE window_ns = ?`,
       [w],
     )
   ).map((r) => [BigInt(r.s as bigint), Number(r.n)] as const);
@@ -124,16 +126,28 @@ async function reindex(db: DuckDb, start: bigint, w: bigint, build: boolean): Pr
       w,
     ]);
     if (build) {
+      // A trace's own entries, and one for each trace the window's spans link to (by tenant), so a
+      // trace page learns from the index where spans linking to it are instead of searching
+      // every span's links around it (read-trace.ts). The linked key is traceKey's (rows.ts).
       await db.exec(
         `INSERT INTO trace_index
-         SELECT DISTINCT trace_key, tenant_key, ?::BIGINT, ?::BIGINT FROM spans
-         WHERE start_ns >= ? AND start_ns < ? ORDER BY trace_key`,
-        [start, w, ...range],
+         SELECT trace_key, tenant_key, ?::BIGINT, ?::BIGINT, linked FROM (
+           SELECT DISTINCT trace_key, tenant_key, false AS linked FROM spans
+           WHERE start_ns >= ? AND start_ns < ?
+           UNION ALL
+           SELECT DISTINCT
+             CASE WHEN regexp_matches(l, '^[0-9a-f]{16}') THEN ('0x' || substr(l, 1, 16))::UBIGINT
+               ELSE 0::UBIGINT END,
+             tenant_key, true
+           FROM (SELECT tenant_key, unnest(json_extract_string(links, '$[*].traceId')) AS l
+             FROM spans WHERE start_ns >= ? AND start_ns < ? AND links <> '[]'))
+         ORDER BY trace_key`,
+        [start, w, ...range, ...range],
       );
       // Counted in the same snapshot as the entries: a row committed after it changes the count.
       await db.exec(
         `INSERT INTO trace_index_windows
-         SELECT ?, ?, count(*) FROM spans WHERE start_ns >= ? AND start_ns < ?`,
+         SELECT ?, ?, count(*), true FROM spans WHERE start_ns >= ? AND start_ns < ?`,
         [start, w, ...range],
       );
     }

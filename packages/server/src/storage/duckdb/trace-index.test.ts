@@ -159,13 +159,13 @@ describe('DuckDB trace index', () => {
     ]);
     const hour = (BigInt(first!.t as bigint) / HOUR_NS) * HOUR_NS;
     await s.db.exclusive(async () => {
-      await s.db.exec('INSERT INTO trace_index VALUES (?::UBIGINT, ?::UBIGINT, ?, ?)', [
+      await s.db.exec('INSERT INTO trace_index VALUES (?::UBIGINT, ?::UBIGINT, ?, ?, false)', [
         BigInt(day!.trace_key as bigint),
         BigInt(day!.tenant_key as bigint),
         hour,
         HOUR_NS,
       ]);
-      await s.db.exec('INSERT INTO trace_index_windows VALUES (?, ?, 1)', [hour, HOUR_NS]);
+      await s.db.exec('INSERT INTO trace_index_windows VALUES (?, ?, 1, true)', [hour, HOUR_NS]);
     });
     // No look-up before this one: the indexed windows are read now, the hour among them.
     for (const tenantId of [null, 'tenant-0']) {

@@ -15,21 +15,21 @@ import { SPAN_COLUMNS } from './schema.js';
  * not covered (scanned), a reindexed one keeps its range, a dropped one has no rows left (or, an
  * hour window, its day is indexed).
  */
-const indexedWindows = new WeakMap<DuckDb, Promise<Array<[bigint, bigint]>>>();
+const indexedWindows = new WeakMap<DuckDb, Promise<IndexedWindow[]>>();
 
-function windowsOf(db: DuckDb): Promise<Array<[bigint, bigint]>> {
+/** [from, to) of an indexed window, and whether its spans' links are indexed too (schema v14). */
+type IndexedWindow = [bigint, bigint, boolean];
+
+function windowsOf(db: DuckDb): Promise<IndexedWindow[]> {
   let windows = indexedWindows.get(db);
   if (!windows) {
     windows = db
-      .query('SELECT window_start_ns AS s, window_ns AS n FROM trace_index_windows')
+      .query('SELECT window_start_ns AS s, window_ns AS n, links FROM trace_index_windows')
       .then((rows) =>
-        rows.map(
-          (r) =>
-            [BigInt(r.s as bigint), BigInt(r.s as bigint) + BigInt(r.n as bigint)] as [
-              bigint,
-              bigint,
-            ],
-        ),
+        rows.map((r): IndexedWindow => {
+          const s = BigInt(r.s as bigint);
+          return [s, s + BigInt(r.n as bigint), r.links === true];
+        }),
       );
     windows.catch(() => indexedWindows.delete(db));
     indexedWindows.set(db, windows);
@@ -46,7 +46,7 @@ export function forgetIndexedWindows(db: DuckDb): void {
 type Span = [bigint | null, bigint | null];
 
 /** The time ranges no indexed window covers: where a trace must be looked for by scanning. */
-function gaps(windows: Array<[bigint, bigint]>): Span[] {
+function gaps(windows: ReadonlyArray<readonly [bigint, bigint, ...unknown[]]>): Span[] {
   const sorted = [...windows].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const out: Span[] = [];
   let from: bigint | null = null;
@@ -66,6 +66,11 @@ export interface TraceBranch {
   tenantKey: bigint | null;
   /** [from, to) with null for unbounded. */
   ranges: Array<[bigint | null, bigint | null]>;
+  /**
+   * What the index knows of spans linking to the trace (an index branch's only): the windows
+   * whose links it holds, and those of them where this tenant has spans linking to the trace.
+   */
+  links: { indexed: Array<[bigint, bigint]>; linking: Array<[bigint, bigint]> } | null;
 }
 
 /**
@@ -106,19 +111,22 @@ export async function traceRows(
   );
   const outside = spansOf(base().add(`(${uncovered.map((c) => `(${c})`).join(' OR ')})`));
   const started = [{ select: outside, rows: unordered(db, outside, TRACE_SPANS_LIMIT) }];
-  onBranch?.({ tenantKey: null, ranges: gaps(windows) });
+  onBranch?.({ tenantKey: null, ranges: gaps(windows), links: null });
   if (windows.length > 0) {
     const hits = await db.query(
       // No DISTINCT: its hash aggregate cost more than the repeats it removes (merged below).
-      `SELECT tenant_key, window_start_ns AS s, window_ns AS n FROM trace_index
+      `SELECT tenant_key, window_start_ns AS s, window_ns AS n, linked FROM trace_index
        WHERE trace_key = ${ukey(key)}`,
     );
     const byTenant = new Map<bigint, Array<[bigint, bigint]>>();
+    const linkingByTenant = new Map<bigint, Array<[bigint, bigint]>>();
     for (const h of hits) {
       const s = BigInt(h.s as bigint);
       const tenant = BigInt(h.tenant_key as bigint);
-      byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), [s, s + BigInt(h.n as bigint)]]);
+      const into = h.linked === true ? linkingByTenant : byTenant;
+      into.set(tenant, [...(into.get(tenant) ?? []), [s, s + BigInt(h.n as bigint)]]);
     }
+    const linkIndexed = windows.filter((w) => w[2]).map(([s, e]): [bigint, bigint] => [s, e]);
     for (const [tenant, ranges] of byTenant) {
       for (const [from, to] of disjoint(ranges)) {
         const indexed = spansOf(
@@ -128,7 +136,11 @@ export async function traceRows(
             .add(`start_ns < ${int(to)}`),
         );
         started.push({ select: indexed, rows: unordered(db, indexed, TRACE_SPANS_LIMIT) });
-        onBranch?.({ tenantKey: tenant, ranges: [[from, to]] });
+        onBranch?.({
+          tenantKey: tenant,
+          ranges: [[from, to]],
+          links: { indexed: linkIndexed, linking: linkingByTenant.get(tenant) ?? [] },
+        });
       }
     }
   }
