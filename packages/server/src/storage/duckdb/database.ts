@@ -1,6 +1,11 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBResultReader,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import type { JS } from '@duckdb/node-api/lib/JS.js';
 
 export type Row = Record<string, JS>;
@@ -16,6 +21,8 @@ export class DuckDb {
   private readonly readers: DuckDBConnection[] = [];
   /** Queries running on each reader: a connection runs one at a time, the rest wait behind it. */
   private readonly readerBusy: number[] = [];
+  /** Settles when the last read given each reader is done (onReader). */
+  private readonly readerTurn: Promise<void>[] = [];
   private writerQueue: Promise<unknown> = Promise.resolve();
   /** Ends the ingest writer's held transaction (write.ts) before any other use of the connection. */
   private held: (() => Promise<void>) | null = null;
@@ -32,16 +39,13 @@ export class DuckDb {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       chmodSync(dir, 0o700);
     }
-    const instance = await DuckDBInstance.create(path, {
-      // Set as the database opens, so that no cache grows past it first.
-      ...(memoryLimitMiB === undefined ? {} : { memory_limit: `${memoryLimitMiB}MiB` }),
-      // Results without ORDER BY in any order: a scan with a LIMIT (a trace's spans, its linking
-      // spans) then runs on both threads instead of in row order. First visits to a trace's spans
-      // on the 100 M-span month: p50 / p95 4.7 / 8.5-11.5 ms -> 3.5 / 6.4-6.6 (docs/scaling.md).
-      // Every read that needs an order says ORDER BY (first-rows.ts orders the rest itself), and
-      // writes with an ORDER BY (compaction, the trace index, the rollup) keep it whatever this says.
-      preserve_insertion_order: 'false',
-    });
+    // Set as the database opens, so that no cache grows past it first. (`preserve_insertion_order`
+    // off made a trace's reads faster but every commit of appended spans 1.3 µs a span dearer:
+    // docs/scaling.md, "reads in any order".)
+    const instance = await DuckDBInstance.create(
+      path,
+      memoryLimitMiB === undefined ? undefined : { memory_limit: `${memoryLimitMiB}MiB` },
+    );
     // DuckDB creates its files with the process umask; the 0700 directory already keeps them from
     // other users, and the database file is narrowed too (its WAL comes and goes).
     if (path !== ':memory:') chmodSync(path, 0o600);
@@ -54,6 +58,7 @@ export class DuckDb {
     for (let i = 0; i < readConnections; i++) {
       db.readers.push(await instance.connect());
       db.readerBusy.push(0);
+      db.readerTurn.push(Promise.resolve());
     }
     return db;
   }
@@ -103,16 +108,40 @@ export class DuckDb {
    * its logs), and taken in turn one of them could wait behind another on a busy connection while
    * another connection sat idle.
    */
-  async query(sql: string, params?: Params): Promise<Row[]> {
+  query(sql: string, params?: Params): Promise<Row[]> {
+    return this.onReader((reader) => reader.runAndReadAll(sql, params));
+  }
+
+  /**
+   * At least the first `rows` rows of a read that needs no order (whole chunks: maybe more), for
+   * reads that must stop somewhere. As a LIMIT, DuckDB keeps the table's row order and scans on one
+   * thread; streamed, the scan runs on both and stops once enough chunks are read (a trace's spans
+   * on the 100 M-span month: p50 4.9-5.7 ms with a LIMIT, 4.0-4.5 streamed; docs/scaling.md).
+   */
+  queryUpTo(sql: string, rows: number, params?: Params): Promise<Row[]> {
+    return this.onReader((reader) => reader.streamAndReadUntil(sql, rows, params));
+  }
+
+  /**
+   * One read at a time on a connection: a query started on it while another's streamed result is
+   * still being read ends that stream early (queryUpTo then saw no rows), so each waits its turn.
+   */
+  private async onReader(run: (reader: DuckDBConnection) => Promise<DuckDBResultReader>) {
     let pick = 0;
     for (let i = 1; i < this.readers.length; i++)
       if (this.readerBusy[i]! < this.readerBusy[pick]!) pick = i;
     this.readerBusy[pick]!++;
+    const before = this.readerTurn[pick]!;
+    let done = () => {};
+    this.readerTurn[pick] = new Promise<void>((resolve) => {
+      done = resolve;
+    });
     try {
-      const reader = await this.readers[pick]!.runAndReadAll(sql, params);
-      return reader.getRowObjectsJS() as Row[];
+      await before;
+      return (await run(this.readers[pick]!)).getRowObjectsJS() as Row[];
     } finally {
       this.readerBusy[pick]!--;
+      done();
     }
   }
 

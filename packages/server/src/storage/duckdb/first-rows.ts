@@ -32,9 +32,12 @@ export function firstRows(
   );
 }
 
-/** A select's rows as DuckDB finds them, one past `limit`: started early, ordered by `inOrder`. */
+/**
+ * A select's rows as DuckDB finds them, at least one past `limit` if there are (streamed, not a
+ * LIMIT: database.ts queryUpTo): started early, ordered by `inOrder`.
+ */
 export function unordered(db: DuckDb, select: Select, limit: number): Promise<Row[]> {
-  const rows = db.query(`${select.sql} LIMIT ${limit + 1}`, select.params);
+  const rows = db.queryUpTo(select.sql, limit + 1, select.params);
   // Awaited by inOrder; until then a failure must not count as unhandled (another may fail first).
   rows.catch(() => {});
   return rows;

@@ -67,8 +67,9 @@ export async function readTrace(
       .add(
         `(${search.map((r) => `(start_ns >= ${r.fromNs} AND start_ns < ${r.toNs})`).join(' OR ')})`,
       );
-    const rows = db.query(
-      `SELECT tenant_id, trace_id, name, start_ns FROM spans ${where.sql} LIMIT ${LINKING_LIMIT + 1}`,
+    const rows = db.queryUpTo(
+      `SELECT tenant_id, trace_id, name, start_ns FROM spans ${where.sql}`,
+      LINKING_LIMIT + 1,
       where.params,
     );
     rows.catch(() => {});

@@ -321,8 +321,8 @@ export const MIGRATIONS: Array<{ version: number; statements: string[] }> = [
       // vectors, all decoded by a one-tenant read. Copied through a temporary table so the table
       // keeps its NOT NULL columns; 3 M rows at 100 M spans.
       'BEGIN TRANSACTION',
-      // Ordered as it is inserted: reading a table back keeps no order (database.ts opens DuckDB
-      // with preserve_insertion_order off), an INSERT with an ORDER BY always does.
+      // Ordered as it is inserted: an INSERT with an ORDER BY keeps it whatever DuckDB's
+      // preserve_insertion_order says, a table read back without one need not.
       'CREATE OR REPLACE TEMP TABLE tenant_hours_sorted AS SELECT * FROM tenant_hours',
       'DELETE FROM tenant_hours',
       `INSERT INTO tenant_hours SELECT * FROM tenant_hours_sorted

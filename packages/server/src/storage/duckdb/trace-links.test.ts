@@ -59,13 +59,18 @@ const sweep = (storage: Awaited<ReturnType<typeof indexedStorage>>) =>
 /** The page's linked-from traces as the route answers them: read ahead, else searched. */
 async function linkedFrom(storage: Awaited<ReturnType<typeof indexedStorage>>, n: number) {
   const searches: string[] = [];
-  const query = storage.db.query.bind(storage.db);
+  const { query, queryUpTo } = storage.db;
   storage.db.query = (sql, params) => {
     if (sql.includes('links LIKE')) searches.push(sql);
-    return query(sql, params);
+    return query.call(storage.db, sql, params);
+  };
+  storage.db.queryUpTo = (sql, rows, params) => {
+    if (sql.includes('links LIKE')) searches.push(sql);
+    return queryUpTo.call(storage.db, sql, rows, params);
   };
   const read = await storage.readTrace({ tenantId: null }, id(n));
   storage.db.query = query;
+  storage.db.queryUpTo = queryUpTo;
   const window = linkWindow(read.spans);
   const ahead = linkedFromReadAhead(read.linking, TENANT, id(n), window);
   const searched = await storage.linkedTraces({ tenantId: TENANT }, id(n), [], window);
