@@ -41,7 +41,7 @@ export class DuckDb {
     }
     // Set as the database opens, so that no cache grows past it first. (`preserve_insertion_order`
     // off made a trace's reads faster but every commit of appended spans 1.3 µs a span dearer:
-    // docs/scaling.md, "reads in any order".)
+    // docs/scaling.md, "streamed reads".)
     const instance = await DuckDBInstance.create(
       path,
       memoryLimitMiB === undefined ? undefined : { memory_limit: `${memoryLimitMiB}MiB` },
