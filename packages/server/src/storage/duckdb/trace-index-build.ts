@@ -129,6 +129,8 @@ async function reindex(db: DuckDb, start: bigint, w: bigint, build: boolean): Pr
       // A trace's own entries, and one for each trace the window's spans link to (by tenant), so a
       // trace page learns from the index where spans linking to it are instead of searching
       // every span's links around it (read-trace.ts). The linked key is traceKey's (rows.ts).
+      // A linking span that arrives late into an indexed window is listed after the next sweep
+      // reindexes it (its row count changed), as late spans of a trace are found.
       await db.exec(
         `INSERT INTO trace_index
          SELECT trace_key, tenant_key, ?::BIGINT, ?::BIGINT, linked FROM (
