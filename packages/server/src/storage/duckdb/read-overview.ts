@@ -121,14 +121,11 @@ function runQuantiles(src: Sources): { sql: string; params: Params } {
   };
 }
 
-/** Sets each row's a_p50/a_p95/a_p99 from its tenant's run quantiles. */
-function withQuantiles(rows: Row[], byTenant: Map<string, unknown>): void {
-  for (const r of rows) {
-    const v = byTenant.get(String(r.tenant_id));
-    [r.a_p50, r.a_p95, r.a_p99] = Array.isArray(v)
-      ? [v[0] ?? null, v[1] ?? null, v[2] ?? null]
-      : [null, null, null];
-  }
+/** Sets a row's a_p50/a_p95/a_p99 from its run quantiles (quantile_cont's list, or none). */
+function setQuantiles(r: Row, q: unknown): void {
+  [r.a_p50, r.a_p95, r.a_p99] = Array.isArray(q)
+    ? [q[0] ?? null, q[1] ?? null, q[2] ?? null]
+    : [null, null, null];
 }
 
 /** The run quantiles of `tenants` (a page), by tenant id. */
@@ -181,7 +178,8 @@ export async function tenantAggregates(
   if (!byP95 && rows.length > 0) {
     // Quantiles need every run's duration: read them for the page's tenants only.
     const tenants = rows.map((r) => String(r.tenant_id));
-    withQuantiles(rows, await pageQuantiles(db, base, tenants));
+    const byTenant = await pageQuantiles(db, base, tenants);
+    for (const r of rows) setQuantiles(r, byTenant.get(String(r.tenant_id)));
   }
   return rows.map(tenantAggregateFromColumns);
 }
@@ -229,7 +227,7 @@ async function oneTenantAggregate(
     [...params, ...src.params],
   );
   if (row === undefined || Number(row.n) === 0) return [];
-  withQuantiles([row], new Map([[String(row.tenant_id), row.run_q]]));
+  setQuantiles(row, row.run_q);
   return [tenantAggregateFromColumns(row)];
 }
 

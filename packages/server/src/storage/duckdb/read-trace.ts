@@ -5,7 +5,7 @@ import type { LogRow, TenantScope } from '../types.js';
 import type { DuckDb, Row } from './database.js';
 import { traceLogRows } from './read-runs.js';
 import { logFromRow, spanFromRow, tenantKey, traceKey, Where } from './rows.js';
-import { type TraceBranch, traceRows } from './trace-index.js';
+import { gaps, type TraceBranch, traceRows } from './trace-index.js';
 
 const HOUR_NS = 3_600_000_000_000n;
 /** Linking spans read ahead per branch; past it the caller searches the trace's own hour. */
@@ -56,7 +56,7 @@ export async function readTrace(
     const search =
       links === null
         ? around
-        : around.flatMap((r) => [...outside(r, links.indexed), ...inside(r, links.linking)]);
+        : around.flatMap((r) => [...inside(r, gaps(links.indexed)), ...inside(r, links.linking)]);
     if (search.length === 0) return;
     const where = new Where().scope(scope.tenantId);
     if (scope.tenantId === null && tenant !== null)
@@ -102,30 +102,17 @@ function linkingSpan(r: Row): LinkingSpan {
   };
 }
 
-/** The parts of `r` no window covers. */
-function outside(r: NsRange, windows: ReadonlyArray<[bigint, bigint]>): NsRange[] {
-  let parts = [r];
-  for (const [s, e] of windows) {
-    parts = parts.flatMap((p) =>
-      e <= p.fromNs || s >= p.toNs
-        ? [p]
-        : [
-            ...(s > p.fromNs ? [{ fromNs: p.fromNs, toNs: s }] : []),
-            ...(e < p.toNs ? [{ fromNs: e, toNs: p.toNs }] : []),
-          ],
-    );
-  }
-  return parts;
-}
-
-/** The parts of `r` inside each window (one OR in the query: overlaps match a row once). */
-function inside(r: NsRange, windows: ReadonlyArray<[bigint, bigint]>): NsRange[] {
+/**
+ * The parts of `r` inside each range, null bounds unbounded (one OR in the query: overlapping parts
+ * match a row once). Outside a set of windows is inside their gaps.
+ */
+function inside(r: NsRange, ranges: ReadonlyArray<readonly [bigint | null, bigint | null]>) {
   const parts: NsRange[] = [];
-  for (const [s, e] of windows) {
-    if (s >= r.toNs || e <= r.fromNs) continue;
+  for (const [s, e] of ranges) {
+    if ((s !== null && s >= r.toNs) || (e !== null && e <= r.fromNs)) continue;
     const part = { ...r };
-    if (s > part.fromNs) part.fromNs = s;
-    if (e < part.toNs) part.toNs = e;
+    if (s !== null && s > part.fromNs) part.fromNs = s;
+    if (e !== null && e < part.toNs) part.toNs = e;
     parts.push(part);
   }
   return parts;

@@ -46,7 +46,7 @@ export function forgetIndexedWindows(db: DuckDb): void {
 type Span = [bigint | null, bigint | null];
 
 /** The time ranges no indexed window covers: where a trace must be looked for by scanning. */
-function gaps(windows: ReadonlyArray<readonly [bigint, bigint, ...unknown[]]>): Span[] {
+export function gaps(windows: ReadonlyArray<readonly [bigint, bigint, ...unknown[]]>): Span[] {
   const sorted = [...windows].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const out: Span[] = [];
   let from: bigint | null = null;
