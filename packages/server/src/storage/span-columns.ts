@@ -2,6 +2,7 @@ import { isLlmSpan, isToolSpan } from './classify.js';
 import { spanFingerprint, spanFingerprintPrefix } from './duckdb/fingerprint-set.js';
 import { tenantKey, traceKey } from './duckdb/rows.js';
 import { attrsToJson, eventsToJson, linksToJson, resourceToJson } from './json.js';
+import { JSON_NO_ROOM, writeAttributesJson } from './json-utf8.js';
 import type { SpanRow } from './types.js';
 
 /**
@@ -90,7 +91,8 @@ function stringsOf(s: SpanRow, out: Array<string | null>): void {
   out[14] = s.errorType;
   out[15] = s.userId;
   out[16] = s.conversationId;
-  out[17] = attrsToJson(s.attributes);
+  // Attributes (17) are written as JSON bytes by encodeSpanColumns itself.
+  out[17] = null;
   out[18] = resourceToJson(s.resourceAttributes);
   out[19] = eventsToJson(s.events);
   out[20] = linksToJson(s.links);
@@ -180,7 +182,32 @@ export function encodeSpanColumns(
     cols.fingerprints[r * 2] = hi;
     cols.fingerprints[r * 2 + 1] = lo;
     for (let c = 0; c < sc; c++) {
-      const value = values[c] ?? null;
+      let value = values[c] ?? null;
+      if (c === ATTRIBUTES) {
+        const slot = c * n + r;
+        cols.stringSet[slot] = 1;
+        let written = writeAttributesJson(s.attributes, heap, heapUsed);
+        while (written === JSON_NO_ROOM) {
+          heap = grownHeap(heap, heapUsed, heap.length);
+          written = writeAttributesJson(s.attributes, heap, heapUsed);
+        }
+        if (written >= 0 && written <= INLINE_STRING_BYTES) {
+          const at = slot * STRING_ENTRY_BYTES;
+          view.setUint32(at, written, true);
+          heap.copy(entries, at + 4, heapUsed, heapUsed + written);
+          continue;
+        }
+        if (written >= 0) {
+          if (refCount + 4 > refs.length) refs = grownRefs(refs);
+          refs[refCount++] = c;
+          refs[refCount++] = r;
+          refs[refCount++] = heapUsed;
+          refs[refCount++] = heapUsed + written;
+          heapUsed += written;
+          continue;
+        }
+        value = attrsToJson(s.attributes);
+      }
       if (value === null) continue;
       const slot = c * n + r;
       cols.stringSet[slot] = 1;
@@ -194,11 +221,7 @@ export function encodeSpanColumns(
           continue;
         }
       }
-      if (refCount + 4 > refs.length) {
-        const grown = new Int32Array(refs.length * 2 + 64);
-        grown.set(refs);
-        refs = grown;
-      }
+      if (refCount + 4 > refs.length) refs = grownRefs(refs);
       if (value === lastLong[c] && r - lastRow[c]! < SHARE_ROWS) {
         refs[refCount++] = c;
         refs[refCount++] = r;
@@ -207,11 +230,8 @@ export function encodeSpanColumns(
         continue;
       }
       // UTF-8 takes at most 3 bytes per UTF-16 unit.
-      if (heapUsed + value.length * 3 > heap.length) {
-        const grown = Buffer.allocUnsafe(Math.max(heap.length * 2, heapUsed + value.length * 3));
-        heap.copy(grown, 0, 0, heapUsed);
-        heap = grown;
-      }
+      if (heapUsed + value.length * 3 > heap.length)
+        heap = grownHeap(heap, heapUsed, heapUsed + value.length * 3);
       // Most long strings (ids, names, most JSON) are ASCII up to a few dozen characters: copied
       // by code units, which costs less than a Buffer call each.
       const written =
@@ -234,6 +254,22 @@ export function encodeSpanColumns(
   cols.heap = new Uint8Array(heapUsed);
   cols.heap.set(heap.subarray(0, heapUsed));
   return cols;
+}
+
+/** The attributes' place in a row's string values (stringsOf). */
+const ATTRIBUTES = 17;
+
+/** A heap of at least `need` bytes (and twice the old size) holding the old one's `used` bytes. */
+function grownHeap(heap: Buffer, used: number, need: number): Buffer<ArrayBuffer> {
+  const grown = Buffer.allocUnsafe(Math.max(heap.length * 2, need));
+  heap.copy(grown, 0, 0, used);
+  return grown;
+}
+
+function grownRefs(refs: Int32Array): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(refs.length * 2 + 64);
+  grown.set(refs);
+  return grown;
 }
 
 /**
