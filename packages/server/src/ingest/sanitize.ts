@@ -1,3 +1,4 @@
+import { setAttribute } from '../otlp/model.js';
 import type { Attributes, AttributeValue } from '../storage/types.js';
 
 export const TRUNCATION_MARKER = '…[truncated]';
@@ -33,9 +34,9 @@ export function limitAttributes(
     }
     if (cut !== null) {
       out ??= copyUntil(attrs, k);
-      out[k] = cut;
+      setAttribute(out, k, cut);
       truncated++;
-    } else if (out) out[k] = v;
+    } else if (out) setAttribute(out, k, v);
   }
   return { attributes: out ?? attrs, dropped, truncated };
 }
@@ -45,7 +46,7 @@ function copyUntil(attrs: Attributes, stop: string): Attributes {
   const out: Attributes = {};
   for (const k in attrs) {
     if (k === stop) break;
-    out[k] = attrs[k]!;
+    setAttribute(out, k, attrs[k]!);
   }
   return out;
 }

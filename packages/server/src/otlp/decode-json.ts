@@ -16,6 +16,7 @@ import {
   knownEnum,
   MAX_UNIX_NANO,
   type ResourceGroup,
+  setAttribute,
 } from './model.js';
 
 /**
@@ -312,7 +313,8 @@ function attrs(v: unknown, path: string): Attributes {
     const o = obj(kv, p);
     const key = str(get(o, 'key'), `${p}.key`);
     const value = get(o, 'value');
-    if (key !== '') out[key] = value === undefined ? null : anyValue(value, `${p}.value`);
+    if (key !== '')
+      setAttribute(out, key, value === undefined ? null : anyValue(value, `${p}.value`));
   });
   return out;
 }

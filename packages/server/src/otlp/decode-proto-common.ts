@@ -1,7 +1,7 @@
 import type { WorkSlice } from '../ingest/work-slice.js';
 import type { Attributes, AttributeValue } from '../storage/types.js';
 import type { DecodeBudget } from './decode-limits.js';
-import type { ResourceGroup, ScopeGroup } from './model.js';
+import { type ResourceGroup, type ScopeGroup, setAttribute } from './model.js';
 import type { ProtoReader } from './proto-reader.js';
 
 /** Shared OTLP common.proto messages: AnyValue, KeyValue, Resource, InstrumentationScope. */
@@ -81,7 +81,7 @@ export function readKeyValueInto(
       r.leave(enclosing);
     } else r.skip(wt);
   }
-  if (key !== '') target[key] = value;
+  if (key !== '') setAttribute(target, key, value);
 }
 
 export function readResource(r: ProtoReader, budget: DecodeBudget): Attributes {

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   exportSpans,
@@ -257,6 +258,65 @@ describe('hostile input from a tenant-bound key', () => {
     const asA = await server.api<TraceResponse>(`/api/v1/traces/${traceId}?tenant=A`);
     expect(asA.body.spans.map((sp) => sp.name)).toEqual(['forged root']);
     expect(asA.body.unattachedLogs).toEqual([]);
+  });
+
+  it('stores an attribute named __proto__ as an attribute, in either encoding', async () => {
+    const span = (await recordSpans((t) => recordGuideRun(t, 'A'))).find(
+      (s) => s.parentSpanContext === undefined,
+    );
+    // Defined, not assigned: what a sender's own encoder may put on the wire.
+    Object.defineProperty(span!.attributes, '__proto__', {
+      value: 'as sent',
+      enumerable: true,
+    });
+    const protobuf = Buffer.from(ProtobufTraceSerializer.serializeRequest([span!])!);
+    expect((await post(protobuf, 'protobuf')).status).toBe(200);
+    const viaProtobuf = await server.api<TraceResponse>(
+      `/api/v1/traces/${span!.spanContext().traceId}`,
+    );
+    const stored = viaProtobuf.body.spans[0]!.attributes;
+    expect(Object.hasOwn(stored, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(stored, '__proto__')?.value).toBe('as sent');
+    expect(stored['tenant.id']).toBe('A');
+
+    const traceId = randomBytes(16).toString('hex');
+    const json = Buffer.from(
+      JSON.stringify({
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId,
+                    spanId: randomBytes(8).toString('hex'),
+                    name: 'proto',
+                    startTimeUnixNano: `${Date.now()}000000`,
+                    endTimeUnixNano: `${Date.now()}000000`,
+                    attributes: [
+                      {
+                        key: '__proto__',
+                        value: {
+                          kvlistValue: { values: [{ key: 'x', value: { stringValue: 'y' } }] },
+                        },
+                      },
+                      { key: 'after', value: { stringValue: 'kept' } },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    expect((await post(json, 'json')).status).toBe(200);
+    const viaJson = await server.api<TraceResponse>(`/api/v1/traces/${traceId}`);
+    const attrs = viaJson.body.spans[0]!.attributes;
+    expect(Object.hasOwn(attrs, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(attrs, '__proto__')?.value).toEqual({ x: 'y' });
+    expect(attrs['after']).toBe('kept');
+    expect(attrs['x']).toBeUndefined();
   });
 
   it('refuses a span that states one tenant under a resource that states another', async () => {

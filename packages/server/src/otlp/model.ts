@@ -100,3 +100,19 @@ export function knownEnum(value: number, max: number): number {
 
 /** Nanoseconds since the epoch fit a signed 64-bit integer until the year 2262. */
 export const MAX_UNIX_NANO = 9_223_372_036_854_775_807n;
+
+/**
+ * `target[key] = value`, except that a `__proto__` key (the sender's to choose) becomes an own
+ * attribute as any other key does, not the object's prototype: assigned, it would vanish from the
+ * stored JSON and lend its keys to every lookup of the object's attributes.
+ */
+export function setAttribute(target: Attributes, key: string, value: AttributeValue): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  else target[key] = value;
+}
