@@ -155,8 +155,8 @@ export async function partitionByTenant<T>(
   const byTenant = new Map<string, Item<T>[]>();
   const rejections = new Map<string, number>();
   // Per trace, the claims worth storing: the root's alone once seen (it decides whatever else the
-  // trace states), else each tenant a span states.
-  const claimed = new Map<string, TraceClaim[]>();
+  // trace states), else each tenant a span states (a list only when there are several).
+  const claimed = new Map<string, TraceClaim | TraceClaim[]>();
   const { traceOf, claimOf, slice } = options;
   let total = 0;
   // Consecutive items mostly share a tenant: its list is looked up once a run of them.
@@ -180,8 +180,12 @@ export async function partitionByTenant<T>(
           const { traceId, parentSpanId } = traceOf(item);
           const isRoot = parentSpanId === '';
           const seen = claimed.get(traceId);
-          if (!seen || isRoot) claimed.set(traceId, [{ traceId, tenantId, fromRoot: isRoot }]);
-          else if (!seen[0]!.fromRoot && !seen.some((c) => c.tenantId === tenantId))
+          if (seen === undefined || isRoot)
+            claimed.set(traceId, { traceId, tenantId, fromRoot: isRoot });
+          else if (!Array.isArray(seen)) {
+            if (!seen.fromRoot && seen.tenantId !== tenantId)
+              claimed.set(traceId, [seen, { traceId, tenantId, fromRoot: false }]);
+          } else if (!seen.some((c) => c.tenantId === tenantId))
             seen.push({ traceId, tenantId, fromRoot: false });
         }
         if (tenantId !== lastTenant) {
@@ -193,7 +197,11 @@ export async function partitionByTenant<T>(
       }
     }
   }
-  const claims = [...claimed.values()].flat();
+  const claims: TraceClaim[] = [];
+  for (const c of claimed.values()) {
+    if (Array.isArray(c)) for (const one of c) claims.push(one);
+    else claims.push(c);
+  }
   const pending = byTenant.get(TRACE_TENANT_PENDING);
   if (pending && traceOf && claims.length > 0) {
     const decided = decideTraceTenants(claims);
