@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UNASSIGNED_TENANT } from '../../ingest/tenant.js';
 import { span, spanId, traceId } from '../contract/fixtures.js';
-import type { HeldEnd, WriteBatch } from '../types.js';
+import { encodePendingSpanColumns } from '../pending-span-columns.js';
+import type { HeldEnd, SpanRow, WriteBatch } from '../types.js';
 import { openDuckDbStorage } from './index.js';
 
 const dirs: string[] = [];
@@ -88,4 +89,112 @@ describe('DuckDB held transaction', () => {
     expect(ends).toHaveLength(1);
     await storage.close();
   });
+
+  it('adopts pending span columns held since an earlier batch, and parks only what still waits', async () => {
+    const { storage, count } = await open();
+    await storage.heldTransaction.append(() => pendingBatch([children(1), children(2)], 1));
+    // Held, not in the park: the transaction has not committed.
+    await storage.heldTransaction.append(() => rootBatch(1, 2));
+    await storage.heldTransaction.commit();
+    const stored = await storage.db.query(
+      `SELECT span_id, tenant_id, name, attributes FROM spans WHERE trace_id = '${traceId(1)}' ORDER BY span_id`,
+    );
+    expect(stored).toEqual(
+      [rootSpan(1), ...children(1)].map((s) => ({
+        span_id: s.spanId,
+        tenant_id: 'acme',
+        name: s.name,
+        attributes: JSON.stringify(s.attributes),
+      })),
+    );
+    // Trace 2's root has not come: its children are in the park, once each, as they were held.
+    const parked = await storage.db.query(
+      'SELECT trace_id, span_id, tenant_id FROM parked_spans ORDER BY span_id',
+    );
+    expect(parked).toEqual(
+      children(2).map((s) => ({ trace_id: traceId(2), span_id: s.spanId, tenant_id: '' })),
+    );
+    // Its root in a later transaction takes them from the park.
+    await storage.heldTransaction.append(() => rootBatch(2, 3));
+    await storage.heldTransaction.commit();
+    expect(await count(`SELECT count(*) AS n FROM spans WHERE tenant_id = 'acme'`)).toBe(6);
+    expect(await count('SELECT count(*) AS n FROM parked_spans')).toBe(0);
+    await storage.close();
+  });
+
+  it('stores a pending span sent twice once, whether its copies were held or parked', async () => {
+    const { storage, count } = await open();
+    // A copy parked in an earlier transaction, two held in this one (a client's resends).
+    await storage.heldTransaction.append(() => pendingBatch([children(1)], 1));
+    await storage.heldTransaction.commit();
+    await storage.heldTransaction.append(() => pendingBatch([children(1)], 2));
+    await storage.heldTransaction.append(() => pendingBatch([children(1)], 3));
+    await storage.heldTransaction.append(() => rootBatch(1, 4));
+    await storage.heldTransaction.commit();
+    expect(await count(`SELECT count(*) AS n FROM spans WHERE tenant_id = 'acme'`)).toBe(3);
+    expect(await count('SELECT count(DISTINCT span_id) AS n FROM spans')).toBe(3);
+    expect(await count('SELECT count(*) AS n FROM parked_spans')).toBe(0);
+    await storage.close();
+  });
+
+  it('forgets what it held when the transaction rolls back', async () => {
+    const { storage, ends, count } = await open();
+    await storage.heldTransaction.append(() => rootBatch(9, 1));
+    await storage.heldTransaction.commit();
+    await storage.heldTransaction.append(() => pendingBatch([children(1)], 2));
+    // A commit on a read connection meanwhile makes the held transaction collide at its commit.
+    await storage.db.query('UPDATE ingest_journal SET applied_seq = 0 WHERE id = 1');
+    await expect(storage.heldTransaction.commit()).rejects.toThrow(/conflict/i);
+    expect(ends).toMatchObject([{ committed: true }, { committed: false }]);
+    expect(await count('SELECT count(*) AS n FROM parked_spans')).toBe(0);
+    // A root alone finds nothing held: what was held went with the transaction.
+    await storage.heldTransaction.append(() => rootBatch(1, 3));
+    await storage.heldTransaction.commit();
+    expect(await count(`SELECT count(*) AS n FROM spans WHERE trace_id = '${traceId(1)}'`)).toBe(1);
+    // The journal appends the children again: their trace's claim is stored now, so they are
+    // adopted, each once.
+    await storage.heldTransaction.append(() => pendingBatch([children(1)], 2));
+    await storage.heldTransaction.commit();
+    expect(await count(`SELECT count(*) AS n FROM spans WHERE trace_id = '${traceId(1)}'`)).toBe(3);
+    expect(await count('SELECT count(*) AS n FROM parked_spans')).toBe(0);
+    await storage.close();
+  });
 });
+
+/** Two children of trace `t` that state no tenant, as a worker encodes them (tenant ''). */
+function children(t: number): SpanRow[] {
+  return [2, 3].map((i) =>
+    span({
+      tenantId: '',
+      traceId: traceId(t),
+      spanId: spanId(t * 10 + i),
+      parentSpanId: spanId(t * 10 + 1),
+      name: `child ${i}`,
+      attributes: { 'gen_ai.operation.name': 'chat', n: i },
+    }),
+  );
+}
+
+function rootSpan(t: number): SpanRow {
+  return span({ tenantId: 'acme', traceId: traceId(t), spanId: spanId(t * 10 + 1) });
+}
+
+function pendingBatch(traces: SpanRow[][], seq: number): WriteBatch {
+  return {
+    spans: [],
+    logs: [],
+    metrics: [],
+    pendingSpanColumns: traces.map((rows) => encodePendingSpanColumns(rows)),
+    journalSeq: seq,
+  };
+}
+
+function rootBatch(t: number, seq: number): WriteBatch {
+  return {
+    spans: [rootSpan(t)],
+    logs: [],
+    metrics: [],
+    traceClaims: [{ traceId: traceId(t), tenantId: 'acme', fromRoot: true }],
+    journalSeq: seq,
+  };
+}

@@ -67,6 +67,7 @@ export class DuckHeldTransaction implements HeldTransaction {
     if (!this.open) return;
     const seq = this.seq;
     try {
+      await this.writer.beforeCommit();
       if (seq !== undefined) await recordJournalSeq(this.db.writer, seq);
       await this.db.writer.run('COMMIT');
     } catch (err) {

@@ -5,8 +5,9 @@ import { adoptSpanColumns } from '../pending-span-columns.js';
 import type { SpanColumns } from '../span-columns.js';
 import { adopt, decideTraceTenants, type TraceClaim } from '../trace-claims.js';
 import type { SettleOptions, SettleReport, SpanRow, WriteBatch } from '../types.js';
-import { appendSpanColumns, appendSpanRows } from './column-append.js';
+import { appendSpanRows } from './column-append.js';
 import type { DuckDb, Row } from './database.js';
+import { HeldPark } from './held-park.js';
 import { spanFromRow, traceKey } from './rows.js';
 import { StoredClaimKeys } from './stored-claim-keys.js';
 
@@ -31,6 +32,8 @@ export class DuckTraceTenants {
   private parked: Set<string> | null = null;
   /** Trace keys with a stored claim (loaded on first use): most batches then need no look-up. */
   private claimKeys: StoredClaimKeys | null = null;
+  /** Pending span columns parked within the open transaction, not yet in the table. */
+  private readonly held = new HeldPark();
 
   constructor(
     private readonly db: DuckDb,
@@ -87,37 +90,34 @@ export class DuckTraceTenants {
           parkedNow.add(s.traceId);
         }
       }
-      // Parked as they are (tenant ''), a data chunk at a time like the spans; the appender only
-      // once something waits (every pending trace is often decided by now).
-      const park: { appender?: DuckDBAppender } = {};
-      const parkInto = async () =>
-        (park.appender ??= await this.db.writer.createAppender('parked_spans'));
-      const slice = new WorkSlice();
-      if (waiting.length > 0)
-        parked += await appendSpanRows(await parkInto(), waiting, slice, nowNs);
+      // Rows are parked as they are (tenant ''), a data chunk at a time like the spans; pending
+      // columns are held until the transaction commits (held-park.ts).
+      if (waiting.length > 0) {
+        const appender = await this.db.writer.createAppender('parked_spans');
+        parked += await appendSpanRows(appender, waiting, new WorkSlice(), nowNs);
+        appender.closeSync();
+      }
       for (const p of pendingColumns) {
         const tenantOf = p.traceIds.map((t) => decided.get(t)?.tenantId);
         const taken = adoptSpanColumns(p, tenantOf);
         for (const cols of taken.adopted) adoptedColumns.push(cols);
         if (taken.waitingRows === 0) continue;
-        for (let i = 0; i < tenantOf.length; i++)
-          if (tenantOf[i] === undefined) parkedNow.add(p.traceIds[i]!);
-        parked += await appendSpanColumns(
-          await parkInto(),
-          [{ cols: p.cols, keep: taken.waiting }],
-          slice,
-          nowNs,
-        );
+        this.held.hold(p, tenantOf, nowNs);
+        parked += taken.waitingRows;
       }
-      park.appender?.closeSync();
     }
-    const claimed = [...new Set(claims.map((c) => c.traceId))].filter((t) => parkedSet.has(t));
-    if (claimed.length > 0) {
-      const decided = await this.decidedWith(claimed, claims, storedBefore);
-      for (const row of await this.take(claimed)) {
-        const claim = decided.get(row.traceId);
-        if (claim) unparked.push(adopt(row, claim.tenantId));
+    const claimedTraces = [...new Set(claims.map((c) => c.traceId))];
+    const claimed = claimedTraces.filter((t) => parkedSet.has(t));
+    const claimedHeld = claimedTraces.filter((t) => this.held.has(t));
+    if (claimed.length > 0 || claimedHeld.length > 0) {
+      const decided = await this.decidedWith([...claimed, ...claimedHeld], claims, storedBefore);
+      if (claimed.length > 0) {
+        for (const row of await this.take(claimed)) {
+          const claim = decided.get(row.traceId);
+          if (claim) unparked.push(adopt(row, claim.tenantId));
+        }
       }
+      for (const cols of this.held.take(claimedHeld, decided)) adoptedColumns.push(cols);
       for (const t of claimed) released.add(t);
     }
     return {
@@ -198,11 +198,25 @@ export class DuckTraceTenants {
   }
 
   /**
-   * Drops the in-memory parked set, to be read again from the table: after a rollback of a
-   * transaction whose batches already updated it (a held transaction, write.ts).
+   * Writes the spans held in the open transaction (held-park.ts) to `parked_spans`: to run just
+   * before it commits.
+   */
+  async beforeCommit(): Promise<void> {
+    if (this.held.empty) return;
+    const parkedSet = await this.parkedTraces();
+    const appender = await this.db.writer.createAppender('parked_spans');
+    const traces = await this.held.flush(appender, new WorkSlice());
+    appender.closeSync();
+    for (const t of traces) parkedSet.add(t);
+  }
+
+  /**
+   * Drops the in-memory parked set, to be read again from the table, and what the transaction
+   * held: after a rollback of a transaction whose batches already updated them (write.ts).
    */
   forgetParked(): void {
     this.parked = null;
+    this.held.clear();
   }
 
   private async parkedTraces(): Promise<Set<string>> {

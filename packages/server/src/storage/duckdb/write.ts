@@ -99,6 +99,7 @@ export class DuckIngestWriter {
     let appended: { result: WriteResult; onCommit: () => void };
     try {
       appended = await this.appendBatch(batch);
+      await this.beforeCommit();
       if (batch.journalSeq !== undefined) await recordJournalSeq(conn, batch.journalSeq);
       await conn.run('COMMIT');
     } catch (err) {
@@ -166,6 +167,11 @@ export class DuckIngestWriter {
     await appendAll(conn, 'scores', scoresOfLogs(batch.logs), appendScore);
     result.metricsWritten = await appendAll(conn, 'metric_points', batch.metrics, appendMetric);
     return { result, onCommit };
+  }
+
+  /** Writes what the open transaction holds back (parked span columns) into it: run before COMMIT. */
+  beforeCommit(): Promise<void> {
+    return this.traceTenants.beforeCommit();
   }
 
   /**
