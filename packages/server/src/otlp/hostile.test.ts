@@ -57,6 +57,18 @@ async function post(
   return { status: res.status, code };
 }
 
+/** An OTLP/JSON trace request of one span, which ends as it starts (now) with an id of its own. */
+function oneSpanJson(span: { traceId: string; name: string; attributes?: unknown[] }): Buffer {
+  const now = `${Date.now()}000000`;
+  const full = {
+    spanId: randomBytes(8).toString('hex'),
+    startTimeUnixNano: now,
+    endTimeUnixNano: now,
+    ...span,
+  };
+  return Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [full] }] }] }));
+}
+
 /**
  * Runs `attack` while polling /readyz every 20 ms; every poll must answer 200 within a second, and
  * the heap must not grow past `maxHeapMiB`.
@@ -223,27 +235,7 @@ describe('hostile input from a tenant-bound key', () => {
     });
     expect(logs.status).toBe(200);
     // A's key writes a root span of its own into B's trace id.
-    const forged = Buffer.from(
-      JSON.stringify({
-        resourceSpans: [
-          {
-            scopeSpans: [
-              {
-                spans: [
-                  {
-                    traceId,
-                    spanId: randomBytes(8).toString('hex'),
-                    name: 'forged root',
-                    startTimeUnixNano: `${Date.now()}000000`,
-                    endTimeUnixNano: `${Date.now()}000000`,
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-      }),
-    );
+    const forged = oneSpanJson({ traceId, name: 'forged root' });
     expect((await post(forged, 'json')).status).toBe(200);
 
     const asAdmin = await server.api<TraceResponse>(`/api/v1/traces/${traceId}`);
@@ -280,36 +272,17 @@ describe('hostile input from a tenant-bound key', () => {
     expect(stored['tenant.id']).toBe('A');
 
     const traceId = randomBytes(16).toString('hex');
-    const json = Buffer.from(
-      JSON.stringify({
-        resourceSpans: [
-          {
-            scopeSpans: [
-              {
-                spans: [
-                  {
-                    traceId,
-                    spanId: randomBytes(8).toString('hex'),
-                    name: 'proto',
-                    startTimeUnixNano: `${Date.now()}000000`,
-                    endTimeUnixNano: `${Date.now()}000000`,
-                    attributes: [
-                      {
-                        key: '__proto__',
-                        value: {
-                          kvlistValue: { values: [{ key: 'x', value: { stringValue: 'y' } }] },
-                        },
-                      },
-                      { key: 'after', value: { stringValue: 'kept' } },
-                    ],
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-      }),
-    );
+    const json = oneSpanJson({
+      traceId,
+      name: 'proto',
+      attributes: [
+        {
+          key: '__proto__',
+          value: { kvlistValue: { values: [{ key: 'x', value: { stringValue: 'y' } }] } },
+        },
+        { key: 'after', value: { stringValue: 'kept' } },
+      ],
+    });
     expect((await post(json, 'json')).status).toBe(200);
     const viaJson = await server.api<TraceResponse>(`/api/v1/traces/${traceId}`);
     const attrs = viaJson.body.spans[0]!.attributes;
