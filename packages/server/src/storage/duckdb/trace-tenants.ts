@@ -1,15 +1,16 @@
-import { type DuckDBAppender, listValue } from '@duckdb/node-api';
+import type { DuckDBAppender } from '@duckdb/node-api';
 import { UNASSIGNED_TENANT } from '../../ingest/tenant.js';
 import { WorkSlice } from '../../ingest/work-slice.js';
 import { adoptSpanColumns } from '../pending-span-columns.js';
 import type { SpanColumns } from '../span-columns.js';
-import { adopt, decideTraceTenants, type TraceClaim } from '../trace-claims.js';
+import { adopt, type TraceClaim } from '../trace-claims.js';
 import type { SettleOptions, SettleReport, SpanRow, WriteBatch } from '../types.js';
 import { appendSpanRows } from './column-append.js';
 import type { DuckDb, Row } from './database.js';
 import { HeldPark } from './held-park.js';
 import { spanFromRow, traceKey } from './rows.js';
 import { StoredClaimKeys } from './stored-claim-keys.js';
+import { decidedWith, storedDecisions, TRACE_PAGE, tracePage } from './trace-claim-lookup.js';
 
 /** Parked spans moved per settle transaction, so ingest commits never wait long behind one. */
 const SETTLE_BATCH_TRACES = 2_000;
@@ -80,7 +81,7 @@ export class DuckTraceTenants {
       for (const c of claims) keys.add(traceKey(c.traceId), nowNs);
     }
     if (pendingTraces.size > 0) {
-      const decided = await this.decidedWith([...pendingTraces], claims, storedBefore);
+      const decided = await decidedWith(this.db, [...pendingTraces], claims, storedBefore);
       const waiting: SpanRow[] = [];
       for (const s of pending) {
         const claim = decided.get(s.traceId);
@@ -110,7 +111,12 @@ export class DuckTraceTenants {
     const claimed = claimedTraces.filter((t) => parkedSet.has(t));
     const claimedHeld = claimedTraces.filter((t) => this.held.has(t));
     if (claimed.length > 0 || claimedHeld.length > 0) {
-      const decided = await this.decidedWith([...claimed, ...claimedHeld], claims, storedBefore);
+      const decided = await decidedWith(
+        this.db,
+        [...claimed, ...claimedHeld],
+        claims,
+        storedBefore,
+      );
       if (claimed.length > 0) {
         for (const row of await this.take(claimed)) {
           const claim = decided.get(row.traceId);
@@ -156,7 +162,7 @@ export class DuckTraceTenants {
     const more = candidates.length > SETTLE_BATCH_TRACES;
     const traces = candidates.slice(0, SETTLE_BATCH_TRACES).map((r) => String(r.trace_id));
     if (traces.length === 0) return { rows: [], report, more: false, onCommit: () => {} };
-    const decided = await this.decided(traces);
+    const decided = await storedDecisions(this.db, traces);
     const rows: SpanRow[] = [];
     for (const row of await this.take(traces)) {
       const claim = decided.get(row.traceId);
@@ -233,40 +239,6 @@ export class DuckTraceTenants {
     return this.claimKeys;
   }
 
-  /**
-   * The deciding claim per trace: from the table for traces with a claim stored before this batch,
-   * from the batch's own claims for the rest (nothing else can decide them).
-   */
-  private async decidedWith(
-    traceIds: string[],
-    batchClaims: TraceClaim[],
-    storedBefore: Set<string>,
-  ): Promise<Map<string, TraceClaim>> {
-    const lookUp = traceIds.filter((t) => storedBefore.has(t));
-    const decided = lookUp.length > 0 ? await this.decided(lookUp) : new Map();
-    if (lookUp.length === traceIds.length) return decided;
-    const rest = new Set(traceIds.filter((t) => !storedBefore.has(t)));
-    for (const [t, claim] of decideTraceTenants(batchClaims.filter((c) => rest.has(c.traceId))))
-      decided.set(t, claim);
-    return decided;
-  }
-
-  /** The deciding stored claim (this transaction's included) per trace. */
-  private async decided(traceIds: string[]): Promise<Map<string, TraceClaim>> {
-    const rows = await this.db.queryOnWriter(
-      `SELECT trace_id, tenant_id, from_root FROM trace_claims
-         SEMI JOIN ${TRACE_PAGE} ON trace_claims.trace_key = page.k AND trace_claims.trace_id = page.id`,
-      tracePage(traceIds),
-    );
-    return decideTraceTenants(
-      rows.map((r) => ({
-        traceId: String(r.trace_id),
-        tenantId: String(r.tenant_id),
-        fromRoot: r.from_root === true,
-      })),
-    );
-  }
-
   /** Reads and deletes the parked spans of these traces. */
   private async take(traceIds: string[]): Promise<SpanRow[]> {
     // One pass: the delete finds the rows by their two join columns and returns them whole, where
@@ -288,18 +260,6 @@ export class DuckTraceTenants {
     const rows = [...first.values()];
     return rows.map(spanFromRow);
   }
-}
-
-/**
- * Trace ids to join on, as two list parameters zipped by `unnest`: a hash join on (key, id). A
- * VALUES row and an IN mark per trace took about twice the CPU to bind and plan: 1,000 traces (a
- * batch's pending traces when roots come a request after their children) against 150 k-500 k
- * stored claims, 39-47 against 13-22 ms.
- */
-const TRACE_PAGE = '(SELECT unnest(?::UBIGINT[]) AS k, unnest(?::VARCHAR[]) AS id) AS page';
-
-function tracePage(traceIds: string[]) {
-  return [listValue(traceIds.map(traceKey)), listValue(traceIds)];
 }
 
 function appendClaim(a: DuckDBAppender, c: TraceClaim, nowNs: bigint): void {
