@@ -20,10 +20,12 @@ const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
 
 /**
  * Each key as written (`"key":`, escaped by JSON.stringify itself), for the keys a worker sees
- * again and again; bounded, since keys are the sender's to choose.
+ * again and again; bounded in count and in each key's length, since keys are the sender's to
+ * choose and the cache lives as long as the worker.
  */
 const keyBytes = new Map<string, Uint8Array>();
 const KEY_CACHE_MAX = 4096;
+const CACHED_KEY_MAX_LENGTH = 128;
 const encoder = new TextEncoder();
 
 function keyOf(key: string): Uint8Array {
@@ -31,12 +33,13 @@ function keyOf(key: string): Uint8Array {
   if (bytes === undefined) {
     // JSON.stringify escapes a lone surrogate, so the key's JSON is well-formed UTF-16.
     bytes = encoder.encode(`${JSON.stringify(key)}:`);
-    if (keyBytes.size < KEY_CACHE_MAX) keyBytes.set(key, bytes);
+    if (keyBytes.size < KEY_CACHE_MAX && key.length <= CACHED_KEY_MAX_LENGTH)
+      keyBytes.set(key, bytes);
   }
   return bytes;
 }
 
-/** Writes as the methods below: where the next byte goes, or a negative code. */
+/** Writes JSON into `into` from `at`, up to `end`: each method returns false when out of room. */
 class JsonWriter {
   into: Uint8Array = new Uint8Array(0);
   at = 0;
