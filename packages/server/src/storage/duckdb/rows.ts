@@ -52,8 +52,9 @@ export function likePattern(text: string): string {
 
 /**
  * The first 64 bits of a hex trace id (0 for none); see the trace_key column in schema.ts. Compare
- * it as `trace_key = ?::UBIGINT`: an uncast bigint parameter binds as BIGINT and turns the scan into
- * a per-row cast (3x slower at 10M spans).
+ * it as `trace_key = ?::UBIGINT`: uncast, a key below 2^63 binds as BIGINT (database.ts
+ * paramTypes), not the column's UBIGINT, and the comparison becomes a per-row cast (3x slower at
+ * 10M spans).
  */
 export function traceKey(traceId: string): bigint {
   // Spans of one trace usually arrive together: remember the last one.

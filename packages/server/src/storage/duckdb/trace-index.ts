@@ -87,8 +87,9 @@ export async function traceRows(
 ): Promise<Row[]> {
   const windows = await windowsOf(db);
   // Keys and bounds are integers computed here (BigInt), so they are written into the SQL as
-  // literals: DuckDB then uses the ART index and zone maps at plan time (as bound parameters the
-  // same look-ups took 2-10x longer at 100 M spans). The trace id stays a parameter.
+  // literals: DuckDB then uses the ART index and zone maps at plan time (as bound parameters, then
+  // bound as HUGEINT, before database.ts paramTypes, the same look-ups took 2-10x longer at 100 M
+  // spans). The trace id stays a parameter.
   const int = (v: bigint) => BigInt.asIntN(64, v).toString();
   const ukey = (v: bigint) => `${BigInt.asUintN(64, v).toString()}::UBIGINT`;
   const base = () =>
