@@ -13,7 +13,6 @@ export interface CliProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs the real `tenantry` command from source (through tsx) as a separate process. */
 /** The Node flags on the bin's shebang line, so tests and benches run it as `tenantry` runs. */
 const BIN_NODE_FLAGS =
   readFileSync(BIN, 'utf8')
@@ -22,6 +21,7 @@ const BIN_NODE_FLAGS =
     ?.trim()
     .split(/\s+/) ?? [];
 
+/** Runs the real `tenantry` command from source (through tsx) as a separate process. */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
   return spawnScript(BIN, args, env, BIN_NODE_FLAGS);
 }
