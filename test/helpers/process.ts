@@ -13,17 +13,22 @@ export interface CliProcess {
   exited: Promise<number | null>;
 }
 
-/** The Node flags on the bin's shebang line, so tests and benches run it as `tenantry` runs. */
-const BIN_NODE_FLAGS =
-  readFileSync(BIN, 'utf8')
-    .split('\n', 1)[0]!
-    .match(/\bnode\s+(.+)$/)?.[1]
-    ?.trim()
-    .split(/\s+/) ?? [];
+/**
+ * The environment and Node flags on the bin's shebang line (`env -S NAME=value … node flags…`), so
+ * tests and benches run it as `tenantry` runs.
+ */
+const BIN_SHEBANG = readFileSync(BIN, 'utf8').split('\n', 1)[0]!;
+const BIN_NODE_FLAGS = BIN_SHEBANG.match(/\bnode\s+(.+)$/)?.[1]?.trim().split(/\s+/) ?? [];
+const BIN_ENV: NodeJS.ProcessEnv = Object.fromEntries(
+  [...(BIN_SHEBANG.match(/-S\s+(.*?)\bnode\b/)?.[1] ?? '').matchAll(/(\w+)=(\S*)/g)].map((m) => [
+    m[1]!,
+    m[2]!,
+  ]),
+);
 
 /** Runs the real `tenantry` command from source (through tsx) as a separate process. */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  return spawnScript(BIN, args, env, BIN_NODE_FLAGS);
+  return spawnScript(BIN, args, { ...BIN_ENV, ...env }, BIN_NODE_FLAGS);
 }
 
 /** What a first `tenantry up` prints once it listens: its URL and the keys it made. */
