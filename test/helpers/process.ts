@@ -18,7 +18,10 @@ export interface CliProcess {
  * tests and benches run it as `tenantry` runs.
  */
 const BIN_SHEBANG = readFileSync(BIN, 'utf8').split('\n', 1)[0]!;
-const BIN_NODE_FLAGS = BIN_SHEBANG.match(/\bnode\s+(.+)$/)?.[1]?.trim().split(/\s+/) ?? [];
+const BIN_NODE_FLAGS =
+  BIN_SHEBANG.match(/\bnode\s+(.+)$/)?.[1]
+    ?.trim()
+    .split(/\s+/) ?? [];
 const BIN_ENV: NodeJS.ProcessEnv = Object.fromEntries(
   [...(BIN_SHEBANG.match(/-S\s+(.*?)\bnode\b/)?.[1] ?? '').matchAll(/(\w+)=(\S*)/g)].map((m) => [
     m[1]!,
