@@ -1,4 +1,9 @@
-import type { LinkingSpan, NsRange, TraceRead } from '../storage/read-types.js';
+import {
+  LINKING_WITHIN_NS,
+  type LinkingSpan,
+  type NsRange,
+  type TraceRead,
+} from '../storage/read-types.js';
 import type { LogRow, SpanRow } from '../storage/types.js';
 
 /** Logs attached to the span they were written in; the rest (no or unknown span id) apart. */
@@ -59,12 +64,7 @@ export function runTokenTotals(
     });
 }
 
-const HOUR_NS = 3_600_000_000_000n;
-
-/**
- * Traces that link to this one (sub-agents consumed from a queue) start after it and, in practice,
- * within the hour; bounding the search keeps it from scanning all of a tenant's history.
- */
+/** Where spans linking to the trace are looked for: its own time, LINKING_WITHIN_NS either side. */
 export function linkWindow(spans: SpanRow[]): NsRange {
   let from = spans[0]!.startTimeUnixNano;
   let to = spans[0]!.endTimeUnixNano;
@@ -72,7 +72,7 @@ export function linkWindow(spans: SpanRow[]): NsRange {
     if (s.startTimeUnixNano < from) from = s.startTimeUnixNano;
     if (s.endTimeUnixNano > to) to = s.endTimeUnixNano;
   }
-  return { fromNs: from - HOUR_NS, toNs: to + HOUR_NS };
+  return { fromNs: from - LINKING_WITHIN_NS, toNs: to + LINKING_WITHIN_NS };
 }
 
 type LinkedTrace = { traceId: string; rootName: string; relation: 'linked_from' };

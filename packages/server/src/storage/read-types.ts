@@ -145,6 +145,14 @@ export interface DoctorCounts {
   unfinishedRuns: { count: number; examples: DoctorExample[] };
 }
 
+/**
+ * How far before and after a trace the spans that link to it are looked for: traces that link to
+ * one (sub-agents consumed from a queue) start after it and, in practice, within the hour; the
+ * bound keeps the search from scanning all of a tenant's history. The same on every engine and in
+ * the trace page, which asks again when the engine's read-ahead did not cover its own window.
+ */
+export const LINKING_WITHIN_NS = 3_600_000_000_000n;
+
 /** A span of another trace whose links name the trace being read. */
 export interface LinkingSpan {
   tenantId: string;

@@ -1,11 +1,15 @@
 import { byTime } from '../log-order.js';
-import type { LinkingSpan, NsRange, TraceRead } from '../read-types.js';
+import {
+  LINKING_WITHIN_NS,
+  type LinkingSpan,
+  type NsRange,
+  type TraceRead,
+} from '../read-types.js';
 import type { TenantScope } from '../types.js';
 import type { ChConnection } from './client.js';
 import { locateTrace, spansOf, traceLogs } from './read-runs.js';
 import { litList, Where } from './sql.js';
 
-const HOUR_NS = 3_600_000_000_000n;
 /** Linking spans read ahead; past it the caller searches the trace's own hours. */
 const LINKING_LIMIT = 1_000;
 
@@ -22,8 +26,8 @@ export async function readTrace(
   const found = await locateTrace(ch, scope, traceId);
   if (found === null) return { spans: [], logs: [], linking: null };
   const within: NsRange = {
-    fromNs: found.range.fromNs - HOUR_NS,
-    toNs: found.range.toNs + HOUR_NS,
+    fromNs: found.range.fromNs - LINKING_WITHIN_NS,
+    toNs: found.range.toNs + LINKING_WITHIN_NS,
   };
   const where = new Where(scope)
     .add(`tenant_id IN (${litList(found.tenants)})`)

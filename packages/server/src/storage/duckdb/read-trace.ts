@@ -1,13 +1,17 @@
 import { MAX_UNIX_NANO } from '../../otlp/model.js';
 import { byTime } from '../log-order.js';
-import type { LinkingSpan, NsRange, TraceRead } from '../read-types.js';
+import {
+  LINKING_WITHIN_NS,
+  type LinkingSpan,
+  type NsRange,
+  type TraceRead,
+} from '../read-types.js';
 import type { LogRow, TenantScope } from '../types.js';
 import type { DuckDb, Row } from './database.js';
 import { traceLogRows } from './read-runs.js';
 import { logFromRow, spanFromRow, tenantKey, traceKey, Where } from './rows.js';
 import { gaps, type TraceBranch, traceRows } from './trace-index.js';
 
-const HOUR_NS = 3_600_000_000_000n;
 /** Linking spans read ahead per branch; past it the caller searches the trace's own hour. */
 const LINKING_LIMIT = 1_000;
 
@@ -45,8 +49,8 @@ export async function readTrace(
       .filter(([from]) => from !== null)
       .map(
         ([from, to]): NsRange => ({
-          fromNs: from! - HOUR_NS,
-          toNs: to === null ? MAX_UNIX_NANO : to + HOUR_NS,
+          fromNs: from! - LINKING_WITHIN_NS,
+          toNs: to === null ? MAX_UNIX_NANO : to + LINKING_WITHIN_NS,
         }),
       );
     if (around.length === 0) return;
