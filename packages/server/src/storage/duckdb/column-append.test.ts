@@ -152,6 +152,27 @@ describe('span columns appended a data chunk at a time', () => {
     await storage.close();
   });
 
+  it('leaves no NULL of one data chunk in the next, the chunk being reused', async () => {
+    const storage = await storageWithCopies(['by_rows', 'spans']);
+    // The first chunk's agent ids all NULL, the second's all set: the second chunk takes no
+    // validity of its own, so it is correct only if the reused chunk starts all valid again.
+    const spans = Array.from({ length: 4096 }, (_, i) => ({
+      ...varied(i),
+      agentId: i < 2048 ? null : `agent-${i}`,
+    }));
+    await appendByRows(storage, 'by_rows', spans);
+    for (let pass = 0; pass < 2; pass++) {
+      const appender = await storage.db.writer.createAppender('spans');
+      await appendSpanColumns(appender, [{ cols: encodeSpanColumns(spans) }], new WorkSlice());
+      appender.closeSync();
+      const stored = await tableRows(storage, 'spans');
+      expect(stored.filter((r) => r.agent_id === null)).toHaveLength(2048);
+      expect(stored).toEqual(await tableRows(storage, 'by_rows'));
+      await storage.db.exec('DELETE FROM spans');
+    }
+    await storage.close();
+  });
+
   it('stores the same rows whichever append ran before it, parked or not', async () => {
     const storage = await storageWithCopies(['by_rows', 'spans']);
     const spans = Array.from({ length: 3000 }, (_, i) => varied(i));
