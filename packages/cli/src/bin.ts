@@ -11,11 +11,11 @@
 //   whole heap every 250-400 ms under load; from 256 MB it marks only for the request buffers'
 //   external memory (every ~0.8 s). In 5 alternating pairs of ingest runs: 7 mark-compacts
 //   against 11-17, less CPU in every pair (15.5-15.9 against 15.9-19.2 µs a span), the same RSS.
-// - MALLOC_ARENA_MAX=2: DuckDB's threads, the ingest workers and
-//   libuv's pool each got a malloc arena of their own, and memory freed in one stayed mapped for
-//   it. Peak RSS over 2,400 requests: 893-946 against 952-1,030 MiB (tenant on every span, 4
-//   alternating pairs), 888-980 against 1,021-1,116 (roots only, 2 pairs); CPU a span within the
-//   runs' noise (+0.5 and -0.5 µs, means).
+// - MALLOC_ARENA_MAX=2: DuckDB's threads, the ingest workers and libuv's pool each got a malloc
+//   arena of their own, and memory freed in one stayed mapped for it. Peak RSS over 2,400
+//   requests: 893-946 against 952-1,030 MiB (tenant on every span, 4 alternating pairs), 888-980
+//   against 1,021-1,116 (roots only, 2 pairs); CPU a span within the runs' noise (+0.5 and -0.5 µs,
+//   means). It replaces a value the environment had: set both yourself to run `node dist/bin.js`.
 import type { CliIo } from './io.js';
 
 type Command = { run(args: string[], io: CliIo): Promise<number> };
