@@ -136,25 +136,28 @@ export class ChunkBuilder {
    * One data chunk per table shape (`spans`, or `parked_spans` with its extra column), reset and
    * refilled by each flush: the appender copies a chunk's values, strings included, into its own
    * collection, so the chunk is free again once appended. A chunk per flush was ~1 MB of vectors
-   * that V8 does not count and freed only when the collector finalized its wrapper.
+   * that V8 does not count and freed only when the collector finalized its wrapper. The column
+   * types are read from the appender only to create one.
    */
   private readonly dataChunks = new Map<number, DuckDBDataChunk>();
 
-  private dataChunk(types: ReturnType<DuckDBAppender['columnType']>[], n: number) {
-    let chunk = this.dataChunks.get(types.length);
+  private dataChunk(appender: DuckDBAppender, n: number) {
+    const columns = appender.columnCount;
+    let chunk = this.dataChunks.get(columns);
     if (chunk) chunk.reset();
     else {
+      const types = Array.from({ length: columns }, (_, i) => appender.columnType(i));
       chunk = DuckDBDataChunk.create(types);
-      this.dataChunks.set(types.length, chunk);
+      this.dataChunks.set(columns, chunk);
     }
     chunk.rowCount = n;
     return chunk;
   }
 
   /** Appends the gathered rows as one data chunk and starts over; returns how many. */
-  flush(appender: DuckDBAppender, types: ReturnType<DuckDBAppender['columnType']>[]): number {
+  flush(appender: DuckDBAppender): number {
     const n = this.rows;
-    const chunk = this.dataChunk(types, n);
+    const chunk = this.dataChunk(appender, n);
     const vector = (column: number) => duckdb.data_chunk_get_vector(chunk.chunk, column);
     const copy = (column: number, values: ArrayBufferView, width: number, set?: Uint8Array) => {
       const v = vector(column);

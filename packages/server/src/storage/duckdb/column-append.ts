@@ -38,11 +38,10 @@ export async function appendSpanColumns(
       `the table has ${appender.columnCount} columns, span columns carry ${columns}: update storage/span-columns.ts with the schema`,
     );
   }
-  const types = Array.from({ length: columns }, (_, i) => appender.columnType(i));
   const chunk = idleBuilders.pop() ?? new ChunkBuilder();
   chunk.start(parkedNs);
   try {
-    return await appendChunks(appender, batches, slice, chunk, types);
+    return await appendChunks(appender, batches, slice, chunk);
   } finally {
     if (idleBuilders.length < IDLE_BUILDERS) idleBuilders.push(chunk);
   }
@@ -60,7 +59,6 @@ async function appendChunks(
   batches: Iterable<{ cols: SpanColumns; keep?: Uint8Array }>,
   slice: WorkSlice,
   chunk: ChunkBuilder,
-  types: ReturnType<DuckDBAppender['columnType']>[],
 ): Promise<number> {
   let appended = 0;
   let held = 0;
@@ -71,7 +69,7 @@ async function appendChunks(
       chunk.add(run.cols, at, at + take);
       at += take;
       if (chunk.rows === CHUNK_ROWS) {
-        appended += chunk.flush(appender, types);
+        appended += chunk.flush(appender);
         // The appender would otherwise hold every chunk until it is closed (up to 204,800 rows)
         // and move them all into the transaction then, in one stretch of 30-50 ms per 16,384
         // rows. Moved FLUSH_CHUNKS at a time, each move on a slice of its own.
@@ -84,7 +82,7 @@ async function appendChunks(
       }
     }
   }
-  if (chunk.rows > 0) appended += chunk.flush(appender, types);
+  if (chunk.rows > 0) appended += chunk.flush(appender);
   return appended;
 }
 
